@@ -1,0 +1,98 @@
+# Top-level build: kernel (build/kernel, build/Image), user programs,
+# initramfs (build/initramfs.cpio); run targets qemu, qemu-gdb, test.
+CROSS ?= riscv64-unknown-elf-
+UCROSS ?= riscv64-linux-gnu-
+CC := $(CROSS)gcc
+LD := $(CROSS)ld
+OBJCOPY := $(CROSS)objcopy
+UCC := $(UCROSS)gcc
+CPUS ?= 2
+MEM ?= 256M
+APPEND ?=
+INITRD ?= build/initramfs.cpio
+B := build
+
+CFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany \
+	-ffreestanding -nostdlib -fno-builtin -fno-common -fno-stack-protector \
+	-fno-omit-frame-pointer -fno-pie -no-pie -O2 -g -Wall -Werror=implicit-function-declaration \
+	-Iinclude -MMD -MP
+ASFLAGS := $(CFLAGS) -D__ASSEMBLER__
+LDFLAGS := -nostdlib -T arch/riscv/kernel.ld -z max-page-size=4096 --no-warn-rwx-segments
+
+KDIRS := arch/riscv kernel mm lib block fs drivers drivers/virtio
+KSRC := $(foreach d,$(KDIRS),$(wildcard $(d)/*.c) $(wildcard $(d)/*.S))
+KOBJ := $(patsubst %,$(B)/k/%.o,$(basename $(KSRC)))
+
+USRC := $(wildcard user/*.c)
+TSRC := $(wildcard user/tests/*.c)
+UBIN := $(patsubst user/%.c,$(B)/user/bin/%,$(USRC))
+TBIN := $(patsubst user/tests/%.c,$(B)/user/tests/%,$(TSRC))
+UCFLAGS := -static -O2 -Wall -Iuser/include
+
+all: $(B)/kernel $(B)/Image $(B)/initramfs.cpio
+
+Q ?= @
+$(B)/k/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+$(B)/k/%.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
+
+# Three-pass link: the symbol table (for panic backtraces) is linked into
+# the kernel itself, so link once to learn addresses, generate, relink.
+$(B)/kernel: $(KOBJ) arch/riscv/kernel.ld scripts/kallsyms.py
+	$(LD) $(LDFLAGS) -o $(B)/kernel.0 $(KOBJ)
+	python3 scripts/kallsyms.py $(B)/kernel.0 $(CROSS)nm > $(B)/kallsyms.S
+	$(CC) $(ASFLAGS) -c $(B)/kallsyms.S -o $(B)/kallsyms.o
+	$(LD) $(LDFLAGS) -o $(B)/kernel.1 $(KOBJ) $(B)/kallsyms.o
+	python3 scripts/kallsyms.py $(B)/kernel.1 $(CROSS)nm > $(B)/kallsyms.S
+	$(CC) $(ASFLAGS) -c $(B)/kallsyms.S -o $(B)/kallsyms.o
+	$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(B)/kallsyms.o
+
+$(B)/Image: $(B)/kernel
+	$(OBJCOPY) -O binary $< $@
+
+$(B)/user/bin/%: user/%.c $(wildcard user/include/*.h)
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) -o $@ $< -lpthread
+$(B)/user/tests/%: user/tests/%.c $(wildcard user/include/*.h)
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) -o $@ $< -lpthread
+
+$(B)/initramfs.cpio: $(UBIN) $(TBIN) scripts/mkinitramfs.sh
+	sh scripts/mkinitramfs.sh $(B)/initramfs $@ $(B)/user
+
+QEMU := qemu-system-riscv64
+QEMUOPTS = -machine virt -bios default -kernel $(B)/kernel -initrd $(INITRD) \
+	-smp $(CPUS) -m $(MEM) -nographic -global virtio-mmio.force-legacy=false \
+	$(if $(APPEND),-append "$(APPEND)")
+
+deps:
+	@sh scripts/deps.sh
+
+qemu: deps
+	$(MAKE) all
+	$(QEMU) $(QEMUOPTS)
+
+qemu-gdb: deps
+	$(MAKE) all
+	@echo "*** now run: gdb-multiarch -ex 'target remote :1234' $(B)/kernel"
+	$(QEMU) $(QEMUOPTS) -S -gdb tcp::1234
+
+unit:
+	$(MAKE) --no-print-directory -C tests/unit
+
+test: deps
+	python3 tests/run.py
+
+test-linux: deps
+	python3 tests/run.py --linux
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all deps qemu qemu-gdb unit test test-linux clean
+-include $(KOBJ:.o=.d)

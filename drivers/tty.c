@@ -1,0 +1,435 @@
+/* tty.c: the console tty (/dev/console, /dev/tty): an N_TTY-style line
+ * discipline (canonical editing, echo, ^C/^\/^Z signals, ^D EOF) over a
+ * 4 KiB input ring fed by the UART interrupt, output via uart_putc_sync.
+ * Locks: tty->lock (input ring, termios, pgrp; taken in interrupt context)
+ * > tty->out_lock (output serialisation). Neither is held while sleeping
+ * or copying to/from user space; callers hold no locks. */
+#include <fs.h>
+#include <sched.h>
+#include <slab.h>
+#include <string.h>
+#include <uaccess.h>
+#include <uapi/termios.h>
+
+#define N_TTY_BUF_SIZE 4096
+#define TTY_CHUNK 256
+
+struct tty_struct {
+	spinlock_t lock;
+	spinlock_t out_lock;
+	wait_queue_head_t read_wait;
+	struct termios termios;
+	struct winsize winsize;
+	pid_t pgrp, session;
+	/* [read_tail, canon_head) is readable, [canon_head, read_head) is the
+	 * line being edited (empty in raw mode). Free-running counters. */
+	unsigned int read_tail, canon_head, read_head;
+	unsigned long eol_mark[N_TTY_BUF_SIZE / 64];	/* a line ends here */
+	unsigned long eof_mark[N_TTY_BUF_SIZE / 64];	/* ...with ^D: not data */
+	char buf[N_TTY_BUF_SIZE];
+};
+
+#define C(ch) ((ch) & 0x1f)
+static struct tty_struct console_tty = {
+	.lock = __SPIN_LOCK_UNLOCKED(console_tty.lock),
+	.out_lock = __SPIN_LOCK_UNLOCKED(console_tty.out_lock),
+	.read_wait = __WAIT_QUEUE_HEAD_INITIALIZER(console_tty.read_wait),
+	.termios = {
+		.c_iflag = ICRNL | IXON,
+		.c_oflag = OPOST | ONLCR,
+		.c_cflag = B38400 | CS8 | CREAD | HUPCL,
+		.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN,
+		.c_cc = { [VINTR] = C('C'), [VQUIT] = 0x1c, [VERASE] = 0x7f,
+			  [VKILL] = C('U'), [VEOF] = C('D'), [VMIN] = 1,
+			  [VSTART] = C('Q'), [VSTOP] = C('S'), [VSUSP] = C('Z'),
+			  [VREPRINT] = C('R'), [VDISCARD] = C('O'),
+			  [VWERASE] = C('W'), [VLNEXT] = C('V') },
+	},
+	.winsize = { .ws_row = 24, .ws_col = 80 },
+};
+
+#define L(tty, f) ((tty)->termios.c_lflag & (f))
+#define I(tty, f) ((tty)->termios.c_iflag & (f))
+
+/* ---- output ---- */
+
+static void tty_put(struct tty_struct *tty, int c)	/* out_lock held */
+{
+	if (c == '\n' && (tty->termios.c_oflag & (OPOST | ONLCR)) == (OPOST | ONLCR))
+		uart_putc_sync('\r');
+	uart_putc_sync(c);
+}
+
+static void echo_str(struct tty_struct *tty, const char *s)	/* lock held */
+{
+	spin_lock(&tty->out_lock);
+	while (*s)
+		tty_put(tty, *s++);
+	spin_unlock(&tty->out_lock);
+}
+
+static int is_ctl(int c)
+{
+	return (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f;
+}
+
+static void echo_char(struct tty_struct *tty, int c)	/* lock held */
+{
+	char s[3] = { (char)c, 0, 0 };
+
+	if (!L(tty, ECHO)) {
+		if (c == '\n' && L(tty, ECHONL))
+			echo_str(tty, "\n");
+		return;
+	}
+	if (is_ctl(c) && L(tty, ECHOCTL)) {
+		s[0] = '^';
+		s[1] = c == 0x7f ? '?' : c + '@';
+	}
+	echo_str(tty, s);
+}
+
+static ssize_t tty_write(struct file *f, struct iov_iter *from, loff_t *pos)
+{
+	struct tty_struct *tty = &console_tty;
+	char kbuf[TTY_CHUNK];
+	ssize_t done = 0;
+
+	while (iov_iter_count(from)) {
+		size_t want = min(iov_iter_count(from), sizeof(kbuf));
+		size_t n = copy_from_iter(kbuf, want, from);
+
+		spin_lock(&tty->out_lock);
+		for (size_t i = 0; i < n; i++)
+			tty_put(tty, kbuf[i]);
+		spin_unlock(&tty->out_lock);
+		done += n;
+		if (n < want)
+			return done ? done : -EFAULT;
+	}
+	return done;
+}
+
+/* ---- input (tty->lock held) ---- */
+
+static unsigned int room(struct tty_struct *tty)
+{
+	return N_TTY_BUF_SIZE - (tty->read_head - tty->read_tail);
+}
+
+static void put_char(struct tty_struct *tty, int c)
+{
+	unsigned int i = tty->read_head++ % N_TTY_BUF_SIZE;
+
+	tty->buf[i] = c;
+	clear_bit(i, tty->eol_mark);
+	clear_bit(i, tty->eof_mark);
+}
+
+/* End the line being edited at the last char; it becomes readable. */
+static void commit_line(struct tty_struct *tty, int eof)
+{
+	unsigned int i = (tty->read_head - 1) % N_TTY_BUF_SIZE;
+
+	set_bit(i, tty->eol_mark);
+	if (eof)
+		set_bit(i, tty->eof_mark);
+	tty->canon_head = tty->read_head;
+}
+
+/* Erase the last char of the line being edited; 0 if there was none. */
+static int erase_char(struct tty_struct *tty)
+{
+	int c;
+
+	if (tty->read_head == tty->canon_head)
+		return 0;
+	c = tty->buf[--tty->read_head % N_TTY_BUF_SIZE];
+	if (L(tty, ECHO) && L(tty, ECHOE)) {
+		echo_str(tty, "\b \b");
+		if (is_ctl(c) && L(tty, ECHOCTL))
+			echo_str(tty, "\b \b");
+	}
+	return 1;
+}
+
+static void erase_word(struct tty_struct *tty)
+{
+	while (tty->read_head != tty->canon_head &&
+	       tty->buf[(tty->read_head - 1) % N_TTY_BUF_SIZE] == ' ')
+		erase_char(tty);
+	while (tty->read_head != tty->canon_head &&
+	       tty->buf[(tty->read_head - 1) % N_TTY_BUF_SIZE] != ' ')
+		erase_char(tty);
+}
+
+
+/* c is the control char cc[idx] (a zero entry is disabled). */
+static int is_cc(struct tty_struct *tty, int c, int idx)
+{
+	return c && c == tty->termios.c_cc[idx];
+}
+
+static void canon_char(struct tty_struct *tty, int c)
+{
+	if (is_cc(tty, c, VERASE) || c == '\b') {
+		erase_char(tty);
+	} else if (is_cc(tty, c, VKILL)) {
+		while (erase_char(tty))
+			;
+	} else if (is_cc(tty, c, VWERASE) && L(tty, IEXTEN)) {
+		erase_word(tty);
+	} else if (is_cc(tty, c, VEOF)) {
+		if (room(tty)) {
+			put_char(tty, c);
+			commit_line(tty, 1);
+		}
+	} else if (c == '\n' || is_cc(tty, c, VEOL) || is_cc(tty, c, VEOL2)) {
+		if (room(tty)) {
+			put_char(tty, c);
+			echo_char(tty, c);
+			commit_line(tty, 0);
+		}
+	} else if (room(tty) > 1) {	/* keep a slot for the newline */
+		put_char(tty, c);
+		echo_char(tty, c);
+	}
+}
+
+static int isig(struct tty_struct *tty, int c)
+{
+	if (!L(tty, ISIG))
+		return 0;
+	if (is_cc(tty, c, VINTR))
+		return SIGINT;
+	if (is_cc(tty, c, VQUIT))
+		return SIGQUIT;
+	if (is_cc(tty, c, VSUSP))
+		return SIGTSTP;
+	return 0;
+}
+
+/* One input char; returns a signal for the foreground group or 0. */
+static int n_tty_receive(struct tty_struct *tty, int c)
+{
+	int sig;
+
+	if (I(tty, ISTRIP))
+		c &= 0x7f;
+	if (c == '\r') {
+		if (I(tty, IGNCR))
+			return 0;
+		if (I(tty, ICRNL))
+			c = '\n';
+	} else if (c == '\n' && I(tty, INLCR)) {
+		c = '\r';
+	}
+	if ((sig = isig(tty, c))) {
+		if (L(tty, ECHO)) {
+			echo_char(tty, c);
+			echo_str(tty, "\n");
+		}
+		if (!L(tty, NOFLSH))
+			tty->read_head = tty->canon_head;	/* drop the line */
+		return sig;
+	}
+	if (L(tty, ICANON)) {
+		canon_char(tty, c);
+	} else if (room(tty)) {
+		put_char(tty, c);
+		echo_char(tty, c);
+		tty->canon_head = tty->read_head;
+	}
+	return 0;
+}
+
+void tty_receive_char(int c)
+{
+	struct tty_struct *tty = &console_tty;
+	pid_t pgrp;
+	int sig;
+
+	spin_lock(&tty->lock);
+	sig = n_tty_receive(tty, c & 0xff);
+	pgrp = tty->pgrp;
+	spin_unlock(&tty->lock);
+	wake_up(&tty->read_wait);
+	if (sig && pgrp > 0)
+		kill_pgrp(pgrp, sig);
+}
+
+/* ---- reading ---- */
+
+/* Move readable input into kbuf: at most one line when canonical. */
+static size_t copy_input(struct tty_struct *tty, char *kbuf, size_t cnt)
+{
+	int canon = L(tty, ICANON);
+	size_t n = 0;
+
+	while (tty->read_tail != tty->canon_head && n < cnt) {
+		unsigned int i = tty->read_tail++ % N_TTY_BUF_SIZE;
+		int eol = canon && test_bit(i, tty->eol_mark);
+
+		if (eol && test_bit(i, tty->eof_mark))
+			break;	/* ^D: consumed, not data */
+		kbuf[n++] = tty->buf[i];
+		if (eol)
+			break;
+	}
+	return n;
+}
+
+static ssize_t tty_read(struct file *f, struct iov_iter *to, loff_t *pos)
+{
+	struct tty_struct *tty = &console_tty;
+	size_t cnt = min(iov_iter_count(to), (size_t)N_TTY_BUF_SIZE), n;
+	char *kbuf = kmalloc(cnt, GFP_KERNEL);
+	int err = 0;
+
+	if (!kbuf)
+		return -ENOMEM;
+	spin_lock(&tty->lock);
+	if (tty->read_tail == tty->canon_head) {
+		if (f->f_flags & O_NONBLOCK)
+			err = -EAGAIN;
+		else if (!L(tty, ICANON) && !tty->termios.c_cc[VMIN] &&
+			 !tty->termios.c_cc[VTIME])
+			err = 0;	/* polling read */
+		else
+			err = wait_event_interruptible_locked(tty->read_wait,
+				tty->read_tail != tty->canon_head, &tty->lock);
+	}
+	n = err ? 0 : copy_input(tty, kbuf, cnt);
+	spin_unlock(&tty->lock);
+	if (n) {
+		size_t c = copy_to_iter(kbuf, n, to);
+
+		if (c < n && !c)
+			err = -EFAULT;
+		n = c;	/* input copied out but not delivered is lost */
+	}
+	kfree(kbuf);
+	return err ? err : (ssize_t)n;
+}
+
+/* ---- ioctl ---- */
+
+static void flush_input(struct tty_struct *tty)	/* lock held */
+{
+	tty->read_tail = tty->canon_head = tty->read_head;
+}
+
+static long set_termios(struct tty_struct *tty, unsigned int cmd, void __user *arg)
+{
+	struct termios t;
+
+	if (copy_from_user(&t, arg, sizeof(t)))
+		return -EFAULT;
+	spin_lock(&tty->lock);
+	if (cmd == TCSETSF)
+		flush_input(tty);
+	tty->termios = t;
+	if (!(t.c_lflag & ICANON))
+		tty->canon_head = tty->read_head;	/* all input readable now */
+	spin_unlock(&tty->lock);
+	wake_up(&tty->read_wait);
+	return 0;
+}
+
+static long tty_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
+{
+	struct tty_struct *tty = &console_tty;
+	void __user *p = (void __user *)arg;
+	struct termios t;
+	struct winsize ws;
+	pid_t pgrp;
+	int n;
+
+	switch (cmd) {
+	case TCGETS:
+		spin_lock(&tty->lock);
+		t = tty->termios;
+		spin_unlock(&tty->lock);
+		return copy_to_user(p, &t, sizeof(t)) ? -EFAULT : 0;
+	case TCSETS:
+	case TCSETSW:
+	case TCSETSF:
+		return set_termios(tty, cmd, p);
+	case TIOCGWINSZ:
+		spin_lock(&tty->lock);
+		ws = tty->winsize;
+		spin_unlock(&tty->lock);
+		return copy_to_user(p, &ws, sizeof(ws)) ? -EFAULT : 0;
+	case TIOCSWINSZ:
+		if (copy_from_user(&ws, p, sizeof(ws)))
+			return -EFAULT;
+		spin_lock(&tty->lock);
+		n = memcmp(&ws, &tty->winsize, sizeof(ws));
+		tty->winsize = ws;
+		pgrp = tty->pgrp;
+		spin_unlock(&tty->lock);
+		if (n && pgrp > 0)
+			kill_pgrp(pgrp, SIGWINCH);
+		return 0;
+	case TIOCGPGRP:
+		return put_user(READ_ONCE(tty->pgrp), (pid_t __user *)p);
+	case TIOCSPGRP:
+		if (get_user(pgrp, (pid_t __user *)p))
+			return -EFAULT;
+		if (pgrp < 0)
+			return -EINVAL;
+		WRITE_ONCE(tty->pgrp, pgrp);
+		return 0;
+	case TIOCGSID:
+		return put_user(READ_ONCE(tty->session), (pid_t __user *)p);
+	case TIOCSCTTY:
+		spin_lock(&tty->lock);
+		tty->session = task_session_nr(current);
+		tty->pgrp = task_pgrp_nr(current);
+		spin_unlock(&tty->lock);
+		return 0;
+	case TIOCNOTTY:
+	case TCSBRK:
+	case TCXONC:
+		return 0;
+	case TCFLSH:
+		if (arg > TCIOFLUSH)
+			return -EINVAL;
+		if (arg != TCOFLUSH) {
+			spin_lock(&tty->lock);
+			flush_input(tty);
+			spin_unlock(&tty->lock);
+		}
+		return 0;
+	case FIONREAD:
+		n = READ_ONCE(tty->canon_head) - READ_ONCE(tty->read_tail);
+		return put_user(n, (int __user *)p);
+	case TIOCOUTQ:
+		return put_user(0, (int __user *)p);
+	}
+	return -ENOTTY;
+}
+
+static const struct file_operations tty_fops = {
+	.read = tty_read, .write = tty_write, .ioctl = tty_ioctl,
+};
+
+void tty_init(void)
+{
+	register_chrdev_region(TTYAUX_MAJOR, 0, &tty_fops);	/* /dev/tty */
+	register_chrdev_region(TTYAUX_MAJOR, 1, &tty_fops);	/* /dev/console */
+}
+
+/* fds 0, 1, 2 of current on /dev/console (before running pid 1). */
+int console_setup_fds(void)
+{
+	struct file *f = filp_open("/dev/console", O_RDWR, 0);
+	int err = 0;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	for (int fd = 0; fd < 3 && err >= 0; fd++)
+		err = replace_fd(fd, get_file(f), 0);
+	fput(f);
+	return err < 0 ? err : 0;
+}

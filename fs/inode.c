@@ -1,0 +1,58 @@
+/* inode.c: allocation and reference counting of in-memory inodes.
+ * i_count is atomic; an inode is freed by the iput that drops it to zero
+ * while i_nlink == 0 (i_nlink only drops while the dropper holds a
+ * reference, so that test is race-free). No locks held by callers. */
+#include <fs.h>
+#include <slab.h>
+#include <string.h>
+#include <printk.h>
+
+struct inode *root_inode;
+static atomic_t last_ino = ATOMIC_INIT(1);
+
+struct inode *new_inode(umode_t mode)
+{
+	struct inode *inode = kzalloc(sizeof(*inode), GFP_KERNEL);
+
+	if (!inode)
+		return NULL;
+	inode->i_ino = atomic_inc_return(&last_ino);
+	inode->i_mode = mode;
+	atomic_set(&inode->i_count, 1);
+	init_rwsem(&inode->i_rwsem);
+	spin_lock_init(&inode->i_lock);
+	return inode;
+}
+
+struct inode *ihold(struct inode *inode)
+{
+	atomic_inc(&inode->i_count);
+	return inode;
+}
+
+static void evict(struct inode *inode)
+{
+	if (inode->i_op && inode->i_op->evict)
+		inode->i_op->evict(inode);
+	kfree(inode);
+}
+
+void iput(struct inode *inode)
+{
+	if (!inode)
+		return;
+	if (atomic_dec_and_test(&inode->i_count) && READ_ONCE(inode->i_nlink) == 0)
+		evict(inode);
+}
+
+void init_special_inode(struct inode *inode, umode_t mode, dev_t rdev)
+{
+	inode->i_mode = mode;
+	if (S_ISCHR(mode)) {
+		inode->i_fop = &def_chr_fops;
+		inode->i_rdev = rdev;
+	} else {
+		inode->i_fop = NULL;	/* FIFOs, block devices, sockets: ENXIO */
+		inode->i_rdev = rdev;
+	}
+}

@@ -1,0 +1,143 @@
+/* ioctl_fcntl.c: dup, dup3, fcntl and ioctl. Flag updates take
+ * file->f_lock (spinlock); fd-table changes go through fs/file.c, which
+ * takes files->file_lock. Callers hold no locks. */
+#include <fs.h>
+#include <sched.h>
+#include <uaccess.h>
+#include <uapi/termios.h>
+#include <syscalls_fs.h>
+
+static long dupfd(int oldfd, unsigned int start, unsigned int flags)
+{
+	struct file *f;
+	int fd;
+
+	if (start >= NR_OPEN_MAX)
+		return -EINVAL;
+	if (!(f = fget(oldfd)))
+		return -EBADF;
+	fd = alloc_fd_from(start, flags);
+	if (fd < 0)
+		fput(f);
+	else
+		fd_install(fd, f);
+	return fd;
+}
+
+long sys_dup(int oldfd)
+{
+	return dupfd(oldfd, 0, 0);
+}
+
+long sys_dup3(int oldfd, int newfd, int flags)
+{
+	struct file *f;
+
+	if (flags & ~O_CLOEXEC)
+		return -EINVAL;
+	if (oldfd == newfd)
+		return -EINVAL;
+	if (newfd < 0 || newfd >= NR_OPEN_MAX)
+		return -EBADF;
+	if (!(f = fget(oldfd)))
+		return -EBADF;
+	return replace_fd(newfd, f, flags);	/* consumes the reference */
+}
+
+#define SETFL_MASK (O_APPEND | O_NONBLOCK | O_DIRECT | O_NOATIME | FASYNC)
+
+static long setfl(struct file *f, unsigned long arg)
+{
+	spin_lock(&f->f_lock);
+	f->f_flags = (arg & SETFL_MASK) | (f->f_flags & ~SETFL_MASK);
+	spin_unlock(&f->f_lock);
+	return 0;
+}
+
+struct flock {
+	short l_type, l_whence;
+	long l_start, l_len;
+	int l_pid;
+};
+
+long sys_fcntl(int fd, unsigned int cmd, unsigned long arg)
+{
+	struct file *f;
+	long ret;
+
+	switch (cmd) {
+	case F_DUPFD:
+		return dupfd(fd, arg, 0);
+	case F_DUPFD_CLOEXEC:
+		return dupfd(fd, arg, O_CLOEXEC);
+	case F_GETFD:
+		ret = get_close_on_exec(fd);
+		return ret < 0 ? ret : (ret ? FD_CLOEXEC : 0);
+	case F_SETFD:
+		return set_close_on_exec(fd, arg & FD_CLOEXEC);
+	}
+	if (!(f = fget(fd)))
+		return -EBADF;
+	switch (cmd) {
+	case F_GETFL:
+		ret = READ_ONCE(f->f_flags);
+		break;
+	case F_SETFL:
+		ret = setfl(f, arg);
+		break;
+	case F_GETLK: {		/* no locks are ever held by others */
+		short t = F_UNLCK;
+		ret = copy_to_user((void __user *)arg, &t, sizeof(t)) ? -EFAULT : 0;
+		break;
+	}
+	case F_SETLK:
+	case F_SETLKW:
+		ret = 0;
+		break;
+	case F_GETPIPE_SZ:
+		ret = S_ISFIFO(file_inode(f)->i_mode) ? 65536 : -EBADF;
+		break;
+	case F_SETPIPE_SZ:
+		ret = S_ISFIFO(file_inode(f)->i_mode) ? 65536 : -EBADF;
+		break;
+	case F_GETOWN:
+	case F_SETOWN:
+		ret = 0;
+		break;
+	default:
+		ret = -EINVAL;
+	}
+	fput(f);
+	return ret;
+}
+
+long sys_ioctl(int fd, unsigned int cmd, unsigned long arg)
+{
+	struct file *f = fget(fd);
+	long ret;
+	int on;
+
+	if (!f)
+		return -EBADF;
+	switch (cmd) {
+	case FIOCLEX:
+	case FIONCLEX:
+		ret = set_close_on_exec(fd, cmd == FIOCLEX);
+		break;
+	case FIONBIO:
+		ret = get_user(on, (int __user *)arg);
+		if (!ret) {
+			spin_lock(&f->f_lock);
+			if (on)
+				f->f_flags |= O_NONBLOCK;
+			else
+				f->f_flags &= ~O_NONBLOCK;
+			spin_unlock(&f->f_lock);
+		}
+		break;
+	default:
+		ret = f->f_op && f->f_op->ioctl ? f->f_op->ioctl(f, cmd, arg) : -ENOTTY;
+	}
+	fput(f);
+	return ret;
+}

@@ -1,0 +1,459 @@
+/* namei.c: path walking ("."/"..", trailing slashes, no symlinks) and the
+ * namespace operations mkdir, mknod, unlink, rmdir, chdir, getcwd.
+ * A walk holds one directory's i_rwsem (read) at a time; changes take the
+ * parent's i_rwsem (write), then for rmdir the victim's. Callers hold no
+ * locks; every inode returned carries a reference. */
+#include <fs.h>
+#include <sched.h>
+#include <slab.h>
+#include <string.h>
+#include <uaccess.h>
+#include <syscalls_fs.h>
+
+char *getname(const char __user *upath)
+{
+	char *s = kmalloc(PATH_MAX, GFP_KERNEL);
+	long n;
+
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	n = strncpy_from_user(s, upath, PATH_MAX);
+	if (n < 0) {
+		kfree(s);
+		return ERR_PTR(n);
+	}
+	return s;
+}
+
+void putname(char *name)
+{
+	if (!IS_ERR_OR_NULL(name))
+		kfree(name);
+}
+
+/* The directory a walk of path begins in. */
+struct inode *path_start(int dfd, const char *path)
+{
+	struct inode *inode;
+	struct file *f;
+
+	if (path[0] == '/')
+		return get_fs_root(current->fs);
+	if (dfd == AT_FDCWD)
+		return get_fs_pwd(current->fs);
+	if (!(f = fget(dfd)))
+		return ERR_PTR(-EBADF);
+	inode = ihold(file_inode(f));
+	fput(f);
+	if (*path && !S_ISDIR(inode->i_mode)) {
+		iput(inode);
+		return ERR_PTR(-ENOTDIR);
+	}
+	return inode;
+}
+
+struct inode *lookup_one(struct inode *dir, const char *name, int len)
+{
+	struct inode *r;
+
+	if (!S_ISDIR(dir->i_mode) || !dir->i_op || !dir->i_op->lookup)
+		return ERR_PTR(-ENOTDIR);
+	down_read(&dir->i_rwsem);
+	r = dir->i_op->lookup(dir, name, len);
+	up_read(&dir->i_rwsem);
+	return r ? r : ERR_PTR(-ENOENT);
+}
+
+static int is_dots(const char *name, int len)
+{
+	if (len == 1 && name[0] == '.')
+		return LAST_DOT;
+	if (len == 2 && name[0] == '.' && name[1] == '.')
+		return LAST_DOTDOT;
+	return LAST_NORM;
+}
+
+/* Replace *cur (referenced) by its child name. */
+static int step(struct inode **cur, const char *name, int len, struct inode *root)
+{
+	int t = is_dots(name, len);
+	struct inode *next;
+
+	if (!S_ISDIR((*cur)->i_mode))
+		return -ENOTDIR;
+	if (t == LAST_DOT || (t == LAST_DOTDOT && *cur == root))
+		return 0;
+	if (len > NAME_MAX)
+		return -ENAMETOOLONG;
+	next = lookup_one(*cur, name, len);
+	if (IS_ERR(next))
+		return PTR_ERR(next);
+	iput(*cur);
+	*cur = next;
+	return 0;
+}
+
+/* Walk all but the last component. *cur: start in, parent out. */
+static int walk_parent(struct inode **cur, const char *path, const char **last,
+		       int *len, int *trailing)
+{
+	struct inode *root = get_fs_root(current->fs);
+	int err = 0;
+
+	*last = NULL;
+	*len = 0;
+	*trailing = 0;
+	for (;;) {
+		const char *s = path, *e;
+
+		while (*s == '/')
+			s++;
+		if (!*s)
+			break;
+		for (e = s; *e && *e != '/'; e++)
+			;
+		path = e;
+		while (*path == '/')
+			path++;
+		if (!*path) {	/* s..e is the last component */
+			*last = s;
+			*len = e - s;
+			*trailing = *e == '/';
+			break;
+		}
+		if ((err = step(cur, s, e - s, root)))
+			break;
+	}
+	iput(root);
+	return err;
+}
+
+struct inode *kern_path(int dfd, const char *path, unsigned int flags)
+{
+	struct inode *cur, *root;
+	const char *last;
+	int len, trailing, err;
+
+	if (!*path && !(flags & LOOKUP_EMPTY))
+		return ERR_PTR(-ENOENT);
+	cur = path_start(dfd, path);
+	if (IS_ERR(cur))
+		return cur;
+	err = walk_parent(&cur, path, &last, &len, &trailing);
+	if (!err && last) {
+		root = get_fs_root(current->fs);
+		err = step(&cur, last, len, root);
+		iput(root);
+	}
+	if (!err && (trailing || (flags & LOOKUP_DIRECTORY)) && !S_ISDIR(cur->i_mode))
+		err = -ENOTDIR;
+	if (err) {
+		iput(cur);
+		return ERR_PTR(err);
+	}
+	return cur;
+}
+
+int kern_path_parent(int dfd, const char *path, struct nameidata_parent *nd)
+{
+	struct inode *cur;
+	const char *last;
+	int err;
+
+	if (!*path)
+		return -ENOENT;
+	cur = path_start(dfd, path);
+	if (IS_ERR(cur))
+		return PTR_ERR(cur);
+	err = walk_parent(&cur, path, &last, &nd->last_len, &nd->trailing_slash);
+	if (!err && !S_ISDIR(cur->i_mode))
+		err = -ENOTDIR;
+	if (!err && nd->last_len > NAME_MAX)
+		err = -ENAMETOOLONG;
+	if (err) {
+		iput(cur);
+		return err;
+	}
+	nd->dir = cur;
+	nd->last_type = last ? is_dots(last, nd->last_len) : LAST_ROOT;
+	memcpy(nd->last, last ? last : "", nd->last_len);
+	nd->last[nd->last_len] = 0;
+	return 0;
+}
+
+/* Create a directory or node at path; mode is final (umask applied). */
+static int do_create(int dfd, const char *path, umode_t mode, dev_t rdev)
+{
+	struct nameidata_parent nd;
+	struct inode *dir, *child;
+	int err = kern_path_parent(dfd, path, &nd);
+
+	if (err)
+		return err;
+	dir = nd.dir;
+	err = -EEXIST;
+	if (nd.last_type != LAST_NORM)
+		goto out;
+	err = -ENOTDIR;
+	if (nd.trailing_slash && !S_ISDIR(mode))
+		goto out;
+	down_write(&dir->i_rwsem);
+	child = dir->i_nlink ? dir->i_op->lookup(dir, nd.last, nd.last_len) : NULL;
+	if (IS_ERR(child)) {
+		err = PTR_ERR(child);
+		child = NULL;
+	} else if (child) {
+		iput(child);
+		err = -EEXIST;
+		child = NULL;
+	} else if (!dir->i_nlink) {
+		err = -ENOENT;	/* directory was removed */
+	} else if (S_ISDIR(mode)) {
+		child = dir->i_op->mkdir ? dir->i_op->mkdir(dir, nd.last, nd.last_len, mode)
+					 : ERR_PTR(-EPERM);
+	} else {
+		child = dir->i_op->mknod ? dir->i_op->mknod(dir, nd.last, nd.last_len, mode, rdev)
+					 : ERR_PTR(-EPERM);
+	}
+	up_write(&dir->i_rwsem);
+	if (child && IS_ERR(child))
+		err = PTR_ERR(child);
+	else if (child) {
+		iput(child);
+		err = 0;
+	}
+out:
+	iput(dir);
+	return err;
+}
+
+int do_mkdirat(int dfd, const char *path, umode_t mode)
+{
+	return do_create(dfd, path, (mode & 07777) | S_IFDIR, 0);
+}
+
+int do_mknodat(int dfd, const char *path, umode_t mode, dev_t rdev)
+{
+	if (!(mode & S_IFMT))
+		mode |= S_IFREG;
+	if (S_ISDIR(mode) || S_ISLNK(mode))
+		return -EINVAL;
+	return do_create(dfd, path, mode, rdev);
+}
+
+int do_unlinkat(int dfd, const char *path, int rmdir)
+{
+	struct nameidata_parent nd;
+	struct inode *dir, *victim;
+	int err = kern_path_parent(dfd, path, &nd);
+
+	if (err)
+		return err;
+	dir = nd.dir;
+	if (nd.last_type != LAST_NORM) {
+		err = !rmdir ? -EISDIR : nd.last_type == LAST_DOT ? -EINVAL :
+		      nd.last_type == LAST_DOTDOT ? -ENOTEMPTY : -EBUSY;
+		goto out;
+	}
+	down_write(&dir->i_rwsem);
+	victim = dir->i_op->lookup(dir, nd.last, nd.last_len);
+	if (!victim || IS_ERR(victim)) {
+		err = victim ? PTR_ERR(victim) : -ENOENT;
+	} else if (rmdir) {
+		if (!S_ISDIR(victim->i_mode)) {
+			err = -ENOTDIR;
+		} else if (victim == root_inode) {
+			err = -EBUSY;
+		} else {
+			down_write(&victim->i_rwsem);
+			err = dir->i_op->rmdir ? dir->i_op->rmdir(dir, victim) : -EPERM;
+			up_write(&victim->i_rwsem);
+		}
+		iput(victim);
+	} else {
+		if (S_ISDIR(victim->i_mode))
+			err = -EISDIR;
+		else if (nd.trailing_slash)
+			err = -ENOTDIR;
+		else
+			err = dir->i_op->unlink ? dir->i_op->unlink(dir, victim) : -EPERM;
+		iput(victim);	/* evicts it if that was the last link and use */
+	}
+	up_write(&dir->i_rwsem);
+out:
+	iput(dir);
+	return err;
+}
+
+long sys_mkdirat(int dfd, const char __user *upath, unsigned int mode)
+{
+	char *path = getname(upath);
+	long err;
+
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	err = do_mkdirat(dfd, path, mode & ~current_umask() & 07777);
+	putname(path);
+	return err;
+}
+
+long sys_mknodat(int dfd, const char __user *upath, unsigned int mode, unsigned int dev)
+{
+	char *path = getname(upath);
+	long err;
+
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	if (!(mode & S_IFMT))
+		mode |= S_IFREG;
+	err = do_mknodat(dfd, path, (mode & ~current_umask() & 07777) | (mode & S_IFMT),
+			 MKDEV((dev >> 8) & 0xfff, (dev & 0xff) | ((dev >> 12) & 0xfff00)));
+	putname(path);
+	return err;
+}
+
+long sys_unlinkat(int dfd, const char __user *upath, int flags)
+{
+	char *path;
+	long err;
+
+	if (flags & ~AT_REMOVEDIR)
+		return -EINVAL;
+	path = getname(upath);
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	err = do_unlinkat(dfd, path, flags & AT_REMOVEDIR);
+	putname(path);
+	return err;
+}
+
+long sys_chdir(const char __user *upath)
+{
+	char *path = getname(upath);
+	struct inode *dir;
+
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	dir = kern_path(AT_FDCWD, path, LOOKUP_DIRECTORY);
+	putname(path);
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	set_fs_pwd(current->fs, dir);
+	iput(dir);
+	return 0;
+}
+
+long sys_fchdir(int fd)
+{
+	struct file *f = fget(fd);
+	long err = -ENOTDIR;
+
+	if (!f)
+		return -EBADF;
+	if (S_ISDIR(file_inode(f)->i_mode)) {
+		set_fs_pwd(current->fs, file_inode(f));
+		err = 0;
+	}
+	fput(f);
+	return err;
+}
+
+/* getcwd: find each directory's name by scanning its parent for its ino. */
+struct name_ctx {
+	struct dir_context ctx;
+	u64 ino;
+	char *name;	/* NAME_MAX + 1 bytes */
+	int found;
+};
+
+static bool match_ino(struct dir_context *ctx, const char *name, int len,
+		      loff_t next, u64 ino, unsigned int type)
+{
+	struct name_ctx *nc = container_of(ctx, struct name_ctx, ctx);
+
+	if (ino != nc->ino || is_dots(name, len) != LAST_NORM)
+		return true;
+	memcpy(nc->name, name, len);
+	nc->name[len] = 0;
+	nc->found = 1;
+	return false;
+}
+
+static int name_in_parent(struct inode *parent, struct inode *child, char *name)
+{
+	struct name_ctx nc = { .ctx = { .actor = match_ino, .pos = 0 },
+			       .ino = child->i_ino, .name = name };
+	struct file *f;
+
+	if (!parent->i_fop || !parent->i_fop->iterate)
+		return -ENOENT;
+	f = alloc_file(parent, O_RDONLY | O_DIRECTORY, parent->i_fop);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	f->f_op->iterate(f, &nc.ctx);
+	fput(f);
+	return nc.found ? 0 : -ENOENT;
+}
+
+long sys_getcwd(char __user *ubuf, unsigned long size)
+{
+	struct inode *root = get_fs_root(current->fs), *cur = get_fs_pwd(current->fs);
+	char *buf = kmalloc(PATH_MAX, GFP_KERNEL), *name = kmalloc(NAME_MAX + 1, GFP_KERNEL);
+	int pos = PATH_MAX - 1, err = 0, len;
+
+	if (!buf || !name) {
+		err = -ENOMEM;
+		goto out;
+	}
+	buf[pos] = 0;
+	if (cur != root && !cur->i_nlink)
+		err = -ENOENT;	/* cwd was removed */
+	while (!err && cur != root) {
+		struct inode *parent = lookup_one(cur, "..", 2);
+
+		if (IS_ERR(parent) || parent == cur) {
+			if (!IS_ERR(parent))
+				iput(parent);
+			break;	/* reached the fs root outside ours */
+		}
+		err = name_in_parent(parent, cur, name);
+		len = strlen(name);
+		if (!err && pos - len - 1 < 0)
+			err = -ENAMETOOLONG;
+		if (!err) {
+			pos -= len;
+			memcpy(buf + pos, name, len);
+			buf[--pos] = '/';
+		}
+		iput(cur);
+		cur = parent;
+	}
+	if (!err && pos == PATH_MAX - 1)
+		buf[--pos] = '/';
+	len = PATH_MAX - pos;
+	if (!err && (unsigned long)len > size)
+		err = -ERANGE;
+	if (!err && copy_to_user(ubuf, buf + pos, len))
+		err = -EFAULT;
+out:
+	iput(cur);
+	iput(root);
+	kfree(buf);
+	kfree(name);
+	return err ? err : len;
+}
+
+long sys_readlinkat(int dfd, const char __user *upath, char __user *buf, int size)
+{
+	char *path = getname(upath);
+	struct inode *inode;
+
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	inode = kern_path(dfd, path, LOOKUP_EMPTY);
+	putname(path);
+	if (IS_ERR(inode))
+		return PTR_ERR(inode);
+	iput(inode);
+	return -EINVAL;	/* no symlinks yet */
+}

@@ -1,0 +1,235 @@
+/* open.c: opening files (openat, filp_open for exec/init), close,
+ * truncate/ftruncate, faccessat, umask and the sync family.
+ * O_CREAT takes the parent's i_rwsem (write); truncation takes the
+ * file's i_rwsem (write). Callers hold no locks. */
+#include <fs.h>
+#include <sched.h>
+#include <slab.h>
+#include <string.h>
+#include <uaccess.h>
+#include <syscalls_fs.h>
+
+int do_truncate(struct inode *inode, loff_t size)
+{
+	int err;
+
+	if (S_ISDIR(inode->i_mode))
+		return -EISDIR;
+	if (!S_ISREG(inode->i_mode))
+		return -EINVAL;
+	if (size < 0)
+		return -EINVAL;
+	if (!inode->i_op || !inode->i_op->setsize)
+		return -EPERM;
+	down_write(&inode->i_rwsem);
+	err = inode->i_op->setsize(inode, size);
+	up_write(&inode->i_rwsem);
+	return err;
+}
+
+/* O_CREAT: find or create the last component. Returns a referenced inode. */
+static struct inode *open_create(int dfd, const char *path, int flags, umode_t mode)
+{
+	struct nameidata_parent nd;
+	struct inode *dir, *inode;
+	int err = kern_path_parent(dfd, path, &nd);
+
+	if (err)
+		return ERR_PTR(err);
+	dir = nd.dir;
+	if (nd.last_type != LAST_NORM || nd.trailing_slash) {
+		iput(dir);
+		return ERR_PTR(-EISDIR);
+	}
+	down_write(&dir->i_rwsem);
+	inode = dir->i_op->lookup(dir, nd.last, nd.last_len);
+	if (inode && !IS_ERR(inode) && (flags & O_EXCL)) {
+		iput(inode);
+		inode = ERR_PTR(-EEXIST);
+	} else if (!inode && !dir->i_nlink) {
+		inode = ERR_PTR(-ENOENT);
+	} else if (!inode) {
+		inode = dir->i_op->create ? dir->i_op->create(dir, nd.last, nd.last_len, mode)
+					  : ERR_PTR(-EACCES);
+	}
+	up_write(&dir->i_rwsem);
+	iput(dir);
+	return inode;
+}
+
+struct file *do_filp_open(int dfd, const char *path, int flags, umode_t mode)
+{
+	int acc = flags & O_ACCMODE;
+	struct inode *inode;
+	struct file *f;
+	int err;
+
+	if (flags & O_CREAT)
+		inode = open_create(dfd, path, flags, (mode & 07777) | S_IFREG);
+	else
+		inode = kern_path(dfd, path, (flags & O_DIRECTORY) ? LOOKUP_DIRECTORY : 0);
+	if (IS_ERR(inode))
+		return ERR_PTR(PTR_ERR(inode));
+	err = -ENOTDIR;
+	if ((flags & O_DIRECTORY) && !S_ISDIR(inode->i_mode))
+		goto fail;
+	err = -EISDIR;
+	if (S_ISDIR(inode->i_mode) && !(flags & O_PATH) &&
+	    (acc != O_RDONLY || (flags & (O_CREAT | O_TRUNC))))
+		goto fail;
+	err = -ENXIO;
+	if (!inode->i_fop && !(flags & O_PATH))
+		goto fail;
+	if ((flags & O_TRUNC) && S_ISREG(inode->i_mode) && acc != O_RDONLY &&
+	    !(flags & O_PATH) && (err = do_truncate(inode, 0)))
+		goto fail;
+	f = alloc_file(inode, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC),
+		       inode->i_fop);
+	iput(inode);
+	if (IS_ERR(f) || (flags & O_PATH))
+		return f;
+	if (f->f_op->open && (err = f->f_op->open(inode, f))) {
+		f->f_op = NULL;	/* no release for a failed open */
+		fput(f);
+		return ERR_PTR(err);
+	}
+	return f;
+fail:
+	iput(inode);
+	return ERR_PTR(err);
+}
+
+struct file *filp_open(const char *path, int flags, int mode)
+{
+	return do_filp_open(AT_FDCWD, path, flags, mode);
+}
+
+int file_may_exec(struct file *f)
+{
+	umode_t m = file_inode(f)->i_mode;
+
+	return S_ISREG(m) && (m & S_IXUGO) ? 0 : -EACCES;
+}
+
+long sys_openat(int dfd, const char __user *upath, int flags, unsigned int mode)
+{
+	char *path = getname(upath);
+	struct file *f;
+	int fd;
+
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	fd = get_unused_fd_flags(flags);
+	if (fd >= 0) {
+		f = do_filp_open(dfd, path, flags, mode & ~current_umask());
+		if (IS_ERR(f)) {
+			put_unused_fd(fd);
+			fd = PTR_ERR(f);
+		} else {
+			fd_install(fd, f);
+		}
+	}
+	putname(path);
+	return fd;
+}
+
+long sys_close(int fd)
+{
+	return close_fd(fd);
+}
+
+long sys_ftruncate(int fd, long length)
+{
+	struct file *f = fget(fd);
+	long err = -EINVAL;
+
+	if (!f)
+		return -EBADF;
+	if (f->f_mode & FMODE_WRITE)
+		err = do_truncate(file_inode(f), length);
+	fput(f);
+	return err;
+}
+
+long sys_truncate(const char __user *upath, long length)
+{
+	char *path = getname(upath);
+	struct inode *inode;
+	long err;
+
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	inode = kern_path(AT_FDCWD, path, 0);
+	putname(path);
+	if (IS_ERR(inode))
+		return PTR_ERR(inode);
+	err = do_truncate(inode, length);
+	iput(inode);
+	return err;
+}
+
+/* Everyone is root here: only X_OK can fail, on files with no x bit. */
+long sys_faccessat2(int dfd, const char __user *upath, int mode, int flags)
+{
+	struct inode *inode;
+	char *path;
+	long err = 0;
+
+	if (mode & ~(R_OK | W_OK | X_OK))
+		return -EINVAL;
+	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	path = getname(upath);
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	inode = kern_path(dfd, path, (flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0);
+	putname(path);
+	if (IS_ERR(inode))
+		return PTR_ERR(inode);
+	if ((mode & X_OK) && !S_ISDIR(inode->i_mode) && !(inode->i_mode & S_IXUGO))
+		err = -EACCES;
+	iput(inode);
+	return err;
+}
+
+long sys_faccessat(int dfd, const char __user *upath, int mode)
+{
+	return sys_faccessat2(dfd, upath, mode, 0);
+}
+
+long sys_umask(int mask)
+{
+	struct fs_struct *fs = current->fs;
+	umode_t old;
+
+	spin_lock(&fs->lock);
+	old = fs->umask;
+	fs->umask = mask & 0777;
+	spin_unlock(&fs->lock);
+	return old;
+}
+
+long sys_sync(void)
+{
+	return 0;
+}
+
+long sys_fsync(int fd)
+{
+	struct file *f = fget(fd);
+
+	if (!f)
+		return -EBADF;
+	fput(f);
+	return 0;
+}
+
+long sys_syncfs(int fd)
+{
+	return sys_fsync(fd);
+}
+
+long sys_fdatasync(int fd)
+{
+	return sys_fsync(fd);
+}

@@ -1,0 +1,376 @@
+/* ramfs.c: the in-memory file system. Regular files keep data in zeroed
+ * pages under a two-level page table (holes read as zero, 1 GiB max);
+ * directories keep a list of (name, inode) entries plus a parent pointer.
+ * Locks: inode->i_rwsem (read for lookup/read/iterate, write for changes);
+ * namei takes the parent's before the child's. Callers hold nothing else. */
+#include <fs.h>
+#include <mm.h>
+#include <slab.h>
+#include <string.h>
+#include <printk.h>
+
+#define PTRS_PER_PAGE (PAGE_SIZE / sizeof(void *))
+#define RAMFS_MAX_PAGES (PTRS_PER_PAGE * PTRS_PER_PAGE)
+#define RAMFS_MAX_SIZE ((loff_t)RAMFS_MAX_PAGES << PAGE_SHIFT)
+
+struct ramfs_dirent {
+	struct list_head list;
+	struct inode *inode;
+	u64 cookie;		/* getdents position, increasing in list order */
+	int len;
+	char name[];
+};
+
+struct ramfs_info {
+	void **l1;		/* files: page of pointers to pages of pointers */
+	struct list_head entries;	/* directories */
+	u64 next_cookie;
+	struct inode *parent;	/* directories: referenced, self for root */
+};
+
+static const struct inode_operations ramfs_dir_inode_ops, ramfs_file_inode_ops;
+static const struct inode_operations ramfs_special_inode_ops;
+
+static inline struct ramfs_info *RI(struct inode *i) { return i->i_private; }
+
+/* Page idx of a file, allocated (zeroed) if alloc. i_rwsem held. */
+static void *ramfs_page(struct inode *inode, unsigned long idx, int alloc)
+{
+	struct ramfs_info *ri = RI(inode);
+	void **l2;
+
+	if (idx >= RAMFS_MAX_PAGES)
+		return NULL;
+	if (!ri->l1 && (!alloc || !(ri->l1 = get_zeroed_page(GFP_KERNEL))))
+		return NULL;
+	l2 = ri->l1[idx / PTRS_PER_PAGE];
+	if (!l2 && (!alloc || !(l2 = ri->l1[idx / PTRS_PER_PAGE] = get_zeroed_page(GFP_KERNEL))))
+		return NULL;
+	if (!l2[idx % PTRS_PER_PAGE] && alloc)
+		l2[idx % PTRS_PER_PAGE] = get_zeroed_page(GFP_KERNEL);
+	return l2[idx % PTRS_PER_PAGE];
+}
+
+/* Free every data page with index >= first. i_rwsem held for writing. */
+static void ramfs_free_pages(struct inode *inode, unsigned long first)
+{
+	struct ramfs_info *ri = RI(inode);
+
+	if (!ri->l1)
+		return;
+	for (unsigned long i = 0; i < PTRS_PER_PAGE; i++) {
+		void **l2 = ri->l1[i];
+		unsigned long base = i * PTRS_PER_PAGE;
+
+		if (!l2 || base + PTRS_PER_PAGE <= first)
+			continue;
+		for (unsigned long j = 0; j < PTRS_PER_PAGE; j++) {
+			if (base + j >= first && l2[j]) {
+				free_page(l2[j]);
+				l2[j] = NULL;
+			}
+		}
+		if (base >= first) {
+			free_page(l2);
+			ri->l1[i] = NULL;
+		}
+	}
+	if (first == 0) {
+		free_page(ri->l1);
+		ri->l1 = NULL;
+	}
+}
+
+static int ramfs_setsize(struct inode *inode, loff_t size)
+{
+	if (size < 0 || size > RAMFS_MAX_SIZE)
+		return -EFBIG;
+	if (size < inode->i_size) {
+		unsigned long off = size & ~PAGE_MASK;
+		void *p = off ? ramfs_page(inode, size >> PAGE_SHIFT, 0) : NULL;
+
+		if (p)
+			memset((char *)p + off, 0, PAGE_SIZE - off);
+		ramfs_free_pages(inode, DIV_ROUND_UP((unsigned long)size, PAGE_SIZE));
+	}
+	inode->i_size = size;
+	return 0;
+}
+
+static ssize_t ramfs_read(struct file *f, struct iov_iter *to, loff_t *ppos)
+{
+	struct inode *inode = file_inode(f);
+	loff_t pos = *ppos;
+	ssize_t done = 0, ret = 0;
+
+	down_read(&inode->i_rwsem);
+	while (iov_iter_count(to) && pos < inode->i_size) {
+		unsigned long off = pos & ~PAGE_MASK;
+		size_t n = min((size_t)(PAGE_SIZE - off), iov_iter_count(to));
+		void *p = ramfs_page(inode, pos >> PAGE_SHIFT, 0);
+		size_t c;
+
+		n = min(n, (size_t)(inode->i_size - pos));
+		c = p ? copy_to_iter((char *)p + off, n, to) : iov_iter_zero(n, to);
+		pos += c;
+		done += c;
+		if (c < n) {
+			ret = -EFAULT;
+			break;
+		}
+	}
+	up_read(&inode->i_rwsem);
+	*ppos = pos;
+	return done ? done : ret;
+}
+
+static ssize_t ramfs_write(struct file *f, struct iov_iter *from, loff_t *ppos)
+{
+	struct inode *inode = file_inode(f);
+	ssize_t done = 0, ret = 0;
+	loff_t pos;
+
+	down_write(&inode->i_rwsem);
+	pos = (f->f_flags & O_APPEND) ? inode->i_size : *ppos;
+	while (iov_iter_count(from)) {
+		unsigned long off = pos & ~PAGE_MASK;
+		size_t n = min((size_t)(PAGE_SIZE - off), iov_iter_count(from));
+		void *p;
+		size_t c;
+
+		if (pos >= RAMFS_MAX_SIZE) {
+			ret = -EFBIG;
+			break;
+		}
+		if (!(p = ramfs_page(inode, pos >> PAGE_SHIFT, 1))) {
+			ret = -ENOSPC;
+			break;
+		}
+		c = copy_from_iter((char *)p + off, n, from);
+		pos += c;
+		done += c;
+		if (c < n) {
+			ret = -EFAULT;
+			break;
+		}
+	}
+	if (pos > inode->i_size)
+		inode->i_size = pos;
+	up_write(&inode->i_rwsem);
+	*ppos = pos;
+	return done ? done : ret;
+}
+
+const struct file_operations ramfs_file_operations = {
+	.read = ramfs_read, .write = ramfs_write, .llseek = generic_file_llseek,
+};
+
+static ssize_t ramfs_dir_read(struct file *f, struct iov_iter *to, loff_t *pos)
+{
+	return -EISDIR;
+}
+
+static unsigned int dtype(umode_t mode)
+{
+	return (mode & S_IFMT) >> 12;	/* DT_* are S_IF* >> 12 */
+}
+
+static int ramfs_iterate(struct file *f, struct dir_context *ctx)
+{
+	struct inode *dir = file_inode(f);
+	struct ramfs_dirent *de;
+
+	down_read(&dir->i_rwsem);
+	if (ctx->pos == 0) {
+		if (!ctx->actor(ctx, ".", 1, 1, dir->i_ino, DT_DIR))
+			goto out;
+		ctx->pos = 1;
+	}
+	if (ctx->pos == 1) {
+		if (!ctx->actor(ctx, "..", 2, 2, RI(dir)->parent->i_ino, DT_DIR))
+			goto out;
+		ctx->pos = 2;
+	}
+	list_for_each_entry(de, &RI(dir)->entries, list) {
+		if ((loff_t)de->cookie < ctx->pos)
+			continue;
+		if (!ctx->actor(ctx, de->name, de->len, de->cookie + 1,
+				de->inode->i_ino, dtype(de->inode->i_mode)))
+			break;
+		ctx->pos = de->cookie + 1;
+	}
+out:
+	up_read(&dir->i_rwsem);
+	return 0;
+}
+
+const struct file_operations ramfs_dir_operations = {
+	.read = ramfs_dir_read, .llseek = generic_file_llseek,
+	.iterate = ramfs_iterate,
+};
+
+static struct ramfs_dirent *find_entry(struct inode *dir, const char *name, int len)
+{
+	struct ramfs_dirent *de;
+
+	list_for_each_entry(de, &RI(dir)->entries, list)
+		if (de->len == len && !memcmp(de->name, name, len))
+			return de;
+	return NULL;
+}
+
+static struct inode *ramfs_lookup(struct inode *dir, const char *name, int len)
+{
+	struct ramfs_dirent *de;
+
+	if (len == 2 && name[0] == '.' && name[1] == '.')
+		return ihold(RI(dir)->parent);
+	de = find_entry(dir, name, len);
+	return de ? ihold(de->inode) : NULL;
+}
+
+/* A new inode of the given type; i_count = 1, i_nlink = 0. */
+static struct inode *ramfs_get_inode(struct inode *dir, umode_t mode, dev_t rdev)
+{
+	struct inode *inode = new_inode(mode);
+	struct ramfs_info *ri = kzalloc(sizeof(*ri), GFP_KERNEL);
+
+	if (!inode || !ri) {
+		kfree(ri);
+		kfree(inode);
+		return NULL;
+	}
+	INIT_LIST_HEAD(&ri->entries);
+	ri->next_cookie = 2;
+	inode->i_private = ri;
+	if (S_ISREG(mode)) {
+		inode->i_op = &ramfs_file_inode_ops;
+		inode->i_fop = &ramfs_file_operations;
+	} else if (S_ISDIR(mode)) {
+		inode->i_op = &ramfs_dir_inode_ops;
+		inode->i_fop = &ramfs_dir_operations;
+		ri->parent = dir ? ihold(dir) : inode;
+	} else {
+		inode->i_op = &ramfs_special_inode_ops;
+		init_special_inode(inode, mode, rdev);
+	}
+	return inode;
+}
+
+static int add_entry(struct inode *dir, const char *name, int len, struct inode *inode)
+{
+	struct ramfs_dirent *de = kmalloc(sizeof(*de) + len + 1, GFP_KERNEL);
+
+	if (!de)
+		return -ENOMEM;
+	memcpy(de->name, name, len);
+	de->name[len] = 0;
+	de->len = len;
+	de->inode = inode;
+	de->cookie = RI(dir)->next_cookie++;
+	list_add_tail(&de->list, &RI(dir)->entries);
+	return 0;
+}
+
+static struct inode *ramfs_mknod(struct inode *dir, const char *name, int len,
+				 umode_t mode, dev_t rdev)
+{
+	struct inode *inode = ramfs_get_inode(dir, mode, rdev);
+
+	if (!inode)
+		return ERR_PTR(-ENOSPC);
+	if (add_entry(dir, name, len, inode)) {
+		iput(inode);	/* nlink 0: evicted */
+		return ERR_PTR(-ENOSPC);
+	}
+	if (S_ISDIR(mode)) {
+		inode->i_nlink = 2;
+		dir->i_nlink++;
+	} else {
+		inode->i_nlink = 1;
+	}
+	return inode;
+}
+
+static struct inode *ramfs_create(struct inode *dir, const char *name, int len, umode_t mode)
+{
+	return ramfs_mknod(dir, name, len, (mode & ~S_IFMT) | S_IFREG, 0);
+}
+
+static struct inode *ramfs_mkdir(struct inode *dir, const char *name, int len, umode_t mode)
+{
+	return ramfs_mknod(dir, name, len, (mode & ~S_IFMT) | S_IFDIR, 0);
+}
+
+static struct ramfs_dirent *find_victim(struct inode *dir, struct inode *victim)
+{
+	struct ramfs_dirent *de;
+
+	list_for_each_entry(de, &RI(dir)->entries, list)
+		if (de->inode == victim)
+			return de;
+	return NULL;
+}
+
+static int ramfs_unlink(struct inode *dir, struct inode *victim)
+{
+	struct ramfs_dirent *de = find_victim(dir, victim);
+
+	if (!de)
+		return -ENOENT;
+	list_del(&de->list);
+	kfree(de);
+	WRITE_ONCE(victim->i_nlink, victim->i_nlink - 1);
+	return 0;
+}
+
+static int ramfs_rmdir(struct inode *dir, struct inode *victim)
+{
+	struct ramfs_dirent *de = find_victim(dir, victim);
+
+	if (!de)
+		return -ENOENT;
+	if (!list_empty(&RI(victim)->entries))
+		return -ENOTEMPTY;
+	list_del(&de->list);
+	kfree(de);
+	dir->i_nlink--;
+	WRITE_ONCE(victim->i_nlink, 0);
+	return 0;
+}
+
+static void ramfs_evict(struct inode *inode)
+{
+	struct ramfs_info *ri = RI(inode);
+
+	if (!ri)
+		return;
+	if (S_ISREG(inode->i_mode))
+		ramfs_free_pages(inode, 0);
+	if (S_ISDIR(inode->i_mode) && ri->parent != inode)
+		iput(ri->parent);
+	kfree(ri);
+	inode->i_private = NULL;
+}
+
+static const struct inode_operations ramfs_dir_inode_ops = {
+	.lookup = ramfs_lookup, .create = ramfs_create, .mkdir = ramfs_mkdir,
+	.mknod = ramfs_mknod, .unlink = ramfs_unlink, .rmdir = ramfs_rmdir,
+	.evict = ramfs_evict,
+};
+static const struct inode_operations ramfs_file_inode_ops = {
+	.setsize = ramfs_setsize, .evict = ramfs_evict,
+};
+static const struct inode_operations ramfs_special_inode_ops = {
+	.evict = ramfs_evict,
+};
+
+void ramfs_init_root(void)
+{
+	struct inode *root = ramfs_get_inode(NULL, S_IFDIR | 0755, 0);
+
+	if (!root)
+		panic("ramfs: no memory for the root");
+	root->i_nlink = 2;	/* never evicted: root_inode keeps i_count 1 */
+	root_inode = root;
+}

@@ -1,0 +1,332 @@
+/* read_write.c: iov_iter copying, read/write/readv/writev/pread/pwrite/
+ * lseek and kernel_read/kernel_write. f_pos of regular files and dirs is
+ * serialised by file->f_pos_lock (taken before the fs's i_rwsem); callers
+ * hold no locks (user copies may fault and sleep). */
+#include <fs.h>
+#include <sched.h>
+#include <slab.h>
+#include <string.h>
+#include <uaccess.h>
+#include <syscalls_fs.h>
+
+void iov_iter_init(struct iov_iter *i, int type, const struct iovec *iov,
+		   unsigned long nr_segs, size_t count)
+{
+	i->type = type;
+	i->iov = iov;
+	i->nr_segs = nr_segs;
+	i->iov_offset = 0;
+	i->count = count;
+}
+
+void iov_iter_ubuf(struct iov_iter *i, void __user *buf, size_t len)
+{
+	i->single.iov_base = buf;
+	i->single.iov_len = len;
+	iov_iter_init(i, ITER_IOVEC, &i->single, 1, len);
+}
+
+void iov_iter_kbuf(struct iov_iter *i, void *buf, size_t len)
+{
+	i->single.iov_base = buf;
+	i->single.iov_len = len;
+	iov_iter_init(i, ITER_KVEC, &i->single, 1, len);
+}
+
+/* Move the cursor over n bytes of the current segment. */
+static void iter_advance(struct iov_iter *i, size_t n)
+{
+	i->iov_offset += n;
+	i->count -= n;
+	while (i->nr_segs && i->iov_offset >= i->iov->iov_len) {
+		i->iov_offset -= i->iov->iov_len;
+		i->iov++;
+		i->nr_segs--;
+	}
+}
+
+/* op: 0 copy to the iter, 1 copy from it, 2 zero it. */
+static size_t iter_copy(void *kbuf, size_t n, struct iov_iter *i, int op)
+{
+	size_t done = 0;
+
+	n = min(n, i->count);
+	while (done < n && i->nr_segs) {
+		char *seg = (char *)i->iov->iov_base + i->iov_offset;
+		size_t c = min(n - done, i->iov->iov_len - i->iov_offset);
+		unsigned long left = 0;
+		char *k = (char *)kbuf + done;
+
+		if (i->type == ITER_KVEC) {
+			if (op == 0)
+				memcpy(seg, k, c);
+			else if (op == 1)
+				memcpy(k, seg, c);
+			else
+				memset(seg, 0, c);
+		} else if (op == 0) {
+			left = copy_to_user(seg, k, c);
+		} else if (op == 1) {
+			left = copy_from_user(k, seg, c);
+		} else {
+			left = clear_user(seg, c);
+		}
+		iter_advance(i, c - left);
+		done += c - left;
+		if (left)
+			break;
+	}
+	return done;
+}
+
+size_t copy_to_iter(const void *from, size_t n, struct iov_iter *i)
+{
+	return iter_copy((void *)from, n, i, 0);
+}
+
+size_t copy_from_iter(void *to, size_t n, struct iov_iter *i)
+{
+	return iter_copy(to, n, i, 1);
+}
+
+size_t iov_iter_zero(size_t n, struct iov_iter *i)
+{
+	return iter_copy(NULL, n, i, 2);
+}
+
+loff_t generic_file_llseek(struct file *f, loff_t off, int whence)
+{
+	struct inode *inode = file_inode(f);
+	loff_t size = READ_ONCE(inode->i_size), pos;
+
+	switch (whence) {
+	case SEEK_SET: pos = off; break;
+	case SEEK_CUR: pos = f->f_pos + off; break;
+	case SEEK_END: pos = size + off; break;
+	case SEEK_DATA:
+		if (off < 0 || off >= size)
+			return -ENXIO;
+		pos = off;
+		break;
+	case SEEK_HOLE:
+		if (off < 0 || off >= size)
+			return -ENXIO;
+		pos = size;
+		break;
+	default: return -EINVAL;
+	}
+	if (pos < 0)
+		return -EINVAL;
+	f->f_pos = pos;
+	return pos;
+}
+
+loff_t noop_llseek(struct file *f, loff_t off, int whence)
+{
+	return f->f_pos;
+}
+
+static ssize_t rw_iter(struct file *f, struct iov_iter *it, loff_t *pos, int write)
+{
+	if (!(f->f_mode & (write ? FMODE_WRITE : FMODE_READ)))
+		return -EBADF;
+	if (write ? !f->f_op->write : !f->f_op->read)
+		return -EINVAL;
+	if (!iov_iter_count(it))
+		return 0;
+	return write ? f->f_op->write(f, it, pos) : f->f_op->read(f, it, pos);
+}
+
+/* Uses and updates f_pos if pos is NULL. */
+static ssize_t vfs_iter(struct file *f, struct iov_iter *it, loff_t *pos, int write)
+{
+	ssize_t ret;
+	loff_t p;
+
+	if (pos) {
+		if (*pos < 0)
+			return -EINVAL;
+		return rw_iter(f, it, pos, write);
+	}
+	if (f->f_mode & FMODE_ATOMIC_POS)
+		mutex_lock(&f->f_pos_lock);
+	p = f->f_pos;
+	ret = rw_iter(f, it, &p, write);
+	if (ret >= 0)
+		f->f_pos = p;
+	if (f->f_mode & FMODE_ATOMIC_POS)
+		mutex_unlock(&f->f_pos_lock);
+	return ret;
+}
+
+ssize_t kernel_read(struct file *f, void *kbuf, size_t n, loff_t *pos)
+{
+	struct iov_iter it;
+
+	iov_iter_kbuf(&it, kbuf, min(n, (size_t)MAX_RW_COUNT));
+	return vfs_iter(f, &it, pos, 0);
+}
+
+ssize_t kernel_write(struct file *f, const void *kbuf, size_t n, loff_t *pos)
+{
+	struct iov_iter it;
+
+	iov_iter_kbuf(&it, (void *)kbuf, min(n, (size_t)MAX_RW_COUNT));
+	return vfs_iter(f, &it, pos, 1);
+}
+
+static long do_rw(int fd, void __user *buf, size_t count, loff_t *pos, int write)
+{
+	struct file *f = fget(fd);
+	struct iov_iter it;
+	long ret;
+
+	if (!f)
+		return -EBADF;
+	count = min(count, (size_t)MAX_RW_COUNT);
+	if (!access_ok(buf, count)) {
+		fput(f);
+		return -EFAULT;
+	}
+	iov_iter_ubuf(&it, buf, count);
+	ret = vfs_iter(f, &it, pos, write);
+	fput(f);
+	return ret;
+}
+
+long sys_read(int fd, void __user *buf, size_t count)
+{
+	return do_rw(fd, buf, count, NULL, 0);
+}
+
+long sys_write(int fd, const void __user *buf, size_t count)
+{
+	return do_rw(fd, (void __user *)buf, count, NULL, 1);
+}
+
+static long do_prw(int fd, void __user *buf, size_t count, loff_t pos, int write)
+{
+	struct file *f = fget(fd);
+	long ret = -ESPIPE;
+
+	if (!f)
+		return -EBADF;
+	if (pos < 0)
+		ret = -EINVAL;
+	else if (f->f_op->llseek && f->f_op->llseek != noop_llseek)
+		ret = do_rw(fd, buf, count, &pos, write);
+	fput(f);
+	return ret;
+}
+
+long sys_pread64(int fd, void __user *buf, size_t count, loff_t pos)
+{
+	return do_prw(fd, buf, count, pos, 0);
+}
+
+long sys_pwrite64(int fd, const void __user *buf, size_t count, loff_t pos)
+{
+	return do_prw(fd, (void __user *)buf, count, pos, 1);
+}
+
+#define UIO_FASTIOV 8
+
+/* Copy and check a user iovec array; *out is fast or kmalloc'd. */
+static long import_iovec(const struct iovec __user *uvec, int cnt,
+			 struct iovec *fast, struct iovec **out, size_t *total)
+{
+	struct iovec *iov = fast;
+	size_t sum = 0;
+
+	if (cnt < 0 || cnt > UIO_MAXIOV)
+		return -EINVAL;
+	if (cnt > UIO_FASTIOV && !(iov = kmalloc(cnt * sizeof(*iov), GFP_KERNEL)))
+		return -ENOMEM;
+	*out = iov;
+	if (copy_from_user(iov, uvec, cnt * sizeof(*iov)))
+		return -EFAULT;
+	for (int i = 0; i < cnt; i++) {
+		if ((ssize_t)iov[i].iov_len < 0)
+			return -EINVAL;
+		if (!access_ok(iov[i].iov_base, iov[i].iov_len))
+			return -EFAULT;
+		if (iov[i].iov_len > (size_t)MAX_RW_COUNT - sum)
+			iov[i].iov_len = MAX_RW_COUNT - sum;
+		sum += iov[i].iov_len;
+	}
+	*total = sum;
+	return 0;
+}
+
+static long do_rwv(int fd, const struct iovec __user *uvec, int cnt,
+		   loff_t *pos, int write)
+{
+	struct iovec fast[UIO_FASTIOV], *iov = fast;
+	struct iov_iter it;
+	struct file *f;
+	size_t total;
+	long ret;
+
+	ret = import_iovec(uvec, cnt, fast, &iov, &total);
+	if (ret)
+		goto out;
+	ret = -EBADF;
+	if (!(f = fget(fd)))
+		goto out;
+	ret = -ESPIPE;
+	if (!pos || (f->f_op->llseek && f->f_op->llseek != noop_llseek)) {
+		iov_iter_init(&it, ITER_IOVEC, iov, cnt, total);
+		ret = vfs_iter(f, &it, pos, write);
+	}
+	fput(f);
+out:
+	if (iov != fast)
+		kfree(iov);
+	return ret;
+}
+
+long sys_readv(int fd, const struct iovec __user *vec, int vlen)
+{
+	return do_rwv(fd, vec, vlen, NULL, 0);
+}
+
+long sys_writev(int fd, const struct iovec __user *vec, int vlen)
+{
+	return do_rwv(fd, vec, vlen, NULL, 1);
+}
+
+long sys_preadv(int fd, const struct iovec __user *vec, int vlen, loff_t pos)
+{
+	if (pos < 0)
+		return -EINVAL;
+	return do_rwv(fd, vec, vlen, &pos, 0);
+}
+
+long sys_pwritev(int fd, const struct iovec __user *vec, int vlen, loff_t pos)
+{
+	if (pos < 0)
+		return -EINVAL;
+	return do_rwv(fd, vec, vlen, &pos, 1);
+}
+
+long sys_lseek(int fd, off_t offset, unsigned int whence)
+{
+	struct file *f = fget(fd);
+	long ret;
+
+	if (!f)
+		return -EBADF;
+	if (!f->f_op->llseek)
+		ret = -ESPIPE;
+	else if (whence > SEEK_HOLE)
+		ret = -EINVAL;
+	else {
+		if (f->f_mode & FMODE_ATOMIC_POS)
+			mutex_lock(&f->f_pos_lock);
+		ret = f->f_op->llseek(f, offset, whence);
+		if (f->f_mode & FMODE_ATOMIC_POS)
+			mutex_unlock(&f->f_pos_lock);
+	}
+	fput(f);
+	return ret;
+}

@@ -1,0 +1,252 @@
+/* fs.h: the VFS: inodes, open files, fd tables (files_struct), fs_struct,
+ * iov_iter, path lookup and the in-kernel file API used by exec and init.
+ * Lock order: file->f_pos_lock > parent dir i_rwsem > child i_rwsem >
+ * pipe->mutex > spinlocks (files->file_lock, fs->lock, f_lock, wait queues:
+ * leaves). Callers of these functions hold no locks unless noted. */
+#ifndef _FS_H
+#define _FS_H
+#include <types.h>
+#include <compiler.h>
+#include <list.h>
+#include <atomic.h>
+#include <spinlock.h>
+#include <mutex.h>
+#include <wait.h>
+#include <uapi/errno.h>
+#include <uapi/fcntl.h>
+#include <uapi/stat.h>
+
+typedef unsigned short umode_t;
+
+#define PATH_MAX 4096
+#define NAME_MAX 255
+#define PIPE_BUF 4096
+#define NR_OPEN_DEFAULT 64	/* fds embedded in files_struct */
+#define NR_OPEN_MAX 1024	/* RLIMIT_NOFILE */
+#define MAX_RW_COUNT (0x7fffffffL & ~4095L)
+#define UIO_MAXIOV 1024
+
+#define MINORBITS 20
+#define MKDEV(ma, mi) (((dev_t)(ma) << MINORBITS) | (mi))
+#define MAJOR(d) ((unsigned int)((d) >> MINORBITS))
+#define MINOR(d) ((unsigned int)((d) & ((1U << MINORBITS) - 1)))
+
+/* f_mode bits */
+#define FMODE_READ 0x1
+#define FMODE_WRITE 0x2
+#define FMODE_ATOMIC_POS 0x4	/* f_pos updates serialised by f_pos_lock */
+
+struct inode;
+struct file;
+struct dir_context;
+struct iov_iter;
+
+struct iovec {
+	void __user *iov_base;
+	size_t iov_len;
+};
+
+/* A cursor over user (ITER_IOVEC) or kernel (ITER_KVEC) buffers, so one
+ * ->read/->write serves read(2), readv(2) and kernel_read(). */
+#define ITER_IOVEC 0
+#define ITER_KVEC 1
+struct iov_iter {
+	u8 type;
+	const struct iovec *iov;	/* kvec uses the same layout */
+	unsigned long nr_segs;
+	size_t iov_offset;		/* into iov[0] */
+	size_t count;			/* bytes left in total */
+	struct iovec single;		/* storage for one-segment iters */
+};
+void iov_iter_init(struct iov_iter *i, int type, const struct iovec *iov,
+		   unsigned long nr_segs, size_t count);
+void iov_iter_ubuf(struct iov_iter *i, void __user *buf, size_t len);
+void iov_iter_kbuf(struct iov_iter *i, void *buf, size_t len);
+static inline size_t iov_iter_count(const struct iov_iter *i) { return i->count; }
+/* These return the bytes actually copied (short on a bad user address). */
+size_t copy_to_iter(const void *from, size_t n, struct iov_iter *i);
+size_t copy_from_iter(void *to, size_t n, struct iov_iter *i);
+size_t iov_iter_zero(size_t n, struct iov_iter *i);
+
+/* getdents: ->iterate calls ctx->actor per entry; false means "full". */
+typedef bool (*filldir_t)(struct dir_context *ctx, const char *name, int len,
+			  loff_t next_pos, u64 ino, unsigned int d_type);
+struct dir_context {
+	filldir_t actor;
+	loff_t pos;	/* cookie of the next entry to emit */
+};
+
+struct file_operations {
+	ssize_t (*read)(struct file *f, struct iov_iter *to, loff_t *pos);
+	ssize_t (*write)(struct file *f, struct iov_iter *from, loff_t *pos);
+	loff_t (*llseek)(struct file *f, loff_t off, int whence);
+	long (*ioctl)(struct file *f, unsigned int cmd, unsigned long arg);
+	int (*iterate)(struct file *f, struct dir_context *ctx);
+	int (*open)(struct inode *inode, struct file *f);
+	int (*release)(struct inode *inode, struct file *f);
+};
+
+/* Directory ops are called with dir->i_rwsem held for writing (lookup:
+ * held at least for reading). Returned inodes carry a reference. */
+struct inode_operations {
+	struct inode *(*lookup)(struct inode *dir, const char *name, int len);
+	struct inode *(*create)(struct inode *dir, const char *name, int len, umode_t mode);
+	struct inode *(*mkdir)(struct inode *dir, const char *name, int len, umode_t mode);
+	struct inode *(*mknod)(struct inode *dir, const char *name, int len,
+			       umode_t mode, dev_t rdev);
+	int (*unlink)(struct inode *dir, struct inode *victim);
+	int (*rmdir)(struct inode *dir, struct inode *victim);	/* victim locked too */
+	int (*setsize)(struct inode *inode, loff_t size);	/* i_rwsem held (write) */
+	void (*evict)(struct inode *inode);	/* last iput with i_nlink == 0 */
+};
+
+struct inode {
+	unsigned long i_ino;
+	umode_t i_mode;
+	unsigned int i_nlink;	/* changed only under the parent's i_rwsem */
+	uid_t i_uid;
+	gid_t i_gid;
+	loff_t i_size;
+	dev_t i_rdev;
+	long i_atime, i_mtime, i_ctime;
+	const struct inode_operations *i_op;
+	const struct file_operations *i_fop;
+	void *i_private;	/* fs data: ramfs pages / dir entries, pipe */
+	atomic_t i_count;	/* references (files, cwd, walks) */
+	struct rw_semaphore i_rwsem;	/* data and directory contents */
+	spinlock_t i_lock;	/* small fields */
+};
+
+struct file {
+	struct inode *f_inode;
+	const struct file_operations *f_op;
+	loff_t f_pos;
+	unsigned int f_flags;	/* O_* status flags and access mode */
+	unsigned int f_mode;	/* FMODE_* */
+	atomic_t f_count;
+	void *private_data;
+	struct mutex f_pos_lock;
+	spinlock_t f_lock;	/* f_flags updates */
+};
+
+/* ---- fs/inode.c ---- */
+struct inode *new_inode(umode_t mode);		/* i_count = 1, i_nlink = 0 */
+struct inode *ihold(struct inode *inode);
+void iput(struct inode *inode);
+void init_special_inode(struct inode *inode, umode_t mode, dev_t rdev);
+extern struct inode *root_inode;
+
+/* ---- fs/file.c: struct file, fd tables, fs_struct ---- */
+struct fdtable {
+	unsigned int max_fds;
+	struct file **fd;
+	unsigned long *close_on_exec;
+	unsigned long *open_fds;	/* allocated or reserved slots */
+};
+struct files_struct {
+	atomic_t count;
+	spinlock_t file_lock;
+	struct fdtable fdt;
+	unsigned int next_fd;	/* lowest possibly free fd */
+	struct file *fd_array[NR_OPEN_DEFAULT];
+	unsigned long cloexec_init[NR_OPEN_DEFAULT / 64];
+	unsigned long open_fds_init[NR_OPEN_DEFAULT / 64];
+};
+struct fs_struct {
+	atomic_t users;
+	spinlock_t lock;
+	struct inode *root, *pwd;
+	umode_t umask;
+};
+
+struct file *alloc_file(struct inode *inode, unsigned int flags,
+			const struct file_operations *fop);
+struct file *get_file(struct file *f);
+void fput(struct file *f);
+struct file *fget(int fd);
+static inline struct inode *file_inode(struct file *f) { return f->f_inode; }
+
+struct files_struct *files_alloc(void);
+struct files_struct *dup_fd(struct files_struct *old);
+void get_files_struct(struct files_struct *files);
+void put_files_struct(struct files_struct *files);
+void do_close_on_exec(struct files_struct *files);
+int get_unused_fd_flags(unsigned int flags);	/* O_CLOEXEC honoured */
+void put_unused_fd(int fd);
+void fd_install(int fd, struct file *f);
+int close_fd(unsigned int fd);
+int replace_fd(unsigned int fd, struct file *f, unsigned int flags);
+int get_close_on_exec(unsigned int fd);
+int set_close_on_exec(unsigned int fd, int on);
+int alloc_fd_from(unsigned int start, unsigned int flags);
+
+struct fs_struct *fs_alloc_root(void);
+struct fs_struct *copy_fs_struct(struct fs_struct *old);
+void get_fs_struct(struct fs_struct *fs);
+void put_fs_struct(struct fs_struct *fs);
+void set_fs_pwd(struct fs_struct *fs, struct inode *dir);
+struct inode *get_fs_pwd(struct fs_struct *fs);	/* referenced */
+struct inode *get_fs_root(struct fs_struct *fs);	/* referenced */
+umode_t current_umask(void);
+
+/* ---- fs/namei.c ---- */
+#define LOOKUP_DIRECTORY 0x1	/* the result must be a directory */
+#define LOOKUP_EMPTY 0x2	/* "" means the start directory */
+enum { LAST_NORM, LAST_ROOT, LAST_DOT, LAST_DOTDOT };
+struct nameidata_parent {
+	struct inode *dir;	/* referenced */
+	char last[NAME_MAX + 1];
+	int last_len;
+	int last_type;
+	int trailing_slash;
+};
+struct inode *path_start(int dfd, const char *path);	/* referenced or ERR_PTR */
+struct inode *kern_path(int dfd, const char *path, unsigned int flags);
+int kern_path_parent(int dfd, const char *path, struct nameidata_parent *nd);
+struct inode *lookup_one(struct inode *dir, const char *name, int len);
+int do_mkdirat(int dfd, const char *path, umode_t mode);
+int do_mknodat(int dfd, const char *path, umode_t mode, dev_t rdev);
+int do_unlinkat(int dfd, const char *path, int rmdir);
+char *getname(const char __user *upath);	/* kmalloc'd copy or ERR_PTR */
+void putname(char *name);
+
+/* ---- fs/open.c ---- */
+struct file *do_filp_open(int dfd, const char *path, int flags, umode_t mode);
+struct file *filp_open(const char *path, int flags, int mode);
+int filp_close(struct file *f);
+int do_truncate(struct inode *inode, loff_t size);
+int file_may_exec(struct file *f);
+
+/* ---- fs/read_write.c ---- */
+ssize_t kernel_read(struct file *f, void *kbuf, size_t n, loff_t *pos);
+ssize_t kernel_write(struct file *f, const void *kbuf, size_t n, loff_t *pos);
+loff_t generic_file_llseek(struct file *f, loff_t off, int whence);
+loff_t noop_llseek(struct file *f, loff_t off, int whence);
+
+/* ---- fs/ramfs.c ---- */
+void ramfs_init_root(void);
+void chr_mem_init(void);
+extern const struct file_operations ramfs_file_operations, ramfs_dir_operations;
+
+/* ---- fs/char_dev.c ---- */
+int register_chrdev_region(unsigned int major, unsigned int minor,
+			   const struct file_operations *fops);
+extern const struct file_operations def_chr_fops;
+
+/* ---- fs/pipe.c ---- */
+extern const struct file_operations pipefifo_fops;
+
+/* ---- fs/initramfs.c, fs/vfs_init ---- */
+void vfs_init(void);
+int unpack_initramfs(const void *start, unsigned long len);
+
+/* ---- drivers/tty.c ---- */
+void tty_init(void);
+void tty_receive_char(int c);	/* interrupt context */
+int console_setup_fds(void);
+void uart_putc_sync(int c);	/* drivers/uart.c (lead) */
+#define TTY_MAJOR 4
+#define TTYAUX_MAJOR 5	/* (5,0) /dev/tty, (5,1) /dev/console */
+#define MEM_MAJOR 1	/* (1,3) null, (1,5) zero */
+
+#endif

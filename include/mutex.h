@@ -1,0 +1,33 @@
+/* mutex.h: sleeping locks. A mutex or rwsem may only be taken by a task
+ * that can sleep (not in interrupt context, no spinlock held). */
+#ifndef _MUTEX_H
+#define _MUTEX_H
+#include <wait.h>
+
+struct mutex {
+	spinlock_t wait_lock;
+	struct task_struct *owner;
+	wait_queue_head_t wait;
+};
+void mutex_init(struct mutex *m);
+void mutex_lock(struct mutex *m);
+int mutex_lock_interruptible(struct mutex *m);	/* 0 or -EINTR */
+int mutex_trylock(struct mutex *m);		/* 1 if taken */
+void mutex_unlock(struct mutex *m);
+int mutex_is_locked(struct mutex *m);
+
+/* Reader-writer semaphore; writers are preferred once waiting. */
+struct rw_semaphore {
+	spinlock_t lock;
+	int count;		/* >0 readers, -1 writer, 0 free */
+	int writers_waiting;
+	wait_queue_head_t wait;
+};
+void init_rwsem(struct rw_semaphore *s);
+void down_read(struct rw_semaphore *s);
+void up_read(struct rw_semaphore *s);
+void down_write(struct rw_semaphore *s);
+void up_write(struct rw_semaphore *s);
+void downgrade_write(struct rw_semaphore *s);
+
+#endif

@@ -1,0 +1,170 @@
+/* sched.h: tasks, the scheduler and per-hart state.
+ * A task is a thread; a process is a thread group sharing ->signal and
+ * usually ->mm/->files/->fs/->sighand. current is kept in tp.
+ * Lock order: tasklist_lock > sighand->siglock > rq_lock. */
+#ifndef _SCHED_H
+#define _SCHED_H
+#include <types.h>
+#include <list.h>
+#include <spinlock.h>
+#include <wait.h>
+#include <atomic.h>
+#include <uapi/signal.h>
+
+#define NCPU 8
+#define HZ 100
+#define TASK_COMM_LEN 16
+
+#define TASK_RUNNING 0
+#define TASK_INTERRUPTIBLE 1
+#define TASK_UNINTERRUPTIBLE 2
+#define TASK_DEAD 64
+#define EXIT_ZOMBIE 16
+#define EXIT_DEAD 32
+
+/* thread_info flags (checked on the way back to user mode) */
+#define TIF_SIGPENDING 0
+#define TIF_NEED_RESCHED 1
+
+struct thread_info {		/* must be first in task_struct: entry.S uses it */
+	unsigned long kernel_sp;	/* top of the kernel stack */
+	unsigned long user_sp;		/* scratch slot while entering */
+	unsigned long flags;
+	int cpu;
+};
+
+struct thread_struct {		/* callee-saved registers for __switch_to */
+	unsigned long ra, sp, s[12];
+	u64 fstate[33];		/* f0..f31, fcsr */
+	int fp_used;
+};
+
+struct pt_regs;
+struct mm_struct;
+struct files_struct;
+struct fs_struct;
+struct sighand_struct;
+struct signal_struct;
+
+struct sigpending {
+	struct list_head list;	/* of struct sigqueue */
+	sigset_t signal;
+};
+
+struct task_struct {
+	struct thread_info thread_info;
+	struct thread_struct thread;	/* at TASK_THREAD_RA: entry.S */
+	volatile long state;
+	int on_rq;		/* queued on the run queue */
+	int on_cpu;		/* running on a hart (or switching away) */
+	struct list_head run_list;
+	void *stack;		/* THREAD_SIZE bytes */
+
+	pid_t pid, tgid;
+	struct task_struct *group_leader;
+	struct task_struct *real_parent;	/* process (leader) that waits */
+	struct list_head children;	/* leaders of child processes */
+	struct list_head sibling;
+	struct list_head thread_node;	/* in signal->thread_head */
+	struct list_head tasks;		/* all tasks */
+	int exit_state;
+	int exit_code;		/* wait status */
+	int exit_signal;	/* sent to parent on exit (SIGCHLD), -1 for threads */
+	atomic_t usage;
+
+	struct mm_struct *mm;
+	struct files_struct *files;
+	struct fs_struct *fs;
+	struct sighand_struct *sighand;
+	struct signal_struct *signal;
+	sigset_t blocked, saved_sigmask;
+	int restore_sigmask;
+	struct sigpending pending;
+
+	int __user *set_child_tid;
+	int __user *clear_child_tid;
+	u64 utime, stime;	/* ticks */
+	u64 start_time;
+	char comm[TASK_COMM_LEN];
+	int pagefault_disabled;	/* uaccess faults fail instead of sleeping */
+	struct completion *vfork_done;	/* parent waits on it (CLONE_VFORK) */
+};
+
+struct cpu {
+	struct task_struct *curr;
+	struct task_struct *idle;
+	int noff;		/* push_off depth */
+	int intena;		/* were interrupts on before push_off? */
+	unsigned long hartid;
+	int online;
+};
+extern struct cpu cpus[NCPU];
+extern int nr_cpus;
+
+static inline struct task_struct *get_current(void)
+{
+	struct task_struct *t;
+	__asm__ ("mv %0, tp" : "=r"(t));
+	return t;
+}
+#define current get_current()
+static inline int smp_processor_id(void) { return current->thread_info.cpu; }
+static inline struct cpu *this_cpu(void) { return &cpus[smp_processor_id()]; }
+
+static inline void set_tsk_thread_flag(struct task_struct *t, int f)
+{
+	__atomic_fetch_or(&t->thread_info.flags, 1UL << f, __ATOMIC_SEQ_CST);
+}
+static inline void clear_tsk_thread_flag(struct task_struct *t, int f)
+{
+	__atomic_fetch_and(&t->thread_info.flags, ~(1UL << f), __ATOMIC_SEQ_CST);
+}
+static inline int test_tsk_thread_flag(struct task_struct *t, int f)
+{
+	return (READ_ONCE(t->thread_info.flags) >> f) & 1;
+}
+static inline int signal_pending(struct task_struct *t)
+{
+	return test_tsk_thread_flag(t, TIF_SIGPENDING);
+}
+int fatal_signal_pending(struct task_struct *t);
+
+extern spinlock_t tasklist_lock;
+extern struct list_head task_list;
+extern struct task_struct init_task;
+extern volatile u64 jiffies;
+
+void sched_init(void);
+void schedule(void);
+void schedule_tail(struct task_struct *prev);
+int wake_up_process(struct task_struct *t);
+int wake_up_state(struct task_struct *t, long state);
+void wake_up_new_task(struct task_struct *t);
+void set_current_state(long state);
+void scheduler_tick(void);
+void cpu_idle(void) __noreturn;
+long schedule_timeout(long ticks);
+void msleep(unsigned int ms);
+void yield(void);
+
+struct task_struct *find_task_by_pid(pid_t pid);
+void get_task_struct(struct task_struct *t);
+void put_task_struct(struct task_struct *t);
+struct task_struct *kthread_create(int (*fn)(void *), void *arg, const char *name);
+pid_t kernel_thread(int (*fn)(void *), void *arg, unsigned long flags);
+
+__noreturn void do_exit(int code);
+void mm_release_vfork(struct task_struct *t);
+__noreturn void do_group_exit(int code);
+
+/* signals (kernel/signal.c) */
+int send_sig(int sig, struct task_struct *t, int priv);
+int send_sig_info(int sig, uapi_siginfo_t *info, struct task_struct *t);
+int force_sig_fault(int sig, int code, unsigned long addr);
+int kill_pgrp(pid_t pgrp, int sig);
+pid_t task_pgrp_nr(struct task_struct *t);
+pid_t task_session_nr(struct task_struct *t);
+
+static inline void pagefault_disable(void) { current->pagefault_disabled++; barrier(); }
+static inline void pagefault_enable(void) { barrier(); current->pagefault_disabled--; }
+#endif

@@ -1,0 +1,67 @@
+/* signal.h: per-process signal state.
+ * sighand_struct: the handler table (shared by CLONE_SIGHAND threads),
+ *   its siglock protects handlers, every thread's pending/blocked sets and
+ *   the shared pending set.
+ * signal_struct: per thread group: shared pending signals, the group exit
+ *   state, the process group/session, resource limits, and the wait
+ *   queue parents sleep on in wait4. */
+#ifndef _SIGNAL_H
+#define _SIGNAL_H
+#include <sched.h>
+#include <uapi/signal.h>
+
+#define RLIMIT_CPU 0
+#define RLIMIT_STACK 3
+#define RLIMIT_NOFILE 7
+#define RLIM_NLIMITS 16
+#define RLIM_INFINITY (~0UL)
+struct rlimit { unsigned long rlim_cur, rlim_max; };
+
+struct k_sigaction {
+	struct uapi_sigaction sa;
+};
+
+struct sighand_struct {
+	atomic_t count;
+	spinlock_t siglock;
+	struct k_sigaction action[_NSIG];
+};
+
+struct sigqueue {
+	struct list_head list;
+	uapi_siginfo_t info;
+};
+
+#define SIGNAL_GROUP_EXIT 1
+struct signal_struct {
+	atomic_t count;			/* threads that reference it */
+	int nr_threads;			/* live threads */
+	struct list_head thread_head;	/* of task_struct.thread_node */
+	struct sigpending shared_pending;
+	int flags;			/* SIGNAL_GROUP_EXIT */
+	int group_exit_code;
+	struct task_struct *group_exit_task;
+	pid_t pgrp, session;
+	struct rlimit rlim[RLIM_NLIMITS];
+	wait_queue_head_t wait_chldexit;	/* parent sleeps here in wait4 */
+};
+
+#define sigmask(sig) (1UL << ((sig) - 1))
+#define SIG_KERNEL_ONLY_MASK (sigmask(SIGKILL) | sigmask(SIGSTOP))
+
+struct pt_regs;
+void signal_init(void);
+int do_sigaction(int sig, struct k_sigaction *act, struct k_sigaction *old);
+void flush_signal_handlers(struct task_struct *t);	/* exec */
+void recalc_sigpending(void);
+int get_signal(uapi_siginfo_t *info, struct k_sigaction *ka);
+void do_notify_parent(struct task_struct *t, int sig);
+void zap_other_threads(struct task_struct *t);
+void flush_sigqueue(struct sigpending *p);
+void set_current_blocked(sigset_t set);
+int setup_rt_frame(int sig, uapi_siginfo_t *info, struct k_sigaction *ka, struct pt_regs *regs);
+struct sighand_struct *sighand_alloc(void);
+void put_sighand(struct sighand_struct *s);
+struct signal_struct *signal_alloc(void);
+void put_signal_struct(struct signal_struct *s);
+#endif

@@ -1,0 +1,21 @@
+/* timer.h: kernel timers (jiffies resolution) and clocks. */
+#ifndef _TIMER_H
+#define _TIMER_H
+#include <types.h>
+#include <list.h>
+
+struct timer_list {
+	struct list_head entry;
+	u64 expires;		/* jiffies */
+	void (*function)(struct timer_list *);
+	int pending;
+};
+void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *));
+void add_timer(struct timer_list *t);
+int del_timer(struct timer_list *t);	/* 1 if it was pending */
+u64 get_cycles(void);
+u64 ktime_get_ns(void);		/* monotonic since boot */
+extern u64 boot_realtime_ns;	/* wall clock at boot, from the RTC */
+void time_init(void);
+void timer_init_cpu(void);
+#endif

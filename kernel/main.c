@@ -1,0 +1,115 @@
+/* main.c: start_kernel, the boot hart's path from the first C code to
+ * pid 1: device tree, memory, page tables, allocators, interrupts,
+ * timer, other harts, the root file system, then /init (or rdinit=).
+ * Runs single-threaded until smp_init. */
+#include <sched.h>
+#include <setup.h>
+#include <mm.h>
+#include <fs.h>
+#include <irq.h>
+#include <timer.h>
+#include <cmdline.h>
+#include <printk.h>
+#include <string.h>
+#include <signal.h>
+#include <riscv.h>
+#include <uapi/sched.h>
+
+extern char _start[], _end[];
+void fork_init(void);
+void mmap_init(void);
+void memory_init(void);
+void futex_init(void);
+void asid_init(void);
+void smp_init(void);
+void uart_init(void);
+void uart_enable_irq(void);
+void rtc_init(void);
+int do_execve(const char *filename, const char *const *argv, const char *const *envp);
+extern struct task_struct *child_reaper;
+struct page *sigpage;
+
+static void sigpage_init(void)
+{
+	sigpage = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	u32 *code = page_address(sigpage);
+	code[0] = 0x08b00893;	/* li a7, 139 (__NR_rt_sigreturn) */
+	code[1] = 0x00000073;	/* ecall */
+	sigpage->flags |= 1UL << PG_reserved;
+}
+
+/* Runs in kernel mode as pid 1 until it execs the init program, whose
+ * argv/envp come from kernel memory: exec copies them with pagefaults
+ * into... kernel addresses, which copy_from_user refuses, so they are
+ * first placed on a temporary user page. */
+static int run_init_process(const char *path)
+{
+	static const char *envp[] = { "HOME=/", "TERM=linux", "PATH=/bin", NULL };
+	const char *argv[16] = { path };
+	int argc = 1;
+	char buf[256] = "";
+	const char *extra = cmdline_init_args();
+	if (extra) {
+		strlcpy(buf, extra, sizeof(buf));
+		for (char *p = buf, *w; (w = strsep(&p, " ")) && argc < 15;)
+			if (*w)
+				argv[argc++] = w;
+	}
+	argv[argc] = NULL;
+	return do_execve(path, argv, envp);
+}
+
+static int kernel_init(void *unused)
+{
+	char path[128] = "/init";
+	(void)unused;
+	child_reaper = current;
+	current->fs = fs_alloc_root();
+	current->files = files_alloc();
+	if (console_setup_fds() < 0)
+		printk("init: warning: no /dev/console\n");
+	cmdline_get("rdinit", path, sizeof(path));
+	printk("Run %s as init process\n", path);
+	int err = run_init_process(path);
+	if (err)
+		panic("No working init found (%s: error %d)", path, err);
+	return 0;	/* returns to user mode through ret_from_fork */
+}
+
+void start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
+{
+	printk("\nriscv-teach: booting on hart %lu\n", hartid);
+	memblock_reserve(__pa(_start), _end - _start);
+	parse_fdt(fdt_pa, hartid);
+	setup_vm();
+	uart_init();
+	printk("Kernel command line: %s\n", boot_command_line);
+	memblock_dump();
+	page_alloc_init();
+	slab_init();
+	asid_init();
+	memory_init();
+	mmap_init();
+	signal_init();
+	fork_init();
+	futex_init();
+	sched_init();
+	sigpage_init();
+	time_init();
+	rtc_init();
+	plic_init();
+	plic_init_cpu();
+	uart_enable_irq();
+	vfs_init();
+	if (machine.initrd_end > machine.initrd_start) {
+		int r = unpack_initramfs(__va(machine.initrd_start),
+					 machine.initrd_end - machine.initrd_start);
+		printk("initramfs: %lu bytes unpacked (%d)\n",
+		       machine.initrd_end - machine.initrd_start, r);
+	}
+	timer_init_cpu();
+	smp_init();
+	local_irq_enable();
+	kernel_thread(kernel_init, NULL, 0);
+	cpu_idle();
+}

@@ -1,0 +1,192 @@
+/* sched.c: the scheduler. One global run queue (FIFO round robin) shared
+ * by all harts, protected by rq_lock, which schedule() holds across the
+ * context switch and the next task releases (finish_task_switch).
+ * A task is on the queue (on_rq) only while runnable and not running;
+ * on_cpu is set from the moment a hart picks it until it has switched
+ * away, so a wakeup never queues a task whose stack is still in use.
+ * The kernel is not preemptible: the timer tick sets TIF_NEED_RESCHED
+ * and the switch happens on the way back to user mode (or when a task
+ * blocks). Idle harts sleep in wfi and are kicked by an IPI.
+ * Lock order: wait-queue locks, tasklist_lock, then rq_lock. */
+#include <sched.h>
+#include <mm.h>
+#include <riscv.h>
+#include <printk.h>
+#include <ptrace.h>
+#include <setup.h>
+#include <sbi.h>
+
+struct cpu cpus[NCPU];
+int nr_cpus = 1;
+static DEFINE_SPINLOCK(rq_lock);
+static LIST_HEAD(runqueue);
+static int nr_running;
+volatile unsigned long idle_mask;	/* cpus sitting in the idle loop */
+
+void __fstate_save(u64 *f);
+void __fstate_restore(u64 *f);
+struct task_struct *__switch_to(struct task_struct *prev, struct task_struct *next);
+
+static void enqueue(struct task_struct *t)
+{
+	list_add_tail(&t->run_list, &runqueue);
+	t->on_rq = 1;
+	nr_running++;
+}
+
+static void dequeue(struct task_struct *t)
+{
+	list_del_init(&t->run_list);
+	t->on_rq = 0;
+	nr_running--;
+}
+
+/* Kick one idle hart (other than this one) to pick up new work. */
+static void kick_idle(void)
+{
+	unsigned long m = READ_ONCE(idle_mask) & ~(1UL << smp_processor_id());
+	if (m) {
+		int c = __builtin_ctzl(m);
+		sbi_send_ipi(1UL << machine.hartid[c]);
+	}
+}
+
+/* Wakes t if its state is in `state`; returns 1 if it was woken. */
+int wake_up_state(struct task_struct *t, long state)
+{
+	int woke = 0;
+	spin_lock(&rq_lock);
+	if (t->state & state) {
+		t->state = TASK_RUNNING;
+		if (!t->on_rq && !t->on_cpu) {
+			enqueue(t);
+			kick_idle();
+		}
+		woke = 1;
+	}
+	spin_unlock(&rq_lock);
+	return woke;
+}
+
+int wake_up_process(struct task_struct *t)
+{
+	return wake_up_state(t, TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE);
+}
+
+void wake_up_new_task(struct task_struct *t)
+{
+	spin_lock(&rq_lock);
+	t->state = TASK_RUNNING;
+	enqueue(t);
+	kick_idle();
+	spin_unlock(&rq_lock);
+}
+
+void set_current_state(long state)
+{
+	WRITE_ONCE(current->state, state);
+	smp_mb();
+}
+
+/* FP registers belong to whichever user task last ran on this hart. */
+static void switch_fpu(struct task_struct *prev, struct task_struct *next)
+{
+	if (prev->mm) {
+		struct pt_regs *r = task_pt_regs(prev);
+		if ((r->status & SR_FS) == SR_FS_DIRTY) {
+			__fstate_save(prev->thread.fstate);
+			r->status = (r->status & ~SR_FS) | SR_FS_CLEAN;
+		}
+	}
+	if (next->mm && (task_pt_regs(next)->status & SR_FS) != SR_FS_OFF)
+		__fstate_restore(next->thread.fstate);
+}
+
+/* The first thing a task does after being switched to (also the first
+ * code a new task runs, from ret_from_fork). */
+void schedule_tail(struct task_struct *prev)
+{
+	WRITE_ONCE(prev->on_cpu, 0);
+	struct task_struct *dead = prev->state == TASK_DEAD ? prev : NULL;
+	spin_unlock(&rq_lock);
+	if (dead)
+		put_task_struct(dead);	/* the reference for running */
+}
+
+void schedule(void)
+{
+	struct task_struct *prev = current, *next;
+	int cpu = smp_processor_id();
+	struct cpu *c = &cpus[cpu];
+
+	spin_lock(&rq_lock);
+	if (c->noff != 1)
+		panic("schedule: called with %d locks held", c->noff - 1);
+	clear_tsk_thread_flag(prev, TIF_NEED_RESCHED);
+	if (prev->state == TASK_RUNNING && prev != c->idle && !prev->on_rq)
+		enqueue(prev);
+	if (!list_empty(&runqueue)) {
+		next = list_first_entry(&runqueue, struct task_struct, run_list);
+		dequeue(next);
+	} else {
+		next = c->idle;
+	}
+	if (next == prev) {
+		spin_unlock(&rq_lock);
+		return;
+	}
+	next->on_cpu = 1;
+	next->thread_info.cpu = cpu;
+	c->curr = next;
+	if (next->mm && next->mm != prev->mm)
+		switch_mm(prev->mm, next->mm);
+	switch_fpu(prev, next);
+	int intena = c->intena;
+	prev = __switch_to(prev, next);
+	/* Now running as `next` (maybe on another hart than it last ran). */
+	cpus[smp_processor_id()].intena = intena;
+	schedule_tail(prev);
+}
+
+void yield(void)
+{
+	schedule();
+}
+
+/* Timer tick on each hart: round robin when others are waiting. */
+void scheduler_tick(void)
+{
+	struct task_struct *t = current;
+	if (t == this_cpu()->idle)
+		return;
+	if (READ_ONCE(nr_running) > 0)
+		set_tsk_thread_flag(t, TIF_NEED_RESCHED);
+}
+
+int need_resched(void)
+{
+	return test_tsk_thread_flag(current, TIF_NEED_RESCHED);
+}
+
+/* The idle task of each hart. */
+void cpu_idle(void)
+{
+	int cpu = smp_processor_id();
+	for (;;) {
+		local_irq_disable();
+		__atomic_fetch_or(&idle_mask, 1UL << cpu, __ATOMIC_SEQ_CST);
+		if (READ_ONCE(nr_running) == 0)
+			wait_for_interrupt();	/* wakes on a pending irq even with SIE off */
+		__atomic_fetch_and(&idle_mask, ~(1UL << cpu), __ATOMIC_SEQ_CST);
+		local_irq_enable();	/* take the interrupt that woke us */
+		if (READ_ONCE(nr_running) > 0)
+			schedule();
+	}
+}
+
+void sched_init(void)
+{
+	cpus[0].curr = &init_task;
+	cpus[0].idle = &init_task;
+	init_task.on_cpu = 1;
+}

@@ -1,0 +1,255 @@
+/* sys.c: small system calls: identity (pids, process groups, sessions),
+ * uname, resource limits, sysinfo, getrandom, reboot, prctl.
+ * Lock: tasklist_lock for process-group and session changes. */
+#include <sched.h>
+#include <signal.h>
+#include <mm.h>
+#include <timer.h>
+#include <uaccess.h>
+#include <string.h>
+#include <printk.h>
+#include <sbi.h>
+#include <uapi/errno.h>
+
+extern struct task_struct *child_reaper;
+
+long sys_getpid(void) { return current->tgid; }
+long sys_gettid(void) { return current->pid; }
+long sys_getppid(void)
+{
+	spin_lock(&tasklist_lock);
+	struct task_struct *p = current->group_leader->real_parent;
+	long r = p ? p->tgid : 0;
+	spin_unlock(&tasklist_lock);
+	return r;
+}
+long sys_getuid(void) { return 0; }
+
+pid_t task_pgrp_nr(struct task_struct *t) { return t->signal->pgrp; }
+pid_t task_session_nr(struct task_struct *t) { return t->signal->session; }
+
+static struct task_struct *find_process(pid_t pid)
+{
+	struct task_struct *t = pid ? find_task_by_pid(pid) : current->group_leader;
+	return t && t == t->group_leader && !t->exit_state ? t : NULL;
+}
+
+long sys_setpgid(pid_t pid, pid_t pgid)
+{
+	long r = 0;
+	if (pgid < 0)
+		return -EINVAL;
+	spin_lock(&tasklist_lock);
+	struct task_struct *t = find_process(pid);
+	if (!t)
+		r = -ESRCH;
+	else if (t != current->group_leader && t->real_parent != current->group_leader)
+		r = -ESRCH;
+	else if (t->signal->session == t->tgid)
+		r = -EPERM;		/* a session leader cannot move */
+	else if (t->signal->session != current->signal->session)
+		r = -EPERM;
+	else
+		t->signal->pgrp = pgid ? pgid : t->tgid;
+	spin_unlock(&tasklist_lock);
+	return r;
+}
+
+long sys_getpgid(pid_t pid)
+{
+	spin_lock(&tasklist_lock);
+	struct task_struct *t = find_process(pid);
+	long r = t ? t->signal->pgrp : -ESRCH;
+	spin_unlock(&tasklist_lock);
+	return r;
+}
+
+long sys_getsid(pid_t pid)
+{
+	spin_lock(&tasklist_lock);
+	struct task_struct *t = find_process(pid);
+	long r = t ? t->signal->session : -ESRCH;
+	spin_unlock(&tasklist_lock);
+	return r;
+}
+
+long sys_setsid(void)
+{
+	long r;
+	struct task_struct *t;
+	pid_t me = current->tgid;
+	spin_lock(&tasklist_lock);
+	r = me;
+	list_for_each_entry(t, &task_list, tasks)	/* already a group leader? */
+		if (t->signal->pgrp == me && !t->exit_state)
+			r = -EPERM;
+	if (r > 0) {
+		current->signal->pgrp = me;
+		current->signal->session = me;
+	}
+	spin_unlock(&tasklist_lock);
+	return r;
+}
+
+struct new_utsname { char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65]; };
+
+long sys_uname(struct new_utsname __user *u)
+{
+	struct new_utsname n = { .sysname = "Linux", .nodename = "riscv-teach",
+		.release = "6.1.0-teach", .version = "#1 SMP", .machine = "riscv64",
+		.domainname = "(none)" };
+	return copy_to_user(u, &n, sizeof(n)) ? -EFAULT : 0;
+}
+
+long sys_prlimit64(pid_t pid, unsigned int res, const struct rlimit __user *new,
+		   struct rlimit __user *old)
+{
+	struct rlimit nl, ol;
+	if (res >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (pid && pid != current->tgid)
+		return -ESRCH;	/* other processes: not supported */
+	if (new) {
+		if (copy_from_user(&nl, new, sizeof(nl)))
+			return -EFAULT;
+		if (nl.rlim_cur > nl.rlim_max)
+			return -EINVAL;
+	}
+	struct rlimit *r = &current->signal->rlim[res];
+	ol = *r;
+	if (new)
+		*r = nl;
+	if (old && copy_to_user(old, &ol, sizeof(ol)))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_getrlimit(unsigned int res, struct rlimit __user *r)
+{
+	return sys_prlimit64(0, res, NULL, r);
+}
+
+long sys_setrlimit(unsigned int res, const struct rlimit __user *r)
+{
+	return sys_prlimit64(0, res, r, NULL);
+}
+
+struct sysinfo {
+	long uptime;
+	unsigned long loads[3], totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+	unsigned short procs, pad;
+	unsigned long totalhigh, freehigh;
+	unsigned int mem_unit;
+	char _f[0];
+};
+
+long sys_sysinfo(struct sysinfo __user *info)
+{
+	struct sysinfo s = { 0 };
+	struct task_struct *t;
+	s.uptime = ktime_get_ns() / 1000000000ULL;
+	s.totalram = totalram_pages() * PAGE_SIZE;
+	s.freeram = nr_free_pages() * PAGE_SIZE;
+	s.mem_unit = 1;
+	spin_lock(&tasklist_lock);
+	list_for_each_entry(t, &task_list, tasks)
+		s.procs++;
+	spin_unlock(&tasklist_lock);
+	return copy_to_user(info, &s, sizeof(s)) ? -EFAULT : 0;
+}
+
+/* xorshift128+ seeded from the cycle counter: not cryptographic. */
+static u64 rng_s[2];
+static DEFINE_SPINLOCK(rng_lock);
+
+void get_random_bytes(void *buf, size_t n)
+{
+	u8 *p = buf;
+	spin_lock(&rng_lock);
+	if (!rng_s[0] && !rng_s[1]) {
+		rng_s[0] = get_cycles() * 0x9e3779b97f4a7c15ULL | 1;
+		rng_s[1] = ktime_get_ns() ^ 0xdeadbeefcafef00dULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		u64 x = rng_s[0], y = rng_s[1];
+		rng_s[0] = y;
+		x ^= x << 23;
+		rng_s[1] = x ^ y ^ (x >> 17) ^ (y >> 26);
+		p[i] = (rng_s[1] + y) >> 24;
+	}
+	spin_unlock(&rng_lock);
+}
+
+long sys_getrandom(void __user *buf, size_t len, unsigned int flags)
+{
+	u8 tmp[256];
+	size_t done = 0;
+	if (flags & ~7U)
+		return -EINVAL;
+	len = min(len, (size_t)0x1ffffff);
+	while (done < len) {
+		size_t n = min(len - done, sizeof(tmp));
+		get_random_bytes(tmp, n);
+		if (copy_to_user((char __user *)buf + done, tmp, n))
+			return done ? (long)done : -EFAULT;
+		done += n;
+	}
+	return done;
+}
+
+#define LINUX_REBOOT_MAGIC1 0xfee1dead
+#define LINUX_REBOOT_CMD_RESTART 0x01234567
+#define LINUX_REBOOT_CMD_HALT 0xCDEF0123
+#define LINUX_REBOOT_CMD_POWER_OFF 0x4321FEDC
+long sys_sync(void);
+
+long sys_reboot(unsigned int magic1, unsigned int magic2, unsigned int cmd, void __user *arg)
+{
+	(void)arg;
+	if (magic1 != LINUX_REBOOT_MAGIC1 ||
+	    (magic2 != 672274793 && magic2 != 85072278 && magic2 != 369367448 && magic2 != 537993216))
+		return -EINVAL;
+	switch (cmd) {
+	case LINUX_REBOOT_CMD_POWER_OFF:
+	case LINUX_REBOOT_CMD_HALT:
+	case LINUX_REBOOT_CMD_RESTART:
+		sys_sync();
+		printk("reboot: Power down\n");
+		sbi_shutdown(0);
+	default:
+		return -EINVAL;
+	}
+}
+
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+long sys_prctl(int op, unsigned long a2)
+{
+	char name[TASK_COMM_LEN];
+	switch (op) {
+	case PR_SET_NAME:
+		if (strncpy_from_user(name, (const char __user *)a2, sizeof(name)) < 0 &&
+		    copy_from_user(name, (const void __user *)a2, sizeof(name) - 1))
+			return -EFAULT;
+		name[sizeof(name) - 1] = 0;
+		memcpy(current->comm, name, sizeof(name));
+		return 0;
+	case PR_GET_NAME:
+		return copy_to_user((void __user *)a2, current->comm, sizeof(current->comm)) ? -EFAULT : 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+long sys_sched_yield(void)
+{
+	yield();
+	return 0;
+}
+
+long sys_getrusage(int who, void __user *ru)
+{
+	if (who != 0 && who != -1 && who != 1)
+		return -EINVAL;
+	return clear_user(ru, 144) ? -EFAULT : 0;
+}

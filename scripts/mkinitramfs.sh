@@ -1,0 +1,25 @@
+#!/bin/sh
+# mkinitramfs.sh STAGING OUT.cpio USERBUILD - build the initramfs:
+# STAGING gets bin/ (USERBUILD/bin/*), tests/ (USERBUILD/tests/*), dev/,
+# tmp/ and /init (a copy of bin/init), then is packed as a newc cpio.
+set -e
+if [ $# -ne 3 ]; then
+	echo "usage: $0 STAGING OUT.cpio USERBUILD" >&2
+	exit 2
+fi
+stage=$1 out=$2 ub=$3
+rm -rf "$stage"
+mkdir -p "$stage/bin" "$stage/tests" "$stage/dev" "$stage/tmp"
+for f in "$ub"/bin/*; do
+	[ -f "$f" ] && cp "$f" "$stage/bin/"
+done
+for f in "$ub"/tests/*; do
+	[ -f "$f" ] && cp "$f" "$stage/tests/"
+done
+if [ -f "$stage/bin/init" ]; then
+	cp "$stage/bin/init" "$stage/init"
+else
+	echo "$0: warning: no $ub/bin/init" >&2
+fi
+case $out in /*) ;; *) out=$(pwd)/$out ;; esac
+(cd "$stage" && find . | sort | cpio -o -H newc --quiet) > "$out"

@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+"""run.py - build everything, run the unit tests, then boot the kernel in
+QEMU in several CPU/memory configurations (two at a time) running
+/bin/runtests, and count every `TEST name PASS|FAIL` line as one result.
+--linux runs the guest tests under qemu-riscv64 on the host instead.
+The last line is always `N passed, N failed`; exit status 1 on failure."""
+import argparse
+import concurrent.futures
+import os
+import re
+import select
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LOGDIR = os.path.join(ROOT, "build", "test-logs")
+TESTDIR = os.path.join(ROOT, "build", "user", "tests")
+CONFIGS = [(1, "256M"), (4, "256M"), (2, "64M"), (4, "1G")]
+BOOT_TIMEOUT = 300
+POWEROFF_GRACE = 20
+LINUX_TIMEOUT = 60
+TEST_RE = re.compile(r"^TEST (\S+) (PASS|FAIL)\b ?(.*)$")
+DONE_RE = re.compile(r"^TESTS DONE (\d+) (\d+)")
+
+
+class Results:
+    def __init__(self):
+        self.passed = 0
+        self.failed = []  # (name, reason, context lines)
+
+    def ok(self):
+        self.passed += 1
+
+    def fail(self, name, reason, context=()):
+        self.failed.append((name, reason, list(context)))
+
+
+def config_name(cpus, mem):
+    return "%dx%s" % (cpus, mem)
+
+
+def build(jobs):
+    print("== make -j%d all" % jobs, flush=True)
+    p = subprocess.run(["make", "-j%d" % jobs, "all"], cwd=ROOT,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if p.returncode != 0:
+        out = p.stdout.decode(errors="replace").splitlines()
+        print("\n".join(out[-60:]))
+        print("run.py: BUILD FAILED (make exited %d); no tests run" % p.returncode)
+        print("0 passed, 1 failed")
+        sys.exit(1)
+
+
+def unit_tests(res):
+    unit = os.path.join(ROOT, "tests", "unit")
+    if not os.path.exists(os.path.join(unit, "Makefile")):
+        print("== unit tests: skipped (no tests/unit/Makefile)")
+        return
+    print("== make -C tests/unit", flush=True)
+    p = subprocess.run(["make", "-C", unit], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+    out = p.stdout.decode(errors="replace").splitlines()
+    m = None
+    for line in out:
+        m = re.search(r"UNIT: (\d+) passed, (\d+) failed", line) or m
+    if not m:
+        res.fail("unit", "no 'UNIT: N passed, N failed' line (make exited %d)"
+                 % p.returncode, out[-40:])
+        return
+    npass, nfail = int(m.group(1)), int(m.group(2))
+    print("   %s" % m.group(0))
+    res.passed += npass
+    if nfail or p.returncode:
+        bad = [l for l in out if "FAIL" in l][:40] or out[-40:]
+        for i in range(max(nfail, 1)):
+            res.fail("unit" if nfail <= 1 else "unit#%d" % (i + 1),
+                     "unit test failure", bad if i == 0 else [])
+
+
+def expected_tests(names):
+    if names:
+        return names
+    try:
+        return sorted(f for f in os.listdir(TESTDIR) if not f.startswith("."))
+    except OSError:
+        return []
+
+
+def read_console(proc, deadline):
+    """Yield console lines until EOF; None once time.time() passes
+    deadline[0] (the caller may move the deadline while reading)."""
+    buf = b""
+    fd = proc.stdout.fileno()
+    while True:
+        left = deadline[0] - time.time()
+        if left <= 0:
+            if buf:
+                yield buf.decode(errors="replace")
+            yield None
+            return
+        r, _, _ = select.select([fd], [], [], min(left, 1.0))
+        if not r:
+            continue
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            if buf:
+                yield buf.decode(errors="replace")
+            return
+        buf += chunk
+        while b"\n" in buf:
+            line, buf = buf.split(b"\n", 1)
+            yield line.decode(errors="replace").rstrip("\r")
+
+
+def boot(cpus, mem, tests):
+    """Boot one config; return (name, lines, results list, boot problem)."""
+    name = config_name(cpus, mem)
+    append = "rdinit=/bin/runtests panic=1"
+    if tests:
+        append += " -- " + " ".join(tests)
+    cmd = ["qemu-system-riscv64", "-machine", "virt", "-bios", "default",
+           "-kernel", "build/kernel", "-initrd", "build/initramfs.cpio",
+           "-smp", str(cpus), "-m", mem, "-nographic", "-no-reboot",
+           "-global", "virtio-mmio.force-legacy=false", "-append", append]
+    lines, problem, done = [], None, None
+    start = time.time()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = [start + BOOT_TIMEOUT]
+    for line in read_console(proc, deadline):
+        if line is None:
+            if not problem and not done:
+                problem = "timeout after %d s" % BOOT_TIMEOUT
+            break
+        lines.append(line)
+        if "Kernel panic" in line or "panic:" in line.lower():
+            problem = problem or "kernel panic"
+            deadline[0] = min(deadline[0], time.time() + 2)  # grab a few more lines
+        m = DONE_RE.match(line)
+        if m:
+            done = m
+            deadline[0] = min(deadline[0], time.time() + POWEROFF_GRACE)
+    if proc.poll() is None:
+        proc.kill()
+        if not problem and done:
+            problem = "no poweroff within %d s after TESTS DONE" % POWEROFF_GRACE
+    rc = proc.wait()
+    if not problem and rc != 0:
+        problem = "qemu exited with status %d" % rc
+    if not problem and not done:
+        problem = "never printed TESTS DONE"
+    os.makedirs(LOGDIR, exist_ok=True)
+    with open(os.path.join(LOGDIR, name + ".log"), "w") as f:
+        f.write("# %s\n" % " ".join(cmd))
+        f.write("\n".join(lines) + "\n")
+    return name, lines, problem, done, time.time() - start
+
+
+def tally(res, name, lines, problem, done, expected):
+    seen = set()
+    npass = nfail = 0
+    ctx_start = 0
+    for i, line in enumerate(lines):
+        m = TEST_RE.match(line)
+        if not m:
+            continue
+        tname, verdict, reason = m.group(1), m.group(2), m.group(3)
+        seen.add(tname)
+        if verdict == "PASS":
+            res.ok()
+            npass += 1
+        else:
+            res.fail("%s:%s" % (name, tname), reason, lines[ctx_start:i][-20:])
+            nfail += 1
+        ctx_start = i + 1
+    if problem:
+        res.fail("%s:boot" % name, problem, lines[-40:])
+    else:
+        for t in expected:
+            if t not in seen:
+                res.fail("%s:%s" % (name, t), "no TEST line (not run?)")
+        if done and (int(done.group(1)), int(done.group(2))) != (npass, nfail):
+            res.fail("%s:done" % name, "TESTS DONE %s %s disagrees with %d/%d"
+                     % (done.group(1), done.group(2), npass, nfail))
+
+
+def run_linux(res, names):
+    for t in expected_tests(names):
+        path = os.path.join(TESTDIR, t)
+        try:
+            p = subprocess.run(["qemu-riscv64", path], cwd="/",
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=LINUX_TIMEOUT)
+            out = p.stdout.decode(errors="replace").splitlines()
+            rc = p.returncode
+            why = ("signal %d" % -rc if rc < 0 else "exit %d" % rc) if rc else ""
+        except subprocess.TimeoutExpired as e:
+            out = (e.output or b"").decode(errors="replace").splitlines()
+            why = "timeout after %d s" % LINUX_TIMEOUT
+        if why:
+            print("TEST %s FAIL %s" % (t, why))
+            res.fail("linux:%s" % t, why, out[-20:])
+        else:
+            print("TEST %s PASS" % t)
+            res.ok()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--linux", action="store_true",
+                    help="run build/user/tests/* under qemu-riscv64 on the host")
+    ap.add_argument("--config", action="append",
+                    help="only this config, e.g. 1x256M (repeatable)")
+    ap.add_argument("--quick", action="store_true", help="first config only")
+    ap.add_argument("--tests", help="comma-separated test names to run")
+    ap.add_argument("--no-build", action="store_true", help="skip make")
+    ap.add_argument("-j", type=int, default=2, help="parallel boots (default 2)")
+    args = ap.parse_args()
+    names = [t for t in (args.tests or "").split(",") if t]
+    res = Results()
+
+    if not args.no_build:
+        build(2)
+    if args.linux:
+        run_linux(res, names)
+    else:
+        unit_tests(res)
+        configs = CONFIGS
+        if args.config:
+            wanted = [c.lower() for c in args.config]
+            configs = [c for c in CONFIGS if config_name(*c).lower() in wanted]
+            for w in wanted:
+                if w not in [config_name(*c).lower() for c in CONFIGS]:
+                    m = re.match(r"^(\d+)x(\d+[mg])$", w)
+                    if not m:
+                        ap.error("bad --config %s (want e.g. 2x128M)" % w)
+                    configs.append((int(m.group(1)), m.group(2).upper()))
+        elif args.quick:
+            configs = CONFIGS[:1]
+        expected = expected_tests(names)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=args.j) as ex:
+            futs = [ex.submit(boot, c, m, names) for c, m in configs]
+            for f in futs:
+                name, lines, problem, done, secs = f.result()
+                before = len(res.failed)
+                tally(res, name, lines, problem, done, expected)
+                print("== %s: %s in %.0f s, %d failure(s); log in %s"
+                      % (name, problem or "done", secs, len(res.failed) - before,
+                         os.path.relpath(os.path.join(LOGDIR, name + ".log"), ROOT)),
+                      flush=True)
+
+    for name, reason, ctx in res.failed:
+        print("\nFAIL %s: %s" % (name, reason))
+        for line in ctx:
+            print("    | " + line)
+    print("%d passed, %d failed" % (res.passed, len(res.failed)))
+    sys.exit(1 if res.failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+/* t.h - tiny helpers shared by the guest tests in user/tests/.
+ * CHECK(cond, msg) prints "FAIL: file:line: msg (errno)" and exits 1.
+ * Also: fork-and-wait helpers for tests that expect a child to die. */
+#ifndef T_H
+#define T_H
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHECK(cond, msg)                                                  \
+	do {                                                              \
+		if (!(cond)) {                                            \
+			int e_ = errno;                                   \
+			fprintf(stderr, "FAIL: %s:%d: %s (errno %d %s)\n", \
+				__FILE__, __LINE__, (msg), e_, strerror(e_)); \
+			exit(1);                                          \
+		}                                                         \
+	} while (0)
+
+/* CHECK that a call failed with -1 and a given errno. */
+#define CHECK_ERR(call, err, msg)                                         \
+	do {                                                              \
+		errno = 0;                                                \
+		long r_ = (long)(call);                                   \
+		CHECK(r_ == -1 && errno == (err), msg);                   \
+	} while (0)
+
+/* Sleep with the nanosleep syscall (glibc would use clock_nanosleep). */
+static inline int t_sleep_ms(long ms)
+{
+	struct timespec t = { ms / 1000, ms % 1000 * 1000000 };
+	return syscall(SYS_nanosleep, &t, NULL);
+}
+
+static inline double t_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static inline void t_ok(const char *name)
+{
+	printf("%s: ok\n", name);
+	fflush(stdout);
+}
+
+/* Wait for pid and return its raw wait status (exits on error). */
+static inline int t_wait(pid_t pid)
+{
+	int st = 0;
+	pid_t r;
+	while ((r = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
+		;
+	CHECK(r == pid, "waitpid");
+	return st;
+}
+
+/* Run fn in a child; return the child's wait status. */
+static inline int t_child(void (*fn)(void))
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	CHECK(pid >= 0, "fork");
+	if (pid == 0) {
+		fn();
+		_exit(0);
+	}
+	return t_wait(pid);
+}
+
+/* CHECK that fn run in a child dies from signal sig. */
+#define CHECK_DIES(fn, sig, msg)                                          \
+	do {                                                              \
+		int st_ = t_child(fn);                                    \
+		if (!(WIFSIGNALED(st_) && WTERMSIG(st_) == (sig))) {      \
+			fprintf(stderr, "FAIL: %s:%d: %s (status 0x%x)\n", \
+				__FILE__, __LINE__, (msg), st_);          \
+			exit(1);                                          \
+		}                                                         \
+	} while (0)
+
+#endif

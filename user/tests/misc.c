@@ -1,0 +1,97 @@
+/* misc.c - uname, monotonic clock and nanosleep, getrandom, getpid and
+ * getppid across fork, prlimit64(RLIMIT_STACK), ENOSYS for an unknown
+ * syscall number, sched_yield, sysinfo and the uid/gid calls. */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include "t.h"
+
+static int terminated(const char *s, size_t n)
+{
+	return memchr(s, 0, n) != NULL;
+}
+
+int main(void)
+{
+	struct utsname u;
+	CHECK(uname(&u) == 0, "uname");
+	CHECK(terminated(u.sysname, sizeof u.sysname) && u.sysname[0], "sysname");
+	CHECK(terminated(u.nodename, sizeof u.nodename), "nodename");
+	CHECK(terminated(u.release, sizeof u.release), "release");
+	CHECK(terminated(u.version, sizeof u.version), "version");
+	CHECK(terminated(u.machine, sizeof u.machine), "machine");
+
+	/* monotonic clock never goes back; nanosleep(20ms) advances it */
+	struct timespec a, b, req = { 0, 20 * 1000 * 1000 };
+	CHECK(clock_gettime(CLOCK_MONOTONIC, &a) == 0, "clock_gettime");
+	for (int i = 0; i < 1000; i++) {
+		CHECK(clock_gettime(CLOCK_MONOTONIC, &b) == 0, "clock_gettime");
+		CHECK(b.tv_sec > a.tv_sec || (b.tv_sec == a.tv_sec && b.tv_nsec >= a.tv_nsec),
+		      "monotonic clock went backwards");
+		CHECK(b.tv_nsec >= 0 && b.tv_nsec < 1000000000, "tv_nsec in range");
+		a = b;
+	}
+	CHECK(syscall(SYS_nanosleep, &req, NULL) == 0, "nanosleep");
+	CHECK(clock_gettime(CLOCK_MONOTONIC, &b) == 0, "clock_gettime");
+	long long ns = (b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec);
+	CHECK(ns >= 20 * 1000 * 1000, "nanosleep(20ms) slept at least 20ms");
+	CHECK(ns < 10LL * 1000 * 1000 * 1000, "nanosleep(20ms) took under 10 s");
+	struct timespec rt;
+	CHECK(clock_gettime(CLOCK_REALTIME, &rt) == 0, "CLOCK_REALTIME");
+	req.tv_nsec = 1000000000;
+	CHECK_ERR(syscall(SYS_nanosleep, &req, NULL), EINVAL, "nanosleep bad tv_nsec");
+
+	/* getrandom */
+	unsigned char r1[64], r2[64];
+	memset(r1, 0, sizeof r1);
+	memset(r2, 0, sizeof r2);
+	CHECK(getrandom(r1, sizeof r1, 0) == sizeof r1, "getrandom");
+	CHECK(getrandom(r2, sizeof r2, 0) == sizeof r2, "getrandom again");
+	int nz = 0;
+	for (int i = 0; i < 64; i++)
+		nz += r1[i] != 0;
+	CHECK(nz > 0, "getrandom bytes not all zero");
+	CHECK(memcmp(r1, r2, sizeof r1) != 0, "two getrandom calls differ");
+
+	/* getpid/getppid across fork */
+	pid_t me = getpid(), parent = getppid();
+	CHECK(me > 0 && parent >= 0 && me != parent, "getpid/getppid");
+	CHECK(getpid() == me, "getpid stable");
+	int p[2];
+	CHECK(pipe(p) == 0, "pipe");
+	pid_t kid = fork();
+	CHECK(kid >= 0, "fork");
+	if (kid == 0) {
+		pid_t v[2] = { getpid(), getppid() };
+		write(p[1], v, sizeof v);
+		_exit(0);
+	}
+	pid_t v[2];
+	CHECK(read(p[0], v, sizeof v) == sizeof v, "read pids");
+	CHECK(v[0] == kid && v[1] == me, "child's getpid/getppid");
+	t_wait(kid);
+	close(p[0]);
+	close(p[1]);
+
+	/* prlimit64 */
+	struct rlimit rl;
+	CHECK(prlimit(0, RLIMIT_STACK, NULL, &rl) == 0, "prlimit RLIMIT_STACK");
+	CHECK(rl.rlim_cur > 0 && rl.rlim_cur <= rl.rlim_max, "RLIMIT_STACK values");
+	CHECK(getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur > 2, "RLIMIT_NOFILE");
+
+	/* unknown syscall, sched_yield, sysinfo, ids */
+	CHECK_ERR(syscall(1000), ENOSYS, "syscall(1000) -> ENOSYS");
+	CHECK_ERR(syscall(5000, 1, 2, 3), ENOSYS, "syscall(5000) -> ENOSYS");
+	for (int i = 0; i < 10; i++)
+		CHECK(sched_yield() == 0, "sched_yield");
+	struct sysinfo si;
+	CHECK(sysinfo(&si) == 0, "sysinfo");
+	CHECK(si.totalram > 0 && si.freeram <= si.totalram, "sysinfo ram");
+	CHECK((int)getuid() >= 0 && (int)geteuid() >= 0, "getuid/geteuid");
+	CHECK((int)getgid() >= 0 && (int)getegid() >= 0, "getgid/getegid");
+	t_ok("misc");
+	return 0;
+}
