@@ -15,6 +15,7 @@ typedef pte_t pgd_t;
 #define _PAGE_G (1UL << 5)
 #define _PAGE_A (1UL << 6)
 #define _PAGE_D (1UL << 7)
+#define _PAGE_PROT_NONE (1UL << 8)	/* software (RSW): page kept, access denied */
 #define _PAGE_LEAF (_PAGE_R | _PAGE_W | _PAGE_X)
 #define _PAGE_PFN_SHIFT 10
 
@@ -38,5 +39,7 @@ static inline int pte_present(pte_t p) { return p & _PAGE_V; }
 static inline int pte_leaf(pte_t p) { return p & _PAGE_LEAF; }
 static inline int pte_write(pte_t p) { return p & _PAGE_W; }
 static inline int pte_none(pte_t p) { return p == 0; }
+/* Maps a page, accessible or (PROT_NONE) not. */
+static inline int pte_has_page(pte_t p) { return p & (_PAGE_V | _PAGE_PROT_NONE); }
 
 #endif

@@ -36,19 +36,30 @@ struct linux_binprm {
 	unsigned long load_bias, phdr_addr, brk, entry;
 };
 
-/* Appends a user string vector to bprm->strings; returns the count. */
-static int copy_strings(struct linux_binprm *b, const char __user *const __user *v)
+/* Appends a string vector (from user memory, or kernel memory for the
+ * first init) to bprm->strings; returns the count. */
+static int copy_strings(struct linux_binprm *b, const char __user *const __user *v, int kernel)
 {
 	int n = 0;
 	if (!v)
 		return 0;
 	for (;; n++) {
 		const char __user *s;
-		if (get_user(s, v + n))
+		long l;
+		if (kernel)
+			s = v[n];
+		else if (get_user(s, v + n))
 			return -EFAULT;
 		if (!s)
 			return n;
-		long l = strncpy_from_user(b->strings + b->len, s, ARG_MAX_BYTES - b->len);
+		if (kernel) {
+			l = strlen(s);
+			if (l >= (long)(ARG_MAX_BYTES - b->len))
+				return -E2BIG;
+			memcpy(b->strings + b->len, s, l + 1);
+		} else {
+			l = strncpy_from_user(b->strings + b->len, s, ARG_MAX_BYTES - b->len);
+		}
 		if (l == -ENAMETOOLONG)
 			return -E2BIG;
 		if (l < 0)
@@ -253,7 +264,7 @@ static void start_thread(struct pt_regs *regs, unsigned long pc, unsigned long s
 
 /* Replaces current's image; on success never returns to the old one. */
 int do_execve(const char *filename, const char __user *const __user *argv,
-	      const char __user *const __user *envp)
+	      const char __user *const __user *envp, int kernel)
 {
 	struct linux_binprm *b = kzalloc(sizeof(*b), GFP_KERNEL);
 	struct mm_struct *mm = NULL;
@@ -269,8 +280,8 @@ int do_execve(const char *filename, const char __user *const __user *argv,
 	}
 	if ((err = file_may_exec(b->file)) || (err = read_elf(b)))
 		goto out;
-	if ((err = b->argc = copy_strings(b, argv)) < 0 ||
-	    (err = b->envc = copy_strings(b, envp)) < 0)
+	if ((err = b->argc = copy_strings(b, argv, kernel)) < 0 ||
+	    (err = b->envc = copy_strings(b, envp, kernel)) < 0)
 		goto out;
 	if (!(mm = mm_alloc())) {
 		err = -ENOMEM;
@@ -319,7 +330,7 @@ long sys_execve(const char __user *path, const char __user *const __user *argv,
 	char *name = getname(path);
 	if (IS_ERR(name))
 		return PTR_ERR(name);
-	int err = do_execve(name, argv, envp);
+	int err = do_execve(name, argv, envp, 0);
 	putname(name);
 	if (err)
 		return err;

@@ -290,9 +290,9 @@ void mm_release_vfork(struct task_struct *t)
 	}
 }
 
-/* Generic (non-"backwards") argument order, as riscv64 uses. */
+/* Argument order as glibc's riscv clone.S passes it: tls in a3, ctid in a4. */
 long sys_clone(unsigned long flags, unsigned long newsp, int __user *parent_tid,
-	       int __user *child_tid, unsigned long tls)
+	       unsigned long tls, int __user *child_tid)
 {
 	return copy_process(flags & ~CSIGNAL, newsp, tls, parent_tid, child_tid,
 			    flags & CSIGNAL, NULL, NULL);

@@ -25,9 +25,11 @@ void smp_init(void);
 void uart_init(void);
 void uart_enable_irq(void);
 void rtc_init(void);
-int do_execve(const char *filename, const char *const *argv, const char *const *envp);
+int do_execve(const char *filename, const char *const *argv, const char *const *envp, int kernel);
 extern struct task_struct *child_reaper;
 struct page *sigpage;
+extern int syscall_trace;
+static char path_buf[8];
 
 static void sigpage_init(void)
 {
@@ -38,10 +40,8 @@ static void sigpage_init(void)
 	sigpage->flags |= 1UL << PG_reserved;
 }
 
-/* Runs in kernel mode as pid 1 until it execs the init program, whose
- * argv/envp come from kernel memory: exec copies them with pagefaults
- * into... kernel addresses, which copy_from_user refuses, so they are
- * first placed on a temporary user page. */
+/* Execs the init program with argv/envp from kernel memory (the words
+ * after " -- " on the command line become its arguments). */
 static int run_init_process(const char *path)
 {
 	static const char *envp[] = { "HOME=/", "TERM=linux", "PATH=/bin", NULL };
@@ -56,7 +56,7 @@ static int run_init_process(const char *path)
 				argv[argc++] = w;
 	}
 	argv[argc] = NULL;
-	return do_execve(path, argv, envp);
+	return do_execve(path, argv, envp, 1);
 }
 
 static int kernel_init(void *unused)
@@ -84,6 +84,7 @@ void start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 	setup_vm();
 	uart_init();
 	printk("Kernel command line: %s\n", boot_command_line);
+	syscall_trace = cmdline_get("strace", path_buf, sizeof(path_buf));
 	memblock_dump();
 	page_alloc_init();
 	slab_init();

@@ -15,6 +15,7 @@
 #include <ptrace.h>
 #include <setup.h>
 #include <sbi.h>
+#include <uaccess.h>
 
 struct cpu cpus[NCPU];
 int nr_cpus = 1;
@@ -111,6 +112,10 @@ void schedule_tail(struct task_struct *prev)
 	spin_unlock(&rq_lock);
 	if (dead)
 		put_task_struct(dead);	/* the reference for running */
+	if (current->set_child_tid) {	/* CLONE_CHILD_SETTID, in the child's mm */
+		put_user(current->pid, current->set_child_tid);
+		current->set_child_tid = NULL;
+	}
 }
 
 void schedule(void)

@@ -41,11 +41,14 @@ SYSCALLS(DECLARE)
 static const syscall_fn_t sys_call_table[NR_SYSCALLS] = { SYSCALLS(ENTRY) };
 
 static unsigned long warned[NR_SYSCALLS / 64 + 2];
+int syscall_trace;	/* "strace" on the command line logs every call */
 
 long do_syscall(struct pt_regs *regs)
 {
 	unsigned long nr = regs->a7;
 	long ret;
+	if (unlikely(syscall_trace > 0) && nr == 98)
+		printk("%s[%d] enter futex(%lx, %lx, %lx)\n", current->comm, current->pid, regs->a0, regs->a1, regs->a2);
 	if (nr < NR_SYSCALLS && sys_call_table[nr]) {
 		ret = sys_call_table[nr](regs->a0, regs->a1, regs->a2, regs->a3,
 					 regs->a4, regs->a5);
@@ -57,6 +60,9 @@ long do_syscall(struct pt_regs *regs)
 			printk("%s[%d]: unknown syscall %lu\n", current->comm, current->pid, nr);
 		ret = -ENOSYS;
 	}
+	if (unlikely(syscall_trace))
+		printk("%s[%d] syscall %lu(%lx, %lx, %lx) = %ld\n", current->comm, current->pid,
+		       nr, regs->orig_a0, regs->a1, regs->a2, ret);
 	regs->a0 = ret;
 	return ret;
 }

@@ -191,7 +191,7 @@ void unmap_page_range(struct mm_struct *mm, unsigned long start, unsigned long e
 			a = ALIGN_DOWN(a, skip) + skip;
 			continue;
 		}
-		if (pte_present(*pte))
+		if (pte_has_page(*pte))
 			zap_pte(mm, pte);
 		a += PAGE_SIZE;
 	}
@@ -211,15 +211,14 @@ void change_protection(struct mm_struct *mm, unsigned long start, unsigned long 
 			a = ALIGN_DOWN(a, skip) + skip;
 			continue;
 		}
-		if (pte_present(*pte)) {
+		if (pte_has_page(*pte)) {
 			struct page *p = pte_page(*pte);
 			pte_t np = prot;
 			if (p == zero_page)
 				np &= ~(_PAGE_W | _PAGE_D);
 			if (!(vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
-				zap_pte(mm, pte);	/* PROT_NONE: drop the page */
-			else
-				*pte = pfn_pte(pte_pfn(*pte), np);
+				np = _PAGE_PROT_NONE;	/* keep the page, deny access */
+			*pte = pfn_pte(pte_pfn(*pte), np);
 		}
 		a += PAGE_SIZE;
 	}
@@ -235,7 +234,7 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 		spin_lock(&src->page_table_lock);
 		pte_t *spte = walk(src->pgd, a, 0, &skip);
 		pte_t pte = spte ? *spte : 0;
-		struct page *sp = pte_present(pte) ? pte_page(pte) : NULL;
+		struct page *sp = pte_has_page(pte) ? pte_page(pte) : NULL;
 		if (sp)
 			get_page(sp);
 		spin_unlock(&src->page_table_lock);

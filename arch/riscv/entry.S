@@ -119,14 +119,16 @@ ret_from_exception:
 
 /* A new task starts here after its first __switch_to (a0 = prev).
  * Kernel threads have s0 = fn, s1 = arg; user tasks have s0 = 0 and
- * return to user mode through the pt_regs at the top of their stack. */
+ * return to user mode through the pt_regs at the top of their stack.
+ * A kernel thread that returns has exec'd a user program (pid 1): it
+ * leaves through the same path; threads that end call do_exit. */
 	.globl ret_from_fork
 ret_from_fork:
 	call schedule_tail
 	beqz s0, 1f
+	csrs sstatus, 2		/* SIE: kernel threads run with interrupts on */
 	mv a0, s1
 	jalr s0
-	call do_exit		/* kthread returned: a0 = its exit code */
 1:	j ret_from_exception
 
 /* struct task_struct *__switch_to(prev, next): save callee-saved registers
