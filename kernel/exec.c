@@ -191,6 +191,7 @@ static void de_thread(void)
 		list_for_each_entry(c, &t->children, sibling)
 			c->real_parent = t;
 		t->group_leader = t;
+		get_task_struct(t);	/* now reaped by the parent's wait4 */
 		leader->exit_state = EXIT_DEAD;
 		if (child_reaper == leader)
 			child_reaper = t;

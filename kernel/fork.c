@@ -229,6 +229,7 @@ static int attach_child(struct task_struct *p, unsigned long flags, int exit_sig
 							: current->group_leader;
 		p->exit_signal = exit_signal;
 		list_add_tail(&p->sibling, &p->real_parent->children);
+		get_task_struct(p);	/* for the parent's wait4 (release) */
 	}
 	list_add_tail(&p->thread_node, &p->signal->thread_head);
 	p->signal->nr_threads++;
