@@ -143,7 +143,9 @@ void schedule(void)
 	next->on_cpu = 1;
 	next->thread_info.cpu = cpu;
 	c->curr = next;
-	if (next->mm && next->mm != prev->mm)
+	/* Kernel threads and idle run on swapper_pg_dir: prev's mm may be
+	 * freed (by its last user on another hart) while we run. */
+	if (next->mm != prev->mm)
 		switch_mm(prev->mm, next->mm);
 	switch_fpu(prev, next);
 	int intena = c->intena;

@@ -48,6 +48,21 @@ static void map_one(unsigned long va, phys_addr_t pa, int level, unsigned long p
 		pt[PX(level, va)] = pfn_pte(pa >> PAGE_SHIFT, prot);
 }
 
+/* Is the slot for va at `level` already a pointer to a finer table? */
+static int slot_is_table(unsigned long va, int level)
+{
+	pte_t *pt = swapper_pg_dir;
+	for (int l = 2; l >= level; l--) {
+		pte_t e = pt[PX(l, va)];
+		if (!pte_present(e) || pte_leaf(e))
+			return 0;
+		if (l == level)
+			return 1;
+		pt = __va(pte_pfn(e) << PAGE_SHIFT);
+	}
+	return 0;
+}
+
 /* Maps [pa, pa+size) at __va(pa), using large pages when aligned. */
 static void map_range(phys_addr_t pa, u64 size, unsigned long prot)
 {
@@ -60,6 +75,8 @@ static void map_range(phys_addr_t pa, u64 size, unsigned long prot)
 			level = 2;
 		else if (IS_ALIGNED(pa, PMD_SIZE) && end - pa >= PMD_SIZE)
 			level = 1;
+		while (level > 0 && slot_is_table(va, level))
+			level--;
 		map_one(va, pa, level, prot);
 		pa += PAGE_SIZE << (9 * level);
 	}

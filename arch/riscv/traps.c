@@ -35,6 +35,9 @@ static void show_regs(struct pt_regs *r)
 
 __noreturn void die(struct pt_regs *regs, const char *msg)
 {
+	static int dying;
+	if (__atomic_fetch_add(&dying, 1, __ATOMIC_SEQ_CST))	/* fault while dying */
+		panic("recursive fault: %s at %lx (addr %lx)", msg, regs->epc, regs->badaddr);
 	printk("Oops: %s on cpu %d, task %s pid %d\n", msg, smp_processor_id(),
 	       current->comm, current->pid);
 	show_regs(regs);
