@@ -141,7 +141,9 @@ def boot(cpus, mem, tests):
         if m:
             done = m
             deadline[0] = min(deadline[0], time.time() + POWEROFF_GRACE)
-    if proc.poll() is None:
+    try:        # the console closes a moment before QEMU exits
+        proc.wait(timeout=POWEROFF_GRACE if done else 2)
+    except subprocess.TimeoutExpired:
         proc.kill()
         if not problem and done:
             problem = "no poweroff within %d s after TESTS DONE" % POWEROFF_GRACE
