@@ -8,6 +8,7 @@
 #include <slab.h>
 #include <string.h>
 #include <printk.h>
+#include <proc.h>
 
 #define CPIO_HDR_LEN 110
 
@@ -35,6 +36,7 @@ void vfs_init(void)
 		if (err)
 			pr_err("vfs: mknod %s: %d\n", nodes[i].path, err);
 	}
+	proc_root_init();
 }
 
 static int parse_hex8(const char *s, unsigned long *v)

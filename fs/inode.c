@@ -3,6 +3,7 @@
  * while i_nlink == 0 (i_nlink only drops while the dropper holds a
  * reference, so that test is race-free). No locks held by callers. */
 #include <fs.h>
+#include <blkdev.h>
 #include <slab.h>
 #include <string.h>
 #include <printk.h>
@@ -51,8 +52,11 @@ void init_special_inode(struct inode *inode, umode_t mode, dev_t rdev)
 	if (S_ISCHR(mode)) {
 		inode->i_fop = &def_chr_fops;
 		inode->i_rdev = rdev;
+	} else if (S_ISBLK(mode)) {
+		inode->i_fop = &def_blk_fops;
+		inode->i_rdev = rdev;
 	} else {
-		inode->i_fop = NULL;	/* FIFOs, block devices, sockets: ENXIO */
+		inode->i_fop = NULL;	/* FIFOs, sockets: ENXIO */
 		inode->i_rdev = rdev;
 	}
 }

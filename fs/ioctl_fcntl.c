@@ -111,8 +111,11 @@ long sys_fcntl(int fd, unsigned int cmd, unsigned long arg)
 	return ret;
 }
 
-long sys_ioctl(int fd, unsigned int cmd, unsigned long arg)
+/* cmd arrives zero-extended (glibc passes unsigned long) but the RV64
+ * ABI keeps 32-bit values sign-extended in registers: normalise it. */
+long sys_ioctl(int fd, unsigned long ucmd, unsigned long arg)
 {
+	unsigned int cmd = (unsigned int)ucmd;
 	struct file *f = fget(fd);
 	long ret;
 	int on;

@@ -220,8 +220,9 @@ long sys_fsync(int fd)
 
 	if (!f)
 		return -EBADF;
+	int err = f->f_op && f->f_op->fsync ? f->f_op->fsync(f) : 0;
 	fput(f);
-	return 0;
+	return err;
 }
 
 long sys_syncfs(int fd)

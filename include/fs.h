@@ -84,6 +84,7 @@ struct file_operations {
 	int (*iterate)(struct file *f, struct dir_context *ctx);
 	int (*open)(struct inode *inode, struct file *f);
 	int (*release)(struct inode *inode, struct file *f);
+	int (*fsync)(struct file *f);	/* data to stable storage */
 };
 
 /* Directory ops are called with dir->i_rwsem held for writing (lookup:

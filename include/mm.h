@@ -175,6 +175,7 @@ void change_protection(struct mm_struct *mm, unsigned long start,
 pte_t vm_get_page_prot(unsigned long vm_flags);
 /* Returns 0 if [addr, addr+len) could be faulted in for (write ? write : read). */
 int fixup_user_fault(struct mm_struct *mm, unsigned long addr, int write);
+struct page *get_user_page(unsigned long addr, int write);
 
 /* TLB (arch/riscv/tlbflush.c) */
 void flush_tlb_mm(struct mm_struct *mm);

@@ -87,7 +87,8 @@ struct task_struct {
 	u64 start_time;
 	char comm[TASK_COMM_LEN];
 	int pagefault_disabled;	/* uaccess faults fail instead of sleeping */
-	struct completion *vfork_done;	/* parent waits on it (CLONE_VFORK) */
+	struct completion *vfork_done;
+	struct blk_plug *plug;		/* block requests being collected */	/* parent waits on it (CLONE_VFORK) */
 };
 
 struct cpu {

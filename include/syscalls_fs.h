@@ -24,7 +24,7 @@ long sys_lseek(int fd, off_t offset, unsigned int whence);
 long sys_dup(int oldfd);
 long sys_dup3(int oldfd, int newfd, int flags);
 long sys_fcntl(int fd, unsigned int cmd, unsigned long arg);
-long sys_ioctl(int fd, unsigned int cmd, unsigned long arg);
+long sys_ioctl(int fd, unsigned long cmd, unsigned long arg);
 long sys_pipe2(int __user *fds, int flags);
 long sys_getdents64(int fd, void __user *dirent, unsigned int count);
 long sys_newfstatat(int dfd, const char __user *path, struct stat __user *st, int flags);

@@ -93,6 +93,8 @@ static long futex_wait(u32 __user *uaddr, u32 val, long timeout, u32 bitset)
 		return 0;
 	if (timeout >= 0 && left == 0)
 		return -ETIMEDOUT;
+	if (!signal_pending(current))
+		return -EAGAIN;	/* spurious wakeup: user space re-checks and waits again */
 	return -ERESTARTSYS;
 }
 
@@ -144,9 +146,12 @@ static long timeout_ticks(const struct timespec64 __user *ut, int absolute, int 
 	return ns ? (long)((ns + tick_ns - 1) / tick_ns) + 1 : 0;
 }
 
-long sys_futex(u32 __user *uaddr, int op, u32 val, const struct timespec64 __user *utime,
-	       u32 __user *uaddr2, u32 val3)
+/* 32-bit values are taken as unsigned long and truncated: user space may
+ * pass them zero-extended, while the ABI expects sign-extended registers. */
+long sys_futex(u32 __user *uaddr, int op, unsigned long uval, const struct timespec64 __user *utime,
+	       u32 __user *uaddr2, unsigned long uval3)
 {
+	u32 val = (u32)uval, val3 = (u32)uval3;
 	int cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
 	long t;
 	(void)uaddr2;

@@ -25,6 +25,7 @@ void smp_init(void);
 void uart_init(void);
 void uart_enable_irq(void);
 void rtc_init(void);
+void virtio_mmio_init(void);
 int do_execve(const char *filename, const char *const *argv, const char *const *envp, int kernel);
 extern struct task_struct *child_reaper;
 struct page *sigpage;
@@ -66,6 +67,8 @@ static int kernel_init(void *unused)
 	child_reaper = current;
 	current->fs = fs_alloc_root();
 	current->files = files_alloc();
+	printk("virtio: %d slots\n", machine.nr_virtio);
+	virtio_mmio_init();	/* disks: may sleep, so here rather than start_kernel */
 	if (console_setup_fds() < 0)
 		printk("init: warning: no /dev/console\n");
 	cmdline_get("rdinit", path, sizeof(path));

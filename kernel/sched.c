@@ -118,11 +118,18 @@ void schedule_tail(struct task_struct *prev)
 	}
 }
 
+void blk_flush_plug(struct task_struct *t);
+
 void schedule(void)
 {
 	struct task_struct *prev = current, *next;
-	int cpu = smp_processor_id();
-	struct cpu *c = &cpus[cpu];
+	int cpu, intena;
+	struct cpu *c;
+
+	if (prev->plug && prev->state != TASK_RUNNING)
+		blk_flush_plug(prev);	/* do not sleep on our own unsent I/O */
+	cpu = smp_processor_id();
+	c = &cpus[cpu];
 
 	spin_lock(&rq_lock);
 	if (c->noff != 1)
@@ -148,7 +155,7 @@ void schedule(void)
 	if (next->mm != prev->mm)
 		switch_mm(prev->mm, next->mm);
 	switch_fpu(prev, next);
-	int intena = c->intena;
+	intena = c->intena;
 	prev = __switch_to(prev, next);
 	/* Now running as `next` (maybe on another hart than it last ran). */
 	cpus[smp_processor_id()].intena = intena;

@@ -170,6 +170,28 @@ int fixup_user_fault(struct mm_struct *mm, unsigned long addr, int write)
 	return ret;
 }
 
+/* Pins the page at user address addr (faulting it in for reading or
+ * writing as needed). Returns it with a reference, or NULL on -EFAULT. */
+struct page *get_user_page(unsigned long addr, int write)
+{
+	struct mm_struct *mm = current->mm;
+	for (;;) {
+		spin_lock(&mm->page_table_lock);
+		pte_t *pte = walk(mm->pgd, addr, 0, NULL);
+		pte_t p = pte ? *pte : 0;
+		struct page *pg = NULL;
+		if (pte_present(p) && (p & _PAGE_U) && (!write || pte_write(p)))
+			pg = pte_page(p);
+		if (pg)
+			get_page(pg);
+		spin_unlock(&mm->page_table_lock);
+		if (pg)
+			return pg;
+		if (fixup_user_fault(mm, addr, write))
+			return NULL;
+	}
+}
+
 static void zap_pte(struct mm_struct *mm, pte_t *pte)
 {
 	struct page *p = pte_page(*pte);

@@ -400,7 +400,7 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 	struct vm_area_struct *v;
 	if (!mm)
 		return NULL;
-	down_read(&old->mmap_lock);
+	down_write(&old->mmap_lock);	/* no thread may change it mid-copy */
 	mm->start_brk = old->start_brk;
 	mm->brk = old->brk;
 	mm->start_stack = old->start_stack;
@@ -424,10 +424,10 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 		if (copy_page_range(mm, old, v))
 			goto fail;
 	}
-	up_read(&old->mmap_lock);
+	up_write(&old->mmap_lock);
 	return mm;
 fail:
-	up_read(&old->mmap_lock);
+	up_write(&old->mmap_lock);
 	mmput(mm);
 	return NULL;
 }

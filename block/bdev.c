@@ -1,0 +1,218 @@
+/* bdev.c: block devices as files (/dev/vda, /dev/vda1, ...). Until the
+ * block device has a page cache, read and write are direct: the user's
+ * pages are pinned and handed to the device, so offsets, lengths and
+ * buffer addresses must be multiples of the logical block size (EINVAL
+ * otherwise, as Linux's O_DIRECT). A call is cut into bios of at most
+ * 1 MiB submitted under one plug and then waited for together.
+ * Also the block ioctls and fsync (a device FLUSH). No locks held across
+ * waits; f_pos is serialised by the VFS. */
+#include <blkdev.h>
+#include <fs.h>
+#include <sched.h>
+#include <uaccess.h>
+#include <printk.h>
+
+#define BLKRASET 0x1262
+#define BLKRAGET 0x1263
+#define BLKFLSBUF 0x1261
+#define BLKGETSIZE 0x1260
+#define BLKSSZGET 0x1268
+#define BLKPBSZGET 0x127b
+#define BLKGETSIZE64 0x80081272
+#define DIO_MAX_BIO (1U << 20)
+
+struct dio {
+	atomic_t remaining;	/* bios in flight + 1 for the submitter */
+	int error;
+	struct completion done;
+	int write;
+};
+
+static void dio_bio_end_io(struct bio *b)
+{
+	struct dio *d = b->bi_private;
+	if (b->bi_status)
+		d->error = b->bi_status;
+	for (int i = 0; i < b->bi_vcnt; i++) {
+		struct bio_vec *bv = &b->bi_io_vec[i];
+		unsigned long n = DIV_ROUND_UP(bv->bv_offset + bv->bv_len, PAGE_SIZE);
+		for (unsigned long k = 0; k < n; k++)
+			put_page(bv->bv_page + k);
+	}
+	bio_put(b);
+	if (atomic_dec_and_test(&d->remaining))
+		complete(&d->done);
+}
+
+static struct page *iter_page(struct iov_iter *it, unsigned long addr, int write)
+{
+	if (it->type == ITER_KVEC) {
+		struct page *p = virt_to_page((void *)addr);
+		get_page(p);
+		return p;
+	}
+	return get_user_page(addr, write);
+}
+
+/* Submits bios for [addr, addr+len) at sector; pins each page. */
+static int dio_segment(struct block_device *bd, struct dio *d, struct iov_iter *it,
+		       unsigned long addr, size_t len, sector_t *sector)
+{
+	while (len) {
+		struct queue_limits *l = &bd->bd_disk->queue->limits;
+		size_t lim = min((size_t)DIO_MAX_BIO, (size_t)l->max_sectors << SECTOR_SHIFT);
+		lim = min(lim, (size_t)(l->max_segments - 1) * PAGE_SIZE);
+		size_t chunk = min(len, lim);
+		unsigned int nvec = DIV_ROUND_UP((addr & ~PAGE_MASK) + chunk, PAGE_SIZE);
+		struct bio *b = bio_alloc(bd, nvec, d->write ? REQ_OP_WRITE : REQ_OP_READ, GFP_KERNEL);
+		if (!b)
+			return -ENOMEM;
+		b->bi_sector = *sector;
+		b->bi_private = d;
+		b->bi_end_io = dio_bio_end_io;
+		size_t done = 0;
+		while (done < chunk) {
+			unsigned long a = addr + done;
+			unsigned int off = a & ~PAGE_MASK, n = min(chunk - done, PAGE_SIZE - off);
+			/* a device read writes memory, so the page must be writable */
+			struct page *pg = iter_page(it, a, !d->write);
+			if (!pg)
+				break;
+			bio_add_page(b, pg, n, off);
+			done += n;
+		}
+		if (done < chunk) {	/* bad buffer: finish what we pinned */
+			b->bi_size = 0;
+			b->bi_status = -EFAULT;
+			atomic_inc(&d->remaining);
+			dio_bio_end_io(b);
+			return -EFAULT;
+		}
+		atomic_inc(&d->remaining);
+		submit_bio(b);
+		*sector += chunk >> SECTOR_SHIFT;
+		addr += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+static ssize_t blkdev_direct_io(struct file *f, struct iov_iter *it, loff_t *pos, int write)
+{
+	struct block_device *bd = f->private_data;
+	unsigned int bs = bd->bd_disk->queue->limits.logical_block_size;
+	loff_t size = (loff_t)bd->bd_nr_sectors << SECTOR_SHIFT;
+	size_t count = iov_iter_count(it);
+	if (*pos & (bs - 1))
+		return -EINVAL;
+	for (unsigned long i = 0; i < it->nr_segs; i++)
+		if (((unsigned long)it->iov[i].iov_base | it->iov[i].iov_len) & (bs - 1))
+			return -EINVAL;
+	if (*pos >= size)
+		return write && count ? -ENOSPC : 0;
+	count = min((loff_t)count, size - *pos);
+	struct dio d = { .error = 0, .write = write };
+	atomic_set(&d.remaining, 1);
+	init_completion(&d.done);
+	struct blk_plug plug;
+	blk_start_plug(&plug);
+	sector_t sector = *pos >> SECTOR_SHIFT;
+	size_t left = count;
+	int err = 0;
+	for (unsigned long i = 0; i < it->nr_segs && left && !err; i++) {
+		size_t n = min(left, it->iov[i].iov_len);
+		err = dio_segment(bd, &d, it, (unsigned long)it->iov[i].iov_base, n, &sector);
+		left -= n;
+	}
+	blk_finish_plug(&plug);
+	if (!atomic_dec_and_test(&d.remaining))
+		wait_for_completion(&d.done);
+	if (err || d.error)
+		return err ? err : d.error;
+	*pos += count;
+	return count;
+}
+
+static ssize_t blkdev_read(struct file *f, struct iov_iter *to, loff_t *pos)
+{
+	return blkdev_direct_io(f, to, pos, 0);
+}
+
+static ssize_t blkdev_write(struct file *f, struct iov_iter *from, loff_t *pos)
+{
+	return blkdev_direct_io(f, from, pos, 1);
+}
+
+int blkdev_issue_flush(struct block_device *bd)
+{
+	if (!bd->bd_disk->flush)
+		return 0;
+	struct bio *b = bio_alloc(bd, 0, REQ_OP_FLUSH | REQ_PREFLUSH, GFP_KERNEL);
+	if (!b)
+		return -ENOMEM;
+	int err = submit_bio_wait(b);
+	bio_put(b);
+	return err;
+}
+
+static int blkdev_fsync(struct file *f)
+{
+	return blkdev_issue_flush(f->private_data);
+}
+
+static loff_t blkdev_llseek(struct file *f, loff_t off, int whence)
+{
+	struct block_device *bd = f->private_data;
+	loff_t size = (loff_t)bd->bd_nr_sectors << SECTOR_SHIFT;
+	loff_t base = whence == 0 ? 0 : whence == 1 ? f->f_pos : whence == 2 ? size : -1;
+	if (base < 0 || base + off < 0)
+		return -EINVAL;
+	f->f_pos = base + off;
+	return f->f_pos;
+}
+
+static long blkdev_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
+{
+	struct block_device *bd = f->private_data;
+	void __user *p = (void __user *)arg;
+	switch (cmd) {
+	case BLKGETSIZE64:
+		return put_user((u64)bd->bd_nr_sectors << SECTOR_SHIFT, (u64 __user *)p);
+	case BLKGETSIZE:
+		return put_user((unsigned long)bd->bd_nr_sectors, (unsigned long __user *)p);
+	case BLKSSZGET:
+	case BLKPBSZGET:
+		return put_user((int)bd->bd_disk->queue->limits.logical_block_size, (int __user *)p);
+	case BLKFLSBUF:
+		return blkdev_issue_flush(bd);	/* no cache to drop yet */
+	case BLKRAGET:
+		return put_user((long)bd->ra_pages * (PAGE_SIZE / SECTOR_SIZE), (long __user *)p);
+	case BLKRASET:
+		if (arg > (1UL << 20))
+			return -EINVAL;
+		bd->ra_pages = arg / (PAGE_SIZE / SECTOR_SIZE);
+		return 0;
+	}
+	return -ENOTTY;
+}
+
+static int blkdev_open(struct inode *inode, struct file *f)
+{
+	struct block_device *bd = bdev_get(inode->i_rdev);
+	if (!bd)
+		return -ENXIO;
+	if ((f->f_mode & FMODE_WRITE) && bd->bd_disk->ro)
+		return -EROFS;
+	f->private_data = bd;
+	f->f_op = &def_blk_fops;
+	return 0;
+}
+
+const struct file_operations def_blk_fops = {
+	.open = blkdev_open,
+	.read = blkdev_read,
+	.write = blkdev_write,
+	.llseek = blkdev_llseek,
+	.ioctl = blkdev_ioctl,
+	.fsync = blkdev_fsync,
+};

@@ -1,0 +1,100 @@
+/* genhd.c: registering disks and partitions (struct gendisk, struct
+ * block_device), their /dev nodes, device-number lookup and
+ * /proc/diskstats in Linux's format.
+ * Lock: bdev_lock (spinlock) protects the device table; statistics are
+ * read under each disk's q->lock. */
+#include <blkdev.h>
+#include <fs.h>
+#include <proc.h>
+#include <slab.h>
+#include <printk.h>
+#include <printf.h>
+#include <string.h>
+
+#define MAX_BDEVS 64
+static struct block_device *bdevs[MAX_BDEVS];
+static int nr_bdevs, nr_disks;
+static DEFINE_SPINLOCK(bdev_lock);
+
+struct gendisk *alloc_disk(const char *name, struct request_queue *q)
+{
+	struct gendisk *d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return NULL;
+	strlcpy(d->disk_name, name, sizeof(d->disk_name));
+	d->queue = q;
+	return d;
+}
+
+struct block_device *add_partition(struct gendisk *disk, int partno,
+				   sector_t start, sector_t len)
+{
+	struct block_device *b = kzalloc(sizeof(*b), GFP_KERNEL);
+	if (!b || partno >= DISK_MAX_PARTS)
+		return NULL;
+	b->bd_disk = disk;
+	b->bd_partno = partno;
+	b->bd_start_sect = start;
+	b->bd_nr_sectors = len;
+	b->bd_dev = MKDEV(BLOCK_EXT_MAJOR, disk->first_minor + partno);
+	b->ra_pages = 32;	/* 128 KiB */
+	if (partno)
+		snprintf(b->name, sizeof(b->name), "%s%d", disk->disk_name, partno);
+	else
+		strlcpy(b->name, disk->disk_name, sizeof(b->name));
+	disk->part[partno] = b;
+	if (partno >= disk->nr_parts)
+		disk->nr_parts = partno + 1;
+	spin_lock(&bdev_lock);
+	if (nr_bdevs < MAX_BDEVS)
+		bdevs[nr_bdevs++] = b;
+	spin_unlock(&bdev_lock);
+	char path[32];
+	snprintf(path, sizeof(path), "/dev/%s", b->name);
+	int err = do_mknodat(AT_FDCWD, path, S_IFBLK | 0660, b->bd_dev);
+	if (err)
+		printk("%s: mknod %s: %d\n", disk->disk_name, path, err);
+	return b;
+}
+
+int add_disk(struct gendisk *disk)
+{
+	spin_lock(&bdev_lock);
+	disk->first_minor = nr_disks++ * DISK_MAX_PARTS;
+	spin_unlock(&bdev_lock);
+	if (!add_partition(disk, 0, 0, disk->capacity))
+		return -ENOMEM;
+	printk("%s: %lu sectors (%lu MiB)%s\n", disk->disk_name, disk->capacity,
+	       disk->capacity >> 11, disk->ro ? ", read-only" : "");
+	blk_partitions_scan(disk);
+	return 0;
+}
+
+struct block_device *bdev_get(dev_t dev)
+{
+	struct block_device *r = NULL;
+	spin_lock(&bdev_lock);
+	for (int i = 0; i < nr_bdevs; i++)
+		if (bdevs[i]->bd_dev == dev)
+			r = bdevs[i];
+	spin_unlock(&bdev_lock);
+	return r;
+}
+
+int diskstats_show(struct seq_buf *m)
+{
+	for (int i = 0; i < nr_bdevs; i++) {
+		struct block_device *b = bdevs[i];
+		struct request_queue *q = b->bd_disk->queue;
+		spin_lock(&q->lock);
+		struct disk_stats s = b->stats;
+		spin_unlock(&q->lock);
+		seq_printf(m, "%4u %7u %s %lu %lu %lu %lu %lu %lu %lu %lu %u %lu %lu"
+			   " 0 0 0 0 %lu %lu\n", MAJOR(b->bd_dev), MINOR(b->bd_dev), b->name,
+			   s.ios[0], s.merges[0], s.sectors[0], s.ticks[0],
+			   s.ios[1], s.merges[1], s.sectors[1], s.ticks[1],
+			   s.in_flight, s.io_ticks, s.time_in_queue,
+			   s.flush_ios, s.flush_ticks);
+	}
+	return 0;
+}

@@ -1,0 +1,140 @@
+/* virtio_ring.c: split virtqueues. The descriptor table, available ring
+ * and used ring live in physically contiguous zeroed pages; free
+ * descriptors form a list through .next. A request is one chain, or, with
+ * VIRTIO_F_INDIRECT_DESC, a single descriptor pointing at a table of its
+ * own, so the whole ring size is available as in-flight requests.
+ * Lock: vq->lock, held by callers of add/get (irq-safe spinlock). */
+#include <virtio.h>
+#include <mm.h>
+#include <slab.h>
+#include <riscv.h>
+#include <string.h>
+
+struct virtqueue *virtio_setup_vq(struct virtio_device *d, int index)
+{
+	vio_write32(d, VIRTIO_MMIO_QUEUE_SEL, index);
+	if (vio_read32(d, VIRTIO_MMIO_QUEUE_READY))
+		return NULL;
+	unsigned int num = vio_read32(d, VIRTIO_MMIO_QUEUE_NUM_MAX);
+	if (!num)
+		return NULL;
+	num = min(num, 1024U);
+	struct virtqueue *vq = kzalloc(sizeof(*vq), GFP_KERNEL);
+	size_t dsz = 16 * num, asz = 6 + 2 * num, usz = 6 + 8 * num;
+	size_t total = ALIGN_UP(dsz + asz, 4096) + ALIGN_UP(usz, 4096);
+	unsigned int order = 0;
+	while ((PAGE_SIZE << order) < total)
+		order++;
+	void *mem = get_free_pages(GFP_KERNEL | __GFP_ZERO, order);
+	vq->data = kcalloc(num, sizeof(void *), GFP_KERNEL);
+	vq->indirect = kcalloc(num, sizeof(void *), GFP_KERNEL);
+	if (!vq || !mem || !vq->data || !vq->indirect)
+		return NULL;
+	spin_lock_init(&vq->lock);
+	vq->vdev = d;
+	vq->num = vq->num_free = num;
+	vq->desc = mem;
+	vq->avail = (void *)((char *)mem + dsz);
+	vq->used = (void *)((char *)mem + ALIGN_UP(dsz + asz, 4096));
+	for (unsigned int i = 0; i < num; i++)
+		vq->desc[i].next = i + 1;
+	vq->use_indirect = (d->features >> VIRTIO_F_INDIRECT_DESC) & 1;
+	vio_write32(d, VIRTIO_MMIO_QUEUE_NUM, num);
+	u64 pd = __pa(vq->desc), pa = __pa(vq->avail), pu = __pa(vq->used);
+	vio_write32(d, VIRTIO_MMIO_QUEUE_DESC_LOW, pd);
+	vio_write32(d, VIRTIO_MMIO_QUEUE_DESC_HIGH, pd >> 32);
+	vio_write32(d, VIRTIO_MMIO_QUEUE_AVAIL_LOW, pa);
+	vio_write32(d, VIRTIO_MMIO_QUEUE_AVAIL_HIGH, pa >> 32);
+	vio_write32(d, VIRTIO_MMIO_QUEUE_USED_LOW, pu);
+	vio_write32(d, VIRTIO_MMIO_QUEUE_USED_HIGH, pu >> 32);
+	vio_write32(d, VIRTIO_MMIO_QUEUE_READY, 1);
+	return vq;
+}
+
+static void fill(struct vring_desc *d, struct vq_sg *sg, u16 next, int last)
+{
+	d->addr = sg->addr;
+	d->len = sg->len;
+	d->flags = (sg->write ? VRING_DESC_F_WRITE : 0) | (last ? 0 : VRING_DESC_F_NEXT);
+	d->next = next;
+}
+
+int virtqueue_add_sgs(struct virtqueue *vq, struct vq_sg *sg, int n, void *token)
+{
+	u16 head = vq->free_head;
+	if (vq->use_indirect && n > 1) {
+		struct vring_desc *t = kmalloc(n * sizeof(*t), GFP_ATOMIC);
+		if (t && vq->num_free >= 1) {
+			for (int i = 0; i < n; i++)
+				fill(&t[i], &sg[i], i + 1, i == n - 1);
+			struct vring_desc *d = &vq->desc[head];
+			vq->free_head = d->next;
+			d->addr = __pa(t);
+			d->len = n * sizeof(*t);
+			d->flags = VRING_DESC_F_INDIRECT;
+			vq->indirect[head] = t;
+			vq->num_free--;
+			goto publish;
+		}
+		kfree(t);
+	}
+	if (vq->num_free < (unsigned int)n)
+		return -EBUSY;
+	u16 idx = head;
+	for (int i = 0; i < n; i++) {
+		struct vring_desc *d = &vq->desc[idx];
+		u16 next = d->next;
+		fill(d, &sg[i], next, i == n - 1);
+		if (i < n - 1)
+			idx = next;
+		else
+			vq->free_head = next;
+	}
+	vq->num_free -= n;
+publish:
+	vq->data[head] = token;
+	vq->avail->ring[vq->avail->idx % vq->num] = head;
+	wmb();		/* descriptors before the index the device reads */
+	vq->avail->idx++;
+	return 0;
+}
+
+void virtqueue_kick(struct virtqueue *vq)
+{
+	mb();
+	vio_write32(vq->vdev, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+}
+
+/* Returns the chain starting at head to the free list. */
+static void detach(struct virtqueue *vq, u16 head)
+{
+	u16 i = head;
+	if (vq->indirect[head]) {
+		kfree(vq->indirect[head]);
+		vq->indirect[head] = NULL;
+	} else {
+		while (vq->desc[i].flags & VRING_DESC_F_NEXT) {
+			i = vq->desc[i].next;
+			vq->num_free++;
+		}
+	}
+	vq->desc[i].next = vq->free_head;
+	vq->free_head = head;
+	vq->num_free++;
+}
+
+void *virtqueue_get_buf(struct virtqueue *vq, u32 *len)
+{
+	if (vq->last_used == READ_ONCE(vq->used->idx))
+		return NULL;
+	rmb();		/* the element after the index */
+	struct vring_used_elem *e = &vq->used->ring[vq->last_used % vq->num];
+	u16 head = e->id;
+	if (len)
+		*len = e->len;
+	vq->last_used++;
+	void *token = vq->data[head];
+	vq->data[head] = NULL;
+	detach(vq, head);
+	return token;
+}

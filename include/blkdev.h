@@ -1,0 +1,92 @@
+/* blkdev.h: disks, partitions and request queues.
+ * gendisk: one per device (vda, vdb, ...), with a request_queue the driver
+ * feeds through ->queue_rq; block_device: the whole disk (partno 0) or a
+ * partition, with its sector range and I/O statistics.
+ * Locks: q->lock (spinlock; taken in interrupt context too) protects the
+ * queue's dispatch list, requests and all statistics of its disk. */
+#ifndef _BLKDEV_H
+#define _BLKDEV_H
+#include <bio.h>
+#include <wait.h>
+
+#define DISK_MAX_PARTS 16
+#define BLOCK_EXT_MAJOR 254	/* virtio-blk disks: minor = disk * 16 + part */
+
+struct disk_stats {
+	unsigned long ios[2], merges[2], sectors[2], ticks[2];	/* [read, write] */
+	unsigned long flush_ios, flush_ticks;
+	unsigned long io_ticks, time_in_queue;
+	unsigned int in_flight;
+	u64 stamp;		/* last io_ticks update, ms */
+};
+
+struct gendisk;
+struct block_device {
+	dev_t bd_dev;
+	struct gendisk *bd_disk;
+	int bd_partno;
+	sector_t bd_start_sect, bd_nr_sectors;
+	unsigned int ra_pages;		/* readahead window (BLKRASET) */
+	struct disk_stats stats;
+	char name[16];
+};
+
+struct queue_limits {
+	unsigned int logical_block_size;
+	unsigned int max_segments;	/* per request */
+	unsigned int max_segment_size;	/* bytes */
+	unsigned int max_sectors;	/* per request */
+};
+
+struct request {
+	struct list_head queuelist;
+	struct request_queue *q;
+	struct block_device *part;	/* for statistics */
+	unsigned int cmd_flags;		/* op and flags of its bios */
+	sector_t sector;		/* absolute disk sector */
+	unsigned int nr_sectors, nr_segments;
+	struct bio *bio, *biotail;
+	u64 start_ms;
+	void *driver_data;		/* the driver's per-request state */
+};
+
+struct blk_mq_ops {
+	/* Start rq on the device: 0, or -EBUSY if the device is full (the
+	 * queue retries after the next completion). Called with q->lock. */
+	int (*queue_rq)(struct request *rq);
+};
+
+struct request_queue {
+	spinlock_t lock;
+	struct list_head dispatch;	/* requests waiting for device room */
+	struct queue_limits limits;
+	const struct blk_mq_ops *ops;
+	void *queuedata;
+	unsigned int in_driver;		/* requests the driver holds */
+};
+
+struct gendisk {
+	char disk_name[16];
+	int first_minor;
+	struct request_queue *queue;
+	void *private_data;
+	sector_t capacity;		/* in 512-byte sectors */
+	int ro, flush;			/* read-only; supports FLUSH */
+	int nr_parts;
+	struct block_device *part[DISK_MAX_PARTS];	/* [0] = whole disk */
+};
+
+struct gendisk *alloc_disk(const char *name, struct request_queue *q);
+int add_disk(struct gendisk *disk);
+struct block_device *bdev_get(dev_t dev);
+struct request_queue *blk_alloc_queue(const struct blk_mq_ops *ops, void *data);
+/* Driver completion (interrupt context): status 0 or -errno. */
+void blk_mq_end_request(struct request *rq, int status);
+void blk_run_queue(struct request_queue *q);
+void blk_partitions_scan(struct gendisk *disk);
+struct block_device *add_partition(struct gendisk *disk, int partno,
+				   sector_t start, sector_t len);
+static inline sector_t bdev_nr_sectors(struct block_device *b) { return b->bd_nr_sectors; }
+u64 ktime_get_ms(void);
+extern const struct file_operations def_blk_fops;
+#endif
