@@ -2,6 +2,8 @@
 """run.py - build everything, run the unit tests, then boot the kernel in
 QEMU in several CPU/memory configurations (two at a time) running
 /bin/runtests, and count every `TEST name PASS|FAIL` line as one result.
+One more boot (in parallel) uses the default /init and drives /bin/sh
+through the console; each step is one "interactive:STEP" result.
 --linux runs the guest tests under qemu-riscv64 on the host instead.
 The last line is always `N passed, N failed`; exit status 1 on failure."""
 import argparse
@@ -9,6 +11,7 @@ import concurrent.futures
 import os
 import re
 import select
+import shutil
 import subprocess
 import sys
 import time
@@ -20,6 +23,8 @@ CONFIGS = [(1, "256M"), (4, "256M"), (2, "64M"), (4, "1G")]
 BOOT_TIMEOUT = 180
 POWEROFF_GRACE = 20
 LINUX_TIMEOUT = 60
+INTERACTIVE_CONFIG = (2, "128M")
+STEP_TIMEOUT = 30
 TEST_RE = re.compile(r"^TEST (\S+) (PASS|FAIL)\b ?(.*)$")
 DONE_RE = re.compile(r"^TESTS DONE (\d+) (\d+)")
 
@@ -113,6 +118,69 @@ def read_console(proc, deadline):
             yield line.decode(errors="replace").rstrip("\r")
 
 
+DISKDIR = os.path.join(ROOT, "build", "test-disks")
+SECTOR_MUL = 0x9e3779b97f4a7c15
+MASK64 = (1 << 64) - 1
+
+
+def pattern(first_sector, nsect, seed):
+    """The per-sector pattern of user/include/blk.h, as bytes."""
+    import array
+    out = array.array("Q")
+    for s in range(first_sector, first_sector + nsect):
+        base = (s * SECTOR_MUL + seed) & MASK64
+        out.extend([(base + i) & MASK64 for i in range(64)])
+    return out.tobytes()
+
+
+def make_parts_image(path):
+    """40 MiB disk, MBR: vda1 = 24 MiB at 1 MiB (seed 1), vda2 = the rest
+    from 26 MiB (seed 2); each filled with the pattern counted from its
+    own first sector, so the guest can check what the host wrote."""
+    size, p1, p1len, p2 = 40 << 20, 2048, 49152, 53248
+    with open(path, "wb") as f:
+        f.truncate(size)
+    table = "%d,%d,83\n%d,,83\n" % (p1, p1len, p2)
+    subprocess.run(["sfdisk", "-q", path], input=table.encode(), check=True,
+                   stdout=subprocess.DEVNULL)
+    with open(path, "r+b") as f:
+        f.seek(p1 * 512)
+        f.write(pattern(0, p1len, 1))
+        f.seek(p2 * 512)
+        f.write(pattern(0, size // 512 - p2, 2))
+
+
+def disk_args(name, mem):
+    """Three virtio disks per boot: vda with MBR partitions, vdb scratch
+    (256 MiB on the 1G config), vdc failing reads at sector 32768."""
+    d = os.path.join(DISKDIR, name)
+    os.makedirs(d, exist_ok=True)
+    master = os.path.join(DISKDIR, "parts.img")
+    if not os.path.exists(master):
+        make_parts_image(master + ".tmp")
+        os.rename(master + ".tmp", master)
+    parts = os.path.join(d, "parts.img")
+    shutil.copyfile(master, parts)
+    scratch = os.path.join(d, "scratch.img")
+    with open(scratch, "wb") as f:
+        f.truncate((256 if mem.upper().endswith("G") else 32) << 20)
+    eio = os.path.join(d, "eio.img")
+    with open(eio, "wb") as f:
+        f.truncate(20 << 20)
+    conf = os.path.join(d, "blkdebug.conf")
+    with open(conf, "w") as f:
+        f.write('[inject-error]\nevent = "read_aio"\nerrno = "5"\n'
+                'sector = "32768"\nonce = "off"\n')
+    args = []
+    drives = ["file=%s,format=raw" % parts, "file=%s,format=raw" % scratch,
+              "driver=raw,file.driver=blkdebug,file.config=%s,"
+              "file.image.filename=%s" % (conf, eio)]
+    for i, spec in enumerate(drives):
+        args += ["-drive", "%s,if=none,id=d%d,cache=unsafe" % (spec, i),
+                 "-device", "virtio-blk-device,drive=d%d" % i]
+    return args
+
+
 def boot(cpus, mem, tests):
     """Boot one config; return (name, lines, results list, boot problem)."""
     name = config_name(cpus, mem)
@@ -123,6 +191,7 @@ def boot(cpus, mem, tests):
            "-kernel", "build/kernel", "-initrd", "build/initramfs.cpio",
            "-smp", str(cpus), "-m", mem, "-nographic", "-no-reboot",
            "-global", "virtio-mmio.force-legacy=false", "-append", append]
+    cmd += disk_args(name, mem)
     lines, problem, done = [], None, None
     start = time.time()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
@@ -187,6 +256,124 @@ def tally(res, name, lines, problem, done, expected):
                      % (done.group(1), done.group(2), npass, nfail))
 
 
+class Console:
+    """QEMU's serial console on a pipe: send keystrokes, wait for output."""
+
+    def __init__(self, proc):
+        self.proc = proc
+        self.fd = proc.stdout.fileno()
+        self.out = ""  # everything read so far
+        self.pos = 0   # start of the output not yet consumed by expect()
+
+    def _read(self, timeout):
+        r, _, _ = select.select([self.fd], [], [], max(timeout, 0))
+        if not r:
+            return True
+        chunk = os.read(self.fd, 65536)
+        if not chunk:
+            return False
+        self.out += chunk.decode(errors="replace").replace("\r", "")
+        return True
+
+    def expect(self, text, timeout=STEP_TIMEOUT):
+        """Wait for text after the last match; return the output before
+        it, or None on timeout or EOF."""
+        end = time.time() + timeout
+        while True:
+            i = self.out.find(text, self.pos)
+            if i >= 0:
+                before = self.out[self.pos:i]
+                self.pos = i + len(text)
+                return before
+            left = end - time.time()
+            if left <= 0 or not self._read(min(left, 1.0)):
+                return None
+
+    def send(self, data):
+        try:
+            self.proc.stdin.write(data.encode())
+            self.proc.stdin.flush()
+        except OSError:
+            pass
+
+    def tail(self, n=30):
+        return self.out.splitlines()[-n:]
+
+
+def interactive():
+    """Boot the default /init (which runs /bin/sh) and type at the shell.
+    Returns a list of (step, problem or None, console tail)."""
+    cpus, mem = INTERACTIVE_CONFIG
+    cmd = ["qemu-system-riscv64", "-machine", "virt", "-bios", "default",
+           "-kernel", "build/kernel", "-initrd", "build/initramfs.cpio",
+           "-smp", str(cpus), "-m", mem, "-nographic", "-no-reboot",
+           "-global", "virtio-mmio.force-legacy=false", "-append", "panic=1"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    con = Console(proc)
+    results = []
+    PROMPT = "$ "
+
+    def step(name, problem):
+        results.append((name, problem, con.tail() if problem else []))
+        return problem is None
+
+    def run(line, want=None, check=None):
+        """Type line at the prompt; the output up to the next prompt must
+        contain every string in want (and pass check, if given)."""
+        con.send(line + "\r")
+        out = con.expect(PROMPT)
+        if out is None:
+            return "no prompt within %d s after %r" % (STEP_TIMEOUT, line)
+        # drop the terminal's echo of the command line itself
+        body = out.lstrip("\n")
+        if body.startswith(line):
+            body = body[len(line):]
+        for w in want or []:
+            if w not in body.split():
+                return "%r: expected %r in output %r" % (line, w, body[-200:])
+        if check and not check(body):
+            return "%r: unexpected output %r" % (line, body[-200:])
+        return None
+
+    try:
+        if con.expect(PROMPT, timeout=BOOT_TIMEOUT / 3) is None:
+            step("interactive:boot", "no shell prompt %r within %d s"
+                 % (PROMPT, BOOT_TIMEOUT // 3))
+            return results, con.tail(200)
+        step("interactive:boot", None)
+        step("interactive:ls", run("ls /bin", want=["sh", "cat"]))
+        step("interactive:pipe", run("echo hi | cat", want=["hi"]))
+        step("interactive:pthreads", run("/tests/pthreads", check=lambda b:
+                                        "pthreads: ok" in b))
+        # ^C kills the foreground cat; the shell comes back with $? = 130
+        con.send("cat\r")
+        time.sleep(1.0)  # let cat start and block in read
+        con.send("\x03")
+        out = con.expect(PROMPT)
+        if out is None:
+            step("interactive:ctrl-c", "no prompt within %d s after ^C"
+                 % STEP_TIMEOUT)
+        else:
+            step("interactive:ctrl-c", run("echo $?", want=["130"]))
+        con.send("poweroff\r")
+        try:
+            rc = proc.wait(timeout=20)
+            step("interactive:poweroff", None if rc == 0 else
+                 "qemu exited with status %d after poweroff" % rc)
+        except subprocess.TimeoutExpired:
+            step("interactive:poweroff", "qemu still running 20 s after poweroff")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        os.makedirs(LOGDIR, exist_ok=True)
+        with open(os.path.join(LOGDIR, "interactive.log"), "w") as f:
+            f.write("# %s\n" % " ".join(cmd))
+            f.write(con.out)
+    return results, con.tail(200)
+
+
 def run_linux(res, names):
     for t in expected_tests(names):
         path = os.path.join(TESTDIR, t)
@@ -217,6 +404,10 @@ def main():
     ap.add_argument("--quick", action="store_true", help="first config only")
     ap.add_argument("--tests", help="comma-separated test names to run")
     ap.add_argument("--no-build", action="store_true", help="skip make")
+    ap.add_argument("--no-interactive", action="store_true",
+                    help="skip the interactive shell boot")
+    ap.add_argument("--interactive-only", action="store_true",
+                    help="only the interactive shell boot")
     ap.add_argument("-j", type=int, default=2, help="parallel boots (default 2)")
     args = ap.parse_args()
     names = [t for t in (args.tests or "").split(",") if t]
@@ -240,8 +431,16 @@ def main():
                     configs.append((int(m.group(1)), m.group(2).upper()))
         elif args.quick:
             configs = CONFIGS[:1]
+        if args.interactive_only:
+            configs = []
         expected = expected_tests(names)
-        with concurrent.futures.ThreadPoolExecutor(max_workers=args.j) as ex:
+        want_inter = args.interactive_only or (
+            not args.no_interactive and not args.config and not names)
+        inter = None
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as ix, \
+                concurrent.futures.ThreadPoolExecutor(max_workers=args.j) as ex:
+            if want_inter:
+                inter = ix.submit(interactive)
             futs = [ex.submit(boot, c, m, names) for c, m in configs]
             for f in futs:
                 name, lines, problem, done, secs = f.result()
@@ -250,6 +449,17 @@ def main():
                 print("== %s: %s in %.0f s, %d failure(s); log in %s"
                       % (name, problem or "done", secs, len(res.failed) - before,
                          os.path.relpath(os.path.join(LOGDIR, name + ".log"), ROOT)),
+                      flush=True)
+            if inter:
+                steps, _ = inter.result()
+                for sname, problem, tail in steps:
+                    if problem:
+                        res.fail(sname, problem, tail)
+                    else:
+                        res.ok()
+                print("== interactive: %d step(s), %d failure(s); log in %s"
+                      % (len(steps), sum(1 for s in steps if s[1]),
+                         os.path.relpath(os.path.join(LOGDIR, "interactive.log"), ROOT)),
                       flush=True)
 
     for name, reason, ctx in res.failed:

@@ -69,10 +69,9 @@ static void probe_slot(struct mmio_dev *m, int index)
 	}
 }
 
-/* QEMU fills the slots from the highest address down, so probe in reverse
- * to name the first -drive vda. */
+/* In FDT order, which makes QEMU's first -device vda. */
 void virtio_mmio_init(void)
 {
-	for (int i = machine.nr_virtio - 1, n = 0; i >= 0; i--, n++)
-		probe_slot(&machine.virtio[i], n);
+	for (int i = 0; i < machine.nr_virtio; i++)
+		probe_slot(&machine.virtio[i], i);
 }
