@@ -88,11 +88,14 @@ unit:
 test: deps
 	python3 tests/run.py
 
+bench: deps
+	python3 tests/bench.py
+
 test-linux: deps
 	python3 tests/run.py --linux
 
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps qemu qemu-gdb unit test test-linux clean
+.PHONY: all deps qemu qemu-gdb unit test test-linux bench clean
 -include $(KOBJ:.o=.d)

@@ -39,13 +39,12 @@ static void exit_mm(struct task_struct *t)
 /* Hands t's children to pid 1. Called with tasklist_lock held. */
 static void forget_original_parent(struct task_struct *t)
 {
-	struct task_struct *c, *n;
+	struct task_struct *c, *n, *th;
 	int zombies = 0;
 	list_for_each_entry_safe(c, n, &t->children, sibling) {
+		list_for_each_entry(th, &c->signal->thread_head, thread_node)
+			th->real_parent = child_reaper;
 		c->real_parent = child_reaper;
-		list_for_each_entry(c, &c->signal->thread_head, thread_node)
-			c->real_parent = child_reaper;
-		c = list_entry(n->sibling.prev, struct task_struct, sibling);
 		list_move_tail(&c->sibling, &child_reaper->children);
 		zombies |= c->exit_state == EXIT_ZOMBIE;
 	}

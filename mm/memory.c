@@ -62,10 +62,15 @@ static struct page *pte_page(pte_t p)
 }
 
 /* Installs page at vmf->address if the slot is still `expect`. Takes
- * over the caller's page reference on success. */
+ * over the caller's page reference on success. When a present PTE is
+ * replaced (zero page -> private copy), other harts may still cache the
+ * old read-only translation: they are flushed after the lock is dropped
+ * but before the faulting access is retried, so nobody can observe the
+ * new page's data through the old mapping. */
 static vm_fault_t finish_fault(struct vm_fault *vmf, struct page *page, pte_t prot, pte_t expect)
 {
 	struct mm_struct *mm = vmf->vma->vm_mm;
+	struct page *old = NULL;
 	vm_fault_t ret = 0;
 	spin_lock(&mm->page_table_lock);
 	pte_t *pte = walk(mm->pgd, vmf->address, 1, NULL);
@@ -80,15 +85,18 @@ static vm_fault_t finish_fault(struct vm_fault *vmf, struct page *page, pte_t pr
 			if (!pte_present(expect))
 				mm->rss++;
 		}
-		if (pte_present(expect)) {
-			struct page *old = pte_page(expect);
-			if (old && old != zero_page)
-				put_page(old);
-			flush_tlb_range(mm, vmf->address, vmf->address + PAGE_SIZE);
-		}
+		if (pte_present(expect))
+			old = pte_page(expect) ? pte_page(expect) : zero_page;
 		page = NULL;
 	}
 	spin_unlock(&mm->page_table_lock);
+	if (old) {
+		flush_tlb_range(mm, vmf->address, vmf->address + PAGE_SIZE);
+		if (old != zero_page) {
+			atomic_dec(&old->_mapcount);
+			put_page(old);
+		}
+	}
 	if (page && page != zero_page)
 		put_page(page);
 	return ret == VM_FAULT_NOPAGE ? 0 : ret;
@@ -192,33 +200,52 @@ struct page *get_user_page(unsigned long addr, int write)
 	}
 }
 
-static void zap_pte(struct mm_struct *mm, pte_t *pte)
+/* Clears a PTE; returns the page to release once the TLBs are flushed. */
+static struct page *zap_pte(struct mm_struct *mm, pte_t *pte)
 {
 	struct page *p = pte_page(*pte);
 	*pte = 0;
-	if (p && p != zero_page) {
-		atomic_dec(&p->_mapcount);
-		put_page(p);
-		mm->rss--;
-	}
+	if (!p || p == zero_page)
+		return NULL;
+	atomic_dec(&p->_mapcount);
+	mm->rss--;
+	return p;
 }
 
+#define ZAP_BATCH 256
+/* Unmaps [start, end). Pages are freed only after every hart's TLB has
+ * been flushed, so no stale translation can reach a reused page. The
+ * flush runs without page_table_lock (SBI remote fences are slow). */
 void unmap_page_range(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
+	struct page *batch[ZAP_BATCH];
 	unsigned long skip, a = start;
-	spin_lock(&mm->page_table_lock);
+	/* A dying mm (exit_mmap) runs nowhere; mmput flushes its ASID. */
+	int dying = atomic_read(&mm->mm_users) == 0;
 	while (a < end) {
-		pte_t *pte = walk(mm->pgd, a, 0, &skip);
-		if (!pte) {
-			a = ALIGN_DOWN(a, skip) + skip;
-			continue;
+		int n = 0, cleared = 0;
+		unsigned long from = a;
+		spin_lock(&mm->page_table_lock);
+		while (a < end && n < ZAP_BATCH) {
+			pte_t *pte = walk(mm->pgd, a, 0, &skip);
+			if (!pte) {
+				a = ALIGN_DOWN(a, skip) + skip;
+				continue;
+			}
+			if (pte_has_page(*pte)) {
+				struct page *p = zap_pte(mm, pte);
+				if (p)
+					batch[n++] = p;
+				cleared = 1;
+			}
+			a += PAGE_SIZE;
 		}
-		if (pte_has_page(*pte))
-			zap_pte(mm, pte);
-		a += PAGE_SIZE;
+		spin_unlock(&mm->page_table_lock);
+		if (cleared && !dying)
+			flush_tlb_range(mm, from, min(a, end));
+		for (int i = 0; i < n; i++)
+			put_page(batch[i]);
 	}
-	spin_unlock(&mm->page_table_lock);
-	flush_tlb_range(mm, start, end);
 }
 
 void change_protection(struct mm_struct *mm, unsigned long start, unsigned long end,
