@@ -44,13 +44,13 @@ $(B)/k/%.o: %.S
 # Three-pass link: the symbol table (for panic backtraces) is linked into
 # the kernel itself, so link once to learn addresses, generate, relink.
 $(B)/kernel: $(KOBJ) arch/riscv/kernel.ld scripts/kallsyms.py
-	$(LD) $(LDFLAGS) -o $(B)/kernel.0 $(KOBJ)
-	python3 scripts/kallsyms.py $(B)/kernel.0 $(CROSS)nm > $(B)/kallsyms.S
-	$(CC) $(ASFLAGS) -c $(B)/kallsyms.S -o $(B)/kallsyms.o
-	$(LD) $(LDFLAGS) -o $(B)/kernel.1 $(KOBJ) $(B)/kallsyms.o
-	python3 scripts/kallsyms.py $(B)/kernel.1 $(CROSS)nm > $(B)/kallsyms.S
-	$(CC) $(ASFLAGS) -c $(B)/kallsyms.S -o $(B)/kallsyms.o
-	$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(B)/kallsyms.o
+	$(Q)$(LD) $(LDFLAGS) -o $(B)/kernel.0 $(KOBJ)
+	$(Q)python3 scripts/kallsyms.py $(B)/kernel.0 $(CROSS)nm > $(B)/kallsyms.S
+	$(Q)$(CC) $(ASFLAGS) -c $(B)/kallsyms.S -o $(B)/kallsyms.o
+	$(Q)$(LD) $(LDFLAGS) -o $(B)/kernel.1 $(KOBJ) $(B)/kallsyms.o
+	$(Q)python3 scripts/kallsyms.py $(B)/kernel.1 $(CROSS)nm > $(B)/kallsyms.S
+	$(Q)$(CC) $(ASFLAGS) -c $(B)/kallsyms.S -o $(B)/kallsyms.o
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(B)/kallsyms.o
 
 $(B)/Image: $(B)/kernel
 	$(OBJCOPY) -O binary $< $@

@@ -26,6 +26,7 @@ struct dio {
 	int error;
 	struct completion done;
 	int write;
+	unsigned int wflags;	/* REQ_FUA for O_DSYNC/O_SYNC writes */
 };
 
 static void dio_bio_end_io(struct bio *b)
@@ -64,7 +65,8 @@ static int dio_segment(struct block_device *bd, struct dio *d, struct iov_iter *
 		lim = min(lim, (size_t)(l->max_segments - 1) * PAGE_SIZE);
 		size_t chunk = min(len, lim);
 		unsigned int nvec = DIV_ROUND_UP((addr & ~PAGE_MASK) + chunk, PAGE_SIZE);
-		struct bio *b = bio_alloc(bd, nvec, d->write ? REQ_OP_WRITE : REQ_OP_READ, GFP_KERNEL);
+		struct bio *b = bio_alloc(bd, nvec, d->write ? REQ_OP_WRITE | d->wflags : REQ_OP_READ,
+					  GFP_KERNEL);
 		if (!b)
 			return -ENOMEM;
 		b->bi_sector = *sector;
@@ -111,7 +113,8 @@ static ssize_t blkdev_direct_io(struct file *f, struct iov_iter *it, loff_t *pos
 	if (*pos >= size)
 		return write && count ? -ENOSPC : 0;
 	count = min((loff_t)count, size - *pos);
-	struct dio d = { .error = 0, .write = write };
+	struct dio d = { .error = 0, .write = write,
+			 .wflags = (f->f_flags & O_DSYNC) ? REQ_FUA | REQ_SYNC : 0 };
 	atomic_set(&d.remaining, 1);
 	init_completion(&d.done);
 	struct blk_plug plug;

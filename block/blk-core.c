@@ -47,7 +47,7 @@ static void account_done(struct request *rq)
 {
 	struct block_device *parts[2] = { rq->part, rq->part->bd_disk->part[0] };
 	u64 now = ktime_get_ms();
-	int op = rq->cmd_flags & REQ_OP_MASK;
+	int op = rq_op(rq);
 	for (int i = 0; i < (parts[0] == parts[1] ? 1 : 2); i++) {
 		struct disk_stats *s = &parts[i]->stats;
 		part_stat_tick(parts[i], now);
@@ -94,14 +94,38 @@ static void blk_dispatch(struct request *rq)
 	spin_unlock(&q->lock);
 }
 
+/* After a step of a FUA/PREFLUSH write succeeds: the next step, or 0 when
+ * the request is complete. */
+static int next_flush_step(struct request *rq)
+{
+	int fua = (rq->cmd_flags & REQ_FUA) && rq->q->disk_flush;
+	switch (rq->flush_state) {
+	case RQ_FLUSH_PRE:
+		return RQ_FLUSH_DATA;
+	case RQ_FLUSH_NONE:
+	case RQ_FLUSH_DATA:
+		return fua && (rq->cmd_flags & REQ_OP_MASK) == REQ_OP_WRITE ? RQ_FLUSH_POST : 0;
+	}
+	return 0;
+}
+
 /* Driver completion, in interrupt context, with q->lock NOT held. */
 void blk_mq_end_request(struct request *rq, int status)
 {
 	struct request_queue *q = rq->q;
 	struct bio *b = rq->bio;
+	int step = status ? 0 : next_flush_step(rq);
 	spin_lock(&q->lock);
 	account_done(rq);
 	q->in_driver--;
+	if (step) {		/* same request, next step: back to the queue */
+		rq->flush_state = step;
+		account_start(rq);
+		list_add(&rq->queuelist, &q->dispatch);
+		__blk_run_queue(q);
+		spin_unlock(&q->lock);
+		return;
+	}
 	spin_unlock(&q->lock);
 	while (b) {
 		struct bio *next = b->bi_next;
@@ -127,6 +151,8 @@ static struct request *bio_to_request(struct bio *b)
 	rq->nr_sectors = b->bi_size >> SECTOR_SHIFT;
 	rq->nr_segments = b->bi_vcnt;
 	rq->bio = rq->biotail = b;
+	if ((b->bi_opf & REQ_PREFLUSH) && bio_op(b) == REQ_OP_WRITE && rq->q->disk_flush)
+		rq->flush_state = RQ_FLUSH_PRE;
 	return rq;
 }
 

@@ -47,8 +47,21 @@ struct request {
 	unsigned int nr_sectors, nr_segments;
 	struct bio *bio, *biotail;
 	u64 start_ms;
+	int flush_state;		/* RQ_FLUSH_*: FUA/PREFLUSH emulation */
 	void *driver_data;		/* the driver's per-request state */
 };
+/* A device without FUA gets a write with REQ_PREFLUSH/REQ_FUA as up to
+ * three steps of the same request: FLUSH, the write, FLUSH. */
+#define RQ_FLUSH_NONE 0
+#define RQ_FLUSH_PRE 1		/* now a FLUSH, then the data */
+#define RQ_FLUSH_DATA 2		/* now the data */
+#define RQ_FLUSH_POST 3		/* now the FLUSH after the data */
+static inline unsigned int rq_op(struct request *rq)
+{
+	if (rq->flush_state == RQ_FLUSH_PRE || rq->flush_state == RQ_FLUSH_POST)
+		return 2;	/* REQ_OP_FLUSH */
+	return rq->cmd_flags & 0xff;
+}
 
 struct blk_mq_ops {
 	/* Start rq on the device: 0, or -EBUSY if the device is full (the
@@ -63,6 +76,7 @@ struct request_queue {
 	const struct blk_mq_ops *ops;
 	void *queuedata;
 	unsigned int in_driver;		/* requests the driver holds */
+	int disk_flush;			/* the device has a volatile cache (FLUSH) */
 };
 
 struct gendisk {

@@ -48,6 +48,16 @@ static pid_t alloc_pid(void)
 	return -EAGAIN;
 }
 
+static void init_task_lists(struct task_struct *t)
+{
+	INIT_LIST_HEAD(&t->run_list);
+	INIT_LIST_HEAD(&t->children);
+	INIT_LIST_HEAD(&t->sibling);
+	INIT_LIST_HEAD(&t->thread_node);
+	INIT_LIST_HEAD(&t->tasks);
+	INIT_LIST_HEAD(&t->pending.list);
+}
+
 static struct task_struct *alloc_task(void)
 {
 	struct task_struct *t = kmem_cache_zalloc(task_cache, GFP_KERNEL);
@@ -59,12 +69,7 @@ static struct task_struct *alloc_task(void)
 		return NULL;
 	}
 	atomic_set(&t->usage, 1);	/* dropped after its final switch */
-	INIT_LIST_HEAD(&t->run_list);
-	INIT_LIST_HEAD(&t->children);
-	INIT_LIST_HEAD(&t->sibling);
-	INIT_LIST_HEAD(&t->thread_node);
-	INIT_LIST_HEAD(&t->tasks);
-	INIT_LIST_HEAD(&t->pending.list);
+	init_task_lists(t);
 	t->thread_info.kernel_sp = (unsigned long)t->stack + THREAD_SIZE;
 	t->state = TASK_RUNNING;
 	return t;
@@ -322,13 +327,7 @@ pid_t kernel_thread(int (*fn)(void *), void *arg, unsigned long flags)
 void fork_init(void)
 {
 	task_cache = kmem_cache_create("task_struct", sizeof(struct task_struct), 16, 0, NULL);
-	struct task_struct *t = &init_task;
-	INIT_LIST_HEAD(&t->run_list);
-	INIT_LIST_HEAD(&t->children);
-	INIT_LIST_HEAD(&t->sibling);
-	INIT_LIST_HEAD(&t->thread_node);
-	INIT_LIST_HEAD(&t->tasks);
-	INIT_LIST_HEAD(&t->pending.list);
+	init_task_lists(&init_task);
 	init_task.tgid = init_task.pid = 0;
 	init_task.group_leader = &init_task;
 	init_task.real_parent = &init_task;

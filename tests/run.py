@@ -151,8 +151,9 @@ def make_parts_image(path):
 
 
 def disk_args(name, mem):
-    """Three virtio disks per boot: vda with MBR partitions, vdb scratch
-    (256 MiB on the 1G config), vdc failing reads at sector 32768."""
+    """Four virtio disks per boot: vda with MBR partitions, vdb scratch
+    (256 MiB on the 1G config), vdc failing reads at sector 32768, vdd
+    with a GPT of two partitions."""
     d = os.path.join(DISKDIR, name)
     os.makedirs(d, exist_ok=True)
     master = os.path.join(DISKDIR, "parts.img")
@@ -171,10 +172,15 @@ def disk_args(name, mem):
     with open(conf, "w") as f:
         f.write('[inject-error]\nevent = "read_aio"\nerrno = "5"\n'
                 'sector = "32768"\nonce = "off"\n')
+    gpt = os.path.join(d, "gpt.img")
+    with open(gpt, "wb") as f:
+        f.truncate(16 << 20)
+    subprocess.run(["sfdisk", "-q", gpt], input=b"label: gpt\n,8MiB\n,\n", check=True,
+                   stdout=subprocess.DEVNULL)
     args = []
     drives = ["file=%s,format=raw" % parts, "file=%s,format=raw" % scratch,
               "driver=raw,file.driver=blkdebug,file.config=%s,"
-              "file.image.filename=%s" % (conf, eio)]
+              "file.image.filename=%s" % (conf, eio), "file=%s,format=raw" % gpt]
     for i, spec in enumerate(drives):
         args += ["-drive", "%s,if=none,id=d%d,cache=unsafe" % (spec, i),
                  "-device", "virtio-blk-device,drive=d%d" % i]

@@ -40,7 +40,7 @@ struct vblk_req {		/* device-visible header and status */
 static int virtblk_queue_rq(struct request *rq)
 {
 	struct virtio_blk *vb = rq->q->queuedata;
-	int op = rq->cmd_flags & REQ_OP_MASK;
+	int op = rq_op(rq);
 	unsigned int max_sg = 2 + rq->nr_segments * 2 + 8;
 	struct vblk_req *r = kmalloc(sizeof(*r) + max_sg * sizeof(struct vq_sg), GFP_ATOMIC);
 	if (!r)
@@ -131,7 +131,7 @@ int virtio_blk_probe(struct virtio_device *d)
 	struct gendisk *disk = vb->disk;
 	disk->capacity = cfg32(d, 0) | (u64)cfg32(d, 4) << 32;
 	disk->ro = (d->features >> VIRTIO_BLK_F_RO) & 1;
-	disk->flush = (d->features >> VIRTIO_BLK_F_FLUSH) & 1;
+	disk->flush = q->disk_flush = (d->features >> VIRTIO_BLK_F_FLUSH) & 1;
 	if ((d->features >> VIRTIO_BLK_F_SIZE_MAX) & 1)
 		vb->size_max = cfg32(d, 8);
 	u32 seg_max = (d->features >> VIRTIO_BLK_F_SEG_MAX) & 1 ? cfg32(d, 12) : 126;

@@ -34,6 +34,14 @@ int main(void)
 	      "vda2's first sector untouched");
 	blk_fill(buf, (s1 - 512) / 512, 512, 1);
 	CHECK(pwrite(fd1, buf, 512, s1 - 512) == 512, "restore it");
+	/* GPT on vdd: an 8 MiB partition and one for the rest */
+	int g1 = open("/dev/vdd1", O_RDONLY | O_DIRECT), g2 = open("/dev/vdd2", O_RDONLY | O_DIRECT);
+	if (g1 >= 0 || errno != ENOENT) {
+		CHECK(g1 >= 0 && g2 >= 0, "GPT partitions vdd1 and vdd2");
+		CHECK(blk_size(g1) == 8 << 20, "vdd1 is 8 MiB");
+		CHECK(blk_size(g2) > 4 << 20, "vdd2 holds the rest");
+		CHECK(open("/dev/vdd3", O_RDONLY) < 0 && errno == ENOENT, "no vdd3");
+	}
 	t_ok("blk_parts");
 	return 0;
 }

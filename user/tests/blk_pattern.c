@@ -60,6 +60,16 @@ int main(void)
 	b = blk_stats("vdb");
 	CHECK(b.flush == a.flush + 1, "one FLUSH request counted");
 	close(fd);
+
+	/* O_DSYNC: a FUA write, which virtio-blk gets as write + FLUSH */
+	fd = open("/dev/vdb", O_RDWR | O_DIRECT | O_DSYNC);
+	CHECK(fd >= 0, "open O_DSYNC");
+	a = blk_stats("vdb");
+	blk_fill(buf, 0, 4096, seed);
+	CHECK(pwrite(fd, buf, 4096, 0) == 4096, "O_DSYNC write");
+	b = blk_stats("vdb");
+	CHECK(b.wr == a.wr + 1 && b.flush == a.flush + 1, "write followed by one FLUSH");
+	close(fd);
 	t_ok("blk_pattern");
 	return 0;
 }
