@@ -14,6 +14,7 @@ import select
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -119,6 +120,7 @@ def read_console(proc, deadline):
 
 
 DISKDIR = os.path.join(ROOT, "build", "test-disks")
+MASTER_LOCK = threading.Lock()
 SECTOR_MUL = 0x9e3779b97f4a7c15
 MASK64 = (1 << 64) - 1
 
@@ -157,9 +159,10 @@ def disk_args(name, mem):
     d = os.path.join(DISKDIR, name)
     os.makedirs(d, exist_ok=True)
     master = os.path.join(DISKDIR, "parts.img")
-    if not os.path.exists(master):
-        make_parts_image(master + ".tmp")
-        os.rename(master + ".tmp", master)
+    with MASTER_LOCK:   # boots start in parallel threads
+        if not os.path.exists(master):
+            make_parts_image(master + ".tmp")
+            os.rename(master + ".tmp", master)
     parts = os.path.join(d, "parts.img")
     shutil.copyfile(master, parts)
     scratch = os.path.join(d, "scratch.img")
