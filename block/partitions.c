@@ -40,8 +40,7 @@ static int scan_gpt(struct gendisk *disk, struct page *pg)
 	u32 n = le32(buf + 80), esz = le32(buf + 84);
 	if (esz < 128 || esz > SECTOR_SIZE || SECTOR_SIZE % esz)
 		return -1;
-	int partno = 1;
-	for (u32 i = 0; i < n && i < 128 && partno < DISK_MAX_PARTS; i++) {
+	for (u32 i = 0; i < n && i + 1 < DISK_MAX_PARTS; i++) {	/* vdaN = slot N-1, as Linux */
 		u32 off = (i * esz) % SECTOR_SIZE;
 		if (off == 0 && read_sector(disk, lba + i * esz / SECTOR_SIZE, pg))
 			return -1;
@@ -51,8 +50,7 @@ static int scan_gpt(struct gendisk *disk, struct page *pg)
 			continue;	/* unused entry */
 		u64 first = le64(e + 32), last = le64(e + 40);
 		if (last >= first)
-			try_add(disk, partno, first, last - first + 1);
-		partno++;
+			try_add(disk, i + 1, first, last - first + 1);
 	}
 	return 0;
 }
