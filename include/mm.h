@@ -141,6 +141,7 @@ struct mm_struct {
 	unsigned long start_brk, brk, start_stack, mmap_base;
 	unsigned long arg_start, arg_end, env_start, env_end;
 	unsigned long cpumask;	/* harts that may hold its TLB entries */
+	unsigned long flush_pending;	/* harts to flush its ASID when they next load it */
 	u16 asid;
 	unsigned long rss;	/* resident pages */
 };

@@ -98,6 +98,7 @@ struct cpu {
 	int intena;		/* were interrupts on before push_off? */
 	unsigned long hartid;
 	int online;
+	struct mm_struct *active_mm;	/* whose page table satp holds (NULL: swapper) */
 };
 extern struct cpu cpus[NCPU];
 extern int nr_cpus;

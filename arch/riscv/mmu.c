@@ -171,18 +171,28 @@ pgd_t *pgd_alloc(void)
 	return pgd;
 }
 
-/* Loads mm's page table on this hart. ASID 0 means "no ASID": flush. */
+/* Loads mm's page table on this hart. ASID 0 means "no ASID": flush.
+ * Publishing active_mm before checking flush_pending pairs with
+ * flush_tlb_range (which sets flush_pending before reading active_mm):
+ * either this hart sees the pending flush, or the flusher sees the hart
+ * running the mm and fences it directly. */
 void switch_mm(struct mm_struct *prev, struct mm_struct *next)
 {
 	int cpu = smp_processor_id();
 	(void)prev;
 	if (!next) {
+		WRITE_ONCE(cpus[cpu].active_mm, NULL);
 		csr_write(satp, SATP_MODE_SV39 | (__pa(swapper_pg_dir) >> PAGE_SHIFT));
 		return;
 	}
 	__atomic_fetch_or(&next->cpumask, 1UL << cpu, __ATOMIC_SEQ_CST);
+	WRITE_ONCE(cpus[cpu].active_mm, next);
+	smp_mb();
 	csr_write(satp, SATP_MODE_SV39 | ((unsigned long)next->asid << SATP_ASID_SHIFT) |
 			(__pa(next->pgd) >> PAGE_SHIFT));
+	unsigned long bit = 1UL << cpu;
 	if (!next->asid)
 		local_flush_tlb_all();
+	else if (__atomic_fetch_and(&next->flush_pending, ~bit, __ATOMIC_SEQ_CST) & bit)
+		local_flush_tlb_asid(next->asid);
 }

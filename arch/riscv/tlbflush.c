@@ -1,7 +1,9 @@
 /* tlbflush.c: TLB shootdown. Each mm records in mm->cpumask the harts
- * that have run it; a flush covers this hart with sfence.vma and the
- * others through the SBI remote-fence call, which returns once they have
- * fenced. Callable with spinlocks held (SBI does not need our IRQs). */
+ * that have run it; a flush covers this hart with sfence.vma, the harts
+ * running the mm right now through the SBI remote-fence call (which
+ * returns once they have fenced), and the rest lazily through
+ * mm->flush_pending, checked by switch_mm. Callable with spinlocks held
+ * (SBI does not need our IRQs). */
 #include <mm.h>
 #include <setup.h>
 #include <riscv.h>
@@ -16,31 +18,54 @@ static unsigned long harts_of(unsigned long cpumask, int skip_cpu)
 	return harts;
 }
 
-void flush_tlb_range(struct mm_struct *mm, unsigned long start, unsigned long end)
+static void local_flush_range(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
-	unsigned long size = end - start;
-	int cpu = smp_processor_id();
-	unsigned long mask = READ_ONCE(mm->cpumask);
-
-	if (mask & (1UL << cpu)) {
-		if (!mm->asid || size > 64 * PAGE_SIZE)
-			mm->asid ? local_flush_tlb_asid(mm->asid) : local_flush_tlb_all();
-		else
-			for (unsigned long a = start; a < end; a += PAGE_SIZE)
-				__asm__ __volatile__("sfence.vma %0, %1" :: "r"(a), "r"((unsigned long)mm->asid) : "memory");
-	}
-	unsigned long harts = harts_of(mask, cpu);
-	if (harts) {
-		if (!mm->asid)
-			sbi_remote_sfence_vma_asid(harts, 0, ~0UL, 0);	/* all */
-		else
-			sbi_remote_sfence_vma_asid(harts, start, size, mm->asid);
-	}
+	if (!mm->asid)
+		local_flush_tlb_all();
+	else if (end - start > 64 * PAGE_SIZE)
+		local_flush_tlb_asid(mm->asid);
+	else
+		for (unsigned long a = start; a < end; a += PAGE_SIZE)
+			__asm__ __volatile__("sfence.vma %0, %1" :: "r"(a), "r"((unsigned long)mm->asid) : "memory");
 }
 
+/* Harts that ran mm but are not running it now are only marked in
+ * mm->flush_pending (they flush the ASID in switch_mm); the ones running
+ * it are fenced at once, since a remote fence is expensive. */
+void flush_tlb_range(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	int cpu = smp_processor_id();
+	unsigned long mask = READ_ONCE(mm->cpumask);
+	if (mask & (1UL << cpu))
+		local_flush_range(mm, start, end);
+	unsigned long others = mask & ~(1UL << cpu);
+	if (!others)
+		return;
+	__atomic_fetch_or(&mm->flush_pending, others, __ATOMIC_SEQ_CST);
+	smp_mb();
+	unsigned long running = 0;
+	for (int c = 0; c < machine.nr_harts; c++)
+		if ((others >> c) & 1 && READ_ONCE(cpus[c].active_mm) == mm)
+			running |= 1UL << c;
+	unsigned long harts = harts_of(running, -1);
+	if (!harts)
+		return;
+	if (!mm->asid)
+		sbi_remote_sfence_vma_asid(harts, 0, ~0UL, 0);	/* all */
+	else
+		sbi_remote_sfence_vma_asid(harts, start, end - start, mm->asid);
+}
+
+/* Every hart that ever ran mm, now: the ASID is about to be reused. */
 void flush_tlb_mm(struct mm_struct *mm)
 {
-	flush_tlb_range(mm, 0, ~0UL);
+	int cpu = smp_processor_id();
+	unsigned long mask = READ_ONCE(mm->cpumask);
+	if (mask & (1UL << cpu))
+		local_flush_range(mm, 0, ~0UL);
+	unsigned long harts = harts_of(mask, cpu);
+	if (harts)
+		sbi_remote_sfence_vma_asid(harts, 0, ~0UL, mm->asid);
 }
 
 void flush_tlb_kernel_all(void)
