@@ -37,14 +37,24 @@ struct vblk_req {		/* device-visible header and status */
 	struct vq_sg sg[];
 };
 
+/* Scatter-gather entries for rq's data: each segment split at size_max. */
+static unsigned int count_sg(struct virtio_blk *vb, struct request *rq)
+{
+	unsigned int n = 0;
+	for (struct bio *b = rq->bio; b; b = b->bi_next)
+		for (int i = 0; i < b->bi_vcnt; i++)
+			n += vb->size_max ? DIV_ROUND_UP(b->bi_io_vec[i].bv_len, vb->size_max) : 1;
+	return n;
+}
+
 static int virtblk_queue_rq(struct request *rq)
 {
 	struct virtio_blk *vb = rq->q->queuedata;
 	int op = rq_op(rq);
-	unsigned int max_sg = 2 + rq->nr_segments * 2 + 8;
+	unsigned int max_sg = 2 + (op == REQ_OP_FLUSH ? 0 : count_sg(vb, rq));
 	struct vblk_req *r = kmalloc(sizeof(*r) + max_sg * sizeof(struct vq_sg), GFP_ATOMIC);
 	if (!r)
-		return -EBUSY;
+		return -EBUSY;	/* retried after the next completion or submission */
 	r->type = op == REQ_OP_READ ? VIRTIO_BLK_T_IN : op == REQ_OP_WRITE ? VIRTIO_BLK_T_OUT
 									: VIRTIO_BLK_T_FLUSH;
 	r->ioprio = 0;
@@ -59,10 +69,6 @@ static int virtblk_queue_rq(struct request *rq)
 			u64 pa = page_to_phys(bv->bv_page) + bv->bv_offset;
 			for (u32 left = bv->bv_len; left; ) {
 				u32 len = vb->size_max ? min(left, vb->size_max) : left;
-				if (n >= (int)max_sg - 1) {
-					kfree(r);
-					return -EBUSY;	/* cannot happen within the limits */
-				}
 				r->sg[n++] = (struct vq_sg){ pa, len, op == REQ_OP_READ };
 				pa += len;
 				left -= len;
