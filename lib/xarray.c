@@ -32,8 +32,9 @@
  * uses a spinlock around both modifications and lookups).
  *
  * Memory: nodes come from xa_node_alloc(gfp) / xa_node_free(node), provided
- * by whoever links this file. A failed allocation leaves the tree as it
- * was and the call returns xa_mk_err(-ENOMEM).
+ * by whoever links this file (weak fallbacks below fail every allocation).
+ * A failed allocation leaves the tree as it was and the call returns
+ * xa_mk_err(-ENOMEM).
  */
 #include "xarray.h"
 
@@ -52,6 +53,22 @@ static inline struct xa_node *xa_to_node(const void *head)
 static inline void *xa_mk_node(const struct xa_node *node)
 {
 	return (void *)((unsigned long)node | XA_NODE_TAG);
+}
+
+/*
+ * Fallback hooks so that a build without an allocator still links (the
+ * kernel links every lib/ object): every allocation fails with -ENOMEM.
+ * The kernel and the unit tests override them with strong definitions.
+ */
+__attribute__((weak)) void *xa_node_alloc(unsigned int gfp)
+{
+	(void)gfp;
+	return NULL;
+}
+
+__attribute__((weak)) void xa_node_free(void *node)
+{
+	(void)node;
 }
 
 static inline bool xa_valid_entry(const void *entry)

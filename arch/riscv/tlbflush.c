@@ -9,6 +9,20 @@
 #include <riscv.h>
 #include <sbi.h>
 
+/* One remote fence at a time: two harts fencing each other at once can
+ * deadlock inside the firmware (seen with Debian 12's OpenSBI 1.2 under
+ * QEMU). A hart waiting here spins with interrupts off, but M-mode still
+ * serves the fence it is asked for, so the holder always finishes. */
+static DEFINE_SPINLOCK(fence_lock);
+
+static void remote_fence(unsigned long harts, unsigned long start, unsigned long size,
+			 unsigned long asid)
+{
+	spin_lock(&fence_lock);
+	sbi_remote_sfence_vma_asid(harts, start, size, asid);
+	spin_unlock(&fence_lock);
+}
+
 static unsigned long harts_of(unsigned long cpumask, int skip_cpu)
 {
 	unsigned long harts = 0;
@@ -51,9 +65,9 @@ void flush_tlb_range(struct mm_struct *mm, unsigned long start, unsigned long en
 	if (!harts)
 		return;
 	if (!mm->asid)
-		sbi_remote_sfence_vma_asid(harts, 0, ~0UL, 0);	/* all */
+		remote_fence(harts, 0, ~0UL, 0);	/* all */
 	else
-		sbi_remote_sfence_vma_asid(harts, start, end - start, mm->asid);
+		remote_fence(harts, start, end - start, mm->asid);
 }
 
 /* Every hart that ever ran mm, now: the ASID is about to be reused. */
@@ -65,7 +79,7 @@ void flush_tlb_mm(struct mm_struct *mm)
 		local_flush_range(mm, 0, ~0UL);
 	unsigned long harts = harts_of(mask, cpu);
 	if (harts)
-		sbi_remote_sfence_vma_asid(harts, 0, ~0UL, mm->asid);
+		remote_fence(harts, 0, ~0UL, mm->asid);
 }
 
 void flush_tlb_kernel_all(void)
@@ -73,5 +87,5 @@ void flush_tlb_kernel_all(void)
 	local_flush_tlb_all();
 	unsigned long harts = harts_of(~0UL, smp_processor_id());
 	if (harts)
-		sbi_remote_sfence_vma_asid(harts, 0, ~0UL, 0);
+		remote_fence(harts, 0, ~0UL, 0);
 }

@@ -636,7 +636,7 @@ static void test_random(void)
 {
 	struct xarray xa;
 	long step, bad = 0;
-	int phase_bias = 60;
+	int phase_bias;
 
 	xa_init(&xa);
 	build_pool();
@@ -647,9 +647,17 @@ static void test_random(void)
 		xa_mark_t m = rnd() % XA_MAX_MARKS;
 		void *e, *r;
 
-		/* alternate fill-heavy and drain-heavy phases */
-		if (step % 25000 == 0)
-			phase_bias = (step / 25000) % 2 ? 15 : 60;
+		/* alternate fill-heavy (30000) and drain (10000) phases */
+		phase_bias = step % 40000 < 30000 ? 60 : 5;
+		if (phase_bias < 50 && op < 38 && m_present && rnd() % 4) {
+			/* draining: aim at a present entry so the tree empties */
+			pos = m_find(pool[pos], ULONG_MAX, XA_PRESENT);
+			if (pos == npool)
+				pos = m_find(0, ULONG_MAX, XA_PRESENT);
+			index = pool[pos];
+		}
+		if (phase_bias < 50 && op >= 30 && op < 38 && rnd() % 4)
+			op = 0;		/* draining: most inserts become erases */
 		if (op < 30) {
 			bool store = (int)(rnd() % 100) < phase_bias;
 
@@ -759,6 +767,8 @@ static void test_random(void)
 			if (m_present == 0)
 				bad += nodes_live != 0;
 		}
+		if (!m_present)		/* emptied: every node was freed */
+			bad += !xa_empty(&xa) || nodes_live != 0;
 		if (bad) {
 			fprintf(stderr, "random: mismatch at step %ld op %u\n",
 				step, op);
