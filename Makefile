@@ -1,5 +1,6 @@
 # Top-level build: kernel (build/kernel, build/Image), user programs,
-# initramfs (build/initramfs.cpio); run targets qemu, qemu-gdb, test.
+# initramfs (build/initramfs.cpio), boot disk (build/disk.img); run targets
+# qemu, qemu-uboot, qemu-gdb, test.
 CROSS ?= riscv64-unknown-elf-
 UCROSS ?= riscv64-linux-gnu-
 CC := $(CROSS)gcc
@@ -29,7 +30,7 @@ UBIN := $(patsubst user/%.c,$(B)/user/bin/%,$(USRC))
 TBIN := $(patsubst user/tests/%.c,$(B)/user/tests/%,$(TSRC))
 UCFLAGS := -static -O2 -Wall -Iuser/include
 
-all: $(B)/kernel $(B)/Image $(B)/initramfs.cpio
+all: $(B)/kernel $(B)/Image $(B)/initramfs.cpio $(B)/disk.img
 
 Q ?= @
 $(B)/k/%.o: %.c
@@ -65,10 +66,23 @@ $(B)/user/tests/%: user/tests/%.c $(wildcard user/include/*.h)
 $(B)/initramfs.cpio: $(UBIN) $(TBIN) scripts/mkinitramfs.sh
 	sh scripts/mkinitramfs.sh $(B)/initramfs $@ $(B)/user
 
+# 512 MiB sparse MBR disk, vda1 = ext2 with /bin, /tests, /boot/Image,
+# /boot/initramfs.cpio and /boot/extlinux/extlinux.conf (for qemu-uboot).
+$(B)/disk.img: $(B)/Image $(B)/initramfs.cpio $(UBIN) $(TBIN) scripts/mkdisk.sh
+	$(Q)sh scripts/mkdisk.sh $(B)/disk-staging $@ $(B)/user $(B)/Image $(B)/initramfs.cpio
+
 QEMU := qemu-system-riscv64
+DISKOPTS = -drive file=$(B)/disk.img,format=raw,if=none,id=hd0 \
+	-device virtio-blk-device,drive=hd0
 QEMUOPTS = -machine virt -bios default -kernel $(B)/kernel -initrd $(INITRD) \
 	-smp $(CPUS) -m $(MEM) -nographic -global virtio-mmio.force-legacy=false \
-	$(if $(APPEND),-append "$(APPEND)")
+	$(if $(APPEND),-append "$(APPEND)") $(DISKOPTS)
+# OpenSBI -> U-Boot (S-mode) -> distro boot: extlinux.conf on virtio 0:1 ->
+# booti build/Image. Needs MEM >= 256M (U-Boot loads the initrd at 0x8c300000).
+UBOOT := /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
+QEMUUBOOTOPTS = -machine virt -bios default -kernel $(UBOOT) \
+	-smp $(CPUS) -m $(MEM) -nographic -global virtio-mmio.force-legacy=false \
+	$(DISKOPTS)
 
 deps:
 	@sh scripts/deps.sh
@@ -76,6 +90,11 @@ deps:
 qemu: deps
 	$(MAKE) all
 	$(QEMU) $(QEMUOPTS)
+
+qemu-uboot: deps
+	$(MAKE) all
+	@test -f $(UBOOT) || { echo "no $(UBOOT): apt-get install u-boot-qemu"; exit 1; }
+	$(QEMU) $(QEMUUBOOTOPTS)
 
 qemu-gdb: deps
 	$(MAKE) all
@@ -97,5 +116,5 @@ test-linux: deps
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps qemu qemu-gdb unit test test-linux bench clean
+.PHONY: all deps qemu qemu-uboot qemu-gdb unit test test-linux bench clean
 -include $(KOBJ:.o=.d)

@@ -1,8 +1,8 @@
-/* bdev.c: block devices as files (/dev/vda, /dev/vda1, ...). Until the
- * block device has a page cache, read and write are direct: the user's
- * pages are pinned and handed to the device, so offsets, lengths and
- * buffer addresses must be multiples of the logical block size (EINVAL
- * otherwise, as Linux's O_DIRECT). A call is cut into bios of at most
+/* bdev.c: block devices as files (/dev/vda, /dev/vda1, ...). Plain reads
+ * and writes go through the device's page cache (bdev_cache.c); with
+ * O_DIRECT they are direct: the user's pages are pinned and handed to the
+ * device, so offsets, lengths and buffer addresses must be multiples of
+ * the logical block size (EINVAL otherwise, as Linux's O_DIRECT). A call is cut into bios of at most
  * 1 MiB submitted under one plug and then waited for together.
  * Also the block ioctls and fsync (a device FLUSH). No locks held across
  * waits; f_pos is serialised by the VFS. */
@@ -136,14 +136,42 @@ static ssize_t blkdev_direct_io(struct file *f, struct iov_iter *it, loff_t *pos
 	return count;
 }
 
+/* Buffered I/O (no O_DIRECT) goes through the device's page cache; the
+ * direct path first writes back and drops the cached range it touches so
+ * the two never disagree. */
 static ssize_t blkdev_read(struct file *f, struct iov_iter *to, loff_t *pos)
 {
-	return blkdev_direct_io(f, to, pos, 0);
+	struct block_device *bd = f->private_data;
+	if (f->f_flags & O_DIRECT) {
+		filemap_write_and_wait_range(bdev_mapping(bd), *pos, *pos + iov_iter_count(to) - 1);
+		return blkdev_direct_io(f, to, pos, 0);
+	}
+	return filemap_read(f, to, pos);
 }
 
 static ssize_t blkdev_write(struct file *f, struct iov_iter *from, loff_t *pos)
 {
-	return blkdev_direct_io(f, from, pos, 1);
+	struct block_device *bd = f->private_data;
+	loff_t size = (loff_t)bd->bd_nr_sectors << SECTOR_SHIFT;
+	if (f->f_flags & O_DIRECT) {
+		loff_t end = *pos + iov_iter_count(from) - 1;
+		filemap_write_and_wait_range(bdev_mapping(bd), *pos, end);
+		ssize_t r = blkdev_direct_io(f, from, pos, 1);
+		if (r > 0)
+			truncate_inode_pages_range(bdev_mapping(bd), *pos - r, *pos - 1);
+		return r;
+	}
+	if (*pos >= size)
+		return iov_iter_count(from) ? -ENOSPC : 0;
+	if (iov_iter_count(from) > (size_t)(size - *pos))
+		from->count = size - *pos;	/* shorten: stop at the end of the device */
+	ssize_t r = generic_perform_write(f, from, pos);
+	if (r > 0 && (f->f_flags & O_DSYNC)) {
+		int err = sync_blockdev(bd);
+		if (err)
+			return err;
+	}
+	return r;
 }
 
 int blkdev_issue_flush(struct block_device *bd)
@@ -160,7 +188,7 @@ int blkdev_issue_flush(struct block_device *bd)
 
 static int blkdev_fsync(struct file *f)
 {
-	return blkdev_issue_flush(f->private_data);
+	return sync_blockdev(f->private_data);
 }
 
 static loff_t blkdev_llseek(struct file *f, loff_t off, int whence)
@@ -186,8 +214,11 @@ static long blkdev_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case BLKSSZGET:
 	case BLKPBSZGET:
 		return put_user((int)bd->bd_disk->queue->limits.logical_block_size, (int __user *)p);
-	case BLKFLSBUF:
-		return blkdev_issue_flush(bd);	/* no cache to drop yet */
+	case BLKFLSBUF: {	/* write back, then drop the device's cache */
+		int err = sync_blockdev(bd);
+		truncate_inode_pages(bdev_mapping(bd), 0);
+		return err;
+	}
 	case BLKRAGET:
 		return put_user((long)bd->ra_pages * (PAGE_SIZE / SECTOR_SIZE), (long __user *)p);
 	case BLKRASET:
@@ -208,6 +239,7 @@ static int blkdev_open(struct inode *inode, struct file *f)
 		return -EROFS;
 	f->private_data = bd;
 	f->f_op = &def_blk_fops;
+	f->f_inode->i_mapping = bdev_mapping(bd);	/* the device node shares the cache */
 	return 0;
 }
 

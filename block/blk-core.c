@@ -12,6 +12,7 @@
 #include <slab.h>
 #include <printk.h>
 #include <timer.h>
+#include <proc.h>
 #include <uapi/errno.h>
 
 static struct kmem_cache *rq_cache;
@@ -43,8 +44,18 @@ static void account_start(struct request *rq)
 	}
 }
 
+static void account_vm(struct request *rq)
+{
+	int op = rq_op(rq);
+	if (op == REQ_OP_READ)
+		atomic_long_add(rq->nr_sectors / 2, &vm_pgpgin);	/* KiB, as Linux */
+	else if (op == REQ_OP_WRITE)
+		atomic_long_add(rq->nr_sectors / 2, &vm_pgpgout);
+}
+
 static void account_done(struct request *rq)
 {
+	account_vm(rq);
 	struct block_device *parts[2] = { rq->part, rq->part->bd_disk->part[0] };
 	u64 now = ktime_get_ms();
 	int op = rq_op(rq);

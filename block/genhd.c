@@ -42,6 +42,10 @@ struct block_device *add_partition(struct gendisk *disk, int partno,
 		snprintf(b->name, sizeof(b->name), "%s%d", disk->disk_name, partno);
 	else
 		strlcpy(b->name, disk->disk_name, sizeof(b->name));
+	if (bdev_cache_init(b)) {
+		kfree(b);
+		return NULL;
+	}
 	disk->part[partno] = b;
 	if (partno >= disk->nr_parts)
 		disk->nr_parts = partno + 1;
@@ -79,6 +83,13 @@ struct block_device *bdev_get(dev_t dev)
 			r = bdevs[i];
 	spin_unlock(&bdev_lock);
 	return r;
+}
+
+/* sync(2) and poweroff: every cached block device to stable storage. */
+void sync_all_blockdevs(void)
+{
+	for (int i = 0; i < nr_bdevs; i++)
+		sync_blockdev(bdevs[i]);
 }
 
 int diskstats_show(struct seq_buf *m)

@@ -22,6 +22,8 @@ struct inode *new_inode(umode_t mode)
 	atomic_set(&inode->i_count, 1);
 	init_rwsem(&inode->i_rwsem);
 	spin_lock_init(&inode->i_lock);
+	address_space_init(&inode->i_data, inode, NULL);
+	inode->i_mapping = &inode->i_data;
 	return inode;
 }
 

@@ -3,6 +3,7 @@
  * O_CREAT takes the parent's i_rwsem (write); truncation takes the
  * file's i_rwsem (write). Callers hold no locks. */
 #include <fs.h>
+#include <blkdev.h>
 #include <sched.h>
 #include <slab.h>
 #include <string.h>
@@ -211,6 +212,7 @@ long sys_umask(int mask)
 
 long sys_sync(void)
 {
+	sync_all_blockdevs();
 	return 0;
 }
 

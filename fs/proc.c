@@ -9,6 +9,7 @@
  * held while show()/store() run or while copying to user space. show_maps
  * takes current->mm->mmap_lock (read); status takes tasklist_lock. */
 #include <fs.h>
+#include <pagemap.h>
 #include <mm.h>
 #include <sched.h>
 #include <signal.h>
@@ -380,18 +381,22 @@ static int meminfo_show(struct seq_buf *m)
 
 	show_kb(m, "MemTotal:", total);
 	show_kb(m, "MemFree:", free);
-	show_kb(m, "MemAvailable:", free);
+	unsigned long cached = atomic_long_read(&nr_file_pages);
+	show_kb(m, "MemAvailable:", free + cached);
 	show_kb(m, "Buffers:", 0);
-	show_kb(m, "Cached:", 0);
-	show_kb(m, "Dirty:", 0);
-	show_kb(m, "Writeback:", 0);
+	show_kb(m, "Cached:", cached);
+	show_kb(m, "Dirty:", atomic_long_read(&nr_dirty));
+	show_kb(m, "Writeback:", atomic_long_read(&nr_writeback));
 	return 0;
 }
 
 /* Add a line here to export a counter; NULL prints 0 (not kept yet). */
 static const struct { const char *name; atomic_long_t *v; } vm_counters[] = {
-	{ "nr_dirty", NULL },
-	{ "nr_writeback", NULL },
+	{ "nr_file_pages", &nr_file_pages },
+	{ "nr_dirty", &nr_dirty },
+	{ "nr_writeback", &nr_writeback },
+	{ "pgcache_hit", &vm_pgcache_hit },
+	{ "pgcache_miss", &vm_pgcache_miss },
 	{ "pgpgin", &vm_pgpgin },
 	{ "pgpgout", &vm_pgpgout },
 	{ "pgfault", &vm_pgfault },

@@ -29,6 +29,7 @@ struct block_device {
 	unsigned int ra_pages;		/* readahead window (BLKRASET) */
 	struct disk_stats stats;
 	char name[16];
+	struct inode *bd_inode;		/* its page cache: bd_inode->i_data */
 };
 
 struct queue_limits {
@@ -103,4 +104,10 @@ struct block_device *add_partition(struct gendisk *disk, int partno,
 static inline sector_t bdev_nr_sectors(struct block_device *b) { return b->bd_nr_sectors; }
 u64 ktime_get_ms(void);
 extern const struct file_operations def_blk_fops;
+/* The block device's page cache: page N = bytes [N*4096, N*4096+4096). */
+struct address_space *bdev_mapping(struct block_device *bdev);
+int bdev_cache_init(struct block_device *bdev);
+int sync_blockdev(struct block_device *bdev);	/* write back + FLUSH */
+void sync_all_blockdevs(void);
+int blkdev_issue_flush(struct block_device *bd);
 #endif

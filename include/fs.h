@@ -15,6 +15,7 @@
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 #include <uapi/stat.h>
+#include <pagemap.h>
 
 typedef unsigned short umode_t;
 
@@ -116,6 +117,8 @@ struct inode {
 	atomic_t i_count;	/* references (files, cwd, walks) */
 	struct rw_semaphore i_rwsem;	/* data and directory contents */
 	spinlock_t i_lock;	/* small fields */
+	struct address_space i_data;	/* the inode's own page cache */
+	struct address_space *i_mapping;	/* &i_data, or a block device's */
 };
 
 struct file {

@@ -6,6 +6,7 @@
 #include <setup.h>
 #include <mm.h>
 #include <fs.h>
+#include <pagemap.h>
 #include <irq.h>
 #include <timer.h>
 #include <cmdline.h>
@@ -97,6 +98,7 @@ void start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 	signal_init();
 	fork_init();
 	futex_init();
+	pagecache_init();
 	sched_init();
 	sigpage_init();
 	time_init();

@@ -1,12 +1,642 @@
-/* filemap.c: file-backed mappings, for now without a page cache: a fault
- * reads the page from the file into a new private page (the bytes past
- * vma->vm_filesz, e.g. an ELF segment's bss tail, are zero). The
- * page-cache issue replaces this with a real filemap_fault.
- * No locks of its own; called with mmap_lock held for reading. */
-#include <mm.h>
+/* filemap.c: the page cache (seeds 000, 003, 004 walk Linux's version).
+ * Lookup (filemap_get_entry, __filemap_get_folio), insertion
+ * (filemap_add_folio), the read path (filemap_read with a simple
+ * synchronous readahead batch), the write path (generic_perform_write
+ * with write_begin/write_end and the fault-in-then-copy-without-faults
+ * rule), dirty/writeback state kept both in folio flags and xarray marks,
+ * writeback (write_cache_pages, filemap_fdatawrite/wait_range) and
+ * truncation. Also the file-mapping fault used by exec and mmap.
+ * Locks: folio lock (sleeping bit) > mapping->i_pages_lock (spinlock).
+ * The cache holds one reference on each folio it contains. */
+#include <pagemap.h>
 #include <fs.h>
+#include <sched.h>
+#include <uaccess.h>
+#include <printk.h>
 #include <string.h>
 
+atomic_long_t nr_file_pages, nr_dirty, nr_writeback;
+atomic_long_t vm_pgcache_hit, vm_pgcache_miss;
+
+/* ---- folio lock and writeback waits: a hashed table of wait queues ---- */
+#define FOLIO_WAIT_TABLE_SIZE 256
+static wait_queue_head_t folio_wait_table[FOLIO_WAIT_TABLE_SIZE];
+
+static wait_queue_head_t *folio_waitqueue(struct folio *f)
+{
+	unsigned long h = (unsigned long)f >> 6;
+	return &folio_wait_table[(h ^ (h >> 8)) % FOLIO_WAIT_TABLE_SIZE];
+}
+
+void pagecache_init(void)
+{
+	for (int i = 0; i < FOLIO_WAIT_TABLE_SIZE; i++)
+		init_waitqueue_head(&folio_wait_table[i]);
+}
+
+int folio_trylock(struct folio *f)
+{
+	return !test_and_set_bit(PG_locked, &f->page.flags);
+}
+
+void folio_lock(struct folio *f)
+{
+	wait_event(*folio_waitqueue(f), folio_trylock(f));
+}
+
+void folio_unlock(struct folio *f)
+{
+	clear_bit(PG_locked, &f->page.flags);
+	smp_mb();
+	wake_up(folio_waitqueue(f));
+}
+
+void folio_wait_locked(struct folio *f)
+{
+	wait_event(*folio_waitqueue(f), !folio_test_locked(f));
+}
+
+void folio_wait_writeback(struct folio *f)
+{
+	wait_event(*folio_waitqueue(f), !folio_test_writeback(f));
+}
+
+void address_space_init(struct address_space *m, struct inode *host,
+			const struct address_space_operations *a_ops)
+{
+	m->host = host;
+	xa_init(&m->i_pages);
+	spin_lock_init(&m->i_pages_lock);
+	m->nrpages = 0;
+	m->a_ops = a_ops;
+	init_rwsem(&m->invalidate_lock);
+	m->wb_err = 0;
+}
+
+/* xarray nodes come from the slab (the lib code calls these hooks). */
+void *xa_node_alloc(unsigned int gfp)
+{
+	return kmalloc(sizeof(struct xa_node), gfp | GFP_ATOMIC);
+}
+
+void xa_node_free(void *node)
+{
+	kfree(node);
+}
+
+/* ---- lookup and insertion ---- */
+
+/* Returns the folio at index with a reference, or NULL. The slot is
+ * re-checked after taking the reference, so a folio that was freed and
+ * reused meanwhile is never returned (the lockless-lookup rule). */
+struct folio *filemap_get_entry(struct address_space *m, unsigned long index)
+{
+	struct folio *f;
+repeat:
+	spin_lock(&m->i_pages_lock);
+	f = xa_load(&m->i_pages, index);
+	if (f && !folio_try_get(f)) {
+		spin_unlock(&m->i_pages_lock);
+		goto repeat;
+	}
+	if (f && xa_load(&m->i_pages, index) != f) {
+		spin_unlock(&m->i_pages_lock);
+		folio_put(f);
+		goto repeat;
+	}
+	spin_unlock(&m->i_pages_lock);
+	return f;
+}
+
+/* Inserts a new (locked, referenced) folio; the cache takes its own
+ * reference. -EEXIST if the slot is taken. */
+int filemap_add_folio(struct address_space *m, struct folio *f, unsigned long index, gfp_t gfp)
+{
+	f->page.mapping = m;
+	f->page.index = index;
+	folio_get(f);		/* the cache's reference */
+	spin_lock(&m->i_pages_lock);
+	int err = xa_insert(&m->i_pages, index, f, gfp);
+	if (!err)
+		m->nrpages++;
+	spin_unlock(&m->i_pages_lock);
+	if (err) {
+		f->page.mapping = NULL;
+		folio_put(f);
+		return err == -EBUSY ? -EEXIST : err;
+	}
+	atomic_long_inc(&nr_file_pages);
+	return 0;
+}
+
+struct folio *__filemap_get_folio(struct address_space *m, unsigned long index,
+				  unsigned int fgp, gfp_t gfp)
+{
+	struct folio *f;
+repeat:
+	f = filemap_get_entry(m, index);
+	if (f) {
+		if (fgp & FGP_LOCK) {
+			folio_lock(f);
+			if (folio_mapping(f) != m) {	/* truncated meanwhile */
+				folio_unlock(f);
+				folio_put(f);
+				goto repeat;
+			}
+		}
+		if (fgp & FGP_ACCESSED)
+			folio_set_referenced(f);
+		return f;
+	}
+	if (!(fgp & FGP_CREAT))
+		return ERR_PTR(-ENOENT);
+	struct page *p = alloc_page(gfp);
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	f = page_folio(p);
+	if (fgp & FGP_LOCK)
+		folio_set_locked(f);
+	int err = filemap_add_folio(m, f, index, gfp);
+	if (err) {
+		folio_put(f);
+		if (err == -EEXIST)
+			goto repeat;
+		return ERR_PTR(err);
+	}
+	return f;
+}
+
+/* Starts reading a locked folio; returns 0 or -errno (folio unlocked). */
+static int filemap_read_folio(struct file *file, struct address_space *m, struct folio *f)
+{
+	folio_clear_error(f);
+	int err = m->a_ops->read_folio(file, f);
+	if (err)
+		return err;
+	folio_wait_locked(f);
+	if (!folio_test_uptodate(f))
+		return -EIO;
+	return 0;
+}
+
+/* Reads up to nr missing folios from index on, as one plugged batch (so
+ * the block layer merges them), without waiting. The window logic is the
+ * readahead issue's; this only keeps sequential I/O in large requests. */
+void page_cache_sync_readahead(struct address_space *m, struct file *file,
+			       unsigned long index, unsigned long nr)
+{
+	struct blk_plug plug;
+	blk_start_plug(&plug);
+	for (unsigned long i = 0; i < nr; i++) {
+		struct folio *f = filemap_get_entry(m, index + i);
+		if (f) {
+			folio_put(f);
+			continue;
+		}
+		struct page *p = alloc_page(GFP_KERNEL);
+		if (!p)
+			break;
+		f = page_folio(p);
+		folio_set_locked(f);
+		if (filemap_add_folio(m, f, index + i, GFP_KERNEL)) {
+			folio_put(f);
+			continue;
+		}
+		atomic_long_inc(&vm_pgcache_miss);
+		m->a_ops->read_folio(file, f);	/* unlocks when done */
+		folio_put(f);
+	}
+	blk_finish_plug(&plug);
+}
+
+/* Returns folio index uptodate and referenced, reading it if needed. */
+static struct folio *filemap_get_uptodate(struct file *file, struct address_space *m,
+					  unsigned long index, unsigned long ra)
+{
+	struct folio *f = filemap_get_entry(m, index);
+	if (!f) {
+		page_cache_sync_readahead(m, file, index, ra ? ra : 1);
+		f = filemap_get_entry(m, index);
+		if (!f)
+			return ERR_PTR(-ENOMEM);
+	} else {
+		atomic_long_inc(&vm_pgcache_hit);
+	}
+	if (folio_test_uptodate(f))
+		return f;
+	folio_lock(f);			/* waits for a read in flight */
+	if (!folio_test_uptodate(f)) {
+		int err = folio_mapping(f) ? filemap_read_folio(file, m, f) : -EAGAIN;
+		if (err) {
+			if (err == -EAGAIN)	/* truncated: the caller re-checks i_size */
+				folio_unlock(f);
+			folio_put(f);
+			return ERR_PTR(err == -EAGAIN ? -EAGAIN : err);
+		}
+		return f;
+	}
+	folio_unlock(f);
+	return f;
+}
+
+struct folio *read_mapping_folio(struct address_space *m, unsigned long index, struct file *file)
+{
+	struct folio *f;
+	do {
+		f = filemap_get_uptodate(file, m, index, 1);
+	} while (f == ERR_PTR(-EAGAIN));
+	return f;
+}
+
+/* read(2) through the cache: copy out of uptodate folios, checking i_size
+ * after each folio is uptodate (a truncate may have raced). */
+ssize_t filemap_read(struct file *file, struct iov_iter *iter, loff_t *pos)
+{
+	struct address_space *m = file->f_inode->i_mapping;
+	struct inode *inode = m->host;
+	ssize_t done = 0;
+	int err = 0;
+	while (iov_iter_count(iter)) {
+		loff_t isize = READ_ONCE(inode->i_size);
+		if (*pos >= isize)
+			break;
+		unsigned long index = *pos >> PAGE_SHIFT;
+		unsigned long last = (isize - 1) >> PAGE_SHIFT;
+		unsigned long want = (*pos + iov_iter_count(iter) - 1) >> PAGE_SHIFT;
+		unsigned long ra = min(min(last, want + 8) - index + 1, 32UL);
+		struct folio *f = filemap_get_uptodate(file, m, index, ra);
+		if (f == ERR_PTR(-EAGAIN))
+			continue;
+		if (IS_ERR(f)) {
+			err = PTR_ERR(f);
+			break;
+		}
+		isize = READ_ONCE(inode->i_size);	/* re-check after the read */
+		size_t off = *pos & ~PAGE_MASK;
+		size_t n = min((size_t)(PAGE_SIZE - off), iov_iter_count(iter));
+		if (*pos + (loff_t)n > isize)
+			n = isize > *pos ? isize - *pos : 0;
+		size_t c = 0;
+		if (n)
+			c = copy_to_iter((char *)folio_address(f) + off, n, iter);
+		folio_set_referenced(f);
+		folio_put(f);
+		done += c;
+		*pos += c;
+		if (c < n) {
+			err = -EFAULT;
+			break;
+		}
+		if (!n)
+			break;
+	}
+	return done ? done : err;
+}
+
+/* ---- the write path ---- */
+
+/* Touches every user page of the next `bytes` of iter (for reading), so
+ * that the copy under the folio lock can run with faults disabled.
+ * Returns 0, or -EFAULT if the first byte cannot be faulted in. */
+static int fault_in_iov_iter_readable(struct iov_iter *it, size_t bytes)
+{
+	if (it->type != ITER_IOVEC || !it->nr_segs)
+		return 0;
+	const struct iovec *v = it->iov;
+	unsigned long a = (unsigned long)v->iov_base + it->iov_offset;
+	size_t n = min(bytes, v->iov_len - it->iov_offset);
+	for (unsigned long p = a & PAGE_MASK; p < a + n; p += PAGE_SIZE) {
+		char c __maybe_unused;
+		if (get_user(c, (const char __user *)max(p, a)))
+			return p <= a ? -EFAULT : 0;
+	}
+	return 0;
+}
+
+/* write(2) through the cache, one folio at a time. The user buffer may
+ * be a mapping of the very folio being written, so it is faulted in
+ * first and copied with page faults disabled under the folio lock; a
+ * short copy (the page went away again) retries. */
+ssize_t generic_perform_write(struct file *file, struct iov_iter *it, loff_t *pos)
+{
+	struct address_space *m = file->f_inode->i_mapping;
+	const struct address_space_operations *a = m->a_ops;
+	ssize_t written = 0;
+	int err = 0;
+	while (iov_iter_count(it)) {
+		size_t off = *pos & ~PAGE_MASK;
+		size_t bytes = min((size_t)(PAGE_SIZE - off), iov_iter_count(it));
+		struct folio *f;
+		void *fsdata = NULL;
+		if (fault_in_iov_iter_readable(it, bytes)) {
+			err = -EFAULT;
+			break;
+		}
+		if (fatal_signal_pending(current)) {
+			err = -EINTR;
+			break;
+		}
+		err = a->write_begin(file, m, *pos, bytes, &f, &fsdata);
+		if (err)
+			break;
+		struct iov_iter tmp = *it;	/* committed only if the copy is whole */
+		pagefault_disable();
+		size_t copied = copy_from_iter((char *)folio_address(f) + off, bytes, &tmp);
+		pagefault_enable();
+		if (copied == bytes)
+			*it = tmp;
+		else
+			copied = 0;	/* retry after faulting in again */
+		int r = a->write_end(file, m, *pos, bytes, copied, f, fsdata);
+		if (r < 0) {
+			err = r;
+			break;
+		}
+		*pos += r;
+		written += r;
+	}
+	return written ? written : err;
+}
+
+/* write_begin for whole-page caches: find or create the folio locked;
+ * a partial write into a folio that is not uptodate reads it first. */
+int simple_write_begin(struct file *file, struct address_space *m, loff_t pos,
+		       unsigned int len, struct folio **foliop, void **fsdata)
+{
+	(void)fsdata;
+	struct folio *f = __filemap_get_folio(m, pos >> PAGE_SHIFT, FGP_LOCK | FGP_CREAT | FGP_WRITE,
+					      GFP_KERNEL);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	if (!folio_test_uptodate(f) && len != PAGE_SIZE) {
+		int err = filemap_read_folio(file, m, f);
+		if (err) {
+			folio_put(f);
+			return err;
+		}
+		folio_lock(f);
+	}
+	*foliop = f;
+	return 0;
+}
+
+int simple_write_end(struct file *file, struct address_space *m, loff_t pos,
+		     unsigned int len, unsigned int copied, struct folio *f, void *fsdata)
+{
+	struct inode *inode = m->host;
+	(void)file; (void)fsdata;
+	if (copied == PAGE_SIZE || (copied == len && folio_test_uptodate(f)))
+		folio_mark_uptodate(f);
+	if (copied) {
+		folio_mark_dirty(f);
+		spin_lock(&inode->i_lock);
+		if (pos + copied > inode->i_size)
+			inode->i_size = pos + copied;
+		spin_unlock(&inode->i_lock);
+	}
+	folio_unlock(f);
+	folio_put(f);
+	return copied;
+}
+
+/* ---- dirty and writeback state ---- */
+
+int filemap_dirty_folio(struct address_space *m, struct folio *f)
+{
+	if (test_and_set_bit(PG_dirty, &f->page.flags))
+		return 0;
+	spin_lock(&m->i_pages_lock);
+	if (folio_mapping(f) == m)
+		xa_set_mark(&m->i_pages, folio_index(f), PAGECACHE_TAG_DIRTY);
+	spin_unlock(&m->i_pages_lock);
+	atomic_long_inc(&nr_dirty);
+	return 1;
+}
+
+int folio_mark_dirty(struct folio *f)
+{
+	struct address_space *m = folio_mapping(f);
+	if (!m)
+		return !test_and_set_bit(PG_dirty, &f->page.flags);
+	if (m->a_ops && m->a_ops->dirty_folio)
+		return m->a_ops->dirty_folio(m, f);
+	return filemap_dirty_folio(m, f);
+}
+
+/* Folio locked: clears dirty before I/O starts (a later store re-dirties). */
+int folio_clear_dirty_for_io(struct folio *f)
+{
+	struct address_space *m = folio_mapping(f);
+	if (!test_and_clear_bit(PG_dirty, &f->page.flags))
+		return 0;
+	if (m) {
+		spin_lock(&m->i_pages_lock);
+		xa_clear_mark(&m->i_pages, folio_index(f), PAGECACHE_TAG_DIRTY);
+		spin_unlock(&m->i_pages_lock);
+	}
+	atomic_long_dec(&nr_dirty);
+	return 1;
+}
+
+void folio_start_writeback(struct folio *f)
+{
+	struct address_space *m = folio_mapping(f);
+	set_bit(PG_writeback, &f->page.flags);
+	if (m) {
+		spin_lock(&m->i_pages_lock);
+		xa_set_mark(&m->i_pages, folio_index(f), PAGECACHE_TAG_WRITEBACK);
+		spin_unlock(&m->i_pages_lock);
+	}
+	atomic_long_inc(&nr_writeback);
+}
+
+/* From I/O completion (interrupt context is fine). */
+void folio_end_writeback(struct folio *f)
+{
+	struct address_space *m = folio_mapping(f);
+	if (m) {
+		spin_lock(&m->i_pages_lock);
+		xa_clear_mark(&m->i_pages, folio_index(f), PAGECACHE_TAG_WRITEBACK);
+		spin_unlock(&m->i_pages_lock);
+		if (folio_test_error(f))
+			m->wb_err = -EIO;
+	}
+	clear_bit(PG_writeback, &f->page.flags);
+	atomic_long_dec(&nr_writeback);
+	smp_mb();
+	wake_up(folio_waitqueue(f));
+	folio_put(f);		/* the reference held for the I/O */
+}
+
+/* Calls writepage for every dirty folio in the range, in index order.
+ * WB_SYNC_ALL first tags the range TOWRITE so pages dirtied meanwhile
+ * cannot keep it going forever. */
+int write_cache_pages(struct address_space *m, struct writeback_control *wbc,
+		      writepage_t writepage, void *data)
+{
+	unsigned long index = wbc->range_start >> PAGE_SHIFT;
+	unsigned long end = wbc->range_end >> PAGE_SHIFT;
+	xa_mark_t tag = PAGECACHE_TAG_DIRTY;
+	int err = 0;
+	if (wbc->sync_mode == WB_SYNC_ALL) {
+		struct folio *f;
+		unsigned long i = index;
+		spin_lock(&m->i_pages_lock);
+		for (f = xa_find(&m->i_pages, &i, end, PAGECACHE_TAG_DIRTY); f;
+		     f = xa_find_after(&m->i_pages, &i, end, PAGECACHE_TAG_DIRTY))
+			xa_set_mark(&m->i_pages, i, PAGECACHE_TAG_TOWRITE);
+		spin_unlock(&m->i_pages_lock);
+		tag = PAGECACHE_TAG_TOWRITE;
+	}
+	while (index <= end && wbc->nr_to_write > 0) {
+		spin_lock(&m->i_pages_lock);
+		struct folio *f = xa_find(&m->i_pages, &index, end, tag);
+		if (f && tag == PAGECACHE_TAG_TOWRITE)
+			xa_clear_mark(&m->i_pages, index, PAGECACHE_TAG_TOWRITE);
+		if (f)
+			folio_get(f);
+		spin_unlock(&m->i_pages_lock);
+		if (!f)
+			break;
+		folio_lock(f);
+		if (folio_mapping(f) != m || !folio_test_dirty(f)) {
+			folio_unlock(f);
+			folio_put(f);
+			index++;
+			continue;
+		}
+		if (folio_test_writeback(f)) {
+			if (wbc->sync_mode == WB_SYNC_NONE) {
+				folio_unlock(f);
+				folio_put(f);
+				index++;
+				continue;
+			}
+			folio_wait_writeback(f);
+		}
+		folio_clear_dirty_for_io(f);
+		folio_start_writeback(f);	/* keeps our reference until the end */
+		int r = writepage(f, wbc, data);
+		if (r && !err)
+			err = r;
+		wbc->nr_to_write--;
+		index++;
+	}
+	return err;
+}
+
+int filemap_fdatawrite_range(struct address_space *m, loff_t start, loff_t end)
+{
+	struct writeback_control wbc = { .nr_to_write = 0x7fffffffffffffffL, .range_start = start,
+					 .range_end = end, .sync_mode = WB_SYNC_ALL };
+	if (!m->a_ops || !m->a_ops->writepages)
+		return 0;
+	return m->a_ops->writepages(m, &wbc);
+}
+
+int filemap_fdatawait_range(struct address_space *m, loff_t start, loff_t end)
+{
+	unsigned long index = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT;
+	for (;;) {
+		spin_lock(&m->i_pages_lock);
+		struct folio *f = xa_find(&m->i_pages, &index, last, PAGECACHE_TAG_WRITEBACK);
+		if (f)
+			folio_get(f);
+		spin_unlock(&m->i_pages_lock);
+		if (!f)
+			break;
+		folio_wait_writeback(f);
+		folio_put(f);
+		index++;
+	}
+	int err = m->wb_err;	/* reported once */
+	m->wb_err = 0;
+	return err;
+}
+
+int filemap_write_and_wait_range(struct address_space *m, loff_t start, loff_t end)
+{
+	int err = filemap_fdatawrite_range(m, start, end);
+	int err2 = filemap_fdatawait_range(m, start, end);
+	return err ? err : err2;
+}
+
+/* ---- truncation ---- */
+
+/* Removes a locked folio from its mapping and drops the cache's ref. */
+static void filemap_remove_folio(struct address_space *m, struct folio *f)
+{
+	folio_wait_writeback(f);
+	if (m->a_ops && m->a_ops->invalidate_folio)
+		m->a_ops->invalidate_folio(f, 0, PAGE_SIZE);
+	folio_clear_dirty_for_io(f);
+	spin_lock(&m->i_pages_lock);
+	xa_erase(&m->i_pages, folio_index(f));
+	m->nrpages--;
+	f->page.mapping = NULL;
+	spin_unlock(&m->i_pages_lock);
+	atomic_long_dec(&nr_file_pages);
+	folio_put(f);
+}
+
+/* Drops cached data in [lstart, lend] (bytes, lend inclusive; -1 = EOF).
+ * A partial first or last folio is zeroed instead of removed. */
+void truncate_inode_pages_range(struct address_space *m, loff_t lstart, loff_t lend)
+{
+	unsigned long first = (lstart + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	unsigned long last = lend == -1 ? ~0UL : ((unsigned long)lend + 1) / PAGE_SIZE;
+	if (lstart & ~PAGE_MASK) {	/* partial head */
+		struct folio *f = filemap_get_entry(m, lstart >> PAGE_SHIFT);
+		if (f) {
+			folio_lock(f);
+			folio_wait_writeback(f);
+			size_t off = lstart & ~PAGE_MASK;
+			size_t end = (lend != -1 && (lend >> PAGE_SHIFT) == (lstart >> PAGE_SHIFT))
+					     ? (lend & ~PAGE_MASK) + 1 : PAGE_SIZE;
+			memset((char *)folio_address(f) + off, 0, end - off);
+			folio_unlock(f);
+			folio_put(f);
+		}
+	}
+	unsigned long index = first;
+	while (last && index < last) {
+		spin_lock(&m->i_pages_lock);
+		struct folio *f = xa_find(&m->i_pages, &index, last - 1, XA_PRESENT);
+		if (f)
+			folio_get(f);
+		spin_unlock(&m->i_pages_lock);
+		if (!f)
+			break;
+		folio_lock(f);
+		if (folio_mapping(f) == m)
+			filemap_remove_folio(m, f);
+		folio_unlock(f);
+		folio_put(f);
+		index++;
+	}
+	if (lend != -1 && ((lend + 1) & ~PAGE_MASK) && (lend >> PAGE_SHIFT) > (lstart >> PAGE_SHIFT)) {
+		struct folio *f = filemap_get_entry(m, lend >> PAGE_SHIFT);
+		if (f) {	/* partial tail */
+			folio_lock(f);
+			folio_wait_writeback(f);
+			memset(folio_address(f), 0, (lend & ~PAGE_MASK) + 1);
+			folio_unlock(f);
+			folio_put(f);
+		}
+	}
+}
+
+void truncate_inode_pages(struct address_space *m, loff_t lstart)
+{
+	truncate_inode_pages_range(m, lstart, -1);
+}
+
+/* ---- file mappings ---- */
+
+/* A fault in a private file mapping (exec's ELF segments, mmap of a file
+ * without MAP_SHARED): read the page from the file into a new private
+ * page; bytes past vma->vm_filesz (an ELF segment's bss tail) are zero.
+ * The filemap_fault of the mmap issue will map cache folios instead. */
 static vm_fault_t filemap_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
@@ -18,11 +648,7 @@ static vm_fault_t filemap_fault(struct vm_fault *vmf)
 		size_t n = min(PAGE_SIZE, vma->vm_filesz - off_in_vma);
 		loff_t pos = (loff_t)vmf->pgoff << PAGE_SHIFT;
 		ssize_t r = kernel_read(vma->vm_file, page_address(page), n, &pos);
-		if (r < 0) {
-			put_page(page);
-			return VM_FAULT_SIGBUS;
-		}
-		if (r == 0 && vma->vm_filesz == ~0UL) {	/* mmap past EOF */
+		if (r < 0 || (r == 0 && vma->vm_filesz == ~0UL)) {	/* error, or past EOF */
 			put_page(page);
 			return VM_FAULT_SIGBUS;
 		}

@@ -3,7 +3,9 @@
 QEMU in several CPU/memory configurations (two at a time) running
 /bin/runtests, and count every `TEST name PASS|FAIL` line as one result.
 One more boot (in parallel) uses the default /init and drives /bin/sh
-through the console; each step is one "interactive:STEP" result.
+through the console; each step is one "interactive:STEP" result. Another
+("uboot:STEP") boots through U-Boot's distro boot from a copy of
+build/disk.img (extlinux.conf -> booti build/Image) and types at the shell.
 --linux runs the guest tests under qemu-riscv64 on the host instead.
 The last line is always `N passed, N failed`; exit status 1 on failure."""
 import argparse
@@ -26,6 +28,9 @@ POWEROFF_GRACE = 20
 LINUX_TIMEOUT = 60
 INTERACTIVE_CONFIG = (2, "128M")
 STEP_TIMEOUT = 30
+UBOOT_BIN = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
+UBOOT_CONFIG = (2, "256M")   # U-Boot loads the initrd at 0x8c300000
+UBOOT_PROMPT_TIMEOUT = 90
 TEST_RE = re.compile(r"^TEST (\S+) (PASS|FAIL)\b ?(.*)$")
 DONE_RE = re.compile(r"^TESTS DONE (\d+) (\d+)")
 
@@ -309,6 +314,93 @@ class Console:
         return self.out.splitlines()[-n:]
 
 
+def shell_cmd(con, prompt, line, want=None, check=None):
+    """Type line at the shell prompt; the output up to the next prompt
+    must contain every string in want (and pass check, if given).
+    Returns None or a description of the problem."""
+    con.send(line + "\r")
+    out = con.expect(prompt)
+    if out is None:
+        return "no prompt within %d s after %r" % (STEP_TIMEOUT, line)
+    # drop the terminal's echo of the command line itself
+    body = out.lstrip("\n")
+    if body.startswith(line):
+        body = body[len(line):]
+    for w in want or []:
+        if w not in body.split():
+            return "%r: expected %r in output %r" % (line, w, body[-200:])
+    if check and not check(body):
+        return "%r: unexpected output %r" % (line, body[-200:])
+    return None
+
+
+def uboot():
+    """OpenSBI -> U-Boot -> distro boot of extlinux.conf on virtio 0:1 of
+    a copy of build/disk.img -> booti build/Image + initramfs; then type
+    at the shell. Returns a list of (step, problem or None, console tail)."""
+    cpus, mem = UBOOT_CONFIG
+    results = []
+    log = os.path.join(LOGDIR, "uboot.log")
+    src = os.path.join(ROOT, "build", "disk.img")
+    if not os.path.exists(UBOOT_BIN) or not os.path.exists(src):
+        missing = UBOOT_BIN if not os.path.exists(UBOOT_BIN) else src
+        results.append(("uboot:prompt", "missing %s" % missing, []))
+        return results, []
+    d = os.path.join(DISKDIR, "uboot")
+    os.makedirs(d, exist_ok=True)
+    disk = os.path.join(d, "disk.img")
+    subprocess.run(["cp", "--sparse=always", src, disk], check=True)
+    cmd = ["qemu-system-riscv64", "-machine", "virt", "-bios", "default",
+           "-kernel", UBOOT_BIN, "-smp", str(cpus), "-m", mem,
+           "-nographic", "-no-reboot",
+           "-global", "virtio-mmio.force-legacy=false",
+           "-drive", "file=%s,format=raw,if=none,id=hd0,cache=unsafe" % disk,
+           "-device", "virtio-blk-device,drive=hd0"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    con = Console(proc)
+    PROMPT = "$ "
+
+    def step(name, problem):
+        results.append((name, problem, con.tail() if problem else []))
+        return problem is None
+
+    try:
+        # no keystrokes before the kernel runs: any key stops autoboot
+        start = time.time()
+        if con.expect("Starting kernel", timeout=UBOOT_PROMPT_TIMEOUT) is None:
+            step("uboot:prompt", "U-Boot did not start the kernel within %d s"
+                 % UBOOT_PROMPT_TIMEOUT)
+            return results, con.tail(200)
+        left = UBOOT_PROMPT_TIMEOUT - (time.time() - start)
+        if con.expect(PROMPT, timeout=left) is None:
+            step("uboot:prompt", "no shell prompt %r within %d s"
+                 % (PROMPT, UBOOT_PROMPT_TIMEOUT))
+            return results, con.tail(200)
+        step("uboot:prompt", None)
+        step("uboot:ls", shell_cmd(con, PROMPT, "ls /bin", want=["sh"]))
+        con.send("poweroff\r")
+        try:
+            rc = proc.wait(timeout=20)
+            step("uboot:poweroff", None if rc == 0 else
+                 "qemu exited with status %d after poweroff" % rc)
+        except subprocess.TimeoutExpired:
+            step("uboot:poweroff", "qemu still running 20 s after poweroff")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        os.makedirs(LOGDIR, exist_ok=True)
+        with open(log, "w") as f:
+            f.write("# %s\n" % " ".join(cmd))
+            f.write(con.out)
+        try:
+            os.unlink(disk)
+        except OSError:
+            pass
+    return results, con.tail(200)
+
+
 def interactive():
     """Boot the default /init (which runs /bin/sh) and type at the shell.
     Returns a list of (step, problem or None, console tail)."""
@@ -328,22 +420,7 @@ def interactive():
         return problem is None
 
     def run(line, want=None, check=None):
-        """Type line at the prompt; the output up to the next prompt must
-        contain every string in want (and pass check, if given)."""
-        con.send(line + "\r")
-        out = con.expect(PROMPT)
-        if out is None:
-            return "no prompt within %d s after %r" % (STEP_TIMEOUT, line)
-        # drop the terminal's echo of the command line itself
-        body = out.lstrip("\n")
-        if body.startswith(line):
-            body = body[len(line):]
-        for w in want or []:
-            if w not in body.split():
-                return "%r: expected %r in output %r" % (line, w, body[-200:])
-        if check and not check(body):
-            return "%r: unexpected output %r" % (line, body[-200:])
-        return None
+        return shell_cmd(con, PROMPT, line, want, check)
 
     try:
         if con.expect(PROMPT, timeout=BOOT_TIMEOUT / 3) is None:
@@ -445,11 +522,12 @@ def main():
         expected = expected_tests(names)
         want_inter = args.interactive_only or (
             not args.no_interactive and not args.config and not names)
-        inter = None
-        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as ix, \
+        inter = ub = None
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ix, \
                 concurrent.futures.ThreadPoolExecutor(max_workers=args.j) as ex:
             if want_inter:
                 inter = ix.submit(interactive)
+                ub = ix.submit(uboot)
             futs = [ex.submit(boot, c, m, names) for c, m in configs]
             for f in futs:
                 name, lines, problem, done, secs = f.result()
@@ -469,6 +547,17 @@ def main():
                 print("== interactive: %d step(s), %d failure(s); log in %s"
                       % (len(steps), sum(1 for s in steps if s[1]),
                          os.path.relpath(os.path.join(LOGDIR, "interactive.log"), ROOT)),
+                      flush=True)
+            if ub:
+                steps, _ = ub.result()
+                for sname, problem, tail in steps:
+                    if problem:
+                        res.fail(sname, problem, tail)
+                    else:
+                        res.ok()
+                print("== uboot: %d step(s), %d failure(s); log in %s"
+                      % (len(steps), sum(1 for s in steps if s[1]),
+                         os.path.relpath(os.path.join(LOGDIR, "uboot.log"), ROOT)),
                       flush=True)
 
     for name, reason, ctx in res.failed:

@@ -1,0 +1,200 @@
+/* balloc.c: the block allocator. Each group's block bitmap is one block
+ * read through the block device's page cache; a bit per block of the
+ * group. ext2_new_block searches forward from a goal (the block after
+ * the file's previous one, so files stay contiguous), first in the
+ * goal's group and then in the following groups.
+ * Locks: takes sbi->s_lock (mutex) around bitmap + counter updates and
+ * then the bitmap / descriptor / superblock folio locks. Callers hold
+ * the inode's truncate_mutex (or i_rwsem) but no folio locks. */
+#include "ext2.h"
+#include <printk.h>
+#include <string.h>
+
+static unsigned long group_first_block(struct ext2_sb_info *sbi, unsigned long g)
+{
+	return sbi->s_first_data_block + g * sbi->s_blocks_per_group;
+}
+
+static unsigned long group_nblocks(struct ext2_sb_info *sbi, unsigned long g)
+{
+	unsigned long total = le32_to_cpu(sbi->s_es->s_blocks_count);
+	unsigned long first = group_first_block(sbi, g);
+
+	return min(sbi->s_blocks_per_group, total - first);
+}
+
+static int test_root(unsigned long a, unsigned long b)
+{
+	while (a > b && a % b == 0)
+		a /= b;
+	return a == b;
+}
+
+/* sparse_super: backups only in groups 0, 1 and powers of 3, 5, 7. */
+int ext2_bg_has_super(struct super_block *sb, unsigned long group)
+{
+	if (!(le32_to_cpu(EXT2_SB(sb)->s_es->s_feature_ro_compat) &
+	      EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER))
+		return 1;
+	if (group <= 1)
+		return 1;
+	if (!(group & 1))
+		return 0;
+	return test_root(group, 3) || test_root(group, 5) || test_root(group, 7);
+}
+
+static inline int bm_test(const u8 *bm, unsigned long i) { return (bm[i >> 3] >> (i & 7)) & 1; }
+static inline void bm_set(u8 *bm, unsigned long i) { bm[i >> 3] |= 1 << (i & 7); }
+static inline void bm_clear(u8 *bm, unsigned long i) { bm[i >> 3] &= ~(1 << (i & 7)); }
+
+/* First zero bit in [start, end), or end. Skips full bytes quickly. */
+static unsigned long bm_find_zero(const u8 *bm, unsigned long start, unsigned long end)
+{
+	unsigned long i = start;
+
+	while (i < end) {
+		if (!(i & 7) && bm[i >> 3] == 0xff) {
+			i += 8;
+			continue;
+		}
+		if (!bm_test(bm, i))
+			return i;
+		i++;
+	}
+	return end;
+}
+
+/* Change a group's free-block count and the superblock's by delta.
+ * Called with sbi->s_lock held. */
+static void adjust_free_blocks(struct super_block *sb, unsigned long g, int delta)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+	struct folio *df;
+	struct ext2_group_desc *gd = ext2_get_group_desc(sb, g, &df);
+
+	folio_lock(df);
+	le16_add_cpu(&gd->bg_free_blocks_count, delta);
+	folio_mark_dirty(df);
+	folio_unlock(df);
+	folio_lock(sbi->s_sb_folio);
+	le32_add_cpu(&sbi->s_es->s_free_blocks_count, delta);
+	folio_mark_dirty(sbi->s_sb_folio);
+	folio_unlock(sbi->s_sb_folio);
+}
+
+/* Try to take one block in group g at or after bit `start`; 0 if none. */
+static u32 alloc_in_group(struct super_block *sb, unsigned long g, unsigned long start)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+	struct ext2_group_desc *gd = ext2_get_group_desc(sb, g, NULL);
+	unsigned long n = group_nblocks(sbi, g), bit;
+	struct folio *bf;
+	u8 *bm;
+
+	if (!le16_to_cpu(gd->bg_free_blocks_count))
+		return 0;
+	bf = read_mapping_folio(sbi->s_bmap, le32_to_cpu(gd->bg_block_bitmap), NULL);
+	if (IS_ERR(bf))
+		return 0;
+	folio_lock(bf);
+	bm = folio_address(bf);
+	bit = bm_find_zero(bm, start, n);
+	if (bit >= n && start)
+		bit = bm_find_zero(bm, 0, start);
+	if (bit >= n) {
+		folio_unlock(bf);
+		folio_put(bf);
+		return 0;
+	}
+	bm_set(bm, bit);
+	folio_mark_dirty(bf);
+	folio_unlock(bf);
+	folio_put(bf);
+	adjust_free_blocks(sb, g, -1);
+	return group_first_block(sbi, g) + bit;
+}
+
+/* Allocate one block near goal for inode; 0 and *err on failure. The
+ * block's old contents are not cleared (callers overwrite or zero it). */
+u32 ext2_new_block(struct inode *inode, u32 goal, int *err)
+{
+	struct super_block *sb = ext2_inode_sb(inode);
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+	unsigned long total = le32_to_cpu(sbi->s_es->s_blocks_count);
+	unsigned long g, start, i;
+	u32 blk = 0;
+
+	if (goal < sbi->s_first_data_block || goal >= total)
+		goal = group_first_block(sbi, EXT2_I(inode)->i_block_group);
+	g = (goal - sbi->s_first_data_block) / sbi->s_blocks_per_group;
+	start = (goal - sbi->s_first_data_block) % sbi->s_blocks_per_group;
+	mutex_lock(&sbi->s_lock);
+	for (i = 0; i < sbi->s_groups_count && !blk; i++) {
+		blk = alloc_in_group(sb, g, start);
+		g = (g + 1) % sbi->s_groups_count;
+		start = 0;
+	}
+	mutex_unlock(&sbi->s_lock);
+	if (!blk) {
+		*err = -ENOSPC;
+		return 0;
+	}
+	EXT2_I(inode)->i_blocks += EXT2_BLOCK_SIZE >> 9;
+	EXT2_I(inode)->i_last_alloc = blk;
+	*err = 0;
+	return blk;
+}
+
+/* Free count blocks starting at block (all in one group or several). */
+void ext2_free_blocks(struct inode *inode, u32 block, unsigned long count)
+{
+	struct super_block *sb = ext2_inode_sb(inode);
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+	unsigned long total = le32_to_cpu(sbi->s_es->s_blocks_count);
+
+	if (block < sbi->s_first_data_block || block + count > total || block + count < block) {
+		ext2_error(sb, __func__, "freeing blocks out of range", block);
+		return;
+	}
+	mutex_lock(&sbi->s_lock);
+	while (count) {
+		unsigned long g = (block - sbi->s_first_data_block) / sbi->s_blocks_per_group;
+		unsigned long bit = (block - sbi->s_first_data_block) % sbi->s_blocks_per_group;
+		unsigned long n = min(count, sbi->s_blocks_per_group - bit), i, freed = 0;
+		struct ext2_group_desc *gd = ext2_get_group_desc(sb, g, NULL);
+		struct folio *bf = read_mapping_folio(sbi->s_bmap,
+						      le32_to_cpu(gd->bg_block_bitmap), NULL);
+		u8 *bm;
+
+		if (IS_ERR(bf))
+			break;
+		folio_lock(bf);
+		bm = folio_address(bf);
+		for (i = 0; i < n; i++) {
+			if (!bm_test(bm, bit + i)) {
+				ext2_error(sb, __func__, "bit already cleared for block", block + i);
+				continue;
+			}
+			bm_clear(bm, bit + i);
+			freed++;
+		}
+		folio_mark_dirty(bf);
+		folio_unlock(bf);
+		folio_put(bf);
+		adjust_free_blocks(sb, g, freed);
+		EXT2_I(inode)->i_blocks -= freed * (EXT2_BLOCK_SIZE >> 9);
+		block += n;
+		count -= n;
+	}
+	mutex_unlock(&sbi->s_lock);
+}
+
+unsigned long ext2_count_free_blocks(struct super_block *sb)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+	unsigned long g, n = 0;
+
+	for (g = 0; g < sbi->s_groups_count; g++)
+		n += le16_to_cpu(ext2_get_group_desc(sb, g, NULL)->bg_free_blocks_count);
+	return n;
+}

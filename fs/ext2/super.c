@@ -1,0 +1,314 @@
+/* super.c: mounting ext2 (superblock checks, group descriptors), statfs,
+ * sync and unmount. The superblock page and the group descriptor blocks
+ * stay pinned (referenced) in the block device's page cache while
+ * mounted; updates to them are made under their folio lock and marked
+ * dirty so the bdev writeback writes them.
+ * Locks: ext2_sync_fs takes sbi->s_lock then folio locks; callers hold
+ * none. ext2_mount runs before anyone else can see the file system. */
+#include "ext2.h"
+#include <slab.h>
+#include <string.h>
+#include <printk.h>
+
+u32 ext2_get_seconds(void)
+{
+	return (u32)(ktime_get_ms() / 1000);	/* no wall clock yet */
+}
+
+void ext2_error(struct super_block *sb, const char *fn, const char *msg, unsigned long v)
+{
+	(void)sb;
+	printk("EXT2-fs error (%s): %s %lu\n", fn, msg, v);
+}
+
+struct ext2_group_desc *ext2_get_group_desc(struct super_block *sb, unsigned long group,
+					    struct folio **foliop)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+	unsigned long per = EXT2_BLOCK_SIZE / sizeof(struct ext2_group_desc);
+	struct folio *f;
+
+	if (group >= sbi->s_groups_count)
+		return NULL;
+	f = sbi->s_group_desc[group / per];
+	if (foliop)
+		*foliop = f;
+	return (struct ext2_group_desc *)folio_address(f) + group % per;
+}
+
+/* Mark the superblock page dirty (its counters were changed in place). */
+void ext2_mark_sb_dirty(struct super_block *sb)
+{
+	folio_mark_dirty(EXT2_SB(sb)->s_sb_folio);
+}
+
+static int ext2_check_features(struct super_block *sb, struct ext2_super_block *es)
+{
+	u32 incompat = le32_to_cpu(es->s_feature_incompat);
+	u32 ro = le32_to_cpu(es->s_feature_ro_compat);
+
+	if (incompat & ~EXT2_FEATURE_INCOMPAT_SUPP) {
+		printk("EXT2-fs: unsupported incompat features %x\n",
+		       incompat & ~EXT2_FEATURE_INCOMPAT_SUPP);
+		return -EINVAL;
+	}
+	if ((ro & ~EXT2_FEATURE_RO_COMPAT_SUPP) && !(sb->s_flags & SB_RDONLY)) {
+		printk("EXT2-fs: unsupported ro_compat features %x: read-only\n",
+		       ro & ~EXT2_FEATURE_RO_COMPAT_SUPP);
+		sb->s_flags |= SB_RDONLY;
+	}
+	return 0;
+}
+
+static int ext2_check_geometry(struct ext2_sb_info *sbi, struct ext2_super_block *es)
+{
+	u32 blocks = le32_to_cpu(es->s_blocks_count);
+
+	if (le16_to_cpu(es->s_magic) != EXT2_SUPER_MAGIC)
+		return -EINVAL;
+	if (le32_to_cpu(es->s_log_block_size) != 2) {
+		printk("EXT2-fs: only 4096-byte blocks are supported\n");
+		return -EINVAL;
+	}
+	if (le32_to_cpu(es->s_rev_level) == 0) {
+		sbi->s_inode_size = EXT2_GOOD_OLD_INODE_SIZE;
+		sbi->s_first_ino = EXT2_GOOD_OLD_FIRST_INO;
+	} else {
+		sbi->s_inode_size = le16_to_cpu(es->s_inode_size);
+		sbi->s_first_ino = le32_to_cpu(es->s_first_ino);
+	}
+	if (sbi->s_inode_size < EXT2_GOOD_OLD_INODE_SIZE ||
+	    sbi->s_inode_size > EXT2_BLOCK_SIZE ||
+	    (sbi->s_inode_size & (sbi->s_inode_size - 1)))
+		return -EINVAL;
+	sbi->s_blocks_per_group = le32_to_cpu(es->s_blocks_per_group);
+	sbi->s_inodes_per_group = le32_to_cpu(es->s_inodes_per_group);
+	sbi->s_first_data_block = le32_to_cpu(es->s_first_data_block);
+	sbi->s_inodes_per_block = EXT2_BLOCK_SIZE / sbi->s_inode_size;
+	if (!sbi->s_blocks_per_group || sbi->s_blocks_per_group > 8 * EXT2_BLOCK_SIZE ||
+	    !sbi->s_inodes_per_group || sbi->s_inodes_per_group > 8 * EXT2_BLOCK_SIZE ||
+	    blocks <= sbi->s_first_data_block)
+		return -EINVAL;
+	sbi->s_groups_count = DIV_ROUND_UP(blocks - sbi->s_first_data_block,
+					   sbi->s_blocks_per_group);
+	sbi->s_gdb_count = DIV_ROUND_UP(sbi->s_groups_count,
+					EXT2_BLOCK_SIZE / sizeof(struct ext2_group_desc));
+	return 0;
+}
+
+/* Pin the descriptor blocks (they follow the superblock's block). */
+static int ext2_load_group_desc(struct ext2_sb_info *sbi)
+{
+	unsigned long i;
+
+	sbi->s_group_desc = kcalloc(sbi->s_gdb_count, sizeof(struct folio *), GFP_KERNEL);
+	if (!sbi->s_group_desc)
+		return -ENOMEM;
+	for (i = 0; i < sbi->s_gdb_count; i++) {
+		struct folio *f = read_mapping_folio(sbi->s_bmap,
+						     sbi->s_first_data_block + 1 + i, NULL);
+		if (IS_ERR(f)) {
+			while (i--)
+				folio_put(sbi->s_group_desc[i]);
+			kfree(sbi->s_group_desc);
+			return PTR_ERR(f);
+		}
+		sbi->s_group_desc[i] = f;
+	}
+	return 0;
+}
+
+static int ext2_check_descriptors(struct super_block *sb)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+	u32 blocks = le32_to_cpu(sbi->s_es->s_blocks_count);
+	unsigned long g;
+
+	for (g = 0; g < sbi->s_groups_count; g++) {
+		struct ext2_group_desc *gd = ext2_get_group_desc(sb, g, NULL);
+		u32 itb_end = le32_to_cpu(gd->bg_inode_table) +
+			DIV_ROUND_UP(sbi->s_inodes_per_group, sbi->s_inodes_per_block);
+
+		if (le32_to_cpu(gd->bg_block_bitmap) >= blocks ||
+		    le32_to_cpu(gd->bg_inode_bitmap) >= blocks || itb_end > blocks) {
+			ext2_error(sb, __func__, "bad group descriptor", g);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static void ext2_release_sbi(struct ext2_sb_info *sbi)
+{
+	unsigned long i;
+
+	if (sbi->s_group_desc) {
+		for (i = 0; i < sbi->s_gdb_count; i++)
+			folio_put(sbi->s_group_desc[i]);
+		kfree(sbi->s_group_desc);
+	}
+	if (sbi->s_sb_folio)
+		folio_put(sbi->s_sb_folio);
+	kfree(sbi);
+}
+
+static struct ext2_sb_info *ext2_alloc_sbi(struct super_block *sb)
+{
+	struct ext2_sb_info *sbi = kzalloc(sizeof(*sbi), GFP_KERNEL);
+	int i;
+
+	if (!sbi)
+		return NULL;
+	mutex_init(&sbi->s_lock);
+	spin_lock_init(&sbi->s_inode_lock);
+	for (i = 0; i < 64; i++)
+		INIT_LIST_HEAD(&sbi->s_inode_hash[i]);
+	sbi->s_bdev = sb->s_bdev;
+	sbi->s_bmap = bdev_mapping(sb->s_bdev);
+	sbi->s_sb = sb;
+	sb->s_fs_info = sbi;
+	return sbi;
+}
+
+/* Record the mount in the superblock (mount count, time, state). */
+static void ext2_setup_super(struct super_block *sb)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+	struct ext2_super_block *es = sbi->s_es;
+
+	if (sb->s_flags & SB_RDONLY)
+		return;
+	folio_lock(sbi->s_sb_folio);
+	le16_add_cpu(&es->s_mnt_count, 1);
+	es->s_mtime = cpu_to_le32(ext2_get_seconds());
+	folio_mark_dirty(sbi->s_sb_folio);
+	folio_unlock(sbi->s_sb_folio);
+}
+
+int ext2_fill_super(struct super_block *sb, int silent)
+{
+	struct ext2_sb_info *sbi = ext2_alloc_sbi(sb);
+	struct inode *root;
+	int err;
+
+	(void)silent;
+	if (!sbi)
+		return -ENOMEM;
+	sb->s_blocksize = EXT2_BLOCK_SIZE;
+	sbi->s_sb_folio = read_mapping_folio(sbi->s_bmap, 0, NULL);
+	if (IS_ERR(sbi->s_sb_folio)) {
+		err = PTR_ERR(sbi->s_sb_folio);
+		sbi->s_sb_folio = NULL;
+		goto fail;
+	}
+	sbi->s_es = (void *)((char *)folio_address(sbi->s_sb_folio) + EXT2_SB_OFFSET);
+	err = ext2_check_geometry(sbi, sbi->s_es);
+	if (!err)
+		err = ext2_check_features(sb, sbi->s_es);
+	if (!err)
+		err = ext2_load_group_desc(sbi);
+	if (!err)
+		err = ext2_check_descriptors(sb);
+	if (err)
+		goto fail;
+	root = ext2_iget(sb, EXT2_ROOT_INO);
+	if (IS_ERR(root)) {
+		err = PTR_ERR(root);
+		goto fail;
+	}
+	if (!S_ISDIR(root->i_mode) || !root->i_size) {
+		iput(root);
+		err = -EINVAL;
+		goto fail;
+	}
+	sb->s_root = root;
+	ext2_setup_super(sb);
+	return 0;
+fail:
+	ext2_release_sbi(sbi);
+	sb->s_fs_info = NULL;
+	return err;
+}
+
+/* Mount the ext2 file system on bdev; returns its (referenced) root. */
+struct inode *ext2_mount(struct block_device *bdev, int flags)
+{
+	struct super_block *sb = kzalloc(sizeof(*sb), GFP_KERNEL);
+	int err;
+
+	if (!sb)
+		return ERR_PTR(-ENOMEM);
+	sb->s_bdev = bdev;
+	sb->s_flags = flags;
+	err = ext2_fill_super(sb, 0);
+	if (err) {
+		kfree(sb);
+		return ERR_PTR(err);
+	}
+	return ihold(sb->s_root);
+}
+
+/* Copy the free counts into the superblock (the groups are authoritative). */
+static void ext2_update_sb_counts(struct super_block *sb)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+	unsigned long fb = ext2_count_free_blocks(sb), fi = ext2_count_free_inodes(sb);
+
+	folio_lock(sbi->s_sb_folio);
+	sbi->s_es->s_free_blocks_count = cpu_to_le32(fb);
+	sbi->s_es->s_free_inodes_count = cpu_to_le32(fi);
+	sbi->s_es->s_wtime = cpu_to_le32(ext2_get_seconds());
+	folio_mark_dirty(sbi->s_sb_folio);
+	folio_unlock(sbi->s_sb_folio);
+}
+
+/* Write all dirty file data, then the metadata in the bdev cache. */
+int ext2_sync_fs(struct super_block *sb, int wait)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+	int err, err2;
+
+	(void)wait;
+	if (sb->s_flags & SB_RDONLY)
+		return 0;
+	err = ext2_sync_inodes(sb);
+	mutex_lock(&sbi->s_lock);
+	ext2_update_sb_counts(sb);
+	mutex_unlock(&sbi->s_lock);
+	err2 = filemap_write_and_wait_range(sbi->s_bmap, 0, (loff_t)-1 >> 1);
+	return err ? err : err2;
+}
+
+void ext2_statfs(struct super_block *sb, struct ext2_statfs *st)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+	struct ext2_super_block *es = sbi->s_es;
+	u64 r = le32_to_cpu(es->s_r_blocks_count);
+
+	st->f_bsize = EXT2_BLOCK_SIZE;
+	st->f_blocks = le32_to_cpu(es->s_blocks_count) - sbi->s_first_data_block;
+	st->f_bfree = ext2_count_free_blocks(sb);
+	st->f_bavail = st->f_bfree > r ? st->f_bfree - r : 0;
+	st->f_files = le32_to_cpu(es->s_inodes_count);
+	st->f_ffree = ext2_count_free_inodes(sb);
+	st->f_namelen = EXT2_NAME_LEN;
+}
+
+/* Unmount: sync, mark clean, drop cached inodes and the pinned pages. */
+void ext2_put_super(struct super_block *sb)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+
+	ext2_sync_fs(sb, 1);
+	if (!(sb->s_flags & SB_RDONLY)) {
+		folio_lock(sbi->s_sb_folio);
+		sbi->s_es->s_state = cpu_to_le16(le16_to_cpu(sbi->s_es->s_state) | EXT2_VALID_FS);
+		folio_mark_dirty(sbi->s_sb_folio);
+		folio_unlock(sbi->s_sb_folio);
+		filemap_write_and_wait_range(sbi->s_bmap, 0, EXT2_BLOCK_SIZE - 1);
+	}
+	iput(sb->s_root);
+	ext2_drop_inodes(sb);
+	ext2_release_sbi(sbi);
+	sb->s_fs_info = NULL;
+}

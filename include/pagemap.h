@@ -1,0 +1,150 @@
+/* pagemap.h: the page cache. Every cached page of a file (or of a block
+ * device) is a folio in its address_space's i_pages xarray, indexed by
+ * file offset >> PAGE_SHIFT; a folio is one page here (order 0), but
+ * callers go through folio_* helpers so larger folios can come later.
+ * Locks, outermost first: inode->i_rwsem (writers, truncate), the folio
+ * lock (PG_locked: a sleeping bit lock, waited for on a hashed wait
+ * table), mapping->i_pages_lock (spinlock over the xarray, its marks and
+ * nrpages). A folio in the cache holds one reference for the cache;
+ * lookups take their own with folio_try_get and re-check the slot. */
+#ifndef _PAGEMAP_H
+#define _PAGEMAP_H
+#include <mm.h>
+#include <xarray.h>
+#include <bio.h>
+#include <riscv.h>
+
+struct folio { struct page page; };	/* a head page */
+#define page_folio(p) ((struct folio *)(p))
+#define folio_page(f, n) (&(f)->page + (n))
+static inline void *folio_address(struct folio *f) { return page_address(&f->page); }
+static inline unsigned long folio_index(struct folio *f) { return f->page.index; }
+static inline loff_t folio_pos(struct folio *f) { return (loff_t)f->page.index << PAGE_SHIFT; }
+static inline size_t folio_size(struct folio *f) { (void)f; return PAGE_SIZE; }
+static inline struct address_space *folio_mapping(struct folio *f) { return f->page.mapping; }
+static inline void folio_get(struct folio *f) { get_page(&f->page); }
+static inline void folio_put(struct folio *f) { put_page(&f->page); }
+static inline int folio_try_get(struct folio *f) { return atomic_inc_not_zero(&f->page._refcount); }
+
+/* page flags beyond mm.h's */
+#define PG_writeback 6
+#define PG_error 7
+#define PG_referenced 8
+#define PG_readahead 9
+#define FOLIO_FLAG(name, bit)							\
+static inline int folio_test_##name(struct folio *f) { return test_bit(bit, &f->page.flags); } \
+static inline void folio_set_##name(struct folio *f) { set_bit(bit, &f->page.flags); }	\
+static inline void folio_clear_##name(struct folio *f) { clear_bit(bit, &f->page.flags); }
+FOLIO_FLAG(locked, PG_locked)
+FOLIO_FLAG(uptodate, PG_uptodate)
+FOLIO_FLAG(dirty, PG_dirty)
+FOLIO_FLAG(writeback, PG_writeback)
+FOLIO_FLAG(error, PG_error)
+FOLIO_FLAG(referenced, PG_referenced)
+FOLIO_FLAG(readahead, PG_readahead)
+static inline void folio_mark_uptodate(struct folio *f) { smp_wmb(); folio_set_uptodate(f); }
+
+#define PAGECACHE_TAG_DIRTY XA_MARK_0
+#define PAGECACHE_TAG_WRITEBACK XA_MARK_1
+#define PAGECACHE_TAG_TOWRITE XA_MARK_2
+
+struct file;
+struct inode;
+struct writeback_control;
+struct address_space;
+struct iov_iter;
+
+struct address_space_operations {
+	/* Folio locked and not uptodate: start reading it; unlock it when
+	 * done (from I/O completion is fine), uptodate on success. */
+	int (*read_folio)(struct file *file, struct folio *folio);
+	/* Write back dirty folios as wbc asks (write_cache_pages helps). */
+	int (*writepages)(struct address_space *mapping, struct writeback_control *wbc);
+	/* Returns 1 if the folio became dirty. */
+	int (*dirty_folio)(struct address_space *mapping, struct folio *folio);
+	/* Prepare [pos, pos+len) in one folio for a copy: return it locked
+	 * and referenced in *foliop (read first if partially overwritten). */
+	int (*write_begin)(struct file *file, struct address_space *mapping, loff_t pos,
+			   unsigned int len, struct folio **foliop, void **fsdata);
+	/* After copying `copied` bytes: mark dirty, extend i_size, unlock,
+	 * put; returns the bytes accepted. */
+	int (*write_end)(struct file *file, struct address_space *mapping, loff_t pos,
+			 unsigned int len, unsigned int copied, struct folio *folio, void *fsdata);
+	void (*invalidate_folio)(struct folio *folio, size_t offset, size_t len);
+	int (*release_folio)(struct folio *folio, gfp_t gfp);
+	sector_t (*bmap)(struct address_space *mapping, sector_t block);
+};
+
+struct address_space {
+	struct inode *host;
+	struct xarray i_pages;
+	spinlock_t i_pages_lock;
+	unsigned long nrpages;
+	const struct address_space_operations *a_ops;
+	struct rw_semaphore invalidate_lock;	/* vs. truncate */
+	int wb_err;			/* last writeback error (-errno) */
+	void *private_data;		/* the block_device of a bdev mapping */
+};
+
+#define WB_SYNC_NONE 0
+#define WB_SYNC_ALL 1
+struct writeback_control {
+	long nr_to_write;
+	loff_t range_start, range_end;	/* bytes, inclusive */
+	int sync_mode;
+};
+/* Writes one locked dirty folio (already cleared for I/O and marked
+ * writeback); must eventually call folio_end_writeback. */
+typedef int (*writepage_t)(struct folio *folio, struct writeback_control *wbc, void *data);
+int write_cache_pages(struct address_space *mapping, struct writeback_control *wbc,
+		      writepage_t writepage, void *data);
+
+/* fgp flags for __filemap_get_folio */
+#define FGP_ACCESSED 0x01
+#define FGP_LOCK 0x02
+#define FGP_CREAT 0x04
+#define FGP_WRITE 0x08
+#define FGP_NOWAIT 0x20
+
+void pagecache_init(void);
+void address_space_init(struct address_space *mapping, struct inode *host,
+			const struct address_space_operations *a_ops);
+struct folio *filemap_get_entry(struct address_space *mapping, unsigned long index);
+struct folio *__filemap_get_folio(struct address_space *mapping, unsigned long index,
+				  unsigned int fgp, gfp_t gfp);
+int filemap_add_folio(struct address_space *mapping, struct folio *folio,
+		      unsigned long index, gfp_t gfp);
+struct folio *read_mapping_folio(struct address_space *mapping, unsigned long index,
+				 struct file *file);
+void page_cache_sync_readahead(struct address_space *mapping, struct file *file,
+			       unsigned long index, unsigned long nr);
+
+void folio_lock(struct folio *f);
+int folio_trylock(struct folio *f);
+void folio_unlock(struct folio *f);
+void folio_wait_locked(struct folio *f);
+int folio_mark_dirty(struct folio *f);
+int filemap_dirty_folio(struct address_space *mapping, struct folio *f);
+int folio_clear_dirty_for_io(struct folio *f);
+void folio_start_writeback(struct folio *f);
+void folio_end_writeback(struct folio *f);
+void folio_wait_writeback(struct folio *f);
+
+ssize_t filemap_read(struct file *file, struct iov_iter *iter, loff_t *pos);
+ssize_t generic_perform_write(struct file *file, struct iov_iter *iter, loff_t *pos);
+int filemap_fdatawrite_range(struct address_space *mapping, loff_t start, loff_t end);
+int filemap_fdatawait_range(struct address_space *mapping, loff_t start, loff_t end);
+int filemap_write_and_wait_range(struct address_space *mapping, loff_t start, loff_t end);
+void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend);
+void truncate_inode_pages(struct address_space *mapping, loff_t lstart);
+
+/* Simple a_ops pieces for page-cache-only or whole-page filesystems. */
+int simple_write_begin(struct file *file, struct address_space *mapping, loff_t pos,
+		       unsigned int len, struct folio **foliop, void **fsdata);
+int simple_write_end(struct file *file, struct address_space *mapping, loff_t pos,
+		     unsigned int len, unsigned int copied, struct folio *folio, void *fsdata);
+
+/* Counters for /proc/vmstat and /proc/meminfo. */
+extern atomic_long_t nr_file_pages, nr_dirty, nr_writeback;
+extern atomic_long_t vm_pgcache_hit, vm_pgcache_miss;
+#endif
