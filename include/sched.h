@@ -142,6 +142,7 @@ void schedule_tail(struct task_struct *prev);
 int wake_up_process(struct task_struct *t);
 int wake_up_state(struct task_struct *t, long state);
 void wake_up_new_task(struct task_struct *t);
+void kick_process(struct task_struct *t);
 void set_current_state(long state);
 void scheduler_tick(void);
 void cpu_idle(void) __noreturn;

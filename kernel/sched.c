@@ -74,6 +74,15 @@ int wake_up_process(struct task_struct *t)
 	return wake_up_state(t, TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE);
 }
 
+/* If t is running on another hart, interrupt it so that it notices new
+ * work (a signal) on its way back to user mode, as Linux's kick_process. */
+void kick_process(struct task_struct *t)
+{
+	int cpu = READ_ONCE(t->thread_info.cpu);
+	if (READ_ONCE(t->on_cpu) && cpu != smp_processor_id() && cpus[cpu].curr == t)
+		sbi_send_ipi(1UL << machine.hartid[cpu]);
+}
+
 void wake_up_new_task(struct task_struct *t)
 {
 	spin_lock(&rq_lock);

@@ -92,7 +92,8 @@ static void signal_wake_up(struct task_struct *t, int fatal)
 {
 	set_tsk_thread_flag(t, TIF_SIGPENDING);
 	(void)fatal;	/* no killable sleeps yet: uninterruptible waits finish first */
-	wake_up_state(t, TASK_INTERRUPTIBLE);
+	if (!wake_up_state(t, TASK_INTERRUPTIBLE))
+		kick_process(t);	/* running elsewhere: make it look now */
 }
 
 void recalc_sigpending(void)

@@ -348,7 +348,7 @@ def uboot():
         return results, []
     d = os.path.join(DISKDIR, "uboot")
     os.makedirs(d, exist_ok=True)
-    disk = os.path.join(d, "disk.img")
+    disk = os.path.join(d, "disk-%d.img" % os.getpid())  # removed at the end
     subprocess.run(["cp", "--sparse=always", src, disk], check=True)
     cmd = ["qemu-system-riscv64", "-machine", "virt", "-bios", "default",
            "-kernel", UBOOT_BIN, "-smp", str(cpus), "-m", mem,

@@ -244,6 +244,7 @@ int ext2_make_empty(struct inode *inode, struct inode *parent);
 int ext2_empty_dir(struct inode *inode);
 int ext2_set_link(struct inode *dir, const char *name, int len, struct inode *inode);
 int ext2_set_dotdot(struct inode *dir, struct inode *parent);
+int ext2_name_by_ino(struct inode *dir, u32 ino, char *buf);
 unsigned char ext2_type_by_mode(umode_t mode);
 
 /* namei.c */
@@ -253,6 +254,8 @@ extern const struct inode_operations ext2_special_inode_operations;
 int ext2_link(struct inode *old, struct inode *dir, const char *name, int len);
 struct inode *ext2_symlink(struct inode *dir, const char *name, int len, const char *target);
 int ext2_readlink(struct inode *inode, char *buf, int size);
+int ext2_unlink_name(struct inode *dir, const char *name, int len, struct inode *victim);
+int ext2_rmdir_name(struct inode *dir, const char *name, int len, struct inode *victim);
 int ext2_rename(struct inode *old_dir, const char *old_name, int old_len,
 		struct inode *new_dir, const char *new_name, int new_len);
 

@@ -133,7 +133,7 @@ struct inode *ext2_new_inode(struct inode *dir, umode_t mode)
 		inode->i_mode |= S_ISGID;
 	inode->i_atime = inode->i_mtime = inode->i_ctime = now;
 	ei->i_block_group = (ino - 1) / sbi->s_inodes_per_group;
-	ei->i_flags = EXT2_I(dir)->i_flags & ~EXT2_INDEX_FL & 0x000380ff & ~0x30;
+	ei->i_flags = 0;
 	ei->i_new = 1;
 	ext2_set_inode_ops(inode);
 	ext2_hash_inode(inode);

@@ -1,0 +1,287 @@
+/* file.c: ext2 regular-file I/O through the page cache: the address
+ * space operations (read_folio, writepages, write_begin/end, bmap) and
+ * the file operations (read, write, fsync). With 4096-byte blocks a
+ * page is exactly one block.
+ * Locks: write and fsync take the inode's i_rwsem (write); read takes
+ * it for reading; read_folio is called with the folio locked and
+ * unlocks it from bio completion; writepages gets locked folios from
+ * write_cache_pages and ends their writeback from bio completion. */
+#include "ext2.h"
+#include <string.h>
+#include <printk.h>
+
+#define EXT2_WB_MAX_VECS 64	/* pages per write bio */
+
+static sector_t blk_to_sector(u32 blk)
+{
+	return (sector_t)blk << (EXT2_BLOCK_SHIFT - SECTOR_SHIFT);
+}
+
+static struct block_device *inode_bdev(struct inode *inode)
+{
+	return EXT2_SB(ext2_inode_sb(inode))->s_bdev;
+}
+
+static void ext2_read_end_io(struct bio *bio)
+{
+	struct folio *f = page_folio(bio->bi_io_vec[0].bv_page);
+
+	if (!bio->bi_status)
+		folio_mark_uptodate(f);
+	else
+		folio_set_error(f);
+	folio_unlock(f);
+	bio_put(bio);
+}
+
+/* Locked, not uptodate folio: read its block, or zero it for a hole. */
+static int ext2_read_folio(struct file *file, struct folio *folio)
+{
+	struct inode *inode = folio_mapping(folio)->host;
+	struct bio *bio;
+	u32 pblk = 0;
+	int err = 0;
+
+	(void)file;
+	if (folio_pos(folio) < inode->i_size)
+		err = ext2_get_block(inode, folio_index(folio), &pblk, 0);
+	if (err < 0 || !pblk) {
+		memset(folio_address(folio), 0, EXT2_BLOCK_SIZE);
+		if (!err)
+			folio_mark_uptodate(folio);
+		folio_unlock(folio);
+		return err;
+	}
+	bio = bio_alloc(inode_bdev(inode), 1, REQ_OP_READ, GFP_KERNEL);
+	bio->bi_sector = blk_to_sector(pblk);
+	bio_add_page(bio, folio_page(folio, 0), EXT2_BLOCK_SIZE, 0);
+	bio->bi_end_io = ext2_read_end_io;
+	submit_bio(bio);
+	return 0;
+}
+
+/* Read a locked folio's block synchronously (for partial writes). */
+static int ext2_read_block_sync(struct inode *inode, struct folio *folio, u32 pblk)
+{
+	struct bio *bio = bio_alloc(inode_bdev(inode), 1, REQ_OP_READ, GFP_KERNEL);
+	int err;
+
+	bio->bi_sector = blk_to_sector(pblk);
+	bio_add_page(bio, folio_page(folio, 0), EXT2_BLOCK_SIZE, 0);
+	err = submit_bio_wait(bio);
+	bio_put(bio);
+	if (!err)
+		folio_mark_uptodate(folio);
+	return err;
+}
+
+static void ext2_write_end_io(struct bio *bio)
+{
+	unsigned int i;
+
+	for (i = 0; i < bio->bi_vcnt; i++) {
+		struct folio *f = page_folio(bio->bi_io_vec[i].bv_page);
+
+		if (bio->bi_status) {
+			folio_set_error(f);
+			if (folio_mapping(f))
+				folio_mapping(f)->wb_err = bio->bi_status;
+		}
+		folio_end_writeback(f);
+	}
+	bio_put(bio);
+}
+
+/* State of one writepages call: the bio being built. */
+struct ext2_wb {
+	struct inode *inode;
+	struct bio *bio;
+	u32 next_blk;		/* the block that would extend bio */
+};
+
+static void ext2_wb_submit(struct ext2_wb *wb)
+{
+	if (wb->bio)
+		submit_bio(wb->bio);
+	wb->bio = NULL;
+}
+
+/* One dirty folio (locked, writeback set): add it to the current bio
+ * if its block continues the run, else start a new bio. */
+static int ext2_writepage(struct folio *folio, struct writeback_control *wbc, void *data)
+{
+	struct ext2_wb *wb = data;
+	struct inode *inode = wb->inode;
+	loff_t isize = inode->i_size;
+	u32 pblk;
+	int err;
+
+	(void)wbc;
+	if (folio_pos(folio) >= isize) {	/* truncated meanwhile */
+		folio_unlock(folio);
+		folio_end_writeback(folio);
+		return 0;
+	}
+	if (folio_pos(folio) + EXT2_BLOCK_SIZE > isize)
+		memset((char *)folio_address(folio) + (isize & (EXT2_BLOCK_SIZE - 1)), 0,
+		       EXT2_BLOCK_SIZE - (isize & (EXT2_BLOCK_SIZE - 1)));
+	err = ext2_get_block(inode, folio_index(folio), &pblk, 1);
+	if (err < 0 || !pblk) {
+		folio_unlock(folio);
+		folio_end_writeback(folio);
+		inode->i_mapping->wb_err = err < 0 ? err : -EIO;
+		return err < 0 ? err : -EIO;
+	}
+	if (wb->bio && (pblk != wb->next_blk ||
+			!bio_add_page(wb->bio, folio_page(folio, 0), EXT2_BLOCK_SIZE, 0)))
+		ext2_wb_submit(wb);
+	if (!wb->bio) {
+		wb->bio = bio_alloc(inode_bdev(inode), EXT2_WB_MAX_VECS, REQ_OP_WRITE, GFP_KERNEL);
+		wb->bio->bi_sector = blk_to_sector(pblk);
+		wb->bio->bi_end_io = ext2_write_end_io;
+		bio_add_page(wb->bio, folio_page(folio, 0), EXT2_BLOCK_SIZE, 0);
+	}
+	wb->next_blk = pblk + 1;
+	folio_unlock(folio);
+	return 0;
+}
+
+static int ext2_writepages(struct address_space *mapping, struct writeback_control *wbc)
+{
+	struct ext2_wb wb = { .inode = mapping->host };
+	int err = write_cache_pages(mapping, wbc, ext2_writepage, &wb);
+
+	ext2_wb_submit(&wb);
+	return err;
+}
+
+/* Prepare one page for a copy: allocate its block (a new block's page
+ * is zeroed), read the old contents for a partial overwrite. */
+int ext2_write_begin(struct file *file, struct address_space *mapping, loff_t pos,
+		     unsigned int len, struct folio **foliop, void **fsdata)
+{
+	struct inode *inode = mapping->host;
+	unsigned long index = pos >> EXT2_BLOCK_SHIFT;
+	struct folio *f;
+	u32 pblk;
+	int ret;
+
+	(void)file;
+	(void)fsdata;
+	f = __filemap_get_folio(mapping, index, FGP_LOCK | FGP_CREAT | FGP_WRITE, GFP_KERNEL);
+	if (IS_ERR_OR_NULL(f))
+		return f ? PTR_ERR(f) : -ENOMEM;
+	ret = ext2_get_block(inode, index, &pblk, 1);
+	if (ret < 0)
+		goto fail;
+	if (!folio_test_uptodate(f)) {
+		if (ret == 1 || len == EXT2_BLOCK_SIZE) {
+			if (len != EXT2_BLOCK_SIZE)
+				memset(folio_address(f), 0, EXT2_BLOCK_SIZE);
+		} else {
+			ret = ext2_read_block_sync(inode, f, pblk);
+			if (ret)
+				goto fail;
+		}
+	}
+	*foliop = f;
+	return 0;
+fail:
+	folio_unlock(f);
+	folio_put(f);
+	return ret;
+}
+
+/* After the copy: mark the page dirty, grow i_size, unlock, put. */
+int ext2_write_end(struct file *file, struct address_space *mapping, loff_t pos,
+		   unsigned int len, unsigned int copied, struct folio *folio, void *fsdata)
+{
+	struct inode *inode = mapping->host;
+
+	(void)file;
+	(void)fsdata;
+	if (!folio_test_uptodate(folio)) {
+		if (copied < len)
+			copied = 0;	/* a full-page write that came up short */
+		else
+			folio_mark_uptodate(folio);
+	}
+	if (copied)
+		folio_mark_dirty(folio);
+	if (pos + copied > inode->i_size) {
+		inode->i_size = pos + copied;
+		ext2_mark_inode_dirty(inode);
+	}
+	folio_unlock(folio);
+	folio_put(folio);
+	return copied;
+}
+
+static sector_t ext2_bmap(struct address_space *mapping, sector_t block)
+{
+	u32 pblk = 0;
+
+	if (ext2_get_block(mapping->host, block, &pblk, 0) < 0)
+		return 0;
+	return pblk;
+}
+
+const struct address_space_operations ext2_aops = {
+	.read_folio = ext2_read_folio,
+	.writepages = ext2_writepages,
+	.dirty_folio = filemap_dirty_folio,
+	.write_begin = ext2_write_begin,
+	.write_end = ext2_write_end,
+	.bmap = ext2_bmap,
+};
+
+static ssize_t ext2_file_read(struct file *f, struct iov_iter *to, loff_t *pos)
+{
+	struct inode *inode = file_inode(f);
+	ssize_t ret;
+
+	down_read(&inode->i_rwsem);
+	ret = filemap_read(f, to, pos);
+	up_read(&inode->i_rwsem);
+	return ret;
+}
+
+static ssize_t ext2_file_write(struct file *f, struct iov_iter *from, loff_t *pos)
+{
+	struct inode *inode = file_inode(f);
+	ssize_t ret;
+
+	if (ext2_inode_sb(inode)->s_flags & SB_RDONLY)
+		return -EROFS;
+	down_write(&inode->i_rwsem);
+	if (f->f_flags & O_APPEND)
+		*pos = inode->i_size;
+	if ((u64)*pos + iov_iter_count(from) > (1ULL << 41))
+		ret = -EFBIG;
+	else
+		ret = generic_perform_write(f, from, pos);
+	if (ret > 0) {
+		inode->i_mtime = inode->i_ctime = ext2_get_seconds();
+		ext2_mark_inode_dirty(inode);
+	}
+	up_write(&inode->i_rwsem);
+	return ret;
+}
+
+/* Data, then the metadata it needs (the whole bdev cache: simple). */
+static int ext2_fsync(struct file *f)
+{
+	struct inode *inode = file_inode(f);
+	struct ext2_sb_info *sbi = EXT2_SB(ext2_inode_sb(inode));
+	int err = filemap_write_and_wait_range(inode->i_mapping, 0, (loff_t)-1 >> 1);
+	int err2 = filemap_write_and_wait_range(sbi->s_bmap, 0, (loff_t)-1 >> 1);
+
+	return err ? err : err2;
+}
+
+const struct file_operations ext2_file_operations = {
+	.read = ext2_file_read,
+	.write = ext2_file_write,
+	.llseek = generic_file_llseek,
+	.fsync = ext2_fsync,
+};

@@ -1,0 +1,648 @@
+/* inode.c: ext2 inodes in memory: the inode cache (a hash by inode
+ * number, so every lookup of an inode shares one struct inode), reading
+ * and writing raw inodes in the inode table (through the block device's
+ * page cache), the block map (ext2_get_block over direct, indirect,
+ * double and triple indirect blocks), truncation and eviction.
+ * Locks: ei->truncate_mutex serialises the block map of one inode
+ * (get_block allocation vs. truncate); sbi->s_inode_lock (spinlock)
+ * protects the hash. Callers of ext2_setsize hold i_rwsem (write);
+ * ext2_evict_inode runs on the last iput of an unlinked inode. */
+#include "ext2.h"
+#include <slab.h>
+#include <string.h>
+#include <printk.h>
+
+static struct list_head *inode_hash(struct ext2_sb_info *sbi, unsigned long ino)
+{
+	return &sbi->s_inode_hash[ino % 64];
+}
+
+struct inode *ext2_alloc_vfs_inode(struct super_block *sb, unsigned long ino)
+{
+	struct ext2_inode_info *ei = kzalloc(sizeof(*ei), GFP_KERNEL);
+	struct inode *inode;
+
+	if (!ei)
+		return NULL;
+	inode = &ei->vfs_inode;
+	inode->i_ino = ino;
+	atomic_set(&inode->i_count, 1);
+	init_rwsem(&inode->i_rwsem);
+	spin_lock_init(&inode->i_lock);
+	address_space_init(&inode->i_data, inode, &ext2_aops);
+	inode->i_mapping = &inode->i_data;
+	mutex_init(&ei->truncate_mutex);
+	INIT_LIST_HEAD(&ei->i_hash);
+	ei->i_sb = sb;
+	return inode;
+}
+
+void ext2_hash_inode(struct inode *inode)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(ext2_inode_sb(inode));
+
+	spin_lock(&sbi->s_inode_lock);
+	list_add(&EXT2_I(inode)->i_hash, inode_hash(sbi, inode->i_ino));
+	spin_unlock(&sbi->s_inode_lock);
+}
+
+static struct inode *ext2_find_inode(struct ext2_sb_info *sbi, unsigned long ino)
+{
+	struct ext2_inode_info *ei;
+	struct inode *found = NULL;
+
+	spin_lock(&sbi->s_inode_lock);
+	list_for_each_entry(ei, inode_hash(sbi, ino), i_hash) {
+		if (ei->vfs_inode.i_ino == ino) {
+			found = ihold(&ei->vfs_inode);
+			break;
+		}
+	}
+	spin_unlock(&sbi->s_inode_lock);
+	return found;
+}
+
+/* The raw inode of ino inside its inode-table block (referenced folio). */
+static struct ext2_inode *ext2_get_raw_inode(struct super_block *sb, unsigned long ino,
+					     struct folio **foliop)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+	unsigned long g, off;
+	struct ext2_group_desc *gd;
+	struct folio *f;
+
+	if ((ino != EXT2_ROOT_INO && ino < sbi->s_first_ino) ||
+	    ino > le32_to_cpu(sbi->s_es->s_inodes_count))
+		return ERR_PTR(-EINVAL);
+	g = (ino - 1) / sbi->s_inodes_per_group;
+	off = ((ino - 1) % sbi->s_inodes_per_group) * sbi->s_inode_size;
+	gd = ext2_get_group_desc(sb, g, NULL);
+	f = read_mapping_folio(sbi->s_bmap, le32_to_cpu(gd->bg_inode_table) +
+			       (off >> EXT2_BLOCK_SHIFT), NULL);
+	if (IS_ERR(f))
+		return (void *)f;
+	*foliop = f;
+	return (struct ext2_inode *)((char *)folio_address(f) + (off & (EXT2_BLOCK_SIZE - 1)));
+}
+
+static dev_t ext2_decode_dev(struct ext2_inode *raw)
+{
+	u32 d = le32_to_cpu(raw->i_block[0]);
+
+	if (d)
+		return MKDEV((d >> 8) & 0xff, d & 0xff);
+	d = le32_to_cpu(raw->i_block[1]);
+	return MKDEV((d & 0xfff00) >> 8, (d & 0xff) | ((d >> 12) & 0xfff00));
+}
+
+static void ext2_encode_dev(struct ext2_inode *raw, dev_t dev)
+{
+	unsigned int ma = MAJOR(dev), mi = MINOR(dev);
+
+	if (ma < 256 && mi < 256) {
+		raw->i_block[0] = cpu_to_le32((ma << 8) | mi);
+		raw->i_block[1] = 0;
+	} else {
+		raw->i_block[0] = 0;
+		raw->i_block[1] = cpu_to_le32((mi & 0xff) | (ma << 8) | ((mi & ~0xffu) << 12));
+		raw->i_block[2] = 0;
+	}
+}
+
+static void ext2_fill_inode(struct inode *inode, struct ext2_inode *raw)
+{
+	struct ext2_inode_info *ei = EXT2_I(inode);
+	struct ext2_sb_info *sbi = EXT2_SB(ei->i_sb);
+
+	inode->i_mode = le16_to_cpu(raw->i_mode);
+	inode->i_uid = le16_to_cpu(raw->i_uid) | (le16_to_cpu(raw->l_i_uid_high) << 16);
+	inode->i_gid = le16_to_cpu(raw->i_gid) | (le16_to_cpu(raw->l_i_gid_high) << 16);
+	inode->i_nlink = le16_to_cpu(raw->i_links_count);
+	inode->i_size = le32_to_cpu(raw->i_size);
+	if (S_ISREG(inode->i_mode))
+		inode->i_size |= (loff_t)le32_to_cpu(raw->i_size_high) << 32;
+	inode->i_atime = le32_to_cpu(raw->i_atime);
+	inode->i_mtime = le32_to_cpu(raw->i_mtime);
+	inode->i_ctime = le32_to_cpu(raw->i_ctime);
+	ei->i_dtime = le32_to_cpu(raw->i_dtime);
+	ei->i_blocks = le32_to_cpu(raw->i_blocks);
+	ei->i_flags = le32_to_cpu(raw->i_flags);
+	ei->i_file_acl = le32_to_cpu(raw->i_file_acl);
+	ei->i_generation = le32_to_cpu(raw->i_generation);
+	ei->i_block_group = (inode->i_ino - 1) / sbi->s_inodes_per_group;
+	memcpy(ei->i_data, raw->i_block, sizeof(ei->i_data));
+	if (S_ISCHR(inode->i_mode) || S_ISBLK(inode->i_mode))
+		inode->i_rdev = ext2_decode_dev(raw);
+}
+
+void ext2_set_inode_ops(struct inode *inode)
+{
+	umode_t m = inode->i_mode;
+
+	if (S_ISREG(m)) {
+		inode->i_op = &ext2_file_inode_operations;
+		inode->i_fop = &ext2_file_operations;
+	} else if (S_ISDIR(m)) {
+		inode->i_op = &ext2_dir_inode_operations;
+		inode->i_fop = &ext2_dir_operations;
+	} else if (S_ISLNK(m)) {
+		inode->i_op = &ext2_special_inode_operations;
+		inode->i_fop = NULL;
+	} else {
+		init_special_inode(inode, m, inode->i_rdev);
+		inode->i_op = &ext2_special_inode_operations;
+	}
+}
+
+/* The inode numbered ino, shared with other users; ERR_PTR on failure. */
+struct inode *ext2_iget(struct super_block *sb, unsigned long ino)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+	struct inode *inode = ext2_find_inode(sbi, ino), *other;
+	struct ext2_inode *raw;
+	struct folio *f;
+
+	if (inode)
+		return inode;
+	raw = ext2_get_raw_inode(sb, ino, &f);
+	if (IS_ERR(raw))
+		return (void *)raw;
+	if (!raw->i_links_count) {	/* deleted */
+		folio_put(f);
+		return ERR_PTR(-ESTALE);
+	}
+	inode = ext2_alloc_vfs_inode(sb, ino);
+	if (!inode) {
+		folio_put(f);
+		return ERR_PTR(-ENOMEM);
+	}
+	ext2_fill_inode(inode, raw);
+	folio_put(f);
+	ext2_set_inode_ops(inode);
+	other = ext2_find_inode(sbi, ino);	/* lost a race (slept in I/O)? */
+	if (other) {
+		kfree(EXT2_I(inode));
+		return other;
+	}
+	ext2_hash_inode(inode);
+	return inode;
+}
+
+static void ext2_fill_raw(struct inode *inode, struct ext2_inode *raw)
+{
+	struct ext2_inode_info *ei = EXT2_I(inode);
+
+	raw->i_mode = cpu_to_le16(inode->i_mode);
+	raw->i_uid = cpu_to_le16(inode->i_uid & 0xffff);
+	raw->l_i_uid_high = cpu_to_le16(inode->i_uid >> 16);
+	raw->i_gid = cpu_to_le16(inode->i_gid & 0xffff);
+	raw->l_i_gid_high = cpu_to_le16(inode->i_gid >> 16);
+	raw->i_links_count = cpu_to_le16(inode->i_nlink);
+	raw->i_size = cpu_to_le32((u32)inode->i_size);
+	if (S_ISREG(inode->i_mode))
+		raw->i_size_high = cpu_to_le32((u64)inode->i_size >> 32);
+	raw->i_atime = cpu_to_le32(inode->i_atime);
+	raw->i_mtime = cpu_to_le32(inode->i_mtime);
+	raw->i_ctime = cpu_to_le32(inode->i_ctime);
+	raw->i_dtime = cpu_to_le32(ei->i_dtime);
+	raw->i_blocks = cpu_to_le32(ei->i_blocks);
+	raw->i_flags = cpu_to_le32(ei->i_flags);
+	raw->i_file_acl = cpu_to_le32(ei->i_file_acl);
+	raw->i_generation = cpu_to_le32(ei->i_generation);
+	if (S_ISCHR(inode->i_mode) || S_ISBLK(inode->i_mode))
+		ext2_encode_dev(raw, inode->i_rdev);
+	else
+		memcpy(raw->i_block, ei->i_data, sizeof(ei->i_data));
+}
+
+/* Copy the inode into its inode-table block in the bdev page cache. */
+int ext2_write_inode(struct inode *inode)
+{
+	struct super_block *sb = ext2_inode_sb(inode);
+	struct ext2_inode_info *ei = EXT2_I(inode);
+	struct ext2_inode *raw;
+	struct folio *f;
+
+	if (sb->s_flags & SB_RDONLY)
+		return -EROFS;
+	raw = ext2_get_raw_inode(sb, inode->i_ino, &f);
+	if (IS_ERR(raw))
+		return PTR_ERR(raw);
+	folio_lock(f);
+	if (ei->i_new) {
+		memset(raw, 0, EXT2_SB(sb)->s_inode_size);
+		ei->i_new = 0;
+	}
+	ext2_fill_raw(inode, raw);
+	folio_mark_dirty(f);
+	folio_unlock(f);
+	folio_put(f);
+	return 0;
+}
+
+void ext2_mark_inode_dirty(struct inode *inode)
+{
+	ext2_write_inode(inode);
+}
+
+/* Logical block -> path of offsets through the tree; depth or -EFBIG. */
+static int ext2_block_to_path(u64 i, int offsets[4])
+{
+	const u64 a = EXT2_ADDR_PER_BLOCK;
+
+	if (i < EXT2_NDIR_BLOCKS) {
+		offsets[0] = i;
+		return 1;
+	}
+	i -= EXT2_NDIR_BLOCKS;
+	if (i < a) {
+		offsets[0] = EXT2_IND_BLOCK;
+		offsets[1] = i;
+		return 2;
+	}
+	i -= a;
+	if (i < a * a) {
+		offsets[0] = EXT2_DIND_BLOCK;
+		offsets[1] = i / a;
+		offsets[2] = i % a;
+		return 3;
+	}
+	i -= a * a;
+	if (i < a * a * a) {
+		offsets[0] = EXT2_TIND_BLOCK;
+		offsets[1] = i / (a * a);
+		offsets[2] = (i / a) % a;
+		offsets[3] = i % a;
+		return 4;
+	}
+	return -EFBIG;
+}
+
+/* A new indirect block: zeroed in the bdev cache and dirty. */
+static int ext2_init_meta_block(struct super_block *sb, u32 blk)
+{
+	struct folio *f = __filemap_get_folio(EXT2_SB(sb)->s_bmap, blk,
+					      FGP_LOCK | FGP_CREAT, GFP_KERNEL);
+
+	if (IS_ERR_OR_NULL(f))
+		return f ? PTR_ERR(f) : -ENOMEM;
+	memset(folio_address(f), 0, EXT2_BLOCK_SIZE);
+	folio_mark_uptodate(f);
+	folio_mark_dirty(f);
+	folio_unlock(f);
+	folio_put(f);
+	return 0;
+}
+
+/* Allocate the block for one level of the path (meta: an indirect one). */
+static u32 ext2_alloc_level(struct inode *inode, int meta, int *err)
+{
+	struct ext2_inode_info *ei = EXT2_I(inode);
+	u32 blk = ext2_new_block(inode, ei->i_last_alloc ? ei->i_last_alloc + 1 : 0, err);
+
+	if (blk && meta) {
+		*err = ext2_init_meta_block(ext2_inode_sb(inode), blk);
+		if (*err) {
+			ext2_free_blocks(inode, blk, 1);
+			blk = 0;
+		}
+	}
+	return blk;
+}
+
+/* Follow (and with create, build) the path. Returns 1 if the data block
+ * was just allocated, 0 if it existed or is a hole (*pblk = 0), or -errno. */
+static int ext2_walk(struct inode *inode, const int *off, int depth, u32 *pblk, int create)
+{
+	struct address_space *bmap = EXT2_SB(ext2_inode_sb(inode))->s_bmap;
+	struct ext2_inode_info *ei = EXT2_I(inode);
+	u32 blk = le32_to_cpu(ei->i_data[off[0]]);
+	int i, err = 0, isnew = 0;
+
+	if (!blk && create) {
+		blk = ext2_alloc_level(inode, depth > 1, &err);
+		if (!blk)
+			return err;
+		ei->i_data[off[0]] = cpu_to_le32(blk);
+		isnew = depth == 1;
+	}
+	for (i = 1; i < depth && blk; i++) {
+		struct folio *f = read_mapping_folio(bmap, blk, NULL);
+		__le32 *p;
+
+		if (IS_ERR(f))
+			return PTR_ERR(f);
+		p = (__le32 *)folio_address(f) + off[i];
+		blk = le32_to_cpu(*p);
+		if (!blk && create) {
+			blk = ext2_alloc_level(inode, i < depth - 1, &err);
+			if (blk) {
+				folio_lock(f);
+				*p = cpu_to_le32(blk);
+				folio_mark_dirty(f);
+				folio_unlock(f);
+				isnew = i == depth - 1;
+			}
+		}
+		folio_put(f);
+		if (err)
+			return err;
+	}
+	*pblk = blk;
+	return isnew;
+}
+
+/* Map logical block iblock of inode to *pblk (0: a hole). With create,
+ * allocate missing blocks (goal: the block after the last allocated).
+ * Returns 1 if the data block is new (its contents are garbage), else 0,
+ * or -errno. The inode is written to the cache if its map changed. */
+int ext2_get_block(struct inode *inode, u64 iblock, u32 *pblk, int create)
+{
+	struct ext2_inode_info *ei = EXT2_I(inode);
+	int off[4], depth = ext2_block_to_path(iblock, off), ret;
+	u32 blocks;
+
+	*pblk = 0;
+	if (depth < 0)
+		return depth;
+	mutex_lock(&ei->truncate_mutex);
+	blocks = ei->i_blocks;
+	ret = ext2_walk(inode, off, depth, pblk, create);
+	mutex_unlock(&ei->truncate_mutex);
+	if (blocks != ei->i_blocks)
+		ext2_mark_inode_dirty(inode);
+	return ret;
+}
+
+/* Drop a freed metadata block's page from the bdev cache so a stale
+ * dirty copy can never overwrite the block's next user. */
+void ext2_forget_block(struct super_block *sb, u32 block)
+{
+	loff_t pos = (loff_t)block << EXT2_BLOCK_SHIFT;
+
+	truncate_inode_pages_range(EXT2_SB(sb)->s_bmap, pos, pos + EXT2_BLOCK_SIZE - 1);
+}
+
+/* Batches runs of contiguous blocks for ext2_free_blocks. */
+struct ext2_freer {
+	struct inode *inode;
+	u32 start;
+	unsigned long count;
+};
+
+static void freer_flush(struct ext2_freer *fr)
+{
+	if (fr->count)
+		ext2_free_blocks(fr->inode, fr->start, fr->count);
+	fr->count = 0;
+}
+
+static void freer_add(struct ext2_freer *fr, u32 blk)
+{
+	if (fr->count && fr->start + fr->count == blk) {
+		fr->count++;
+		return;
+	}
+	freer_flush(fr);
+	fr->start = blk;
+	fr->count = 1;
+}
+
+/* Free blk and, for depth > 0, everything it points to. */
+static void free_subtree(struct ext2_freer *fr, u32 blk, int depth)
+{
+	struct super_block *sb = ext2_inode_sb(fr->inode);
+
+	if (depth > 0) {
+		struct folio *f = read_mapping_folio(EXT2_SB(sb)->s_bmap, blk, NULL);
+		int i;
+
+		if (!IS_ERR(f)) {
+			__le32 *p = folio_address(f);
+
+			for (i = 0; i < EXT2_ADDR_PER_BLOCK; i++)
+				if (p[i])
+					free_subtree(fr, le32_to_cpu(p[i]), depth - 1);
+			folio_put(f);
+		}
+		ext2_forget_block(sb, blk);
+	}
+	freer_add(fr, blk);
+}
+
+static u64 span_of(int depth)
+{
+	u64 s = 1;
+
+	while (depth-- > 0)
+		s *= EXT2_ADDR_PER_BLOCK;
+	return s;
+}
+
+/* In indirect block blk (depth >= 1) covering logical blocks from base,
+ * free everything at or past logical block cut (cut > base). */
+static void trunc_partial(struct ext2_freer *fr, u32 blk, int depth, u64 base, u64 cut)
+{
+	struct folio *f = read_mapping_folio(EXT2_SB(ext2_inode_sb(fr->inode))->s_bmap, blk, NULL);
+	u64 span = span_of(depth - 1);
+	__le32 *p;
+	int i;
+
+	if (IS_ERR(f))
+		return;
+	p = folio_address(f);
+	for (i = 0; i < EXT2_ADDR_PER_BLOCK; i++) {
+		u64 cb = base + i * span;
+
+		if (!p[i] || cb + span <= cut)
+			continue;
+		if (cb >= cut) {
+			free_subtree(fr, le32_to_cpu(p[i]), depth - 1);
+			folio_lock(f);
+			p[i] = 0;
+			folio_mark_dirty(f);
+			folio_unlock(f);
+		} else {
+			trunc_partial(fr, le32_to_cpu(p[i]), depth - 1, cb, cut);
+		}
+	}
+	folio_put(f);
+}
+
+/* Free all blocks of inode past byte size (page cache already dropped). */
+void ext2_truncate_blocks(struct inode *inode, loff_t size)
+{
+	struct ext2_inode_info *ei = EXT2_I(inode);
+	struct ext2_freer fr = { .inode = inode };
+	u64 cut = ((u64)size + EXT2_BLOCK_SIZE - 1) >> EXT2_BLOCK_SHIFT;
+	u64 base;
+	int s;
+
+	if (ext2_fast_symlink(inode))
+		return;
+	mutex_lock(&ei->truncate_mutex);
+	for (s = 0, base = 0; s < EXT2_N_BLOCKS; s++) {
+		int depth = s < EXT2_NDIR_BLOCKS ? 0 : s - EXT2_NDIR_BLOCKS + 1;
+		u64 span = span_of(depth);
+		u32 blk = le32_to_cpu(ei->i_data[s]);
+
+		if (blk && base >= cut) {
+			free_subtree(&fr, blk, depth);
+			ei->i_data[s] = 0;
+		} else if (blk && depth && base + span > cut) {
+			trunc_partial(&fr, blk, depth, base, cut);
+		}
+		base += span;
+	}
+	freer_flush(&fr);
+	ei->i_last_alloc = 0;
+	mutex_unlock(&ei->truncate_mutex);
+	ext2_mark_inode_dirty(inode);
+}
+
+/* Zero the part of size's page past size, on disk too (if mapped). */
+static int ext2_zero_tail(struct inode *inode, loff_t size)
+{
+	unsigned int off = size & (EXT2_BLOCK_SIZE - 1);
+	struct folio *f;
+	u32 pblk;
+	int err;
+
+	if (!off)
+		return 0;
+	err = ext2_get_block(inode, size >> EXT2_BLOCK_SHIFT, &pblk, 0);
+	if (err < 0 || !pblk)
+		return err < 0 ? err : 0;
+	f = read_mapping_folio(inode->i_mapping, size >> EXT2_BLOCK_SHIFT, NULL);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	folio_lock(f);
+	memset((char *)folio_address(f) + off, 0, EXT2_BLOCK_SIZE - off);
+	folio_mark_dirty(f);
+	folio_unlock(f);
+	folio_put(f);
+	return 0;
+}
+
+#define EXT2_MAX_FILE_SIZE (((u64)EXT2_NDIR_BLOCKS + 1024 + 1024 * 1024 + \
+			     1024ULL * 1024 * 1024) << EXT2_BLOCK_SHIFT)
+
+/* ->setsize: truncate or extend (with a hole). Caller holds i_rwsem. */
+int ext2_setsize(struct inode *inode, loff_t size)
+{
+	loff_t old = inode->i_size;
+	int err;
+
+	if (!(S_ISREG(inode->i_mode) || S_ISDIR(inode->i_mode)))
+		return -EINVAL;
+	if (size < 0 || (u64)size > EXT2_MAX_FILE_SIZE || (u64)size >= (1ULL << 41))
+		return -EFBIG;
+	if (ext2_inode_sb(inode)->s_flags & SB_RDONLY)
+		return -EROFS;
+	err = ext2_zero_tail(inode, size < old ? size : old);
+	if (err)
+		return err;
+	inode->i_size = size;
+	if (size < old) {
+		truncate_inode_pages(inode->i_mapping, size);
+		ext2_truncate_blocks(inode, size);
+	}
+	inode->i_mtime = inode->i_ctime = ext2_get_seconds();
+	ext2_mark_inode_dirty(inode);
+	return 0;
+}
+
+/* Last reference to an unlinked inode: free its blocks and number. */
+void ext2_evict_inode(struct inode *inode)
+{
+	struct ext2_inode_info *ei = EXT2_I(inode);
+	struct ext2_sb_info *sbi = EXT2_SB(ext2_inode_sb(inode));
+
+	spin_lock(&sbi->s_inode_lock);
+	list_del_init(&ei->i_hash);
+	spin_unlock(&sbi->s_inode_lock);
+	truncate_inode_pages(inode->i_mapping, 0);
+	if (ext2_inode_sb(inode)->s_flags & SB_RDONLY)
+		return;
+	if (!ext2_fast_symlink(inode) && (S_ISREG(inode->i_mode) ||
+					  S_ISDIR(inode->i_mode) || S_ISLNK(inode->i_mode)))
+		ext2_truncate_blocks(inode, 0);
+	inode->i_size = 0;
+	ei->i_dtime = ext2_get_seconds();
+	ext2_mark_inode_dirty(inode);
+	ext2_free_inode(inode);
+}
+
+/* Collect referenced pointers to all cached inodes (for sync/unmount). */
+static struct inode **ext2_grab_inodes(struct ext2_sb_info *sbi, int *np)
+{
+	struct ext2_inode_info *ei;
+	struct inode **v;
+	int n = 0, i, cap;
+
+again:
+	cap = 0;
+	spin_lock(&sbi->s_inode_lock);
+	for (i = 0; i < 64; i++)
+		list_for_each_entry(ei, &sbi->s_inode_hash[i], i_hash)
+			cap++;
+	spin_unlock(&sbi->s_inode_lock);
+	v = kcalloc(cap + 1, sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return NULL;
+	n = 0;
+	spin_lock(&sbi->s_inode_lock);
+	for (i = 0; i < 64; i++)
+		list_for_each_entry(ei, &sbi->s_inode_hash[i], i_hash) {
+			if (n == cap) {
+				spin_unlock(&sbi->s_inode_lock);
+				while (n--)
+					iput(v[n]);
+				kfree(v);
+				goto again;
+			}
+			v[n++] = ihold(&ei->vfs_inode);
+		}
+	spin_unlock(&sbi->s_inode_lock);
+	*np = n;
+	return v;
+}
+
+/* Write back every cached inode's dirty pages and wait. */
+int ext2_sync_inodes(struct super_block *sb)
+{
+	int n, i, err = 0;
+	struct inode **v = ext2_grab_inodes(EXT2_SB(sb), &n);
+
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		int e = filemap_write_and_wait_range(v[i]->i_mapping, 0, (loff_t)-1 >> 1);
+
+		if (e && !err)
+			err = e;
+		iput(v[i]);
+	}
+	kfree(v);
+	return err;
+}
+
+/* Unmount: forget all cached inodes (nobody may hold a reference). */
+void ext2_drop_inodes(struct super_block *sb)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+	int i;
+
+	for (i = 0; i < 64; i++) {
+		while (!list_empty(&sbi->s_inode_hash[i])) {
+			struct ext2_inode_info *ei =
+				list_first_entry(&sbi->s_inode_hash[i], struct ext2_inode_info, i_hash);
+
+			list_del_init(&ei->i_hash);
+			if (atomic_read(&ei->vfs_inode.i_count))
+				printk("EXT2-fs: inode %lu busy at unmount\n", ei->vfs_inode.i_ino);
+			truncate_inode_pages(ei->vfs_inode.i_mapping, 0);
+			kfree(ei);
+		}
+	}
+}
