@@ -1,4 +1,5 @@
-/* namei.c: path walking ("."/"..", trailing slashes, no symlinks) and the
+/* namei.c: path walking ("."/"..", trailing slashes, mounts, symlinks
+ * with a depth limit of 40 (ELOOP)) and the
  * namespace operations mkdir, mknod, unlink, rmdir, chdir, getcwd.
  * A walk holds one directory's i_rwsem (read) at a time; changes take the
  * parent's i_rwsem (write), then for rmdir the victim's. Callers hold no
@@ -73,8 +74,38 @@ static int is_dots(const char *name, int len)
 	return LAST_NORM;
 }
 
-/* Replace *cur (referenced) by its child name. */
-static int step(struct inode **cur, const char *name, int len, struct inode *root)
+#define MAX_LINK_DEPTH 40
+static int walk_path(struct inode **cur, const char *path, struct inode *root, int depth);
+
+/* *cur is the directory holding symlink `link` (consumed): replace *cur
+ * by what the link points to. */
+static int follow_link(struct inode **cur, struct inode *link, struct inode *root, int depth)
+{
+	if (depth >= MAX_LINK_DEPTH || !link->i_op || !link->i_op->readlink) {
+		iput(link);
+		return depth >= MAX_LINK_DEPTH ? -ELOOP : -EINVAL;
+	}
+	char *target = kmalloc(PATH_MAX, GFP_KERNEL);
+	int n = target ? link->i_op->readlink(link, target, PATH_MAX - 1) : -ENOMEM;
+	iput(link);
+	if (n < 0) {
+		kfree(target);
+		return n;
+	}
+	target[n] = 0;
+	if (target[0] == '/') {
+		iput(*cur);
+		*cur = ihold(root);
+	}
+	int err = walk_path(cur, target, root, depth + 1);
+	kfree(target);
+	return err;
+}
+
+/* Replace *cur (referenced) by its child name, following a symlink if
+ * `follow` (always for components that are not the last). */
+static int step_depth(struct inode **cur, const char *name, int len, struct inode *root,
+		      int follow, int depth)
 {
 	int t = is_dots(name, len);
 	struct inode *next;
@@ -85,11 +116,43 @@ static int step(struct inode **cur, const char *name, int len, struct inode *roo
 		return 0;
 	if (len > NAME_MAX)
 		return -ENAMETOOLONG;
+	if (t == LAST_DOTDOT) {	/* leaving a mounted tree: from the dir it covers */
+		*cur = follow_covered(*cur);
+		if (*cur == root)
+			return 0;
+	}
 	next = lookup_one(*cur, name, len);
 	if (IS_ERR(next))
 		return PTR_ERR(next);
+	next = follow_mounts(next);
+	if (follow && S_ISLNK(next->i_mode))
+		return follow_link(cur, next, root, depth);
 	iput(*cur);
 	*cur = next;
+	return 0;
+}
+
+static int step(struct inode **cur, const char *name, int len, struct inode *root)
+{
+	return step_depth(cur, name, len, root, 1, 0);
+}
+
+/* Walks every component of path from *cur (for symlink targets). */
+static int walk_path(struct inode **cur, const char *path, struct inode *root, int depth)
+{
+	while (*path) {
+		const char *s = path, *e;
+		while (*s == '/')
+			s++;
+		if (!*s)
+			break;
+		for (e = s; *e && *e != '/'; e++)
+			;
+		int err = step_depth(cur, s, e - s, root, 1, depth);
+		if (err)
+			return err;
+		path = e;
+	}
 	return 0;
 }
 
@@ -142,7 +205,7 @@ struct inode *kern_path(int dfd, const char *path, unsigned int flags)
 	err = walk_parent(&cur, path, &last, &len, &trailing);
 	if (!err && last) {
 		root = get_fs_root(current->fs);
-		err = step(&cur, last, len, root);
+		err = step_depth(&cur, last, len, root, !(flags & LOOKUP_NOFOLLOW), 0);
 		iput(root);
 	}
 	if (!err && (trailing || (flags & LOOKUP_DIRECTORY)) && !S_ISDIR(cur->i_mode))
@@ -266,7 +329,7 @@ int do_unlinkat(int dfd, const char *path, int rmdir)
 			err = -EBUSY;
 		} else {
 			down_write(&victim->i_rwsem);
-			err = dir->i_op->rmdir ? dir->i_op->rmdir(dir, victim) : -EPERM;
+			err = dir->i_op->rmdir ? dir->i_op->rmdir(dir, nd.last, nd.last_len, victim) : -EPERM;
 			up_write(&victim->i_rwsem);
 		}
 		iput(victim);
@@ -276,7 +339,7 @@ int do_unlinkat(int dfd, const char *path, int rmdir)
 		else if (nd.trailing_slash)
 			err = -ENOTDIR;
 		else
-			err = dir->i_op->unlink ? dir->i_op->unlink(dir, victim) : -EPERM;
+			err = dir->i_op->unlink ? dir->i_op->unlink(dir, nd.last, nd.last_len, victim) : -EPERM;
 		iput(victim);	/* evicts it if that was the last link and use */
 	}
 	up_write(&dir->i_rwsem);
@@ -409,6 +472,9 @@ long sys_getcwd(char __user *ubuf, unsigned long size)
 	if (cur != root && !cur->i_nlink)
 		err = -ENOENT;	/* cwd was removed */
 	while (!err && cur != root) {
+		cur = follow_covered(cur);	/* a mounted root is named by its mountpoint */
+		if (cur == root)
+			break;
 		struct inode *parent = lookup_one(cur, "..", 2);
 
 		if (IS_ERR(parent) || parent == cur) {
@@ -450,10 +516,20 @@ long sys_readlinkat(int dfd, const char __user *upath, char __user *buf, int siz
 
 	if (IS_ERR(path))
 		return PTR_ERR(path);
-	inode = kern_path(dfd, path, LOOKUP_EMPTY);
+	inode = kern_path(dfd, path, LOOKUP_EMPTY | LOOKUP_NOFOLLOW);
 	putname(path);
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
+	long r = -EINVAL;
+	if (size <= 0) {
+		r = -EINVAL;
+	} else if (S_ISLNK(inode->i_mode) && inode->i_op && inode->i_op->readlink) {
+		char *k = kmalloc(PATH_MAX, GFP_KERNEL);
+		r = k ? inode->i_op->readlink(inode, k, min(size, (int)PATH_MAX)) : -ENOMEM;
+		if (r > 0 && copy_to_user(buf, k, r))
+			r = -EFAULT;
+		kfree(k);
+	}
 	iput(inode);
-	return -EINVAL;	/* no symlinks yet */
+	return r;
 }

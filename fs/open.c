@@ -68,9 +68,13 @@ struct file *do_filp_open(int dfd, const char *path, int flags, umode_t mode)
 	if (flags & O_CREAT)
 		inode = open_create(dfd, path, flags, (mode & 07777) | S_IFREG);
 	else
-		inode = kern_path(dfd, path, (flags & O_DIRECTORY) ? LOOKUP_DIRECTORY : 0);
+		inode = kern_path(dfd, path, ((flags & O_DIRECTORY) ? LOOKUP_DIRECTORY : 0) |
+				  ((flags & (O_NOFOLLOW | O_PATH)) ? LOOKUP_NOFOLLOW : 0));
 	if (IS_ERR(inode))
 		return ERR_PTR(PTR_ERR(inode));
+	err = -ELOOP;
+	if (S_ISLNK(inode->i_mode) && !(flags & O_PATH))
+		goto fail;
 	err = -ENOTDIR;
 	if ((flags & O_DIRECTORY) && !S_ISDIR(inode->i_mode))
 		goto fail;
@@ -212,7 +216,8 @@ long sys_umask(int mask)
 
 long sys_sync(void)
 {
-	sync_all_blockdevs();
+	sync_filesystems(1);	/* data and metadata into the block devices' caches */
+	sync_all_blockdevs();	/* then to the disks, with a FLUSH each */
 	return 0;
 }
 

@@ -26,9 +26,11 @@ struct ramfs_info {
 	struct list_head entries;	/* directories */
 	u64 next_cookie;
 	struct inode *parent;	/* directories: referenced, self for root */
+	char *link;		/* symlinks: the target */
 };
 
 static const struct inode_operations ramfs_dir_inode_ops, ramfs_file_inode_ops;
+static struct super_block ramfs_sb;
 static const struct inode_operations ramfs_special_inode_ops;
 
 static inline struct ramfs_info *RI(struct inode *i) { return i->i_private; }
@@ -243,6 +245,7 @@ static struct inode *ramfs_get_inode(struct inode *dir, umode_t mode, dev_t rdev
 	INIT_LIST_HEAD(&ri->entries);
 	ri->next_cookie = 2;
 	inode->i_private = ri;
+	inode->i_sb = &ramfs_sb;	/* identity only: link/rename stay inside ramfs */
 	if (S_ISREG(mode)) {
 		inode->i_op = &ramfs_file_inode_ops;
 		inode->i_fop = &ramfs_file_operations;
@@ -302,19 +305,17 @@ static struct inode *ramfs_mkdir(struct inode *dir, const char *name, int len, u
 	return ramfs_mknod(dir, name, len, (mode & ~S_IFMT) | S_IFDIR, 0);
 }
 
-static struct ramfs_dirent *find_victim(struct inode *dir, struct inode *victim)
+/* The entry called name, if it names victim (when given). */
+static struct ramfs_dirent *find_victim(struct inode *dir, const char *name, int len,
+				       struct inode *victim)
 {
-	struct ramfs_dirent *de;
-
-	list_for_each_entry(de, &RI(dir)->entries, list)
-		if (de->inode == victim)
-			return de;
-	return NULL;
+	struct ramfs_dirent *de = find_entry(dir, name, len);
+	return de && (!victim || de->inode == victim) ? de : NULL;
 }
 
-static int ramfs_unlink(struct inode *dir, struct inode *victim)
+static int ramfs_unlink(struct inode *dir, const char *name, int len, struct inode *victim)
 {
-	struct ramfs_dirent *de = find_victim(dir, victim);
+	struct ramfs_dirent *de = find_victim(dir, name, len, victim);
 
 	if (!de)
 		return -ENOENT;
@@ -324,9 +325,9 @@ static int ramfs_unlink(struct inode *dir, struct inode *victim)
 	return 0;
 }
 
-static int ramfs_rmdir(struct inode *dir, struct inode *victim)
+static int ramfs_rmdir(struct inode *dir, const char *name, int len, struct inode *victim)
 {
-	struct ramfs_dirent *de = find_victim(dir, victim);
+	struct ramfs_dirent *de = find_victim(dir, name, len, victim);
 
 	if (!de)
 		return -ENOENT;
@@ -339,6 +340,74 @@ static int ramfs_rmdir(struct inode *dir, struct inode *victim)
 	return 0;
 }
 
+static int ramfs_link(struct inode *inode, struct inode *dir, const char *name, int len)
+{
+	int err = add_entry(dir, name, len, inode);
+	if (!err)
+		WRITE_ONCE(inode->i_nlink, inode->i_nlink + 1);
+	return err;
+}
+
+/* Both directories are locked; victim (if any) is replaced. */
+static int ramfs_rename(struct inode *odir, const char *oname, int olen, struct inode *inode,
+			struct inode *ndir, const char *nname, int nlen, struct inode *victim)
+{
+	struct ramfs_dirent *de = find_victim(odir, oname, olen, inode);
+	int is_dir = S_ISDIR(inode->i_mode);
+	if (!de)
+		return -ENOENT;
+	if (victim && S_ISDIR(victim->i_mode) && !list_empty(&RI(victim)->entries))
+		return -ENOTEMPTY;
+	if (add_entry(ndir, nname, nlen, inode))
+		return -ENOMEM;
+	if (victim) {
+		struct ramfs_dirent *vde = find_victim(ndir, nname, nlen, victim);
+		list_del(&vde->list);
+		kfree(vde);
+		if (S_ISDIR(victim->i_mode)) {
+			WRITE_ONCE(victim->i_nlink, 0);
+			ndir->i_nlink--;
+		} else {
+			WRITE_ONCE(victim->i_nlink, victim->i_nlink - 1);
+		}
+	}
+	list_del(&de->list);
+	kfree(de);
+	if (is_dir && odir != ndir) {
+		odir->i_nlink--;
+		ndir->i_nlink++;
+		iput(RI(inode)->parent);
+		RI(inode)->parent = ihold(ndir);
+	}
+	return 0;
+}
+
+static const struct inode_operations ramfs_symlink_inode_ops;
+
+static struct inode *ramfs_symlink(struct inode *dir, const char *name, int len,
+				   const char *target)
+{
+	char *t = kstrdup(target, GFP_KERNEL);
+	if (!t)
+		return ERR_PTR(-ENOMEM);
+	struct inode *inode = ramfs_mknod(dir, name, len, S_IFLNK | 0777, 0);
+	if (IS_ERR(inode)) {
+		kfree(t);
+		return inode;
+	}
+	RI(inode)->link = t;
+	inode->i_size = strlen(t);
+	inode->i_op = &ramfs_symlink_inode_ops;
+	return inode;
+}
+
+static int ramfs_readlink(struct inode *inode, char *buf, int size)
+{
+	int n = min((int)strlen(RI(inode)->link), size);
+	memcpy(buf, RI(inode)->link, n);
+	return n;
+}
+
 static void ramfs_evict(struct inode *inode)
 {
 	struct ramfs_info *ri = RI(inode);
@@ -349,6 +418,7 @@ static void ramfs_evict(struct inode *inode)
 		ramfs_free_pages(inode, 0);
 	if (S_ISDIR(inode->i_mode) && ri->parent != inode)
 		iput(ri->parent);
+	kfree(ri->link);
 	kfree(ri);
 	inode->i_private = NULL;
 }
@@ -356,7 +426,11 @@ static void ramfs_evict(struct inode *inode)
 static const struct inode_operations ramfs_dir_inode_ops = {
 	.lookup = ramfs_lookup, .create = ramfs_create, .mkdir = ramfs_mkdir,
 	.mknod = ramfs_mknod, .unlink = ramfs_unlink, .rmdir = ramfs_rmdir,
+	.rename = ramfs_rename, .link = ramfs_link, .symlink = ramfs_symlink,
 	.evict = ramfs_evict,
+};
+static const struct inode_operations ramfs_symlink_inode_ops = {
+	.readlink = ramfs_readlink, .evict = ramfs_evict,
 };
 static const struct inode_operations ramfs_file_inode_ops = {
 	.setsize = ramfs_setsize, .evict = ramfs_evict,

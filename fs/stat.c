@@ -46,7 +46,8 @@ static struct inode *stat_target(int dfd, const char __user *upath, int flags)
 	path = getname(upath);
 	if (IS_ERR(path))
 		return ERR_PTR(PTR_ERR(path));
-	inode = kern_path(dfd, path, (flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0);
+	inode = kern_path(dfd, path, ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0) |
+			  ((flags & AT_SYMLINK_NOFOLLOW) ? LOOKUP_NOFOLLOW : 0));
 	putname(path);
 	return inode;
 }

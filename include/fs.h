@@ -41,6 +41,9 @@ struct inode;
 struct file;
 struct dir_context;
 struct iov_iter;
+struct iattr;
+struct super_block;
+struct block_device;
 
 struct iovec {
 	void __user *iov_base;
@@ -96,10 +99,56 @@ struct inode_operations {
 	struct inode *(*mkdir)(struct inode *dir, const char *name, int len, umode_t mode);
 	struct inode *(*mknod)(struct inode *dir, const char *name, int len,
 			       umode_t mode, dev_t rdev);
-	int (*unlink)(struct inode *dir, struct inode *victim);
-	int (*rmdir)(struct inode *dir, struct inode *victim);	/* victim locked too */
+	int (*unlink)(struct inode *dir, const char *name, int len, struct inode *victim);
+	int (*rmdir)(struct inode *dir, const char *name, int len,
+		     struct inode *victim);	/* victim locked too */
 	int (*setsize)(struct inode *inode, loff_t size);	/* i_rwsem held (write) */
 	void (*evict)(struct inode *inode);	/* last iput with i_nlink == 0 */
+	/* Both directories locked (write). victim: the inode new_name names
+	 * now (replaced), or NULL. */
+	int (*rename)(struct inode *old_dir, const char *old_name, int old_len,
+		      struct inode *inode, struct inode *new_dir, const char *new_name,
+		      int new_len, struct inode *victim);
+	int (*link)(struct inode *inode, struct inode *dir, const char *name, int len);
+	struct inode *(*symlink)(struct inode *dir, const char *name, int len,
+				 const char *target);
+	int (*readlink)(struct inode *inode, char *buf, int size);	/* length */
+	int (*setattr)(struct inode *inode, struct iattr *attr);	/* i_rwsem held */
+};
+
+#define ATTR_MODE 0x1
+#define ATTR_ATIME 0x10
+#define ATTR_MTIME 0x20
+#define ATTR_CTIME 0x40
+struct kstatfs {
+	long f_type, f_bsize;
+	u64 f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+	long f_namelen;
+};
+
+/* A mounted file system instance (ext2); ramfs and /proc have none. */
+struct super_operations {
+	int (*sync_fs)(struct super_block *sb, int wait);
+	int (*statfs)(struct super_block *sb, struct kstatfs *st);
+	void (*put_super)(struct super_block *sb);
+};
+struct super_block {
+	struct block_device *s_bdev;
+	unsigned long s_blocksize;
+	struct inode *s_root;
+	const struct super_operations *s_op;
+	void *s_fs_info;
+	int s_readonly;
+	struct list_head s_list;	/* all mounted super blocks */
+};
+int register_super(struct super_block *sb);	/* fs/namespace.c */
+void sync_filesystems(int wait);
+void unregister_super(struct super_block *sb);
+
+struct iattr {
+	unsigned int ia_valid;
+	umode_t ia_mode;
+	long ia_atime, ia_mtime, ia_ctime;	/* seconds */
 };
 
 struct inode {
@@ -117,6 +166,9 @@ struct inode {
 	atomic_t i_count;	/* references (files, cwd, walks) */
 	struct rw_semaphore i_rwsem;	/* data and directory contents */
 	spinlock_t i_lock;	/* small fields */
+	struct super_block *i_sb;	/* NULL for ramfs/pipes/proc */
+	struct inode *i_mounted;	/* root of the tree mounted on this dir */
+	struct inode *i_covered;	/* for a mounted root: the dir it covers */
 	struct address_space i_data;	/* the inode's own page cache */
 	struct address_space *i_mapping;	/* &i_data, or a block device's */
 };
@@ -132,6 +184,12 @@ struct file {
 	struct mutex f_pos_lock;
 	spinlock_t f_lock;	/* f_flags updates */
 };
+
+/* ---- fs/namespace.c: mounts (a mounted tree's root covers a dir) ---- */
+int mount_tree(struct inode *mountpoint, struct inode *root);
+int umount_tree(struct inode *root);
+struct inode *follow_mounts(struct inode *inode);	/* consumes and returns a ref */
+struct inode *follow_covered(struct inode *inode);	/* the same */
 
 /* ---- fs/inode.c ---- */
 struct inode *new_inode(umode_t mode);		/* i_count = 1, i_nlink = 0 */
@@ -196,6 +254,7 @@ umode_t current_umask(void);
 /* ---- fs/namei.c ---- */
 #define LOOKUP_DIRECTORY 0x1	/* the result must be a directory */
 #define LOOKUP_EMPTY 0x2	/* "" means the start directory */
+#define LOOKUP_NOFOLLOW 0x4	/* do not follow a final symlink */
 enum { LAST_NORM, LAST_ROOT, LAST_DOT, LAST_DOTDOT };
 struct nameidata_parent {
 	struct inode *dir;	/* referenced */

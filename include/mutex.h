@@ -9,6 +9,8 @@ struct mutex {
 	struct task_struct *owner;
 	wait_queue_head_t wait;
 };
+#define DEFINE_MUTEX(n) struct mutex n = { __SPIN_LOCK_UNLOCKED(n.wait_lock), NULL, \
+	__WAIT_QUEUE_HEAD_INITIALIZER(n.wait) }
 void mutex_init(struct mutex *m);
 void mutex_lock(struct mutex *m);
 int mutex_lock_interruptible(struct mutex *m);	/* 0 or -EINTR */

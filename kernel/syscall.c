@@ -31,7 +31,9 @@ typedef long (*syscall_fn_t)(unsigned long, unsigned long, unsigned long,
 	X(177, getuid) X(178, gettid) X(179, sysinfo) X(214, brk) X(215, munmap) \
 	X(220, clone) X(221, execve) X(222, mmap) X(226, mprotect) X(233, madvise) \
 	X(260, wait4) X(261, prlimit64) X(267, syncfs) X(278, getrandom) \
-	X(291, statx) X(435, clone3) X(439, faccessat2)
+	X(291, statx) X(435, clone3) X(439, faccessat2) \
+	X(276, renameat2) X(37, linkat) X(36, symlinkat) X(53, fchmodat) X(52, fchmod) \
+	X(88, utimensat) X(47, fallocate) X(223, fadvise64) X(43, statfs) X(44, fstatfs)
 
 #define DECLARE(nr, name) long sys_##name();
 SYSCALLS(DECLARE)

@@ -360,37 +360,5 @@ int ext2_empty_dir(struct inode *inode)
 const struct file_operations ext2_dir_operations = {
 	.llseek = generic_file_llseek,
 	.iterate = ext2_readdir,
-	.fsync = NULL,
+	.fsync = ext2_fsync,
 };
-
-/* The name of some entry of dir pointing at ino (for the VFS's unlink
- * and rmdir, which pass the victim inode only); its length or 0. */
-int ext2_name_by_ino(struct inode *dir, u32 ino, char *buf)
-{
-	unsigned long n, npages = dir_pages(dir);
-
-	for (n = 0; n < npages; n++) {
-		struct folio *f = dir_get_folio(dir, n);
-		unsigned int off = 0;
-
-		if (IS_ERR(f))
-			return 0;
-		while (off < EXT2_BLOCK_SIZE) {
-			ext2_dirent *de = dirent_at(folio_address(f), off);
-
-			if (!dirent_ok(dir, de, off))
-				break;
-			if (le32_to_cpu(de->inode) == ino && !is_dot_or_dotdot(de)) {
-				int len = de->name_len;
-
-				memcpy(buf, de->name, len);
-				buf[len] = 0;
-				folio_put(f);
-				return len;
-			}
-			off += rec_len(de);
-		}
-		folio_put(f);
-	}
-	return 0;
-}

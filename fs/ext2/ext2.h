@@ -2,10 +2,13 @@
  * in-memory superblock/inode info of this kernel's ext2 driver.
  * Only 4096-byte blocks are supported, so one block is exactly one page
  * of the block device's page cache (bdev_mapping page N = block N).
- * Locks (outermost first): dir i_rwsem (VFS) > inode i_rwsem >
+ * Locks (outermost first): dir i_rwsem (VFS) > inode i_rwsem > the
+ * folio lock of a file/directory page (write_begin, writepage) >
  * ei->truncate_mutex (block map of one inode) > sbi->s_lock (bitmaps,
- * group descriptor and superblock counters) > folio locks; the inode
- * hash is under sbi->s_inode_lock (spinlock, leaf). */
+ * group descriptor and superblock counters) > folio locks of the block
+ * device's pages (metadata); the inode hash is under sbi->s_inode_lock
+ * (spinlock, leaf). Metadata is changed in place in the bdev page cache
+ * under the folio lock and marked dirty; there is no buffer cache. */
 #ifndef _EXT2_H
 #define _EXT2_H
 #include <types.h>
@@ -135,15 +138,8 @@ BUILD_BUG_ON(sizeof(struct ext2_super_block) != 1024);
 BUILD_BUG_ON(sizeof(struct ext2_group_desc) != 32);
 BUILD_BUG_ON(sizeof(struct ext2_inode) != 128);
 
-/* This kernel has no struct super_block yet: ext2 keeps a small one. */
-struct super_block {
-	struct block_device *s_bdev;
-	void *s_fs_info;
-	struct inode *s_root;
-	unsigned long s_blocksize;
-	int s_flags;
-};
-#define SB_RDONLY 1
+/* ext2_mount flags */
+#define EXT2_MOUNT_RDONLY 1
 
 struct ext2_sb_info {
 	struct ext2_super_block *s_es;	/* in s_sbh_folio (pinned) */
@@ -174,7 +170,6 @@ struct ext2_inode_info {
 	u32 i_last_alloc;		/* physical block last allocated (goal) */
 	struct mutex truncate_mutex;	/* i_data and indirect blocks */
 	struct list_head i_hash;
-	struct super_block *i_sb;
 	int i_new;			/* never written: zero the raw inode */
 };
 
@@ -182,19 +177,17 @@ static inline struct ext2_inode_info *EXT2_I(struct inode *inode)
 {
 	return container_of(inode, struct ext2_inode_info, vfs_inode);
 }
-static inline struct super_block *ext2_inode_sb(struct inode *inode) { return EXT2_I(inode)->i_sb; }
+static inline struct super_block *ext2_inode_sb(struct inode *inode) { return inode->i_sb; }
 static inline struct ext2_sb_info *EXT2_SB(struct super_block *sb) { return sb->s_fs_info; }
 
-/* bdev_mapping: the block device's page cache (provided by the kernel). */
-struct address_space *bdev_mapping(struct block_device *bdev);
 
 /* super.c */
 struct inode *ext2_mount(struct block_device *bdev, int flags);
 int ext2_fill_super(struct super_block *sb, int silent);
 int ext2_sync_fs(struct super_block *sb, int wait);
 void ext2_put_super(struct super_block *sb);
-struct ext2_statfs { u64 f_blocks, f_bfree, f_bavail, f_files, f_ffree; u32 f_bsize, f_namelen; };
-void ext2_statfs(struct super_block *sb, struct ext2_statfs *st);
+int ext2_statfs(struct super_block *sb, struct kstatfs *st);
+extern const struct super_operations ext2_super_ops;
 struct ext2_group_desc *ext2_get_group_desc(struct super_block *sb, unsigned long group,
 					    struct folio **foliop);
 void ext2_mark_sb_dirty(struct super_block *sb);
@@ -230,6 +223,7 @@ void ext2_drop_inodes(struct super_block *sb);
 /* file.c (address space and file operations) */
 extern const struct address_space_operations ext2_aops;
 extern const struct file_operations ext2_file_operations;
+int ext2_fsync(struct file *f);
 int ext2_write_begin(struct file *file, struct address_space *mapping, loff_t pos,
 		     unsigned int len, struct folio **foliop, void **fsdata);
 int ext2_write_end(struct file *file, struct address_space *mapping, loff_t pos,
@@ -244,13 +238,13 @@ int ext2_make_empty(struct inode *inode, struct inode *parent);
 int ext2_empty_dir(struct inode *inode);
 int ext2_set_link(struct inode *dir, const char *name, int len, struct inode *inode);
 int ext2_set_dotdot(struct inode *dir, struct inode *parent);
-int ext2_name_by_ino(struct inode *dir, u32 ino, char *buf);
 unsigned char ext2_type_by_mode(umode_t mode);
 
 /* namei.c */
 extern const struct inode_operations ext2_dir_inode_operations;
 extern const struct inode_operations ext2_file_inode_operations;
 extern const struct inode_operations ext2_special_inode_operations;
+extern const struct inode_operations ext2_symlink_inode_operations;
 int ext2_link(struct inode *old, struct inode *dir, const char *name, int len);
 struct inode *ext2_symlink(struct inode *dir, const char *name, int len, const char *target);
 int ext2_readlink(struct inode *inode, char *buf, int size);

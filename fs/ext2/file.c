@@ -53,6 +53,10 @@ static int ext2_read_folio(struct file *file, struct folio *folio)
 		return err;
 	}
 	bio = bio_alloc(inode_bdev(inode), 1, REQ_OP_READ, GFP_KERNEL);
+	if (!bio) {
+		folio_unlock(folio);
+		return -ENOMEM;
+	}
 	bio->bi_sector = blk_to_sector(pblk);
 	bio_add_page(bio, folio_page(folio, 0), EXT2_BLOCK_SIZE, 0);
 	bio->bi_end_io = ext2_read_end_io;
@@ -66,6 +70,8 @@ static int ext2_read_block_sync(struct inode *inode, struct folio *folio, u32 pb
 	struct bio *bio = bio_alloc(inode_bdev(inode), 1, REQ_OP_READ, GFP_KERNEL);
 	int err;
 
+	if (!bio)
+		return -ENOMEM;
 	bio->bi_sector = blk_to_sector(pblk);
 	bio_add_page(bio, folio_page(folio, 0), EXT2_BLOCK_SIZE, 0);
 	err = submit_bio_wait(bio);
@@ -137,6 +143,12 @@ static int ext2_writepage(struct folio *folio, struct writeback_control *wbc, vo
 		ext2_wb_submit(wb);
 	if (!wb->bio) {
 		wb->bio = bio_alloc(inode_bdev(inode), EXT2_WB_MAX_VECS, REQ_OP_WRITE, GFP_KERNEL);
+		if (!wb->bio) {		/* keep it dirty for the next round */
+			folio_mark_dirty(folio);
+			folio_unlock(folio);
+			folio_end_writeback(folio);
+			return -ENOMEM;
+		}
 		wb->bio->bi_sector = blk_to_sector(pblk);
 		wb->bio->bi_end_io = ext2_write_end_io;
 		bio_add_page(wb->bio, folio_page(folio, 0), EXT2_BLOCK_SIZE, 0);
@@ -249,9 +261,10 @@ static ssize_t ext2_file_read(struct file *f, struct iov_iter *to, loff_t *pos)
 static ssize_t ext2_file_write(struct file *f, struct iov_iter *from, loff_t *pos)
 {
 	struct inode *inode = file_inode(f);
+	size_t count = iov_iter_count(from);
 	ssize_t ret;
 
-	if (ext2_inode_sb(inode)->s_flags & SB_RDONLY)
+	if (ext2_inode_sb(inode)->s_readonly)
 		return -EROFS;
 	down_write(&inode->i_rwsem);
 	if (f->f_flags & O_APPEND)
@@ -260,6 +273,11 @@ static ssize_t ext2_file_write(struct file *f, struct iov_iter *from, loff_t *po
 		ret = -EFBIG;
 	else
 		ret = generic_perform_write(f, from, pos);
+	if (ret < (ssize_t)count) {
+		/* a failed or short write may have left blocks past EOF */
+		truncate_inode_pages(inode->i_mapping, inode->i_size);
+		ext2_truncate_blocks(inode, inode->i_size);
+	}
 	if (ret > 0) {
 		inode->i_mtime = inode->i_ctime = ext2_get_seconds();
 		ext2_mark_inode_dirty(inode);
@@ -268,13 +286,14 @@ static ssize_t ext2_file_write(struct file *f, struct iov_iter *from, loff_t *po
 	return ret;
 }
 
-/* Data, then the metadata it needs (the whole bdev cache: simple). */
-static int ext2_fsync(struct file *f)
+/* Data, then the metadata it needs (the whole bdev cache: simple),
+ * then a device cache FLUSH. */
+int ext2_fsync(struct file *f)
 {
 	struct inode *inode = file_inode(f);
 	struct ext2_sb_info *sbi = EXT2_SB(ext2_inode_sb(inode));
 	int err = filemap_write_and_wait_range(inode->i_mapping, 0, (loff_t)-1 >> 1);
-	int err2 = filemap_write_and_wait_range(sbi->s_bmap, 0, (loff_t)-1 >> 1);
+	int err2 = sync_blockdev(sbi->s_bdev);	/* metadata + FLUSH */
 
 	return err ? err : err2;
 }

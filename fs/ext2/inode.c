@@ -33,7 +33,7 @@ struct inode *ext2_alloc_vfs_inode(struct super_block *sb, unsigned long ino)
 	inode->i_mapping = &inode->i_data;
 	mutex_init(&ei->truncate_mutex);
 	INIT_LIST_HEAD(&ei->i_hash);
-	ei->i_sb = sb;
+	inode->i_sb = sb;
 	return inode;
 }
 
@@ -46,20 +46,39 @@ void ext2_hash_inode(struct inode *inode)
 	spin_unlock(&sbi->s_inode_lock);
 }
 
-static struct inode *ext2_find_inode(struct ext2_sb_info *sbi, unsigned long ino)
+static struct inode *__ext2_find_inode(struct ext2_sb_info *sbi, unsigned long ino)
 {
 	struct ext2_inode_info *ei;
-	struct inode *found = NULL;
+
+	list_for_each_entry(ei, inode_hash(sbi, ino), i_hash)
+		if (ei->vfs_inode.i_ino == ino)
+			return ihold(&ei->vfs_inode);
+	return NULL;
+}
+
+static struct inode *ext2_find_inode(struct ext2_sb_info *sbi, unsigned long ino)
+{
+	struct inode *found;
 
 	spin_lock(&sbi->s_inode_lock);
-	list_for_each_entry(ei, inode_hash(sbi, ino), i_hash) {
-		if (ei->vfs_inode.i_ino == ino) {
-			found = ihold(&ei->vfs_inode);
-			break;
-		}
-	}
+	found = __ext2_find_inode(sbi, ino);
 	spin_unlock(&sbi->s_inode_lock);
 	return found;
+}
+
+/* Hash inode unless another task hashed the same number meanwhile (its
+ * inode is returned, referenced). */
+static struct inode *ext2_hash_unique(struct inode *inode)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(ext2_inode_sb(inode));
+	struct inode *other;
+
+	spin_lock(&sbi->s_inode_lock);
+	other = __ext2_find_inode(sbi, inode->i_ino);
+	if (!other)
+		list_add(&EXT2_I(inode)->i_hash, inode_hash(sbi, inode->i_ino));
+	spin_unlock(&sbi->s_inode_lock);
+	return other;
 }
 
 /* The raw inode of ino inside its inode-table block (referenced folio). */
@@ -112,7 +131,7 @@ static void ext2_encode_dev(struct ext2_inode *raw, dev_t dev)
 static void ext2_fill_inode(struct inode *inode, struct ext2_inode *raw)
 {
 	struct ext2_inode_info *ei = EXT2_I(inode);
-	struct ext2_sb_info *sbi = EXT2_SB(ei->i_sb);
+	struct ext2_sb_info *sbi = EXT2_SB(inode->i_sb);
 
 	inode->i_mode = le16_to_cpu(raw->i_mode);
 	inode->i_uid = le16_to_cpu(raw->i_uid) | (le16_to_cpu(raw->l_i_uid_high) << 16);
@@ -146,7 +165,7 @@ void ext2_set_inode_ops(struct inode *inode)
 		inode->i_op = &ext2_dir_inode_operations;
 		inode->i_fop = &ext2_dir_operations;
 	} else if (S_ISLNK(m)) {
-		inode->i_op = &ext2_special_inode_operations;
+		inode->i_op = &ext2_symlink_inode_operations;
 		inode->i_fop = NULL;
 	} else {
 		init_special_inode(inode, m, inode->i_rdev);
@@ -169,7 +188,7 @@ struct inode *ext2_iget(struct super_block *sb, unsigned long ino)
 		return (void *)raw;
 	if (!raw->i_links_count) {	/* deleted */
 		folio_put(f);
-		return ERR_PTR(-ESTALE);
+		return ERR_PTR(-ENOENT);
 	}
 	inode = ext2_alloc_vfs_inode(sb, ino);
 	if (!inode) {
@@ -179,12 +198,11 @@ struct inode *ext2_iget(struct super_block *sb, unsigned long ino)
 	ext2_fill_inode(inode, raw);
 	folio_put(f);
 	ext2_set_inode_ops(inode);
-	other = ext2_find_inode(sbi, ino);	/* lost a race (slept in I/O)? */
+	other = ext2_hash_unique(inode);	/* lost a race (slept in I/O)? */
 	if (other) {
 		kfree(EXT2_I(inode));
 		return other;
 	}
-	ext2_hash_inode(inode);
 	return inode;
 }
 
@@ -223,7 +241,7 @@ int ext2_write_inode(struct inode *inode)
 	struct ext2_inode *raw;
 	struct folio *f;
 
-	if (sb->s_flags & SB_RDONLY)
+	if (sb->s_readonly)
 		return -EROFS;
 	raw = ext2_get_raw_inode(sb, inode->i_ino, &f);
 	if (IS_ERR(raw))
@@ -537,7 +555,7 @@ int ext2_setsize(struct inode *inode, loff_t size)
 		return -EINVAL;
 	if (size < 0 || (u64)size > EXT2_MAX_FILE_SIZE || (u64)size >= (1ULL << 41))
 		return -EFBIG;
-	if (ext2_inode_sb(inode)->s_flags & SB_RDONLY)
+	if (ext2_inode_sb(inode)->s_readonly)
 		return -EROFS;
 	err = ext2_zero_tail(inode, size < old ? size : old);
 	if (err)
@@ -562,7 +580,7 @@ void ext2_evict_inode(struct inode *inode)
 	list_del_init(&ei->i_hash);
 	spin_unlock(&sbi->s_inode_lock);
 	truncate_inode_pages(inode->i_mapping, 0);
-	if (ext2_inode_sb(inode)->s_flags & SB_RDONLY)
+	if (ext2_inode_sb(inode)->s_readonly)
 		return;
 	if (!ext2_fast_symlink(inode) && (S_ISREG(inode->i_mode) ||
 					  S_ISDIR(inode->i_mode) || S_ISLNK(inode->i_mode)))

@@ -23,7 +23,7 @@ static struct inode *ext2_lookup(struct inode *dir, const char *name, int len)
 
 static int ext2_rdonly(struct inode *dir)
 {
-	return ext2_inode_sb(dir)->s_flags & SB_RDONLY;
+	return ext2_inode_sb(dir)->s_readonly;
 }
 
 /* Undo a new inode that could not be linked: it is freed on iput. */
@@ -131,22 +131,6 @@ int ext2_rmdir_name(struct inode *dir, const char *name, int len, struct inode *
 	dir->i_nlink--;
 	ext2_mark_inode_dirty(dir);
 	return 0;
-}
-
-static int ext2_unlink(struct inode *dir, struct inode *victim)
-{
-	char name[EXT2_NAME_LEN + 1];
-	int len = ext2_name_by_ino(dir, victim->i_ino, name);
-
-	return len ? ext2_unlink_name(dir, name, len, victim) : -ENOENT;
-}
-
-static int ext2_rmdir(struct inode *dir, struct inode *victim)
-{
-	char name[EXT2_NAME_LEN + 1];
-	int len = ext2_name_by_ino(dir, victim->i_ino, name);
-
-	return len ? ext2_rmdir_name(dir, name, len, victim) : -ENOENT;
 }
 
 /* Hard link: old gets a new name in dir. */
@@ -344,6 +328,35 @@ int ext2_rename(struct inode *old_dir, const char *old_name, int old_len,
 	return err;
 }
 
+/* ->rename: inode and victim are what the names resolve to; ext2 looks
+ * them up again under the same locks, so they are only cross-checked. */
+static int ext2_rename_op(struct inode *old_dir, const char *old_name, int old_len,
+			  struct inode *inode, struct inode *new_dir, const char *new_name,
+			  int new_len, struct inode *victim)
+{
+	if (inode && ext2_inode_by_name(old_dir, old_name, old_len) != inode->i_ino)
+		return -ENOENT;
+	if (victim && ext2_inode_by_name(new_dir, new_name, new_len) != victim->i_ino)
+		return -ENOENT;
+	return ext2_rename(old_dir, old_name, old_len, new_dir, new_name, new_len);
+}
+
+/* chmod and utimes; size changes come through ->setsize. */
+static int ext2_setattr(struct inode *inode, struct iattr *attr)
+{
+	if (ext2_rdonly(inode))
+		return -EROFS;
+	if (attr->ia_valid & ATTR_MODE)
+		inode->i_mode = (inode->i_mode & S_IFMT) | (attr->ia_mode & 07777);
+	if (attr->ia_valid & ATTR_ATIME)
+		inode->i_atime = attr->ia_atime;
+	if (attr->ia_valid & ATTR_MTIME)
+		inode->i_mtime = attr->ia_mtime;
+	inode->i_ctime = (attr->ia_valid & ATTR_CTIME) ? attr->ia_ctime : ext2_get_seconds();
+	ext2_mark_inode_dirty(inode);
+	return 0;
+}
+
 static void ext2_evict(struct inode *inode)
 {
 	ext2_evict_inode(inode);
@@ -351,14 +364,19 @@ static void ext2_evict(struct inode *inode)
 
 const struct inode_operations ext2_dir_inode_operations = {
 	.lookup = ext2_lookup, .create = ext2_create, .mkdir = ext2_mkdir,
-	.mknod = ext2_mknod, .unlink = ext2_unlink, .rmdir = ext2_rmdir,
-	.evict = ext2_evict,
+	.mknod = ext2_mknod, .unlink = ext2_unlink_name, .rmdir = ext2_rmdir_name,
+	.rename = ext2_rename_op, .link = ext2_link, .symlink = ext2_symlink,
+	.setattr = ext2_setattr, .evict = ext2_evict,
 };
 
 const struct inode_operations ext2_file_inode_operations = {
-	.setsize = ext2_setsize, .evict = ext2_evict,
+	.setsize = ext2_setsize, .setattr = ext2_setattr, .evict = ext2_evict,
+};
+
+const struct inode_operations ext2_symlink_inode_operations = {
+	.readlink = ext2_readlink, .setattr = ext2_setattr, .evict = ext2_evict,
 };
 
 const struct inode_operations ext2_special_inode_operations = {
-	.evict = ext2_evict,
+	.setattr = ext2_setattr, .evict = ext2_evict,
 };

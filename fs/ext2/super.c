@@ -9,10 +9,11 @@
 #include <slab.h>
 #include <string.h>
 #include <printk.h>
+#include <timer.h>
 
 u32 ext2_get_seconds(void)
 {
-	return (u32)(ktime_get_ms() / 1000);	/* no wall clock yet */
+	return (u32)((boot_realtime_ns + ktime_get_ns()) / 1000000000ULL);
 }
 
 void ext2_error(struct super_block *sb, const char *fn, const char *msg, unsigned long v)
@@ -52,10 +53,10 @@ static int ext2_check_features(struct super_block *sb, struct ext2_super_block *
 		       incompat & ~EXT2_FEATURE_INCOMPAT_SUPP);
 		return -EINVAL;
 	}
-	if ((ro & ~EXT2_FEATURE_RO_COMPAT_SUPP) && !(sb->s_flags & SB_RDONLY)) {
+	if ((ro & ~EXT2_FEATURE_RO_COMPAT_SUPP) && !sb->s_readonly) {
 		printk("EXT2-fs: unsupported ro_compat features %x: read-only\n",
 		       ro & ~EXT2_FEATURE_RO_COMPAT_SUPP);
-		sb->s_flags |= SB_RDONLY;
+		sb->s_readonly = 1;
 	}
 	return 0;
 }
@@ -176,7 +177,7 @@ static void ext2_setup_super(struct super_block *sb)
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
 	struct ext2_super_block *es = sbi->s_es;
 
-	if (sb->s_flags & SB_RDONLY)
+	if (sb->s_readonly)
 		return;
 	folio_lock(sbi->s_sb_folio);
 	le16_add_cpu(&es->s_mnt_count, 1);
@@ -239,7 +240,9 @@ struct inode *ext2_mount(struct block_device *bdev, int flags)
 	if (!sb)
 		return ERR_PTR(-ENOMEM);
 	sb->s_bdev = bdev;
-	sb->s_flags = flags;
+	sb->s_readonly = !!(flags & EXT2_MOUNT_RDONLY);
+	sb->s_op = &ext2_super_ops;
+	INIT_LIST_HEAD(&sb->s_list);
 	err = ext2_fill_super(sb, 0);
 	if (err) {
 		kfree(sb);
@@ -269,17 +272,17 @@ int ext2_sync_fs(struct super_block *sb, int wait)
 	int err, err2;
 
 	(void)wait;
-	if (sb->s_flags & SB_RDONLY)
+	if (sb->s_readonly)
 		return 0;
 	err = ext2_sync_inodes(sb);
 	mutex_lock(&sbi->s_lock);
 	ext2_update_sb_counts(sb);
 	mutex_unlock(&sbi->s_lock);
-	err2 = filemap_write_and_wait_range(sbi->s_bmap, 0, (loff_t)-1 >> 1);
+	err2 = sync_blockdev(sbi->s_bdev);	/* metadata, then FLUSH */
 	return err ? err : err2;
 }
 
-void ext2_statfs(struct super_block *sb, struct ext2_statfs *st)
+int ext2_statfs(struct super_block *sb, struct kstatfs *st)
 {
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
 	struct ext2_super_block *es = sbi->s_es;
@@ -292,23 +295,34 @@ void ext2_statfs(struct super_block *sb, struct ext2_statfs *st)
 	st->f_files = le32_to_cpu(es->s_inodes_count);
 	st->f_ffree = ext2_count_free_inodes(sb);
 	st->f_namelen = EXT2_NAME_LEN;
+	st->f_type = EXT2_SUPER_MAGIC;
+	return 0;
 }
 
-/* Unmount: sync, mark clean, drop cached inodes and the pinned pages. */
+/* Unmount: sync, mark clean, drop cached inodes and the pinned pages,
+ * and free sb itself. Nobody may hold a reference to an inode of it
+ * (ext2_mount's reference on the root included: put it first). */
 void ext2_put_super(struct super_block *sb)
 {
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
 
 	ext2_sync_fs(sb, 1);
-	if (!(sb->s_flags & SB_RDONLY)) {
+	if (!(sb->s_readonly)) {
 		folio_lock(sbi->s_sb_folio);
 		sbi->s_es->s_state = cpu_to_le16(le16_to_cpu(sbi->s_es->s_state) | EXT2_VALID_FS);
 		folio_mark_dirty(sbi->s_sb_folio);
 		folio_unlock(sbi->s_sb_folio);
-		filemap_write_and_wait_range(sbi->s_bmap, 0, EXT2_BLOCK_SIZE - 1);
+		sync_blockdev(sbi->s_bdev);
 	}
 	iput(sb->s_root);
 	ext2_drop_inodes(sb);
 	ext2_release_sbi(sbi);
 	sb->s_fs_info = NULL;
+	kfree(sb);
 }
+
+const struct super_operations ext2_super_ops = {
+	.sync_fs = ext2_sync_fs,
+	.statfs = ext2_statfs,
+	.put_super = ext2_put_super,
+};

@@ -1,0 +1,441 @@
+/* link.c: the namespace calls that create names for existing inodes or
+ * move them: renameat2, linkat, symlinkat; and attribute changes:
+ * fchmodat/fchmod, utimensat, fallocate, posix_fadvise, statfs/fstatfs.
+ * Locking: rename locks both parent directories' i_rwsem (write) in
+ * address order; link and symlink lock the new parent; setattr locks the
+ * inode. Callers hold no locks. */
+#include <fs.h>
+#include <sched.h>
+#include <slab.h>
+#include <string.h>
+#include <uaccess.h>
+#include <timer.h>
+#include <syscalls_fs.h>
+
+#define RENAME_NOREPLACE 1
+#define RENAME_EXCHANGE 2
+
+static void lock_two(struct inode *a, struct inode *b)
+{
+	if (a == b) {
+		down_write(&a->i_rwsem);
+		return;
+	}
+	if (a > b) {
+		struct inode *t = a;
+		a = b;
+		b = t;
+	}
+	down_write(&a->i_rwsem);
+	down_write(&b->i_rwsem);
+}
+
+static void unlock_two(struct inode *a, struct inode *b)
+{
+	up_write(&a->i_rwsem);
+	if (a != b)
+		up_write(&b->i_rwsem);
+}
+
+static DEFINE_MUTEX(rename_mutex);
+
+/* Is dir inside (or equal to) the tree of `tree`? Walks ".." up. Called
+ * with both parents locked for writing, so it must not take their locks:
+ * i_op->lookup of ".." is called directly (directory lookups of ".."
+ * read only the directory's own parent link). */
+static int subdir_of(struct inode *dir, struct inode *tree)
+{
+	struct inode *cur = ihold(dir);
+	int r = 0;
+	for (int depth = 0; depth < 4096; depth++) {
+		if (cur == tree) {
+			r = 1;
+			break;
+		}
+		struct inode *up = cur->i_op->lookup(cur, "..", 2);
+		if (!up || IS_ERR(up) || up == cur) {
+			if (up && !IS_ERR(up))
+				iput(up);
+			break;
+		}
+		iput(cur);
+		cur = up;
+	}
+	iput(cur);
+	return r;
+}
+
+static long do_renameat2(int olddfd, const char *oldpath, int newdfd, const char *newpath,
+			 unsigned int flags)
+{
+	struct nameidata_parent o, n;
+	struct inode *inode = NULL, *victim = NULL;
+	int err;
+	if (flags & ~RENAME_NOREPLACE)
+		return -EINVAL;		/* RENAME_EXCHANGE/WHITEOUT: not supported */
+	if ((err = kern_path_parent(olddfd, oldpath, &o)))
+		return err;
+	if ((err = kern_path_parent(newdfd, newpath, &n))) {
+		iput(o.dir);
+		return err;
+	}
+	err = -EBUSY;
+	if (o.last_type != LAST_NORM || n.last_type != LAST_NORM)
+		goto out;
+	err = -EXDEV;
+	if (o.dir->i_sb != n.dir->i_sb || o.dir->i_op != n.dir->i_op)
+		goto out;
+	err = -EPERM;
+	if (!o.dir->i_op->rename)
+		goto out;
+	/* Cross-directory renames are serialised (as Linux's
+	 * s_vfs_rename_mutex), so the subtree check below stays true. */
+	int cross = o.dir != n.dir;
+	if (cross)
+		mutex_lock(&rename_mutex);
+	lock_two(o.dir, n.dir);
+	inode = o.dir->i_op->lookup(o.dir, o.last, o.last_len);
+	if (!inode || IS_ERR(inode)) {
+		err = inode ? PTR_ERR(inode) : -ENOENT;
+		inode = NULL;
+		goto unlock;
+	}
+	victim = n.dir->i_op->lookup(n.dir, n.last, n.last_len);
+	if (IS_ERR(victim)) {
+		err = PTR_ERR(victim);
+		victim = NULL;
+		goto unlock;
+	}
+	err = 0;
+	if (victim == inode)
+		goto unlock;		/* same file: nothing to do */
+	if (victim && (flags & RENAME_NOREPLACE))
+		err = -EEXIST;
+	else if (victim && S_ISDIR(inode->i_mode) && !S_ISDIR(victim->i_mode))
+		err = -ENOTDIR;
+	else if (victim && !S_ISDIR(inode->i_mode) && S_ISDIR(victim->i_mode))
+		err = -EISDIR;
+	else if ((o.trailing_slash || n.trailing_slash) && !S_ISDIR(inode->i_mode))
+		err = -ENOTDIR;
+	else if (S_ISDIR(inode->i_mode) && cross && subdir_of(n.dir, inode))
+		err = -EINVAL;		/* into its own subtree */
+	else if (inode->i_mounted || (victim && victim->i_mounted))
+		err = -EBUSY;
+	else
+		err = o.dir->i_op->rename(o.dir, o.last, o.last_len, inode, n.dir, n.last,
+					  n.last_len, victim);
+unlock:
+	unlock_two(o.dir, n.dir);
+	if (cross)
+		mutex_unlock(&rename_mutex);
+out:
+	if (inode)
+		iput(inode);
+	if (victim)
+		iput(victim);
+	iput(o.dir);
+	iput(n.dir);
+	return err;
+}
+
+long sys_renameat2(int olddfd, const char __user *oldname, int newdfd,
+		   const char __user *newname, unsigned int flags)
+{
+	char *o = getname(oldname), *n = IS_ERR(o) ? NULL : getname(newname);
+	long err = IS_ERR(o) ? PTR_ERR(o) : IS_ERR(n) ? PTR_ERR(n) : 0;
+	if (!err)
+		err = do_renameat2(olddfd, o, newdfd, n, flags);
+	putname(o);
+	putname(n);
+	return err;
+}
+
+long sys_linkat(int olddfd, const char __user *oldname, int newdfd,
+		const char __user *newname, int flags)
+{
+	struct nameidata_parent n;
+	long err;
+	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	char *o = getname(oldname);
+	if (IS_ERR(o))
+		return PTR_ERR(o);
+	struct inode *inode = kern_path(olddfd, o, ((flags & AT_SYMLINK_FOLLOW) ? 0 : LOOKUP_NOFOLLOW) |
+					((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0));
+	putname(o);
+	if (IS_ERR(inode))
+		return PTR_ERR(inode);
+	char *np = getname(newname);
+	err = IS_ERR(np) ? PTR_ERR(np) : kern_path_parent(newdfd, np, &n);
+	putname(np);
+	if (err) {
+		iput(inode);
+		return err;
+	}
+	if (n.last_type != LAST_NORM)
+		err = -EEXIST;
+	else if (S_ISDIR(inode->i_mode))
+		err = -EPERM;
+	else if (inode->i_sb != n.dir->i_sb)
+		err = -EXDEV;
+	else if (!n.dir->i_op || !n.dir->i_op->link)
+		err = -EPERM;
+	if (!err) {
+		down_write(&n.dir->i_rwsem);
+		struct inode *old = n.dir->i_op->lookup(n.dir, n.last, n.last_len);
+		if (old && !IS_ERR(old)) {
+			iput(old);
+			err = -EEXIST;
+		} else if (!n.dir->i_nlink) {
+			err = -ENOENT;
+		} else {
+			err = n.dir->i_op->link(inode, n.dir, n.last, n.last_len);
+		}
+		up_write(&n.dir->i_rwsem);
+	}
+	iput(n.dir);
+	iput(inode);
+	return err;
+}
+
+long sys_symlinkat(const char __user *target, int newdfd, const char __user *newname)
+{
+	struct nameidata_parent n;
+	char *t = getname(target);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	char *np = getname(newname);
+	long err = IS_ERR(np) ? PTR_ERR(np) : 0;
+	if (!err && !*t)
+		err = -ENOENT;
+	if (!err)
+		err = kern_path_parent(newdfd, np, &n);
+	putname(np);
+	if (err) {
+		putname(t);
+		return err;
+	}
+	if (n.last_type != LAST_NORM)
+		err = -EEXIST;
+	else if (!n.dir->i_op || !n.dir->i_op->symlink)
+		err = -EPERM;
+	if (!err) {
+		down_write(&n.dir->i_rwsem);
+		struct inode *old = n.dir->i_op->lookup(n.dir, n.last, n.last_len);
+		if (old && !IS_ERR(old)) {
+			iput(old);
+			err = -EEXIST;
+		} else {
+			struct inode *l = n.dir->i_op->symlink(n.dir, n.last, n.last_len, t);
+			err = IS_ERR(l) ? PTR_ERR(l) : 0;
+			if (!IS_ERR(l))
+				iput(l);
+		}
+		up_write(&n.dir->i_rwsem);
+	}
+	iput(n.dir);
+	putname(t);
+	return err;
+}
+
+/* ---- attributes ---- */
+
+static long notify_change(struct inode *inode, struct iattr *a)
+{
+	long err = 0;
+	down_write(&inode->i_rwsem);
+	if (inode->i_op && inode->i_op->setattr) {
+		err = inode->i_op->setattr(inode, a);
+	} else {		/* in-memory only (ramfs) */
+		if (a->ia_valid & ATTR_MODE)
+			inode->i_mode = (inode->i_mode & S_IFMT) | (a->ia_mode & 07777);
+		if (a->ia_valid & ATTR_ATIME)
+			inode->i_atime = a->ia_atime;
+		if (a->ia_valid & ATTR_MTIME)
+			inode->i_mtime = a->ia_mtime;
+		inode->i_ctime = a->ia_ctime;
+	}
+	up_write(&inode->i_rwsem);
+	return err;
+}
+
+static long now_sec(void)
+{
+	return (ktime_get_ns() + boot_realtime_ns) / 1000000000ULL;
+}
+
+static long chmod_inode(struct inode *inode, unsigned int mode)
+{
+	struct iattr a = { .ia_valid = ATTR_MODE | ATTR_CTIME, .ia_mode = mode & 07777,
+			   .ia_ctime = now_sec() };
+	if (S_ISLNK(inode->i_mode))
+		return -EOPNOTSUPP;
+	return notify_change(inode, &a);
+}
+
+long sys_fchmodat(int dfd, const char __user *upath, unsigned int mode)
+{
+	char *p = getname(upath);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	struct inode *inode = kern_path(dfd, p, 0);
+	putname(p);
+	if (IS_ERR(inode))
+		return PTR_ERR(inode);
+	long err = chmod_inode(inode, mode);
+	iput(inode);
+	return err;
+}
+
+long sys_fchmod(int fd, unsigned int mode)
+{
+	struct file *f = fget(fd);
+	if (!f)
+		return -EBADF;
+	long err = chmod_inode(file_inode(f), mode);
+	fput(f);
+	return err;
+}
+
+#define UTIME_NOW ((1L << 30) - 1)
+#define UTIME_OMIT ((1L << 30) - 2)
+struct timespec64 { long tv_sec, tv_nsec; };
+
+long sys_utimensat(int dfd, const char __user *upath, const struct timespec64 __user *utimes,
+		   int flags)
+{
+	struct timespec64 t[2] = { { 0, UTIME_NOW }, { 0, UTIME_NOW } };
+	struct inode *inode;
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (utimes && copy_from_user(t, utimes, sizeof(t)))
+		return -EFAULT;
+	for (int i = 0; i < 2; i++)
+		if (t[i].tv_nsec != UTIME_NOW && t[i].tv_nsec != UTIME_OMIT &&
+		    (t[i].tv_nsec < 0 || t[i].tv_nsec >= 1000000000L))
+			return -EINVAL;
+	if (!upath) {		/* futimens: dfd is the file */
+		struct file *f = fget(dfd);
+		if (!f)
+			return -EBADF;
+		inode = ihold(file_inode(f));
+		fput(f);
+	} else {
+		char *p = getname(upath);
+		if (IS_ERR(p))
+			return PTR_ERR(p);
+		inode = kern_path(dfd, p, ((flags & AT_SYMLINK_NOFOLLOW) ? LOOKUP_NOFOLLOW : 0) |
+				  ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0));
+		putname(p);
+		if (IS_ERR(inode))
+			return PTR_ERR(inode);
+	}
+	struct iattr a = { .ia_valid = ATTR_CTIME, .ia_ctime = now_sec() };
+	if (t[0].tv_nsec != UTIME_OMIT) {
+		a.ia_valid |= ATTR_ATIME;
+		a.ia_atime = t[0].tv_nsec == UTIME_NOW ? a.ia_ctime : t[0].tv_sec;
+	}
+	if (t[1].tv_nsec != UTIME_OMIT) {
+		a.ia_valid |= ATTR_MTIME;
+		a.ia_mtime = t[1].tv_nsec == UTIME_NOW ? a.ia_ctime : t[1].tv_sec;
+	}
+	long err = notify_change(inode, &a);
+	iput(inode);
+	return err;
+}
+
+/* fallocate mode 0: make sure [off, off+len) is allocated and extend the
+ * size; here by extending i_size (blocks are allocated on write). */
+long sys_fallocate(int fd, int mode, loff_t off, loff_t len)
+{
+	struct file *f = fget(fd);
+	long err = 0;
+	if (!f)
+		return -EBADF;
+	struct inode *inode = file_inode(f);
+	if (mode)
+		err = -EOPNOTSUPP;
+	else if (off < 0 || len <= 0)
+		err = -EINVAL;
+	else if (!(f->f_mode & FMODE_WRITE))
+		err = -EBADF;
+	else if (S_ISDIR(inode->i_mode))
+		err = -EISDIR;
+	else if (!S_ISREG(inode->i_mode))
+		err = -ENODEV;
+	else if (off + len > inode->i_size)
+		err = do_truncate(inode, off + len);
+	fput(f);
+	return err;
+}
+
+#define POSIX_FADV_NORMAL 0
+#define POSIX_FADV_DONTNEED 4
+#define POSIX_FADV_WILLNEED 3
+long sys_fadvise64(int fd, loff_t off, loff_t len, int advice)
+{
+	struct file *f = fget(fd);
+	if (!f)
+		return -EBADF;
+	long err = 0;
+	struct inode *inode = file_inode(f);
+	if (advice < 0 || advice > 5 || len < 0)
+		err = -EINVAL;
+	else if (S_ISFIFO(inode->i_mode))
+		err = -ESPIPE;
+	else if (advice == POSIX_FADV_WILLNEED && inode->i_mapping->a_ops &&
+		 inode->i_mapping->a_ops->read_folio && off < inode->i_size) {
+		loff_t end = len ? min(off + len, inode->i_size) : inode->i_size;
+		page_cache_sync_readahead(inode->i_mapping, f, off >> PAGE_SHIFT,
+					  ((end - 1) >> PAGE_SHIFT) - (off >> PAGE_SHIFT) + 1);
+	}
+	fput(f);
+	return err;
+}
+
+struct statfs64 {
+	long f_type, f_bsize;
+	u64 f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+	int f_fsid[2];
+	long f_namelen, f_frsize, f_flags, f_spare[4];
+};
+
+static long statfs_inode(struct inode *inode, struct statfs64 __user *buf)
+{
+	struct kstatfs k = { .f_type = 0x858458f6 /* RAMFS_MAGIC */, .f_bsize = PAGE_SIZE,
+			     .f_namelen = NAME_MAX };
+	struct super_block *sb = inode->i_sb;
+	if (sb && sb->s_op && sb->s_op->statfs) {
+		int err = sb->s_op->statfs(sb, &k);
+		if (err)
+			return err;
+	}
+	struct statfs64 s = { .f_type = k.f_type, .f_bsize = k.f_bsize, .f_blocks = k.f_blocks,
+			      .f_bfree = k.f_bfree, .f_bavail = k.f_bavail, .f_files = k.f_files,
+			      .f_ffree = k.f_ffree, .f_namelen = k.f_namelen, .f_frsize = k.f_bsize };
+	return copy_to_user(buf, &s, sizeof(s)) ? -EFAULT : 0;
+}
+
+long sys_statfs(const char __user *upath, struct statfs64 __user *buf)
+{
+	char *p = getname(upath);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	struct inode *inode = kern_path(AT_FDCWD, p, 0);
+	putname(p);
+	if (IS_ERR(inode))
+		return PTR_ERR(inode);
+	long err = statfs_inode(inode, buf);
+	iput(inode);
+	return err;
+}
+
+long sys_fstatfs(int fd, struct statfs64 __user *buf)
+{
+	struct file *f = fget(fd);
+	if (!f)
+		return -EBADF;
+	long err = statfs_inode(file_inode(f), buf);
+	fput(f);
+	return err;
+}

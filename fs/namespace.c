@@ -1,0 +1,93 @@
+/* namespace.c: mounting one tree on a directory of another. A mount is
+ * two pointers: the mountpoint's i_mounted names the mounted root, whose
+ * i_covered names the mountpoint; each holds a reference on the other.
+ * The path walk follows i_mounted downwards and i_covered when ".."
+ * leaves a mounted root. Lock: mount_lock (a mutex) serialises changes. */
+#include <fs.h>
+
+static DEFINE_MUTEX(mount_lock);
+
+int mount_tree(struct inode *mp, struct inode *root)
+{
+	int err = 0;
+	if (!S_ISDIR(mp->i_mode) || !S_ISDIR(root->i_mode))
+		return -ENOTDIR;
+	mutex_lock(&mount_lock);
+	if (mp->i_mounted || root->i_covered)
+		err = -EBUSY;
+	else {
+		mp->i_mounted = ihold(root);
+		root->i_covered = ihold(mp);
+	}
+	mutex_unlock(&mount_lock);
+	return err;
+}
+
+int umount_tree(struct inode *root)
+{
+	struct inode *mp;
+	mutex_lock(&mount_lock);
+	mp = root->i_covered;
+	if (!mp || root->i_mounted) {
+		mutex_unlock(&mount_lock);
+		return mp ? -EBUSY : -EINVAL;
+	}
+	root->i_covered = NULL;
+	mp->i_mounted = NULL;
+	mutex_unlock(&mount_lock);
+	iput(root);
+	iput(mp);
+	return 0;
+}
+
+/* Step onto whatever is mounted on inode (repeatedly). */
+struct inode *follow_mounts(struct inode *inode)
+{
+	while (READ_ONCE(inode->i_mounted)) {
+		struct inode *m = ihold(inode->i_mounted);
+		iput(inode);
+		inode = m;
+	}
+	return inode;
+}
+
+/* From a mounted root back to the directory it covers (repeatedly). */
+struct inode *follow_covered(struct inode *inode)
+{
+	while (READ_ONCE(inode->i_covered)) {
+		struct inode *c = ihold(inode->i_covered);
+		iput(inode);
+		inode = c;
+	}
+	return inode;
+}
+
+/* ---- super blocks: the mounted disk file systems, for sync(2) ---- */
+static LIST_HEAD(super_blocks);
+static DEFINE_MUTEX(sb_lock);
+
+int register_super(struct super_block *sb)
+{
+	mutex_lock(&sb_lock);
+	list_add_tail(&sb->s_list, &super_blocks);
+	mutex_unlock(&sb_lock);
+	return 0;
+}
+
+void unregister_super(struct super_block *sb)
+{
+	mutex_lock(&sb_lock);
+	list_del_init(&sb->s_list);
+	mutex_unlock(&sb_lock);
+}
+
+/* Each file system writes its dirty data and metadata (sync(2)). */
+void sync_filesystems(int wait)
+{
+	struct super_block *sb;
+	mutex_lock(&sb_lock);
+	list_for_each_entry(sb, &super_blocks, s_list)
+		if (sb->s_op && sb->s_op->sync_fs)
+			sb->s_op->sync_fs(sb, wait);
+	mutex_unlock(&sb_lock);
+}
