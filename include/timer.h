@@ -13,6 +13,7 @@ struct timer_list {
 void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *));
 void add_timer(struct timer_list *t);
 int del_timer(struct timer_list *t);	/* 1 if it was pending */
+int del_timer_sync(struct timer_list *t);	/* ... and its callback is not running */
 u64 get_cycles(void);
 u64 ktime_get_ns(void);		/* monotonic since boot */
 extern u64 boot_realtime_ns;	/* wall clock at boot, from the RTC */

@@ -67,6 +67,10 @@ int del_timer(struct timer_list *t)
 	return was;
 }
 
+static struct timer_list *running_timer;	/* callback in progress */
+
+/* Runs expired timers one at a time; running_timer lets del_timer_sync
+ * wait for a callback that already started. */
 static void run_timers(void)
 {
 	struct timer_list *t, *n;
@@ -78,12 +82,36 @@ static void run_timers(void)
 			t->pending = 0;
 		}
 	}
-	spin_unlock(&timer_lock);
 	while (!list_empty(&expired)) {
 		t = list_first_entry(&expired, struct timer_list, entry);
 		list_del_init(&t->entry);
+		running_timer = t;
+		spin_unlock(&timer_lock);
 		t->function(t);
+		spin_lock(&timer_lock);
+		running_timer = NULL;
 	}
+	spin_unlock(&timer_lock);
+}
+
+/* del_timer, then wait until its callback (if running) has returned:
+ * needed before the timer's memory (often a stack frame) goes away. */
+int del_timer_sync(struct timer_list *t)
+{
+	for (;;) {
+		spin_lock(&timer_lock);
+		if (READ_ONCE(running_timer) != t)
+			break;
+		spin_unlock(&timer_lock);
+		cpu_relax();
+	}
+	int was = t->pending;
+	if (was) {
+		list_del_init(&t->entry);
+		t->pending = 0;
+	}
+	spin_unlock(&timer_lock);
+	return was;
 }
 
 void timer_interrupt(void)
@@ -123,7 +151,7 @@ long schedule_timeout(long ticks)
 	s.task = current;
 	add_timer(&s.timer);
 	schedule();
-	del_timer(&s.timer);
+	del_timer_sync(&s.timer);
 	s64 left = expire - jiffies;
 	return left > 0 ? left : 0;
 }
