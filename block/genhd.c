@@ -74,6 +74,17 @@ int add_disk(struct gendisk *disk)
 	return 0;
 }
 
+struct block_device *bdev_by_name(const char *name)
+{
+	struct block_device *r = NULL;
+	spin_lock(&bdev_lock);
+	for (int i = 0; i < nr_bdevs; i++)
+		if (!strcmp(bdevs[i]->name, name))
+			r = bdevs[i];
+	spin_unlock(&bdev_lock);
+	return r;
+}
+
 struct block_device *bdev_get(dev_t dev)
 {
 	struct block_device *r = NULL;

@@ -414,6 +414,23 @@ void set_fs_pwd(struct fs_struct *fs, struct inode *dir)
 	iput(old);
 }
 
+/* chroot + chdir to dir (used once, to switch pid 1 to the disk root). */
+void set_fs_root_pwd(struct fs_struct *fs, struct inode *dir)
+{
+	struct inode *oroot, *opwd;
+
+	ihold(dir);
+	ihold(dir);
+	spin_lock(&fs->lock);
+	oroot = fs->root;
+	opwd = fs->pwd;
+	fs->root = dir;
+	fs->pwd = dir;
+	spin_unlock(&fs->lock);
+	iput(oroot);
+	iput(opwd);
+}
+
 struct inode *get_fs_pwd(struct fs_struct *fs)
 {
 	struct inode *i;

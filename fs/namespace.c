@@ -4,6 +4,10 @@
  * The path walk follows i_mounted downwards and i_covered when ".."
  * leaves a mounted root. Lock: mount_lock (a mutex) serialises changes. */
 #include <fs.h>
+#include <blkdev.h>
+#include <string.h>
+#include <printk.h>
+#include <sched.h>
 
 static DEFINE_MUTEX(mount_lock);
 
@@ -90,4 +94,51 @@ void sync_filesystems(int wait)
 		if (sb->s_op && sb->s_op->sync_fs)
 			sb->s_op->sync_fs(sb, wait);
 	mutex_unlock(&sb_lock);
+}
+
+void shutdown_filesystems(void)
+{
+	struct super_block *sb;
+	mutex_lock(&sb_lock);
+	list_for_each_entry(sb, &super_blocks, s_list)
+		if (sb->s_op && sb->s_op->shutdown)
+			sb->s_op->shutdown(sb);
+	mutex_unlock(&sb_lock);
+}
+
+/* Mounts a RAM-root directory (e.g. /dev) on the same path of the new
+ * root, if the new root has that directory. */
+static void carry_over(struct inode *old_root, struct inode *new_root, const char *name)
+{
+	struct inode *from = lookup_one(old_root, name, strlen(name));
+	struct inode *to = lookup_one(new_root, name, strlen(name));
+	if (!IS_ERR(from) && !IS_ERR(to) && mount_tree(to, from) == 0)
+		printk("vfs: /%s carried over to the new root\n", name);
+	if (!IS_ERR(from))
+		iput(from);
+	if (!IS_ERR(to))
+		iput(to);
+}
+
+/* root=/dev/NAME: mount that ext2 file system and make it the root of
+ * the calling task (pid 1, before it execs init); /dev and /proc of the
+ * RAM root are mounted on the new root's /dev and /proc. */
+int mount_root(const char *dev, int rdonly)
+{
+	const char *name = strncmp(dev, "/dev/", 5) ? dev : dev + 5;
+	struct block_device *bdev = bdev_by_name(name);
+	if (!bdev)
+		return -ENODEV;
+	struct inode *root = ext2_mount(bdev, rdonly ? 1 : 0);
+	if (IS_ERR(root))
+		return PTR_ERR(root);
+	register_super(root->i_sb);
+	struct inode *old = get_fs_root(current->fs);
+	carry_over(old, root, "dev");
+	carry_over(old, root, "proc");
+	iput(old);
+	set_fs_root_pwd(current->fs, root);
+	iput(root);
+	printk("vfs: mounted root (ext2) from %s%s\n", dev, rdonly ? " read-only" : "");
+	return 0;
 }

@@ -94,6 +94,7 @@ struct gendisk {
 struct gendisk *alloc_disk(const char *name, struct request_queue *q);
 int add_disk(struct gendisk *disk);
 struct block_device *bdev_get(dev_t dev);
+struct block_device *bdev_by_name(const char *name);
 struct request_queue *blk_alloc_queue(const struct blk_mq_ops *ops, void *data);
 /* Driver completion (interrupt context): status 0 or -errno. */
 void blk_mq_end_request(struct request *rq, int status);

@@ -131,6 +131,9 @@ struct super_operations {
 	int (*sync_fs)(struct super_block *sb, int wait);
 	int (*statfs)(struct super_block *sb, struct kstatfs *st);
 	void (*put_super)(struct super_block *sb);
+	/* Power-off: write everything and mark the file system clean while
+	 * it stays mounted (Linux's emergency remount read-only). */
+	void (*shutdown)(struct super_block *sb);
 };
 struct super_block {
 	struct block_device *s_bdev;
@@ -143,6 +146,10 @@ struct super_block {
 };
 int register_super(struct super_block *sb);	/* fs/namespace.c */
 void sync_filesystems(int wait);
+void shutdown_filesystems(void);
+int mount_root(const char *dev, int rdonly);
+/* fs/ext2: mount the ext2 file system on bdev; returns its root (referenced). */
+struct inode *ext2_mount(struct block_device *bdev, int flags);
 void unregister_super(struct super_block *sb);
 
 struct iattr {
@@ -247,6 +254,7 @@ struct fs_struct *copy_fs_struct(struct fs_struct *old);
 void get_fs_struct(struct fs_struct *fs);
 void put_fs_struct(struct fs_struct *fs);
 void set_fs_pwd(struct fs_struct *fs, struct inode *dir);
+void set_fs_root_pwd(struct fs_struct *fs, struct inode *dir);
 struct inode *get_fs_pwd(struct fs_struct *fs);	/* referenced */
 struct inode *get_fs_root(struct fs_struct *fs);	/* referenced */
 umode_t current_umask(void);

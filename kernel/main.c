@@ -72,7 +72,26 @@ static int kernel_init(void *unused)
 	virtio_mmio_init();	/* disks: may sleep, so here rather than start_kernel */
 	if (console_setup_fds() < 0)
 		printk("init: warning: no /dev/console\n");
-	cmdline_get("rdinit", path, sizeof(path));
+	char root[32];
+	int have_rdinit = cmdline_get("rdinit", path, sizeof(path));
+	if (!have_rdinit && cmdline_get("root", root, sizeof(root))) {
+		/* root=/dev/vdXN: the disk's ext2 becomes /, init= from it */
+		int err = mount_root(root, cmdline_get("ro", path, 1));
+		if (err)
+			panic("VFS: cannot mount root fs on %s (error %d)", root, err);
+		static const char *const defaults[] = { "/sbin/init", "/bin/init", "/bin/sh" };
+		if (cmdline_get("init", path, sizeof(path))) {
+			printk("Run %s as init process\n", path);
+			err = run_init_process(path);
+			panic("Requested init %s failed (error %d)", path, err);
+		}
+		for (unsigned i = 0; i < ARRAY_SIZE(defaults); i++) {
+			printk("Run %s as init process\n", defaults[i]);
+			if (!run_init_process(defaults[i]))
+				return 0;
+		}
+		panic("No working init found on %s", root);
+	}
 	printk("Run %s as init process\n", path);
 	int err = run_init_process(path);
 	if (err)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <printk.h>
 #include <sbi.h>
+#include <fs.h>
 #include <uapi/errno.h>
 
 extern struct task_struct *child_reaper;
@@ -214,6 +215,7 @@ long sys_reboot(unsigned int magic1, unsigned int magic2, unsigned int cmd, void
 	case LINUX_REBOOT_CMD_HALT:
 	case LINUX_REBOOT_CMD_RESTART:
 		sys_sync();
+		shutdown_filesystems();	/* marked clean: e2fsck is happy */
 		printk("reboot: Power down\n");
 		sbi_shutdown(0);
 	default:

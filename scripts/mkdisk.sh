@@ -43,10 +43,9 @@ default riscv-teach
 timeout 0
 
 label riscv-teach
-	menu label riscv-teach (Image + initramfs)
+	menu label riscv-teach (ext2 root on vda1)
 	kernel /boot/Image
-	initrd /boot/initramfs.cpio
-	append root=/dev/vda1 rdinit=/init console=ttyS0
+	append root=/dev/vda1 console=ttyS0
 EOF
 
 fs=$out.fs.tmp

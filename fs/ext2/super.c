@@ -321,8 +321,26 @@ void ext2_put_super(struct super_block *sb)
 	kfree(sb);
 }
 
+/* Power-off with the file system still mounted: sync and mark it clean,
+ * after which nothing may write it (the machine stops next). */
+static void ext2_shutdown(struct super_block *sb)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+
+	ext2_sync_fs(sb, 1);
+	if (sb->s_readonly)
+		return;
+	folio_lock(sbi->s_sb_folio);
+	sbi->s_es->s_state = cpu_to_le16(le16_to_cpu(sbi->s_es->s_state) | EXT2_VALID_FS);
+	folio_mark_dirty(sbi->s_sb_folio);
+	folio_unlock(sbi->s_sb_folio);
+	sync_blockdev(sbi->s_bdev);
+	sb->s_readonly = 1;
+}
+
 const struct super_operations ext2_super_ops = {
 	.sync_fs = ext2_sync_fs,
 	.statfs = ext2_statfs,
 	.put_super = ext2_put_super,
+	.shutdown = ext2_shutdown,
 };
