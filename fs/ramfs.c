@@ -432,8 +432,23 @@ static const struct inode_operations ramfs_dir_inode_ops = {
 static const struct inode_operations ramfs_symlink_inode_ops = {
 	.readlink = ramfs_readlink, .evict = ramfs_evict,
 };
+/* Pages actually allocated (holes take none), in 512-byte units. */
+static u64 ramfs_getblocks(struct inode *inode)
+{
+	struct ramfs_info *ri = RI(inode);
+	u64 n = 0;
+	if (!ri || !ri->l1)
+		return 0;
+	for (unsigned long i = 0; i < PTRS_PER_PAGE; i++) {
+		void **l2 = ri->l1[i];
+		for (unsigned long j = 0; l2 && j < PTRS_PER_PAGE; j++)
+			n += l2[j] != NULL;
+	}
+	return n * (PAGE_SIZE / 512);
+}
+
 static const struct inode_operations ramfs_file_inode_ops = {
-	.setsize = ramfs_setsize, .evict = ramfs_evict,
+	.setsize = ramfs_setsize, .evict = ramfs_evict, .getblocks = ramfs_getblocks,
 };
 static const struct inode_operations ramfs_special_inode_ops = {
 	.evict = ramfs_evict,

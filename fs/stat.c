@@ -29,7 +29,8 @@ static void fill_stat(struct inode *inode, struct stat *st)
 	st->st_rdev = new_encode_dev(inode->i_rdev);
 	st->st_size = READ_ONCE(inode->i_size);
 	st->st_blksize = 4096;
-	st->st_blocks = ALIGN_UP(st->st_size, 4096) / 512;
+	st->st_blocks = inode->i_op && inode->i_op->getblocks ? inode->i_op->getblocks(inode)
+							      : ALIGN_UP(st->st_size, 4096) / 512;
 	st->st_atime = inode->i_atime;
 	st->st_mtime = inode->i_mtime;
 	st->st_ctime = inode->i_ctime;

@@ -114,6 +114,7 @@ struct inode_operations {
 				 const char *target);
 	int (*readlink)(struct inode *inode, char *buf, int size);	/* length */
 	int (*setattr)(struct inode *inode, struct iattr *attr);	/* i_rwsem held */
+	u64 (*getblocks)(struct inode *inode);	/* 512-byte units allocated */
 };
 
 #define ATTR_MODE 0x1

@@ -83,7 +83,9 @@ static int kernel_init(void *unused)
 		if (cmdline_get("init", path, sizeof(path))) {
 			printk("Run %s as init process\n", path);
 			err = run_init_process(path);
-			panic("Requested init %s failed (error %d)", path, err);
+			if (err)
+				panic("Requested init %s failed (error %d)", path, err);
+			return 0;
 		}
 		for (unsigned i = 0; i < ARRAY_SIZE(defaults); i++) {
 			printk("Run %s as init process\n", defaults[i]);

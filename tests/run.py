@@ -460,6 +460,83 @@ def interactive():
     return results, con.tail(200)
 
 
+EXT2_TESTS = ["fs_files", "links", "fileio", "ramfs", "procfs", "fork_exec_wait",
+              "pthreads", "pipe"]
+FNV_OFFSET, FNV_PRIME = 0xcbf29ce484222325, 0x100000001b3
+
+
+def fnv64(data):
+    h = FNV_OFFSET
+    for b in data:
+        h = ((h ^ b) * FNV_PRIME) & MASK64
+    return h
+
+
+def ext2root():
+    """Boot a copy of build/disk.img with root=/dev/vda1 and run the file
+    tests on the ext2 root; then check the image on the host: e2fsck -fn
+    must be clean and debugfs must return the bytes the guest wrote (the
+    guest prints "CHECKSUM path fnv64"). Returns the list of steps."""
+    steps = []
+    os.makedirs(DISKDIR, exist_ok=True)
+    img = os.path.join(DISKDIR, "ext2root.img")
+    subprocess.run(["cp", "--sparse=always", os.path.join(ROOT, "build", "disk.img"), img],
+                   check=True)
+    cmd = ["qemu-system-riscv64", "-machine", "virt", "-bios", "default",
+           "-kernel", "build/kernel", "-smp", "4", "-m", "512M", "-nographic", "-no-reboot",
+           "-global", "virtio-mmio.force-legacy=false",
+           "-drive", "file=%s,format=raw,if=none,id=hd0,cache=unsafe" % img,
+           "-device", "virtio-blk-device,drive=hd0",
+           "-append", "root=/dev/vda1 init=/bin/runtests panic=1 -- " + " ".join(EXT2_TESTS)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    lines, deadline, panic = [], [time.time() + BOOT_TIMEOUT], None
+    for line in read_console(proc, deadline):
+        if line is None:
+            panic = panic or "timeout after %d s" % BOOT_TIMEOUT
+            break
+        lines.append(line)
+        if "Kernel panic" in line:
+            panic = "kernel panic"
+            deadline[0] = min(deadline[0], time.time() + 2)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        panic = panic or "no poweroff"
+    with open(os.path.join(LOGDIR, "ext2root.log"), "w") as f:
+        f.write("# %s\n%s\n" % (" ".join(cmd), "\n".join(lines)))
+    seen = set()
+    for i, line in enumerate(lines):
+        m = TEST_RE.match(line)
+        if m:
+            seen.add(m.group(1))
+            steps.append(("ext2:" + m.group(1), None if m.group(2) == "PASS" else m.group(3),
+                          lines[max(0, i - 15):i]))
+    for t in EXT2_TESTS:
+        if t not in seen:
+            steps.append(("ext2:" + t, panic or "no TEST line", lines[-30:]))
+    if panic:
+        steps.append(("ext2:boot", panic, lines[-40:]))
+        return steps
+    fs = img + ".fs"
+    subprocess.run(["dd", "if=" + img, "of=" + fs, "bs=1M", "skip=1", "status=none"], check=True)
+    r = subprocess.run(["e2fsck", "-fn", fs], capture_output=True, text=True)
+    steps.append(("ext2:e2fsck", None if r.returncode == 0 else
+                  "e2fsck -fn exit %d" % r.returncode, (r.stdout + r.stderr).splitlines()[-20:]))
+    for line in lines:
+        m = re.match(r"CHECKSUM (\S+) ([0-9a-f]{16})$", line.strip())
+        if not m:
+            continue
+        d = subprocess.run(["debugfs", "-R", "cat " + m.group(1), fs], capture_output=True)
+        got = fnv64(d.stdout)
+        steps.append(("ext2:debugfs:" + m.group(1), None if got == int(m.group(2), 16) else
+                      "debugfs content differs (%016x vs guest %s)" % (got, m.group(2)), []))
+    os.unlink(fs)
+    return steps
+
+
 def run_linux(res, names):
     for t in expected_tests(names):
         path = os.path.join(TESTDIR, t)
@@ -522,12 +599,13 @@ def main():
         expected = expected_tests(names)
         want_inter = args.interactive_only or (
             not args.no_interactive and not args.config and not names)
-        inter = ub = None
-        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ix, \
+        inter = ub = e2 = None
+        with concurrent.futures.ThreadPoolExecutor(max_workers=3) as ix, \
                 concurrent.futures.ThreadPoolExecutor(max_workers=args.j) as ex:
             if want_inter:
                 inter = ix.submit(interactive)
                 ub = ix.submit(uboot)
+                e2 = ix.submit(ext2root)
             futs = [ex.submit(boot, c, m, names) for c, m in configs]
             for f in futs:
                 name, lines, problem, done, secs = f.result()
@@ -558,6 +636,18 @@ def main():
                 print("== uboot: %d step(s), %d failure(s); log in %s"
                       % (len(steps), sum(1 for s in steps if s[1]),
                          os.path.relpath(os.path.join(LOGDIR, "uboot.log"), ROOT)),
+                      flush=True)
+
+            if e2:
+                steps = e2.result()
+                for sname, problem, tail in steps:
+                    if problem:
+                        res.fail(sname, problem, tail)
+                    else:
+                        res.ok()
+                print("== ext2 root: %d step(s), %d failure(s); log in %s"
+                      % (len(steps), sum(1 for s in steps if s[1]),
+                         os.path.relpath(os.path.join(LOGDIR, "ext2root.log"), ROOT)),
                       flush=True)
 
     for name, reason, ctx in res.failed:

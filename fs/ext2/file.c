@@ -85,15 +85,22 @@ static void ext2_write_end_io(struct bio *bio)
 {
 	unsigned int i;
 
+	/* bio_add_page merges physically adjacent pages into one segment:
+	 * visit every page of every segment. */
 	for (i = 0; i < bio->bi_vcnt; i++) {
-		struct folio *f = page_folio(bio->bi_io_vec[i].bv_page);
+		struct bio_vec *bv = &bio->bi_io_vec[i];
+		unsigned int n = (bv->bv_offset + bv->bv_len + PAGE_SIZE - 1) / PAGE_SIZE;
 
-		if (bio->bi_status) {
-			folio_set_error(f);
-			if (folio_mapping(f))
-				folio_mapping(f)->wb_err = bio->bi_status;
+		for (unsigned int k = 0; k < n; k++) {
+			struct folio *f = page_folio(bv->bv_page + k);
+
+			if (bio->bi_status) {
+				folio_set_error(f);
+				if (folio_mapping(f))
+					folio_mapping(f)->wb_err = bio->bi_status;
+			}
+			folio_end_writeback(f);
 		}
-		folio_end_writeback(f);
 	}
 	bio_put(bio);
 }
@@ -247,15 +254,12 @@ const struct address_space_operations ext2_aops = {
 	.bmap = ext2_bmap,
 };
 
+/* No i_rwsem here (as Linux): filemap_read copes with a racing truncate
+ * (it re-checks i_size and folio->mapping), and taking it would deadlock
+ * a write(2) whose buffer is a private mapping of the same file. */
 static ssize_t ext2_file_read(struct file *f, struct iov_iter *to, loff_t *pos)
 {
-	struct inode *inode = file_inode(f);
-	ssize_t ret;
-
-	down_read(&inode->i_rwsem);
-	ret = filemap_read(f, to, pos);
-	up_read(&inode->i_rwsem);
-	return ret;
+	return filemap_read(f, to, pos);
 }
 
 static ssize_t ext2_file_write(struct file *f, struct iov_iter *from, loff_t *pos)

@@ -362,19 +362,26 @@ static void ext2_evict(struct inode *inode)
 	ext2_evict_inode(inode);
 }
 
+static u64 ext2_getblocks(struct inode *inode)
+{
+	return EXT2_I(inode)->i_blocks;
+}
+
 const struct inode_operations ext2_dir_inode_operations = {
 	.lookup = ext2_lookup, .create = ext2_create, .mkdir = ext2_mkdir,
 	.mknod = ext2_mknod, .unlink = ext2_unlink_name, .rmdir = ext2_rmdir_name,
 	.rename = ext2_rename_op, .link = ext2_link, .symlink = ext2_symlink,
-	.setattr = ext2_setattr, .evict = ext2_evict,
+	.setattr = ext2_setattr, .evict = ext2_evict, .getblocks = ext2_getblocks,
 };
 
 const struct inode_operations ext2_file_inode_operations = {
 	.setsize = ext2_setsize, .setattr = ext2_setattr, .evict = ext2_evict,
+	.getblocks = ext2_getblocks,
 };
 
 const struct inode_operations ext2_symlink_inode_operations = {
 	.readlink = ext2_readlink, .setattr = ext2_setattr, .evict = ext2_evict,
+	.getblocks = ext2_getblocks,
 };
 
 const struct inode_operations ext2_special_inode_operations = {
