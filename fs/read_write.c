@@ -130,6 +130,8 @@ static ssize_t rw_iter(struct file *f, struct iov_iter *it, loff_t *pos, int wri
 {
 	if (!(f->f_mode & (write ? FMODE_WRITE : FMODE_READ)))
 		return -EBADF;
+	if (S_ISDIR(file_inode(f)->i_mode))
+		return -EISDIR;		/* whatever the file system (generic_read_dir) */
 	if (write ? !f->f_op->write : !f->f_op->read)
 		return -EINVAL;
 	if (!iov_iter_count(it))

@@ -63,21 +63,22 @@ def build(jobs):
         sys.exit(1)
 
 
-def unit_tests(res):
-    unit = os.path.join(ROOT, "tests", "unit")
-    if not os.path.exists(os.path.join(unit, "Makefile")):
-        print("== unit tests: skipped (no tests/unit/Makefile)")
+def host_suite(res, subdir, tag):
+    """make -C tests/SUBDIR; its output ends with 'TAG: N passed, N failed'."""
+    d = os.path.join(ROOT, "tests", subdir)
+    if not os.path.exists(os.path.join(d, "Makefile")):
+        print("== %s: skipped (no tests/%s/Makefile)" % (subdir, subdir))
         return
-    print("== make -C tests/unit", flush=True)
-    p = subprocess.run(["make", "-C", unit], stdout=subprocess.PIPE,
+    print("== make -C tests/%s" % subdir, flush=True)
+    p = subprocess.run(["make", "-s", "--no-print-directory", "-C", d], stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT)
     out = p.stdout.decode(errors="replace").splitlines()
     m = None
     for line in out:
-        m = re.search(r"UNIT: (\d+) passed, (\d+) failed", line) or m
+        m = re.search(tag + r": (\d+) passed, (\d+) failed", line) or m
     if not m:
-        res.fail("unit", "no 'UNIT: N passed, N failed' line (make exited %d)"
-                 % p.returncode, out[-40:])
+        res.fail(subdir, "no '%s: N passed, N failed' line (make exited %d)"
+                 % (tag, p.returncode), out[-40:])
         return
     npass, nfail = int(m.group(1)), int(m.group(2))
     print("   %s" % m.group(0))
@@ -85,8 +86,13 @@ def unit_tests(res):
     if nfail or p.returncode:
         bad = [l for l in out if "FAIL" in l][:40] or out[-40:]
         for i in range(max(nfail, 1)):
-            res.fail("unit" if nfail <= 1 else "unit#%d" % (i + 1),
-                     "unit test failure", bad if i == 0 else [])
+            res.fail(subdir if nfail <= 1 else "%s#%d" % (subdir, i + 1),
+                     "host test failure", bad if i == 0 else [])
+
+
+def unit_tests(res):
+    host_suite(res, "unit", "UNIT")     # lib/ under ASan/UBSan
+    host_suite(res, "ext2", "EXT2")     # fs/ext2 against mke2fs/e2fsck/debugfs
 
 
 def expected_tests(names):

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TIMEOUT_S 60
+#define TIMEOUT_S 120
 #define MAXTESTS 256
 
 static char *tests[MAXTESTS];

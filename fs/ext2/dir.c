@@ -234,38 +234,65 @@ static int add_block(struct inode *dir, const char *name, int len, struct inode 
 	return 0;
 }
 
-/* Link inode into dir under name (-EEXIST if taken). */
+/* Does this block hold name? */
+static int block_has(struct inode *dir, char *kaddr, const char *name, int len)
+{
+	for (unsigned int off = 0; off < EXT2_BLOCK_SIZE;) {
+		ext2_dirent *de = dirent_at(kaddr, off);
+		if (!dirent_ok(dir, de, off))
+			return 0;
+		if (name_match(de, name, len))
+			return 1;
+		off += rec_len(de);
+	}
+	return 0;
+}
+
+/* Link inode into dir under name (-EEXIST if taken). One pass over the
+ * blocks, from the last (where appended names leave room): it checks for
+ * the name and keeps the first block with room locked. */
 int ext2_add_link(struct inode *dir, const char *name, int len, struct inode *inode)
 {
 	unsigned int need = EXT2_DIR_REC_LEN(len);
 	unsigned long n, npages = dir_pages(dir);
-	struct folio *f;
+	struct folio *room = NULL;
+	ext2_dirent *slot = NULL;
+	int err = 0;
 
 	if (len <= 0 || len > EXT2_NAME_LEN)
 		return -ENAMETOOLONG;
-	if (ext2_inode_by_name(dir, name, len))
-		return -EEXIST;
-	for (n = 0; n < npages; n++) {
-		ext2_dirent *de;
+	for (n = npages; n-- > 0 && !err;) {
+		struct folio *f = dir_get_folio(dir, n);
 		int bad = 0;
 
-		f = dir_get_folio(dir, n);
-		if (IS_ERR(f))
-			return PTR_ERR(f);
-		folio_lock(f);
-		de = find_room(dir, folio_address(f), need, &bad);
-		if (de) {
-			de = claim_room(de);
-			fill_dirent(de, name, len, inode);
-			dir_commit(dir, f, (loff_t)n << EXT2_BLOCK_SHIFT, EXT2_BLOCK_SIZE);
-			return 0;
+		if (IS_ERR(f)) {
+			err = PTR_ERR(f);
+			break;
 		}
+		folio_lock(f);
+		if (block_has(dir, folio_address(f), name, len))
+			err = -EEXIST;
+		else if (!room && (slot = find_room(dir, folio_address(f), need, &bad))) {
+			room = f;	/* stays locked and referenced */
+			continue;
+		} else if (bad)
+			err = -EIO;
 		folio_unlock(f);
 		folio_put(f);
-		if (bad)
-			return -EIO;
 	}
-	return add_block(dir, name, len, inode);
+	if (err) {
+		if (room) {
+			folio_unlock(room);
+			folio_put(room);
+		}
+		return err;
+	}
+	if (!room)
+		return add_block(dir, name, len, inode);
+	slot = claim_room(slot);
+	fill_dirent(slot, name, len, inode);
+	dir_commit(dir, room, folio_pos(room), EXT2_BLOCK_SIZE);
+	return 0;
 }
 
 /* Remove name: merge its record into the previous one (or clear it). */

@@ -270,14 +270,16 @@ int main(void)
 	mkdir("/tmp", 01777);
 	nftw(KEEP, rm_one, 16, FTW_DEPTH | FTW_PHYS);	/* leftovers of an earlier run */
 	CHECK(mkdir(KEEP, 0755) == 0 || errno == EEXIST, "mkdir keep");
-	alignments();
-	big_file();
-	sparse_and_truncate();
-	unlink_open();
-	append_two();
-	shared_cache();
-	many_files();
-	cache_reuse();
+	double t = t_now();
+#define PHASE(f) do { f(); printf("fs_files: %-20s %.1f s\n", #f, t_now() - t); t = t_now(); } while (0)
+	PHASE(alignments);
+	PHASE(big_file);
+	PHASE(sparse_and_truncate);
+	PHASE(unlink_open);
+	PHASE(append_two);
+	PHASE(shared_cache);
+	PHASE(many_files);
+	PHASE(cache_reuse);
 	sync();
 	t_ok("fs_files");
 	return 0;
