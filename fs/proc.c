@@ -397,6 +397,7 @@ static const struct { const char *name; atomic_long_t *v; } vm_counters[] = {
 	{ "nr_writeback", &nr_writeback },
 	{ "pgcache_hit", &vm_pgcache_hit },
 	{ "pgcache_miss", &vm_pgcache_miss },
+	{ "pgsteal", &vm_pgsteal },
 	{ "pgpgin", &vm_pgpgin },
 	{ "pgpgout", &vm_pgpgout },
 	{ "pgfault", &vm_pgfault },

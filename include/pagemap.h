@@ -146,5 +146,6 @@ int simple_write_end(struct file *file, struct address_space *mapping, loff_t po
 
 /* Counters for /proc/vmstat and /proc/meminfo. */
 extern atomic_long_t nr_file_pages, nr_dirty, nr_writeback;
-extern atomic_long_t vm_pgcache_hit, vm_pgcache_miss;
+extern atomic_long_t vm_pgcache_hit, vm_pgcache_miss, vm_pgsteal;
+unsigned long shrink_page_cache(unsigned long nr);
 #endif

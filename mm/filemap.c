@@ -84,6 +84,84 @@ void xa_node_free(void *node)
 	kfree(node);
 }
 
+/* ---- the LRU list and reclaim of clean cache pages ---- */
+static LIST_HEAD(cache_lru);		/* oldest first */
+static DEFINE_SPINLOCK(lru_lock);
+atomic_long_t vm_pgsteal;
+
+static void lru_add(struct folio *f)
+{
+	spin_lock(&lru_lock);
+	list_add_tail(&f->page.lru, &cache_lru);
+	spin_unlock(&lru_lock);
+}
+
+static void lru_del(struct folio *f)
+{
+	spin_lock(&lru_lock);
+	if (!list_empty(&f->page.lru))
+		list_del_init(&f->page.lru);
+	spin_unlock(&lru_lock);
+}
+
+/* Frees f if only the cache holds it and it is clean: the reference
+ * count is frozen from 1 to 0 under i_pages_lock, so a concurrent lookup
+ * (folio_try_get) either got its reference first or finds the slot gone.
+ * f is locked by the caller (trylock) and off the LRU. */
+static int reclaim_folio(struct folio *f)
+{
+	struct address_space *m = folio_mapping(f);
+	int freed = 0;
+	if (!m || folio_test_dirty(f) || folio_test_writeback(f))
+		return 0;
+	spin_lock(&m->i_pages_lock);
+	if (atomic_cmpxchg(&f->page._refcount, 1, 0) == 1) {
+		xa_erase(&m->i_pages, folio_index(f));
+		m->nrpages--;
+		f->page.mapping = NULL;
+		freed = 1;
+	}
+	spin_unlock(&m->i_pages_lock);
+	if (!freed)
+		return 0;
+	atomic_long_dec(&nr_file_pages);
+	atomic_long_inc(&vm_pgsteal);
+	clear_bit(PG_locked, &f->page.flags);
+	atomic_set(&f->page._refcount, 1);
+	put_page(&f->page);	/* back to the buddy allocator */
+	return 1;
+}
+
+/* Second-chance scan of the LRU: referenced folios get another round,
+ * clean unreferenced ones are freed. Never sleeps (trylock only), so the
+ * page allocator can call it. Returns the number of pages freed. */
+unsigned long shrink_page_cache(unsigned long nr)
+{
+	unsigned long freed = 0, scanned = 0, budget;
+	spin_lock(&lru_lock);
+	budget = 2 * atomic_long_read(&nr_file_pages) + 64;
+	while (freed < nr && scanned++ < budget && !list_empty(&cache_lru)) {
+		struct folio *f = page_folio(list_first_entry(&cache_lru, struct page, lru));
+		if (test_and_clear_bit(PG_referenced, &f->page.flags) ||
+		    folio_test_dirty(f) || folio_test_writeback(f) ||
+		    page_count(&f->page) != 1 || !folio_trylock(f)) {
+			list_move_tail(&f->page.lru, &cache_lru);
+			continue;
+		}
+		list_del_init(&f->page.lru);
+		spin_unlock(&lru_lock);
+		if (reclaim_folio(f)) {
+			freed++;
+		} else {
+			folio_unlock(f);
+			lru_add(f);
+		}
+		spin_lock(&lru_lock);
+	}
+	spin_unlock(&lru_lock);
+	return freed;
+}
+
 /* ---- lookup and insertion ---- */
 
 /* Returns the folio at index with a reference, or NULL. The slot is
@@ -126,6 +204,7 @@ int filemap_add_folio(struct address_space *m, struct folio *f, unsigned long in
 		return err == -EBUSY ? -EEXIST : err;
 	}
 	atomic_long_inc(&nr_file_pages);
+	lru_add(f);
 	return 0;
 }
 
@@ -313,6 +392,20 @@ static int fault_in_iov_iter_readable(struct iov_iter *it, size_t bytes)
 	return 0;
 }
 
+/* Writers throttle themselves (balance_dirty_pages, much simplified):
+ * past dirty_ratio (20%) of memory dirty, the writer writes its own
+ * mapping back and waits, so dirty data cannot fill memory that reclaim
+ * cannot free. The background flusher is a later issue. */
+int vm_dirty_ratio = 20;
+static void balance_dirty_pages(struct address_space *m)
+{
+	long limit = totalram_pages() * vm_dirty_ratio / 100;
+	if (atomic_long_read(&nr_dirty) + atomic_long_read(&nr_writeback) <= limit)
+		return;
+	if (m->a_ops && m->a_ops->writepages)
+		filemap_write_and_wait_range(m, 0, -1);
+}
+
 /* write(2) through the cache, one folio at a time. The user buffer may
  * be a mapping of the very folio being written, so it is faulted in
  * first and copied with page faults disabled under the folio lock; a
@@ -354,6 +447,7 @@ ssize_t generic_perform_write(struct file *file, struct iov_iter *it, loff_t *po
 		}
 		*pos += r;
 		written += r;
+		balance_dirty_pages(m);
 	}
 	return written ? written : err;
 }
@@ -576,6 +670,7 @@ static void filemap_remove_folio(struct address_space *m, struct folio *f)
 	f->page.mapping = NULL;
 	spin_unlock(&m->i_pages_lock);
 	atomic_long_dec(&nr_file_pages);
+	lru_del(f);
 	folio_put(f);
 }
 

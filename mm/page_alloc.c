@@ -50,13 +50,20 @@ static void __free_one(unsigned long pfn, unsigned int order)
 	add_free(pfn_to_page(pfn), order);
 }
 
-struct page *alloc_pages(gfp_t gfp, unsigned int order)
+unsigned long shrink_page_cache(unsigned long nr);
+
+/* The reserve kept free for atomic allocations: 1/64 of memory. */
+static unsigned long min_free_pages(void)
+{
+	return total_pages / 64 + 64;
+}
+
+/* Takes a block of 2^order pages off the free lists, or NULL. */
+static struct page *rmqueue(unsigned int order)
 {
 	struct page *p = NULL;
 	unsigned int o;
 
-	if (order >= MAX_ORDER)
-		return NULL;
 	spin_lock(&zone_lock);
 	for (o = order; o < MAX_ORDER; o++) {
 		if (!list_empty(&free_area[o])) {
@@ -74,6 +81,28 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 		free_pages_count -= 1UL << order;
 	}
 	spin_unlock(&zone_lock);
+	return p;
+}
+
+/* Allocates 2^order pages. When memory runs out, clean page-cache pages
+ * are reclaimed and the allocation retried (not for GFP_ATOMIC callers,
+ * which may hold the locks reclaim takes). */
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	struct page *p;
+
+	if (order >= MAX_ORDER)
+		return NULL;
+	/* Keep a reserve for GFP_ATOMIC allocations (slab refills, xarray
+	 * nodes, bios under spinlocks), which cannot reclaim themselves. */
+	if (!(gfp & GFP_ATOMIC) && READ_ONCE(free_pages_count) < min_free_pages())
+		shrink_page_cache(min_free_pages());
+	p = rmqueue(order);
+	for (int tries = 0; !p && !(gfp & GFP_ATOMIC) && tries < 4; tries++) {
+		if (!shrink_page_cache(64UL << order))
+			break;
+		p = rmqueue(order);
+	}
 	if (!p)
 		return NULL;
 	for (unsigned long i = 0; i < (1UL << order); i++) {

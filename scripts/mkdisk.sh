@@ -13,7 +13,7 @@ if [ $# -ne 5 ]; then
 	exit 2
 fi
 stage=$1 out=$2 ub=$3 image=$4 initrd=$5
-DISK_MIB=512
+DISK_MIB=${DISK_MIB:-2048}
 PART_START_MIB=1
 MIN_FREE_MIB=256
 PATH=$PATH:/sbin:/usr/sbin

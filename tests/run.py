@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+import zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOGDIR = os.path.join(ROOT, "build", "test-logs")
@@ -467,7 +468,8 @@ def interactive():
 
 
 EXT2_TESTS = ["fs_files", "links", "fileio", "ramfs", "procfs", "fork_exec_wait",
-              "pthreads", "pipe"]
+              "pthreads", "pipe", "bigfile"]
+EXT2_TIMEOUT = 600      # bigfile moves 1 GiB through a 512 MiB machine
 FNV_OFFSET, FNV_PRIME = 0xcbf29ce484222325, 0x100000001b3
 
 
@@ -496,10 +498,10 @@ def ext2root():
            "-append", "root=/dev/vda1 init=/bin/runtests panic=1 -- " + " ".join(EXT2_TESTS)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    lines, deadline, panic = [], [time.time() + BOOT_TIMEOUT], None
+    lines, deadline, panic = [], [time.time() + EXT2_TIMEOUT], None
     for line in read_console(proc, deadline):
         if line is None:
-            panic = panic or "timeout after %d s" % BOOT_TIMEOUT
+            panic = panic or "timeout after %d s" % EXT2_TIMEOUT
             break
         lines.append(line)
         if "Kernel panic" in line:
@@ -539,6 +541,18 @@ def ext2root():
         got = fnv64(d.stdout)
         steps.append(("ext2:debugfs:" + m.group(1), None if got == int(m.group(2), 16) else
                       "debugfs content differs (%016x vs guest %s)" % (got, m.group(2)), []))
+    for line in lines:
+        m = re.match(r"CRC32 (\S+) ([0-9a-f]{8})$", line.strip())
+        if not m:
+            continue
+        d = subprocess.Popen(["debugfs", "-R", "cat " + m.group(1), fs],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        crc = 0
+        for chunk in iter(lambda: d.stdout.read(1 << 20), b""):
+            crc = zlib.crc32(chunk, crc)
+        d.wait()
+        steps.append(("ext2:debugfs:" + m.group(1), None if crc == int(m.group(2), 16) else
+                      "debugfs content differs (crc %08x vs guest %s)" % (crc, m.group(2)), []))
     os.unlink(fs)
     return steps
 

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TIMEOUT_S 120
+#define TIMEOUT_S 400
 #define MAXTESTS 256
 
 static char *tests[MAXTESTS];
