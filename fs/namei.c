@@ -325,8 +325,8 @@ int do_unlinkat(int dfd, const char *path, int rmdir)
 	} else if (rmdir) {
 		if (!S_ISDIR(victim->i_mode)) {
 			err = -ENOTDIR;
-		} else if (victim == root_inode) {
-			err = -EBUSY;
+		} else if (victim == root_inode || victim->i_mounted || victim->i_covered) {
+			err = -EBUSY;	/* a mount point or a mounted root */
 		} else {
 			down_write(&victim->i_rwsem);
 			err = dir->i_op->rmdir ? dir->i_op->rmdir(dir, nd.last, nd.last_len, victim) : -EPERM;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <printk.h>
 #include <sched.h>
+#include <uaccess.h>
 
 static DEFINE_MUTEX(mount_lock);
 
@@ -141,4 +142,84 @@ int mount_root(const char *dev, int rdonly)
 	iput(root);
 	printk("vfs: mounted root (ext2) from %s%s\n", dev, rdonly ? " read-only" : "");
 	return 0;
+}
+
+/* ---- mount(2) and umount2(2) ---- */
+#define MS_RDONLY 1
+
+/* mount(source, target, "ext2", flags): the ext2 file system on block
+ * device source covers directory target. Only ext2 is mountable here
+ * (the RAM root, /dev and /proc are set up by the kernel itself). */
+long sys_mount(const char __user *usource, const char __user *utarget,
+	       const char __user *utype, unsigned long flags, const void __user *data)
+{
+	char type[16];
+	(void)data;
+	long n = strncpy_from_user(type, utype, sizeof(type));
+	if (n < 0)
+		return n == -ENAMETOOLONG ? -ENODEV : n;
+	if (strcmp(type, "ext2"))
+		return -ENODEV;
+	char *source = getname(usource);
+	if (IS_ERR(source))
+		return PTR_ERR(source);
+	struct inode *dev = kern_path(AT_FDCWD, source, 0);
+	putname(source);
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	struct block_device *bdev = S_ISBLK(dev->i_mode) ? bdev_get(dev->i_rdev) : NULL;
+	iput(dev);
+	if (!bdev)
+		return -ENOTBLK;
+	char *target = getname(utarget);
+	if (IS_ERR(target))
+		return PTR_ERR(target);
+	struct inode *mp = kern_path(AT_FDCWD, target, LOOKUP_DIRECTORY);
+	putname(target);
+	if (IS_ERR(mp))
+		return PTR_ERR(mp);
+	struct inode *root = ext2_mount(bdev, (flags & MS_RDONLY) ? 1 : 0);
+	long err = IS_ERR(root) ? PTR_ERR(root) : mount_tree(mp, root);
+	if (!IS_ERR(root)) {
+		if (!err)
+			register_super(root->i_sb);
+		else
+			root->i_sb->s_op->put_super(root->i_sb);	/* never visible */
+		iput(root);
+	}
+	iput(mp);
+	return err;
+}
+
+/* umount2(target): detach the tree mounted at target after writing it
+ * back and marking it clean. Its super block stays allocated (read-only):
+ * open files of it remain valid, nothing can reach it by name any more. */
+long sys_umount2(const char __user *utarget, int flags)
+{
+	if (flags & ~0xf)
+		return -EINVAL;
+	char *target = getname(utarget);
+	if (IS_ERR(target))
+		return PTR_ERR(target);
+	struct inode *root = kern_path(AT_FDCWD, target, LOOKUP_DIRECTORY);
+	putname(target);
+	if (IS_ERR(root))
+		return PTR_ERR(root);
+	struct super_block *sb = root->i_sb;
+	struct inode *fsroot = get_fs_root(current->fs);
+	long err = 0;
+	if (!root->i_covered || !sb || sb->s_root != root)
+		err = -EINVAL;		/* not a mount point */
+	else if (root == fsroot)
+		err = -EBUSY;
+	if (!err)
+		err = umount_tree(root);
+	iput(fsroot);
+	if (!err) {
+		unregister_super(sb);
+		if (sb->s_op && sb->s_op->shutdown)
+			sb->s_op->shutdown(sb);
+	}
+	iput(root);
+	return err;
 }

@@ -82,6 +82,10 @@ struct file *do_filp_open(int dfd, const char *path, int flags, umode_t mode)
 	if (S_ISDIR(inode->i_mode) && !(flags & O_PATH) &&
 	    (acc != O_RDONLY || (flags & (O_CREAT | O_TRUNC))))
 		goto fail;
+	err = -EROFS;
+	if ((acc != O_RDONLY || (flags & O_TRUNC)) && inode->i_sb && inode->i_sb->s_readonly &&
+	    (S_ISREG(inode->i_mode) || S_ISDIR(inode->i_mode) || S_ISLNK(inode->i_mode)))
+		goto fail;
 	err = -ENXIO;
 	if (!inode->i_fop && !(flags & O_PATH))
 		goto fail;

@@ -33,7 +33,8 @@ typedef long (*syscall_fn_t)(unsigned long, unsigned long, unsigned long,
 	X(260, wait4) X(261, prlimit64) X(267, syncfs) X(278, getrandom) \
 	X(291, statx) X(435, clone3) X(439, faccessat2) \
 	X(276, renameat2) X(37, linkat) X(36, symlinkat) X(53, fchmodat) X(52, fchmod) \
-	X(88, utimensat) X(47, fallocate) X(223, fadvise64) X(43, statfs) X(44, fstatfs)
+	X(88, utimensat) X(47, fallocate) X(223, fadvise64) X(43, statfs) X(44, fstatfs) \
+	X(40, mount) X(39, umount2)
 
 #define DECLARE(nr, name) long sys_##name();
 SYSCALLS(DECLARE)

@@ -192,6 +192,9 @@ def disk_args(name, mem):
         f.truncate(16 << 20)
     subprocess.run(["sfdisk", "-q", gpt], input=b"label: gpt\n,8MiB\n,\n", check=True,
                    stdout=subprocess.DEVNULL)
+    # vdd2 (sectors 18432.., 6 MiB) holds an empty ext2 for the mount test
+    subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "4096", "-E", "offset=%d" % (18432 * 512),
+                    gpt, "1536"], check=True, stdout=subprocess.DEVNULL)
     args = []
     drives = ["file=%s,format=raw" % parts, "file=%s,format=raw" % scratch,
               "driver=raw,file.driver=blkdebug,file.config=%s,"
