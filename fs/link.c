@@ -275,11 +275,7 @@ static long chmod_inode(struct inode *inode, unsigned int mode)
 
 long sys_fchmodat(int dfd, const char __user *upath, unsigned int mode)
 {
-	char *p = getname(upath);
-	if (IS_ERR(p))
-		return PTR_ERR(p);
-	struct inode *inode = kern_path(dfd, p, 0);
-	putname(p);
+	struct inode *inode = user_path_at(dfd, upath, 0);
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
 	long err = chmod_inode(inode, mode);
@@ -321,12 +317,8 @@ long sys_utimensat(int dfd, const char __user *upath, const struct timespec64 __
 		inode = ihold(file_inode(f));
 		fput(f);
 	} else {
-		char *p = getname(upath);
-		if (IS_ERR(p))
-			return PTR_ERR(p);
-		inode = kern_path(dfd, p, ((flags & AT_SYMLINK_NOFOLLOW) ? LOOKUP_NOFOLLOW : 0) |
-				  ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0));
-		putname(p);
+		inode = user_path_at(dfd, upath, ((flags & AT_SYMLINK_NOFOLLOW) ? LOOKUP_NOFOLLOW : 0) |
+				     ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0));
 		if (IS_ERR(inode))
 			return PTR_ERR(inode);
 	}
@@ -418,11 +410,7 @@ static long statfs_inode(struct inode *inode, struct statfs64 __user *buf)
 
 long sys_statfs(const char __user *upath, struct statfs64 __user *buf)
 {
-	char *p = getname(upath);
-	if (IS_ERR(p))
-		return PTR_ERR(p);
-	struct inode *inode = kern_path(AT_FDCWD, p, 0);
-	putname(p);
+	struct inode *inode = user_path_at(AT_FDCWD, upath, 0);
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
 	long err = statfs_inode(inode, buf);

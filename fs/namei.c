@@ -32,6 +32,17 @@ void putname(char *name)
 		kfree(name);
 }
 
+/* kern_path on a path in user memory. */
+struct inode *user_path_at(int dfd, const char __user *upath, unsigned int flags)
+{
+	char *path = getname(upath);
+	if (IS_ERR(path))
+		return ERR_PTR(PTR_ERR(path));
+	struct inode *inode = kern_path(dfd, path, flags);
+	putname(path);
+	return inode;
+}
+
 /* The directory a walk of path begins in. */
 struct inode *path_start(int dfd, const char *path)
 {

@@ -160,22 +160,14 @@ long sys_mount(const char __user *usource, const char __user *utarget,
 		return n == -ENAMETOOLONG ? -ENODEV : n;
 	if (strcmp(type, "ext2"))
 		return -ENODEV;
-	char *source = getname(usource);
-	if (IS_ERR(source))
-		return PTR_ERR(source);
-	struct inode *dev = kern_path(AT_FDCWD, source, 0);
-	putname(source);
+	struct inode *dev = user_path_at(AT_FDCWD, usource, 0);
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
 	struct block_device *bdev = S_ISBLK(dev->i_mode) ? bdev_get(dev->i_rdev) : NULL;
 	iput(dev);
 	if (!bdev)
 		return -ENOTBLK;
-	char *target = getname(utarget);
-	if (IS_ERR(target))
-		return PTR_ERR(target);
-	struct inode *mp = kern_path(AT_FDCWD, target, LOOKUP_DIRECTORY);
-	putname(target);
+	struct inode *mp = user_path_at(AT_FDCWD, utarget, LOOKUP_DIRECTORY);
 	if (IS_ERR(mp))
 		return PTR_ERR(mp);
 	struct inode *root = ext2_mount(bdev, (flags & MS_RDONLY) ? 1 : 0);
@@ -198,11 +190,7 @@ long sys_umount2(const char __user *utarget, int flags)
 {
 	if (flags & ~0xf)
 		return -EINVAL;
-	char *target = getname(utarget);
-	if (IS_ERR(target))
-		return PTR_ERR(target);
-	struct inode *root = kern_path(AT_FDCWD, target, LOOKUP_DIRECTORY);
-	putname(target);
+	struct inode *root = user_path_at(AT_FDCWD, utarget, LOOKUP_DIRECTORY);
 	if (IS_ERR(root))
 		return PTR_ERR(root);
 	struct super_block *sb = root->i_sb;

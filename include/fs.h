@@ -274,6 +274,7 @@ struct nameidata_parent {
 };
 struct inode *path_start(int dfd, const char *path);	/* referenced or ERR_PTR */
 struct inode *kern_path(int dfd, const char *path, unsigned int flags);
+struct inode *user_path_at(int dfd, const char __user *upath, unsigned int flags);
 int kern_path_parent(int dfd, const char *path, struct nameidata_parent *nd);
 struct inode *lookup_one(struct inode *dir, const char *name, int len);
 int do_mkdirat(int dfd, const char *path, umode_t mode);

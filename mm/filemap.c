@@ -495,14 +495,26 @@ int simple_write_end(struct file *file, struct address_space *m, loff_t pos,
 
 /* ---- dirty and writeback state ---- */
 
+/* Sets or clears an xarray mark of f's slot, if f is still in m. */
+static void folio_xa_mark(struct address_space *m, struct folio *f, xa_mark_t mark, int set)
+{
+	if (!m)
+		return;
+	spin_lock(&m->i_pages_lock);
+	if (folio_mapping(f) == m) {
+		if (set)
+			xa_set_mark(&m->i_pages, folio_index(f), mark);
+		else
+			xa_clear_mark(&m->i_pages, folio_index(f), mark);
+	}
+	spin_unlock(&m->i_pages_lock);
+}
+
 int filemap_dirty_folio(struct address_space *m, struct folio *f)
 {
 	if (test_and_set_bit(PG_dirty, &f->page.flags))
 		return 0;
-	spin_lock(&m->i_pages_lock);
-	if (folio_mapping(f) == m)
-		xa_set_mark(&m->i_pages, folio_index(f), PAGECACHE_TAG_DIRTY);
-	spin_unlock(&m->i_pages_lock);
+	folio_xa_mark(m, f, PAGECACHE_TAG_DIRTY, 1);
 	atomic_long_inc(&nr_dirty);
 	return 1;
 }
@@ -523,11 +535,7 @@ int folio_clear_dirty_for_io(struct folio *f)
 	struct address_space *m = folio_mapping(f);
 	if (!test_and_clear_bit(PG_dirty, &f->page.flags))
 		return 0;
-	if (m) {
-		spin_lock(&m->i_pages_lock);
-		xa_clear_mark(&m->i_pages, folio_index(f), PAGECACHE_TAG_DIRTY);
-		spin_unlock(&m->i_pages_lock);
-	}
+	folio_xa_mark(m, f, PAGECACHE_TAG_DIRTY, 0);
 	atomic_long_dec(&nr_dirty);
 	return 1;
 }
@@ -536,11 +544,7 @@ void folio_start_writeback(struct folio *f)
 {
 	struct address_space *m = folio_mapping(f);
 	set_bit(PG_writeback, &f->page.flags);
-	if (m) {
-		spin_lock(&m->i_pages_lock);
-		xa_set_mark(&m->i_pages, folio_index(f), PAGECACHE_TAG_WRITEBACK);
-		spin_unlock(&m->i_pages_lock);
-	}
+	folio_xa_mark(m, f, PAGECACHE_TAG_WRITEBACK, 1);
 	atomic_long_inc(&nr_writeback);
 }
 
@@ -548,13 +552,9 @@ void folio_start_writeback(struct folio *f)
 void folio_end_writeback(struct folio *f)
 {
 	struct address_space *m = folio_mapping(f);
-	if (m) {
-		spin_lock(&m->i_pages_lock);
-		xa_clear_mark(&m->i_pages, folio_index(f), PAGECACHE_TAG_WRITEBACK);
-		spin_unlock(&m->i_pages_lock);
-		if (folio_test_error(f))
-			m->wb_err = -EIO;
-	}
+	folio_xa_mark(m, f, PAGECACHE_TAG_WRITEBACK, 0);
+	if (m && folio_test_error(f))
+		m->wb_err = -EIO;
 	clear_bit(PG_writeback, &f->page.flags);
 	atomic_long_dec(&nr_writeback);
 	smp_mb();

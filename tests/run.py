@@ -581,6 +581,18 @@ def run_linux(res, names):
             res.ok()
 
 
+def tally_steps(res, label, steps, log):
+    """Count (name, problem, context) steps of a scripted boot."""
+    for sname, problem, tail in steps:
+        if problem:
+            res.fail(sname, problem, tail)
+        else:
+            res.ok()
+    print("== %s: %d step(s), %d failure(s); log in %s"
+          % (label, len(steps), sum(1 for s in steps if s[1]),
+             os.path.relpath(os.path.join(LOGDIR, log), ROOT)), flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--linux", action="store_true",
@@ -638,40 +650,11 @@ def main():
                       % (name, problem or "done", secs, len(res.failed) - before,
                          os.path.relpath(os.path.join(LOGDIR, name + ".log"), ROOT)),
                       flush=True)
-            if inter:
-                steps, _ = inter.result()
-                for sname, problem, tail in steps:
-                    if problem:
-                        res.fail(sname, problem, tail)
-                    else:
-                        res.ok()
-                print("== interactive: %d step(s), %d failure(s); log in %s"
-                      % (len(steps), sum(1 for s in steps if s[1]),
-                         os.path.relpath(os.path.join(LOGDIR, "interactive.log"), ROOT)),
-                      flush=True)
-            if ub:
-                steps, _ = ub.result()
-                for sname, problem, tail in steps:
-                    if problem:
-                        res.fail(sname, problem, tail)
-                    else:
-                        res.ok()
-                print("== uboot: %d step(s), %d failure(s); log in %s"
-                      % (len(steps), sum(1 for s in steps if s[1]),
-                         os.path.relpath(os.path.join(LOGDIR, "uboot.log"), ROOT)),
-                      flush=True)
-
-            if e2:
-                steps = e2.result()
-                for sname, problem, tail in steps:
-                    if problem:
-                        res.fail(sname, problem, tail)
-                    else:
-                        res.ok()
-                print("== ext2 root: %d step(s), %d failure(s); log in %s"
-                      % (len(steps), sum(1 for s in steps if s[1]),
-                         os.path.relpath(os.path.join(LOGDIR, "ext2root.log"), ROOT)),
-                      flush=True)
+            for fut, label, log in ((inter, "interactive", "interactive.log"),
+                                     (ub, "uboot", "uboot.log"), (e2, "ext2 root", "ext2root.log")):
+                if fut:
+                    r = fut.result()
+                    tally_steps(res, label, r[0] if isinstance(r, tuple) else r, log)
 
     for name, reason, ctx in res.failed:
         print("\nFAIL %s: %s" % (name, reason))
