@@ -1,5 +1,5 @@
-/* ramfs.c: the in-memory file system. Regular files keep data in zeroed
- * pages under a two-level page table (holes read as zero, 1 GiB max);
+/* ramfs.c: the in-memory file system. Regular files keep their data in
+ * the page cache only (holes read as zero, 1 GiB max);
  * directories keep a list of (name, inode) entries plus a parent pointer.
  * Locks: inode->i_rwsem (read for lookup/read/iterate, write for changes);
  * namei takes the parent's before the child's. Callers hold nothing else. */
@@ -9,9 +9,7 @@
 #include <string.h>
 #include <printk.h>
 
-#define PTRS_PER_PAGE (PAGE_SIZE / sizeof(void *))
-#define RAMFS_MAX_PAGES (PTRS_PER_PAGE * PTRS_PER_PAGE)
-#define RAMFS_MAX_SIZE ((loff_t)RAMFS_MAX_PAGES << PAGE_SHIFT)
+#define RAMFS_MAX_SIZE (1LL << 30)
 
 struct ramfs_dirent {
 	struct list_head list;
@@ -22,7 +20,6 @@ struct ramfs_dirent {
 };
 
 struct ramfs_info {
-	void **l1;		/* files: page of pointers to pages of pointers */
 	struct list_head entries;	/* directories */
 	u64 next_cookie;
 	struct inode *parent;	/* directories: referenced, self for root */
@@ -35,132 +32,68 @@ static const struct inode_operations ramfs_special_inode_ops;
 
 static inline struct ramfs_info *RI(struct inode *i) { return i->i_private; }
 
-/* Page idx of a file, allocated (zeroed) if alloc. i_rwsem held. */
-static void *ramfs_page(struct inode *inode, unsigned long idx, int alloc)
+/* File data lives only in the page cache, as in Linux's ramfs: a folio
+ * is created zeroed and, once written, stays dirty for good (no backing
+ * store: never written back, never reclaimed; ramfs_dirty_folio keeps
+ * these pages out of the dirty accounting). */
+static int ramfs_read_folio(struct file *f, struct folio *folio)
 {
-	struct ramfs_info *ri = RI(inode);
-	void **l2;
-
-	if (idx >= RAMFS_MAX_PAGES)
-		return NULL;
-	if (!ri->l1 && (!alloc || !(ri->l1 = get_zeroed_page(GFP_KERNEL))))
-		return NULL;
-	l2 = ri->l1[idx / PTRS_PER_PAGE];
-	if (!l2 && (!alloc || !(l2 = ri->l1[idx / PTRS_PER_PAGE] = get_zeroed_page(GFP_KERNEL))))
-		return NULL;
-	if (!l2[idx % PTRS_PER_PAGE] && alloc)
-		l2[idx % PTRS_PER_PAGE] = get_zeroed_page(GFP_KERNEL);
-	return l2[idx % PTRS_PER_PAGE];
+	(void)f;
+	memset(folio_address(folio), 0, PAGE_SIZE);	/* a hole */
+	folio_mark_uptodate(folio);
+	folio_unlock(folio);
+	return 0;
 }
 
-/* Free every data page with index >= first. i_rwsem held for writing. */
-static void ramfs_free_pages(struct inode *inode, unsigned long first)
+static int ramfs_dirty_folio(struct address_space *m, struct folio *folio)
 {
-	struct ramfs_info *ri = RI(inode);
-
-	if (!ri->l1)
-		return;
-	for (unsigned long i = 0; i < PTRS_PER_PAGE; i++) {
-		void **l2 = ri->l1[i];
-		unsigned long base = i * PTRS_PER_PAGE;
-
-		if (!l2 || base + PTRS_PER_PAGE <= first)
-			continue;
-		for (unsigned long j = 0; j < PTRS_PER_PAGE; j++) {
-			if (base + j >= first && l2[j]) {
-				free_page(l2[j]);
-				l2[j] = NULL;
-			}
-		}
-		if (base >= first) {
-			free_page(l2);
-			ri->l1[i] = NULL;
-		}
-	}
-	if (first == 0) {
-		free_page(ri->l1);
-		ri->l1 = NULL;
-	}
+	(void)m;
+	return !test_and_set_bit(PG_dirty, &folio->page.flags);
 }
 
+static const struct address_space_operations ramfs_aops = {
+	.read_folio = ramfs_read_folio,
+	.dirty_folio = ramfs_dirty_folio,
+	.write_begin = simple_write_begin,
+	.write_end = simple_write_end,
+};
+
+/* i_rwsem held for writing. */
 static int ramfs_setsize(struct inode *inode, loff_t size)
 {
 	if (size < 0 || size > RAMFS_MAX_SIZE)
 		return -EFBIG;
-	if (size < inode->i_size) {
-		unsigned long off = size & ~PAGE_MASK;
-		void *p = off ? ramfs_page(inode, size >> PAGE_SHIFT, 0) : NULL;
-
-		if (p)
-			memset((char *)p + off, 0, PAGE_SIZE - off);
-		ramfs_free_pages(inode, DIV_ROUND_UP((unsigned long)size, PAGE_SIZE));
-	}
+	loff_t old = inode->i_size;
 	inode->i_size = size;
+	if (size < old)
+		truncate_inode_pages(inode->i_mapping, size);
 	return 0;
 }
 
+/* No i_rwsem: the page cache copes with a racing truncate, and a write
+ * whose buffer maps this same file must be able to fault it in. */
 static ssize_t ramfs_read(struct file *f, struct iov_iter *to, loff_t *ppos)
 {
-	struct inode *inode = file_inode(f);
-	loff_t pos = *ppos;
-	ssize_t done = 0, ret = 0;
-
-	down_read(&inode->i_rwsem);
-	while (iov_iter_count(to) && pos < inode->i_size) {
-		unsigned long off = pos & ~PAGE_MASK;
-		size_t n = min((size_t)(PAGE_SIZE - off), iov_iter_count(to));
-		void *p = ramfs_page(inode, pos >> PAGE_SHIFT, 0);
-		size_t c;
-
-		n = min(n, (size_t)(inode->i_size - pos));
-		c = p ? copy_to_iter((char *)p + off, n, to) : iov_iter_zero(n, to);
-		pos += c;
-		done += c;
-		if (c < n) {
-			ret = -EFAULT;
-			break;
-		}
-	}
-	up_read(&inode->i_rwsem);
-	*ppos = pos;
-	return done ? done : ret;
+	return filemap_read(f, to, ppos);
 }
 
 static ssize_t ramfs_write(struct file *f, struct iov_iter *from, loff_t *ppos)
 {
 	struct inode *inode = file_inode(f);
-	ssize_t done = 0, ret = 0;
-	loff_t pos;
+	ssize_t ret;
 
 	down_write(&inode->i_rwsem);
-	pos = (f->f_flags & O_APPEND) ? inode->i_size : *ppos;
-	while (iov_iter_count(from)) {
-		unsigned long off = pos & ~PAGE_MASK;
-		size_t n = min((size_t)(PAGE_SIZE - off), iov_iter_count(from));
-		void *p;
-		size_t c;
-
-		if (pos >= RAMFS_MAX_SIZE) {
-			ret = -EFBIG;
-			break;
-		}
-		if (!(p = ramfs_page(inode, pos >> PAGE_SHIFT, 1))) {
-			ret = -ENOSPC;
-			break;
-		}
-		c = copy_from_iter((char *)p + off, n, from);
-		pos += c;
-		done += c;
-		if (c < n) {
-			ret = -EFAULT;
-			break;
-		}
+	if (f->f_flags & O_APPEND)
+		*ppos = inode->i_size;
+	if (*ppos >= RAMFS_MAX_SIZE)
+		ret = -EFBIG;
+	else {
+		if (iov_iter_count(from) > (size_t)(RAMFS_MAX_SIZE - *ppos))
+			from->count = RAMFS_MAX_SIZE - *ppos;
+		ret = generic_perform_write(f, from, ppos);
 	}
-	if (pos > inode->i_size)
-		inode->i_size = pos;
 	up_write(&inode->i_rwsem);
-	*ppos = pos;
-	return done ? done : ret;
+	return ret;
 }
 
 const struct file_operations ramfs_file_operations = {
@@ -249,6 +182,8 @@ static struct inode *ramfs_get_inode(struct inode *dir, umode_t mode, dev_t rdev
 	if (S_ISREG(mode)) {
 		inode->i_op = &ramfs_file_inode_ops;
 		inode->i_fop = &ramfs_file_operations;
+		inode->i_data.a_ops = &ramfs_aops;
+		inode->i_data.flags |= AS_NO_WRITEBACK;
 	} else if (S_ISDIR(mode)) {
 		inode->i_op = &ramfs_dir_inode_ops;
 		inode->i_fop = &ramfs_dir_operations;
@@ -415,7 +350,7 @@ static void ramfs_evict(struct inode *inode)
 	if (!ri)
 		return;
 	if (S_ISREG(inode->i_mode))
-		ramfs_free_pages(inode, 0);
+		truncate_inode_pages(inode->i_mapping, 0);
 	if (S_ISDIR(inode->i_mode) && ri->parent != inode)
 		iput(ri->parent);
 	kfree(ri->link);
@@ -432,18 +367,19 @@ static const struct inode_operations ramfs_dir_inode_ops = {
 static const struct inode_operations ramfs_symlink_inode_ops = {
 	.readlink = ramfs_readlink, .evict = ramfs_evict,
 };
-/* Pages actually allocated (holes take none), in 512-byte units. */
+/* Pages written (dirty: ramfs data), in 512-byte units; clean pages
+ * are holes that were read and take no space. */
 static u64 ramfs_getblocks(struct inode *inode)
 {
-	struct ramfs_info *ri = RI(inode);
+	struct address_space *m = inode->i_mapping;
+	unsigned long index;
+	struct folio *f;
 	u64 n = 0;
-	if (!ri || !ri->l1)
-		return 0;
-	for (unsigned long i = 0; i < PTRS_PER_PAGE; i++) {
-		void **l2 = ri->l1[i];
-		for (unsigned long j = 0; l2 && j < PTRS_PER_PAGE; j++)
-			n += l2[j] != NULL;
-	}
+
+	spin_lock(&m->i_pages_lock);
+	xa_for_each(&m->i_pages, index, f)
+		n += folio_test_dirty(f);
+	spin_unlock(&m->i_pages_lock);
 	return n * (PAGE_SIZE / 512);
 }
 

@@ -84,7 +84,11 @@ struct address_space {
 	struct rw_semaphore invalidate_lock;	/* vs. truncate */
 	int wb_err;			/* last writeback error (-errno) */
 	void *private_data;		/* the block_device of a bdev mapping */
+	unsigned long flags;		/* AS_* */
 };
+/* No backing store (ramfs): dirty pages are not counted in nr_dirty and
+ * never written back or reclaimed. */
+#define AS_NO_WRITEBACK 1
 
 #define WB_SYNC_NONE 0
 #define WB_SYNC_ALL 1

@@ -71,6 +71,7 @@ void address_space_init(struct address_space *m, struct inode *host,
 	m->a_ops = a_ops;
 	init_rwsem(&m->invalidate_lock);
 	m->wb_err = 0;
+	m->flags = 0;
 }
 
 /* xarray nodes come from the slab (the lib code calls these hooks). */
@@ -535,6 +536,8 @@ int folio_clear_dirty_for_io(struct folio *f)
 	struct address_space *m = folio_mapping(f);
 	if (!test_and_clear_bit(PG_dirty, &f->page.flags))
 		return 0;
+	if (m && (m->flags & AS_NO_WRITEBACK))
+		return 1;	/* never counted (ramfs) */
 	folio_xa_mark(m, f, PAGECACHE_TAG_DIRTY, 0);
 	atomic_long_dec(&nr_dirty);
 	return 1;
