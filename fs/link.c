@@ -124,6 +124,10 @@ static long do_renameat2(int olddfd, const char *oldpath, int newdfd, const char
 	else
 		err = o.dir->i_op->rename(o.dir, o.last, o.last_len, inode, n.dir, n.last,
 					  n.last_len, victim);
+	if (!err) {	/* both names changed meaning */
+		d_invalidate(o.dir, o.last, o.last_len);
+		d_invalidate(n.dir, n.last, n.last_len);
+	}
 unlock:
 	unlock_two(o.dir, n.dir);
 	if (cross)

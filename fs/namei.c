@@ -70,8 +70,13 @@ struct inode *lookup_one(struct inode *dir, const char *name, int len)
 
 	if (!S_ISDIR(dir->i_mode) || !dir->i_op || !dir->i_op->lookup)
 		return ERR_PTR(-ENOTDIR);
+	int dots = len <= 2 && name[0] == '.' && (len == 1 || name[1] == '.');
+	if (!dots && (r = d_lookup(dir, name, len)))
+		return r;
 	down_read(&dir->i_rwsem);
 	r = dir->i_op->lookup(dir, name, len);
+	if (r && !IS_ERR(r) && !dots)
+		d_add(dir, name, len, r);	/* under i_rwsem: no unlink can race */
 	up_read(&dir->i_rwsem);
 	return r ? r : ERR_PTR(-ENOENT);
 }
@@ -342,6 +347,8 @@ int do_unlinkat(int dfd, const char *path, int rmdir)
 			down_write(&victim->i_rwsem);
 			err = dir->i_op->rmdir ? dir->i_op->rmdir(dir, nd.last, nd.last_len, victim) : -EPERM;
 			up_write(&victim->i_rwsem);
+			if (!err)
+				d_invalidate(dir, nd.last, nd.last_len);
 		}
 		iput(victim);
 	} else {
@@ -351,6 +358,8 @@ int do_unlinkat(int dfd, const char *path, int rmdir)
 			err = -ENOTDIR;
 		else
 			err = dir->i_op->unlink ? dir->i_op->unlink(dir, nd.last, nd.last_len, victim) : -EPERM;
+		if (!err)
+			d_invalidate(dir, nd.last, nd.last_len);
 		iput(victim);	/* evicts it if that was the last link and use */
 	}
 	up_write(&dir->i_rwsem);

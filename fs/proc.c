@@ -398,6 +398,8 @@ static const struct { const char *name; atomic_long_t *v; } vm_counters[] = {
 	{ "pgcache_hit", &vm_pgcache_hit },
 	{ "pgcache_miss", &vm_pgcache_miss },
 	{ "pgsteal", &vm_pgsteal },
+	{ "dcache_hit", &vm_dcache_hit },
+	{ "dcache_miss", &vm_dcache_miss },
 	{ "pgpgin", &vm_pgpgin },
 	{ "pgpgout", &vm_pgpgout },
 	{ "pgfault", &vm_pgfault },

@@ -199,6 +199,12 @@ int umount_tree(struct inode *root);
 struct inode *follow_mounts(struct inode *inode);	/* consumes and returns a ref */
 struct inode *follow_covered(struct inode *inode);	/* the same */
 
+/* ---- fs/dcache.c: the (dir, name) -> inode cache of path walks ---- */
+struct inode *d_lookup(struct inode *dir, const char *name, int len);
+void d_add(struct inode *dir, const char *name, int len, struct inode *inode);
+void d_invalidate(struct inode *dir, const char *name, int len);
+extern atomic_long_t vm_dcache_hit, vm_dcache_miss;
+
 /* ---- fs/inode.c ---- */
 struct inode *new_inode(umode_t mode);		/* i_count = 1, i_nlink = 0 */
 struct inode *ihold(struct inode *inode);
