@@ -45,6 +45,30 @@ static int bdev_read_folio(struct file *file, struct folio *f)
 	return 0;
 }
 
+/* A run of consecutive pages is consecutive on the device: one bio
+ * (partial last page of the device: through read_folio). */
+static void bdev_readahead(struct readahead_control *rac)
+{
+	struct block_device *bd = rac->mapping->private_data;
+	sector_t first = (sector_t)folio_index(rac->folios[0]) << (PAGE_SHIFT - SECTOR_SHIFT);
+	unsigned int whole = 0;
+	while (whole < rac->nr &&
+	       first + (sector_t)(whole + 1) * (PAGE_SIZE / SECTOR_SIZE) <= bd->bd_nr_sectors)
+		whole++;
+	struct bio *b = whole ? bio_alloc(bd, whole, REQ_OP_READ, GFP_KERNEL) : NULL;
+	if (b) {
+		b->bi_sector = first;
+		b->bi_end_io = bio_end_read_folios;
+		for (unsigned int i = 0; i < whole; i++)
+			bio_add_page(b, &rac->folios[i]->page, PAGE_SIZE, 0);
+		submit_bio(b);
+	} else {
+		whole = 0;
+	}
+	for (unsigned int i = whole; i < rac->nr; i++)
+		bdev_read_folio(rac->file, rac->folios[i]);
+}
+
 static void write_end_io(struct bio *b)
 {
 	struct folio *f = b->bi_private;
@@ -85,6 +109,7 @@ static int bdev_writepages(struct address_space *m, struct writeback_control *wb
 
 static const struct address_space_operations bdev_aops = {
 	.read_folio = bdev_read_folio,
+	.readahead = bdev_readahead,
 	.writepages = bdev_writepages,
 	.write_begin = simple_write_begin,
 	.write_end = simple_write_end,

@@ -54,10 +54,21 @@ struct writeback_control;
 struct address_space;
 struct iov_iter;
 
+/* A run of new, locked folios at consecutive indices for ->readahead. */
+struct readahead_control {
+	struct file *file;
+	struct address_space *mapping;
+	struct folio **folios;
+	unsigned int nr;
+};
+
 struct address_space_operations {
 	/* Folio locked and not uptodate: start reading it; unlock it when
 	 * done (from I/O completion is fine), uptodate on success. */
 	int (*read_folio)(struct file *file, struct folio *folio);
+	/* Start reading every folio of rac (each unlocked when done,
+	 * uptodate on success); as few large bios as the layout allows. */
+	void (*readahead)(struct readahead_control *rac);
 	/* Write back dirty folios as wbc asks (write_cache_pages helps). */
 	int (*writepages)(struct address_space *mapping, struct writeback_control *wbc);
 	/* Returns 1 if the folio became dirty. */
@@ -118,8 +129,12 @@ struct folio *__filemap_get_folio(struct address_space *mapping, unsigned long i
 				  unsigned int fgp, gfp_t gfp);
 int filemap_add_folio(struct address_space *mapping, struct folio *folio,
 		      unsigned long index, gfp_t gfp);
+struct folio *read_cache_folio(struct address_space *mapping, unsigned long index,
+			       struct file *file);
 struct folio *read_mapping_folio(struct address_space *mapping, unsigned long index,
 				 struct file *file);
+/* Completion helper: every page of a read bio uptodate (or error), unlocked. */
+void bio_end_read_folios(struct bio *bio);
 void page_cache_sync_readahead(struct address_space *mapping, struct file *file,
 			       unsigned long index, unsigned long nr);
 

@@ -259,18 +259,40 @@ static int filemap_read_folio(struct file *file, struct address_space *m, struct
 	return 0;
 }
 
-/* Reads up to nr missing folios from index on, as one plugged batch (so
- * the block layer merges them), without waiting. The window logic is the
- * readahead issue's; this only keeps sequential I/O in large requests. */
+/* Starts the reads of a run of new locked folios: ->readahead if the
+ * file system has one (few large bios), else ->read_folio each. */
+static void read_pages(struct readahead_control *rac)
+{
+	const struct address_space_operations *a = rac->mapping->a_ops;
+	if (!rac->nr)
+		return;
+	atomic_long_add(rac->nr, &vm_pgcache_miss);
+	if (a->readahead)
+		a->readahead(rac);
+	else
+		for (unsigned int i = 0; i < rac->nr; i++)
+			a->read_folio(rac->file, rac->folios[i]);
+	for (unsigned int i = 0; i < rac->nr; i++)
+		folio_put(rac->folios[i]);
+	rac->nr = 0;
+}
+
+#define RA_BATCH 32
+/* Reads up to nr missing folios from index on, as runs of new folios
+ * under one plug (so the block layer merges them). The window logic
+ * (sizes, async marks) is the readahead issue's; this is the mechanism. */
 void page_cache_sync_readahead(struct address_space *m, struct file *file,
 			       unsigned long index, unsigned long nr)
 {
+	struct folio *batch[RA_BATCH];
+	struct readahead_control rac = { .file = file, .mapping = m, .folios = batch };
 	struct blk_plug plug;
 	blk_start_plug(&plug);
-	for (unsigned long i = 0; i < nr; i++) {
+	for (unsigned long i = 0; i < min(nr, (unsigned long)RA_BATCH); i++) {
 		struct folio *f = filemap_get_entry(m, index + i);
-		if (f) {
+		if (f) {	/* present: ends the current run */
 			folio_put(f);
+			read_pages(&rac);
 			continue;
 		}
 		struct page *p = alloc_page(GFP_KERNEL);
@@ -280,94 +302,148 @@ void page_cache_sync_readahead(struct address_space *m, struct file *file,
 		folio_set_locked(f);
 		if (filemap_add_folio(m, f, index + i, GFP_KERNEL)) {
 			folio_put(f);
+			read_pages(&rac);
 			continue;
 		}
-		atomic_long_inc(&vm_pgcache_miss);
-		m->a_ops->read_folio(file, f);	/* unlocks when done */
-		folio_put(f);
+		rac.folios[rac.nr++] = f;
 	}
+	read_pages(&rac);
 	blk_finish_plug(&plug);
 }
 
-/* Returns folio index uptodate and referenced, reading it if needed. */
-static struct folio *filemap_get_uptodate(struct file *file, struct address_space *m,
-					  unsigned long index, unsigned long ra)
+/* Completion of a read bio: every page uptodate (or in error), unlocked. */
+void bio_end_read_folios(struct bio *bio)
 {
-	struct folio *f = filemap_get_entry(m, index);
-	if (!f) {
-		page_cache_sync_readahead(m, file, index, ra ? ra : 1);
-		f = filemap_get_entry(m, index);
-		if (!f)
-			return ERR_PTR(-ENOMEM);
-	} else {
-		atomic_long_inc(&vm_pgcache_hit);
-	}
-	if (folio_test_uptodate(f))
-		return f;
-	folio_lock(f);			/* waits for a read in flight */
-	if (!folio_test_uptodate(f)) {
-		int err = folio_mapping(f) ? filemap_read_folio(file, m, f) : -EAGAIN;
-		if (err) {
-			if (err == -EAGAIN)	/* truncated: the caller re-checks i_size */
-				folio_unlock(f);
-			folio_put(f);
-			return ERR_PTR(err == -EAGAIN ? -EAGAIN : err);
+	for (unsigned int i = 0; i < bio->bi_vcnt; i++) {
+		struct bio_vec *bv = &bio->bi_io_vec[i];
+		unsigned int n = DIV_ROUND_UP(bv->bv_offset + bv->bv_len, PAGE_SIZE);
+		for (unsigned int k = 0; k < n; k++) {
+			struct folio *f = page_folio(bv->bv_page + k);
+			if (!bio->bi_status)
+				folio_mark_uptodate(f);
+			else
+				folio_set_error(f);
+			folio_unlock(f);
 		}
-		return f;
 	}
-	folio_unlock(f);
-	return f;
+	bio_put(bio);
+}
+
+#define AOP_TRUNCATED_PAGE 0x80001
+/* A folio is cached but not uptodate (a read failed or is in flight):
+ * lock it (waiting for the read) and read it if still needed.
+ * AOP_TRUNCATED_PAGE if it left the mapping meanwhile. */
+static int filemap_update_page(struct file *file, struct address_space *m, struct folio *f)
+{
+	folio_lock(f);
+	if (!folio_mapping(f)) {
+		folio_unlock(f);
+		return AOP_TRUNCATED_PAGE;
+	}
+	if (folio_test_uptodate(f)) {
+		folio_unlock(f);
+		return 0;
+	}
+	return filemap_read_folio(file, m, f);
+}
+
+/* Fills fbatch with up to nr uptodate, referenced folios from index on,
+ * stopping at the first one still missing: batch lookup, create and read
+ * on a miss (sync readahead of ra pages), update of non-uptodate folios,
+ * retry after a truncation. Returns the count or -errno. */
+static int filemap_get_pages(struct file *file, struct address_space *m, unsigned long index,
+			     unsigned long ra, struct folio **fbatch, int nr)
+{
+	int n = 0;
+retry:
+	while (n < nr) {
+		struct folio *f = filemap_get_entry(m, index + n);
+		if (!f && n == 0) {
+			page_cache_sync_readahead(m, file, index, ra ? ra : 1);
+			f = filemap_get_entry(m, index);
+			if (!f)
+				return -ENOMEM;
+		} else if (!f) {
+			break;
+		} else {
+			atomic_long_inc(&vm_pgcache_hit);
+		}
+		if (!folio_test_uptodate(f)) {
+			int err = filemap_update_page(file, m, f);
+			if (err) {
+				folio_put(f);
+				if (err == AOP_TRUNCATED_PAGE)
+					goto retry;
+				if (n)
+					break;	/* return what we have; the error comes next */
+				return err;
+			}
+		}
+		fbatch[n++] = f;
+	}
+	return n;
+}
+
+/* The folio at index, uptodate and referenced (read synchronously if
+ * needed), or ERR_PTR(-EIO/-ENOMEM). */
+struct folio *read_cache_folio(struct address_space *m, unsigned long index, struct file *file)
+{
+	struct folio *f;
+	int n = filemap_get_pages(file, m, index, 1, &f, 1);
+	return n < 0 ? ERR_PTR(n) : f;
 }
 
 struct folio *read_mapping_folio(struct address_space *m, unsigned long index, struct file *file)
 {
-	struct folio *f;
-	do {
-		f = filemap_get_uptodate(file, m, index, 1);
-	} while (f == ERR_PTR(-EAGAIN));
-	return f;
+	return read_cache_folio(m, index, file);
 }
 
 /* read(2) through the cache: copy out of uptodate folios, checking i_size
  * after each folio is uptodate (a truncate may have raced). */
+/* read(2) through the cache: batches of uptodate folios from
+ * filemap_get_pages, i_size re-checked once they are uptodate (a
+ * truncate may have raced), then copied out. */
 ssize_t filemap_read(struct file *file, struct iov_iter *iter, loff_t *pos)
 {
 	struct address_space *m = file->f_inode->i_mapping;
 	struct inode *inode = m->host;
+	struct folio *fbatch[16];
 	ssize_t done = 0;
 	int err = 0;
-	while (iov_iter_count(iter)) {
+	while (iov_iter_count(iter) && !err) {
 		loff_t isize = READ_ONCE(inode->i_size);
 		if (*pos >= isize)
 			break;
 		unsigned long index = *pos >> PAGE_SHIFT;
 		unsigned long last = (isize - 1) >> PAGE_SHIFT;
 		unsigned long want = (*pos + iov_iter_count(iter) - 1) >> PAGE_SHIFT;
-		unsigned long ra = min(min(last, want + 8) - index + 1, 32UL);
-		struct folio *f = filemap_get_uptodate(file, m, index, ra);
-		if (f == ERR_PTR(-EAGAIN))
-			continue;
-		if (IS_ERR(f)) {
-			err = PTR_ERR(f);
+		unsigned long ra = min(min(last, want + 8) - index + 1, (unsigned long)RA_BATCH);
+		int nr = min(min(want, last) - index + 1, 16UL);
+		nr = filemap_get_pages(file, m, index, ra, fbatch, nr);
+		if (nr < 0) {
+			err = nr;
 			break;
 		}
-		isize = READ_ONCE(inode->i_size);	/* re-check after the read */
-		size_t off = *pos & ~PAGE_MASK;
-		size_t n = min((size_t)(PAGE_SIZE - off), iov_iter_count(iter));
-		if (*pos + (loff_t)n > isize)
-			n = isize > *pos ? isize - *pos : 0;
-		size_t c = 0;
-		if (n)
-			c = copy_to_iter((char *)folio_address(f) + off, n, iter);
-		folio_set_referenced(f);
-		folio_put(f);
-		done += c;
-		*pos += c;
-		if (c < n) {
-			err = -EFAULT;
-			break;
+		isize = READ_ONCE(inode->i_size);
+		int i;
+		for (i = 0; i < nr && !err; i++) {
+			struct folio *f = fbatch[i];
+			size_t off = *pos & ~PAGE_MASK;
+			size_t n = min((size_t)(PAGE_SIZE - off), iov_iter_count(iter));
+			if (*pos >= isize || folio_index(f) != (unsigned long)(*pos >> PAGE_SHIFT))
+				break;
+			if (*pos + (loff_t)n > isize)
+				n = isize - *pos;
+			size_t c = copy_to_iter((char *)folio_address(f) + off, n, iter);
+			folio_set_referenced(f);
+			done += c;
+			*pos += c;
+			if (c < n)
+				err = -EFAULT;
 		}
-		if (!n)
+		for (i = 0; i < nr; i++)
+			folio_put(fbatch[i]);
+		if (!iov_iter_count(iter) || *pos >= isize)
 			break;
 	}
 	return done ? done : err;

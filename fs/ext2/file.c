@@ -64,6 +64,50 @@ static int ext2_read_folio(struct file *file, struct folio *folio)
 	return 0;
 }
 
+/* A run of new locked folios: map each to its block, read runs of
+ * consecutive blocks with one bio, zero holes. */
+static void ext2_readahead(struct readahead_control *rac)
+{
+	struct inode *inode = rac->mapping->host;
+	struct bio *bio = NULL;
+	u32 next = 0;
+
+	for (unsigned int i = 0; i < rac->nr; i++) {
+		struct folio *folio = rac->folios[i];
+		u32 pblk = 0;
+		int err = 0;
+
+		if (folio_pos(folio) < inode->i_size)
+			err = ext2_get_block(inode, folio_index(folio), &pblk, 0);
+		if (err < 0 || !pblk) {		/* hole, past EOF, or error */
+			memset(folio_address(folio), 0, EXT2_BLOCK_SIZE);
+			if (err < 0)
+				folio_set_error(folio);
+			else
+				folio_mark_uptodate(folio);
+			folio_unlock(folio);
+			continue;
+		}
+		if (bio && (pblk != next || !bio_add_page(bio, folio_page(folio, 0), EXT2_BLOCK_SIZE, 0))) {
+			submit_bio(bio);
+			bio = NULL;
+		}
+		if (!bio) {
+			bio = bio_alloc(inode_bdev(inode), rac->nr - i, REQ_OP_READ, GFP_KERNEL);
+			if (!bio) {
+				ext2_read_folio(rac->file, folio);
+				continue;
+			}
+			bio->bi_sector = blk_to_sector(pblk);
+			bio->bi_end_io = bio_end_read_folios;
+			bio_add_page(bio, folio_page(folio, 0), EXT2_BLOCK_SIZE, 0);
+		}
+		next = pblk + 1;
+	}
+	if (bio)
+		submit_bio(bio);
+}
+
 /* Read a locked folio's block synchronously (for partial writes). */
 static int ext2_read_block_sync(struct inode *inode, struct folio *folio, u32 pblk)
 {
@@ -249,6 +293,7 @@ const struct address_space_operations ext2_aops = {
 	.read_folio = ext2_read_folio,
 	.writepages = ext2_writepages,
 	.dirty_folio = filemap_dirty_folio,
+	.readahead = ext2_readahead,
 	.write_begin = ext2_write_begin,
 	.write_end = ext2_write_end,
 	.bmap = ext2_bmap,
