@@ -305,10 +305,33 @@ void page_cache_sync_readahead(struct address_space *m, struct file *file,
 			read_pages(&rac);
 			continue;
 		}
+		/* The readahead mark: a reader reaching this folio starts the
+		 * next batch before it needs it (async readahead). */
+		if (nr >= 8 && i == nr - nr / 4)
+			folio_set_readahead(f);
 		rac.folios[rac.nr++] = f;
 	}
 	read_pages(&rac);
 	blk_finish_plug(&plug);
+}
+
+/* A reader hit a folio with the readahead mark: start reading the next
+ * nr folios after it now, without waiting for them. */
+static void page_cache_async_readahead(struct address_space *m, struct file *file,
+				       struct folio *f, unsigned long nr)
+{
+	folio_clear_readahead(f);
+	unsigned long next = folio_index(f) + 1;
+	while (nr) {		/* skip what is already cached */
+		struct folio *g = filemap_get_entry(m, next);
+		if (!g)
+			break;
+		folio_put(g);
+		next++;
+		nr--;
+	}
+	if (nr)
+		page_cache_sync_readahead(m, file, next, nr);
 }
 
 /* Completion of a read bio: every page uptodate (or in error), unlocked. */
@@ -368,6 +391,8 @@ retry:
 		} else {
 			atomic_long_inc(&vm_pgcache_hit);
 		}
+		if (folio_test_readahead(f))
+			page_cache_async_readahead(m, file, f, ra > 1 ? ra : RA_BATCH / 2);
 		if (!folio_test_uptodate(f)) {
 			int err = filemap_update_page(file, m, f);
 			if (err) {
