@@ -24,6 +24,13 @@ _head:
 _start_boot:
 	csrw sie, zero
 	csrw sip, zero
+	/* Only the first hart here runs the boot path. Firmware can send a
+	 * late hart here too (racing our SBI HSM start): it parks until
+	 * smp_init publishes its boot record, then joins as a secondary. */
+	la t0, hart_lottery
+	li t1, 1
+	amoadd.w t1, t1, (t0)
+	bnez t1, .Lpark
 	mv s0, a0
 	mv s1, a1
 	/* Build boot_pg_dir: 1 GiB leaves mapping PA [0, 16 GiB) at PAGE_OFFSET. */
@@ -80,6 +87,15 @@ enable_mmu:
 	.balign 4
 1:	ret
 
+.Lpark:				/* MMU off: spin_table read at its PA */
+	la t0, spin_table
+	slli t1, a0, 3
+	add t0, t0, t1
+2:	fence r, r
+	ld a1, 0(t0)
+	beqz a1, 2b
+	j secondary_entry
+
 /* secondary_entry(a0 = hart id, a1 = opaque = PA of a secondary_boot
  * record {satp, task VA}). */
 	.globl secondary_entry
@@ -102,6 +118,13 @@ secondary_entry:
 	j 4b
 
 	.section .data
+	.balign 8
+hart_lottery:
+	.word 0
+	.balign 8
+	.globl spin_table
+spin_table:			/* hart id -> PA of its boot record, for parked harts */
+	.zero 64 * 8
 	.balign 4096
 	.globl boot_pg_dir
 boot_pg_dir:

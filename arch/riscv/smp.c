@@ -9,6 +9,8 @@
 #include <string.h>
 
 extern char secondary_entry[];
+extern unsigned long spin_table[64];
+u64 get_cycles(void);
 extern pgd_t *swapper_pg_dir;
 struct task_struct *alloc_idle_task(int cpu);
 void timer_init_cpu(void);
@@ -52,17 +54,23 @@ void smp_init(void)
 {
 	for (int c = 1; c < machine.nr_harts; c++) {
 		struct task_struct *idle = alloc_idle_task(c);
+		unsigned long hart = machine.hartid[c];
 		boot_rec[c].satp_pa = __pa(swapper_pg_dir);
 		boot_rec[c].task = (unsigned long)idle;
 		smp_mb();
-		long err = sbi_hart_start(machine.hartid[c], __pa(secondary_entry),
-					  __pa(&boot_rec[c]));
-		if (err) {
-			printk("smp: hart %lu failed to start (%ld)\n", machine.hartid[c], err);
+		if (hart < 64)		/* for a hart the firmware parked in head.S */
+			WRITE_ONCE(spin_table[hart], __pa(&boot_rec[c]));
+		smp_mb();
+		long err = sbi_hart_start(hart, __pa(secondary_entry), __pa(&boot_rec[c]));
+		/* Wait up to a second: a parked hart comes online even when
+		 * the HSM start fails (it is "already started"). */
+		u64 until = get_cycles() + machine.timebase;
+		while (!READ_ONCE(cpus[c].online) && get_cycles() < until)
+			cpu_relax();
+		if (!READ_ONCE(cpus[c].online)) {
+			printk("smp: hart %lu failed to start (%ld)\n", hart, err);
 			continue;
 		}
-		while (!READ_ONCE(cpus[c].online))
-			cpu_relax();
 		nr_cpus = c + 1;
 	}
 	printk("smp: %d harts online\n", nr_cpus);
