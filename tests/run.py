@@ -252,6 +252,23 @@ def boot(cpus, mem, tests):
     return name, lines, problem, done, time.time() - start
 
 
+def check_vdd2(res, name):
+    """The mounts test wrote the ext2 on vdd2: e2fsck -fn must pass."""
+    gpt = os.path.join(DISKDIR, name, "gpt.img")
+    if not os.path.exists(gpt):
+        return
+    fs = gpt + ".vdd2"
+    subprocess.run(["dd", "if=" + gpt, "of=" + fs, "bs=512", "skip=18432", "count=12288",
+                    "status=none"], check=True)
+    r = subprocess.run(["e2fsck", "-fn", fs], capture_output=True, text=True)
+    os.unlink(fs)
+    if r.returncode == 0:
+        res.ok()
+    else:
+        res.fail(name + ":e2fsck-vdd2", "e2fsck -fn exit %d" % r.returncode,
+                 (r.stdout + r.stderr).splitlines()[-20:])
+
+
 def tally(res, name, lines, problem, done, expected):
     seen = set()
     npass = nfail = 0
@@ -646,6 +663,7 @@ def main():
                 name, lines, problem, done, secs = f.result()
                 before = len(res.failed)
                 tally(res, name, lines, problem, done, expected)
+                check_vdd2(res, name)
                 print("== %s: %s in %.0f s, %d failure(s); log in %s"
                       % (name, problem or "done", secs, len(res.failed) - before,
                          os.path.relpath(os.path.join(LOGDIR, name + ".log"), ROOT)),
