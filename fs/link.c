@@ -154,6 +154,20 @@ long sys_renameat2(int olddfd, const char __user *oldname, int newdfd,
 	return err;
 }
 
+/* May n.last be created in n.dir? 0, -EEXIST, or -ENOENT if the
+ * directory was removed. n.dir->i_rwsem held for writing. */
+static int name_free(struct nameidata_parent *n)
+{
+	struct inode *old = n->dir->i_op->lookup(n->dir, n->last, n->last_len);
+	if (IS_ERR(old))
+		return PTR_ERR(old);
+	if (old) {
+		iput(old);
+		return -EEXIST;
+	}
+	return n->dir->i_nlink ? 0 : -ENOENT;
+}
+
 long sys_linkat(int olddfd, const char __user *oldname, int newdfd,
 		const char __user *newname, int flags)
 {
@@ -186,15 +200,9 @@ long sys_linkat(int olddfd, const char __user *oldname, int newdfd,
 		err = -EPERM;
 	if (!err) {
 		down_write(&n.dir->i_rwsem);
-		struct inode *old = n.dir->i_op->lookup(n.dir, n.last, n.last_len);
-		if (old && !IS_ERR(old)) {
-			iput(old);
-			err = -EEXIST;
-		} else if (!n.dir->i_nlink) {
-			err = -ENOENT;
-		} else {
+		err = name_free(&n);
+		if (!err)
 			err = n.dir->i_op->link(inode, n.dir, n.last, n.last_len);
-		}
 		up_write(&n.dir->i_rwsem);
 	}
 	iput(n.dir);
@@ -225,11 +233,8 @@ long sys_symlinkat(const char __user *target, int newdfd, const char __user *new
 		err = -EPERM;
 	if (!err) {
 		down_write(&n.dir->i_rwsem);
-		struct inode *old = n.dir->i_op->lookup(n.dir, n.last, n.last_len);
-		if (old && !IS_ERR(old)) {
-			iput(old);
-			err = -EEXIST;
-		} else {
+		err = name_free(&n);
+		if (!err) {
 			struct inode *l = n.dir->i_op->symlink(n.dir, n.last, n.last_len, t);
 			err = IS_ERR(l) ? PTR_ERR(l) : 0;
 			if (!IS_ERR(l))

@@ -22,17 +22,6 @@ static struct block_device *inode_bdev(struct inode *inode)
 	return EXT2_SB(ext2_inode_sb(inode))->s_bdev;
 }
 
-static void ext2_read_end_io(struct bio *bio)
-{
-	struct folio *f = page_folio(bio->bi_io_vec[0].bv_page);
-
-	if (!bio->bi_status)
-		folio_mark_uptodate(f);
-	else
-		folio_set_error(f);
-	folio_unlock(f);
-	bio_put(bio);
-}
 
 /* Locked, not uptodate folio: read its block, or zero it for a hole. */
 static int ext2_read_folio(struct file *file, struct folio *folio)
@@ -59,7 +48,7 @@ static int ext2_read_folio(struct file *file, struct folio *folio)
 	}
 	bio->bi_sector = blk_to_sector(pblk);
 	bio_add_page(bio, folio_page(folio, 0), EXT2_BLOCK_SIZE, 0);
-	bio->bi_end_io = ext2_read_end_io;
+	bio->bi_end_io = bio_end_read_folios;
 	submit_bio(bio);
 	return 0;
 }
