@@ -216,7 +216,8 @@ static long blkdev_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		return put_user((int)bd->bd_disk->queue->limits.logical_block_size, (int __user *)p);
 	case BLKFLSBUF: {	/* write back, then drop the device's cache */
 		int err = sync_blockdev(bd);
-		truncate_inode_pages(bdev_mapping(bd), 0);
+		/* not truncation: a mounted fs pins folios it points into */
+		invalidate_mapping_pages(bdev_mapping(bd), 0, ~0UL);
 		return err;
 	}
 	case BLKRAGET:

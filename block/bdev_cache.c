@@ -4,6 +4,11 @@
  * buffered I/O on /dev/vdX goes through it. read_folio and writepages
  * submit one bio per page under a plug, so neighbours merge into large
  * requests. Completions run in interrupt context.
+ * The a_ops have no invalidate_folio, release_folio or bmap: a device
+ * folio carries no private data (its sector is index * 8, nothing to
+ * cache; Linux needs them for buffer heads) and no block map, so the
+ * page cache's defaults are complete, and FIBMAP on a device node is
+ * EINVAL as in Linux.
  * Locks: as the page cache (folio lock, then i_pages_lock). */
 #include <blkdev.h>
 #include <fs.h>
@@ -111,6 +116,7 @@ static const struct address_space_operations bdev_aops = {
 	.read_folio = bdev_read_folio,
 	.readahead = bdev_readahead,
 	.writepages = bdev_writepages,
+	.dirty_folio = filemap_dirty_folio,
 	.write_begin = simple_write_begin,
 	.write_end = simple_write_end,
 };

@@ -1,6 +1,8 @@
-/* ioctl_fcntl.c: dup, dup3, fcntl and ioctl. Flag updates take
- * file->f_lock (spinlock); fd-table changes go through fs/file.c, which
- * takes files->file_lock. Callers hold no locks. */
+/* ioctl_fcntl.c: dup, dup3, fcntl and ioctl (the generic FIOCLEX,
+ * FIONBIO, FIGETBSZ, FIBMAP here; the rest goes to the file's f_op).
+ * Flag updates take file->f_lock (spinlock); fd-table changes go
+ * through fs/file.c, which takes files->file_lock. Callers hold no
+ * locks. */
 #include <fs.h>
 #include <sched.h>
 #include <uaccess.h>
@@ -111,6 +113,42 @@ long sys_fcntl(int fd, unsigned int cmd, unsigned long arg)
 	return ret;
 }
 
+#define FIBMAP 1
+#define FIGETBSZ 2
+
+/* FIBMAP: *p is a file block number in, its disk block out (0 for a
+ * hole); the filesystem's ->bmap answers. Linux also requires
+ * CAP_SYS_RAWIO; every task here is root. */
+static long ioctl_fibmap(struct file *f, int __user *p)
+{
+	struct address_space *m = file_inode(f)->i_mapping;
+	int ur_block;
+	sector_t block;
+
+	if (get_user(ur_block, p))
+		return -EFAULT;
+	if (ur_block < 0)
+		return -EINVAL;
+	if (!m || !m->a_ops || !m->a_ops->bmap)
+		return -EINVAL;
+	block = m->a_ops->bmap(m, ur_block);
+	if (block > 0x7fffffff)
+		return -ERANGE;
+	return put_user((int)block, p);
+}
+
+static long do_file_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
+{
+	struct inode *inode = file_inode(f);
+
+	if (cmd == FIGETBSZ)	/* no super block (ramfs, pipes): a page */
+		return put_user(inode->i_sb ? (int)inode->i_sb->s_blocksize : (int)PAGE_SIZE,
+				(int __user *)arg);
+	if (cmd == FIBMAP && S_ISREG(inode->i_mode))
+		return ioctl_fibmap(f, (int __user *)arg);
+	return f->f_op && f->f_op->ioctl ? f->f_op->ioctl(f, cmd, arg) : -ENOTTY;
+}
+
 /* cmd arrives zero-extended (glibc passes unsigned long) but the RV64
  * ABI keeps 32-bit values sign-extended in registers: normalise it. */
 long sys_ioctl(int fd, unsigned long ucmd, unsigned long arg)
@@ -139,7 +177,7 @@ long sys_ioctl(int fd, unsigned long ucmd, unsigned long arg)
 		}
 		break;
 	default:
-		ret = f->f_op && f->f_op->ioctl ? f->f_op->ioctl(f, cmd, arg) : -ENOTTY;
+		ret = do_file_ioctl(f, cmd, arg);
 	}
 	fput(f);
 	return ret;

@@ -370,6 +370,29 @@ long sys_fallocate(int fd, int mode, loff_t off, loff_t len)
 	return err;
 }
 
+/* DONTNEED as Linux's generic_fadvise: start writeback of the range
+ * (without waiting), then drop its clean, unused whole pages; a page
+ * only partly inside the range stays. len 0 means to the end. */
+static void fadvise_dontneed(struct address_space *m, loff_t off, loff_t len)
+{
+	u64 endbyte = (u64)off + (u64)len;	/* inclusive after the fix-up */
+	if (!len || endbyte < (u64)len || endbyte > 0x7fffffffffffffffULL)
+		endbyte = 0x7fffffffffffffffULL;
+	else
+		endbyte--;
+	if (!(m->flags & AS_NO_WRITEBACK))
+		filemap_fdatawrite_range(m, off, endbyte);
+	unsigned long start = ((u64)off + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	unsigned long end = endbyte >> PAGE_SHIFT;
+	if ((endbyte & ~PAGE_MASK) != ~PAGE_MASK) {	/* partial last page */
+		if (end == 0)
+			return;
+		end--;
+	}
+	if (end >= start)
+		invalidate_mapping_pages(m, start, end);
+}
+
 #define POSIX_FADV_NORMAL 0
 #define POSIX_FADV_DONTNEED 4
 #define POSIX_FADV_WILLNEED 3
@@ -389,7 +412,8 @@ long sys_fadvise64(int fd, loff_t off, loff_t len, int advice)
 		loff_t end = len ? min(off + len, inode->i_size) : inode->i_size;
 		page_cache_sync_readahead(inode->i_mapping, f, off >> PAGE_SHIFT,
 					  ((end - 1) >> PAGE_SHIFT) - (off >> PAGE_SHIFT) + 1);
-	}
+	} else if (advice == POSIX_FADV_DONTNEED && inode->i_mapping && off >= 0)
+		fadvise_dontneed(inode->i_mapping, off, len);
 	fput(f);
 	return err;
 }

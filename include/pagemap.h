@@ -31,6 +31,7 @@ static inline int folio_try_get(struct folio *f) { return atomic_inc_not_zero(&f
 #define PG_error 7
 #define PG_referenced 8
 #define PG_readahead 9
+#define PG_private 10	/* page.private holds the filesystem's data */
 #define FOLIO_FLAG(name, bit)							\
 static inline int folio_test_##name(struct folio *f) { return test_bit(bit, &f->page.flags); } \
 static inline void folio_set_##name(struct folio *f) { set_bit(bit, &f->page.flags); }	\
@@ -42,6 +43,25 @@ FOLIO_FLAG(writeback, PG_writeback)
 FOLIO_FLAG(error, PG_error)
 FOLIO_FLAG(referenced, PG_referenced)
 FOLIO_FLAG(readahead, PG_readahead)
+FOLIO_FLAG(private, PG_private)
+
+/* A filesystem's per-folio data (ext2: the folio's disk block). Set and
+ * cleared with the folio locked. Unlike Linux, attaching takes no folio
+ * reference: the page cache instead asks ->invalidate_folio (truncate)
+ * and ->release_folio (reclaim, invalidate_mapping_pages) to detach it
+ * before the folio leaves the cache. */
+static inline void folio_attach_private(struct folio *f, unsigned long data)
+{
+	f->page.private = data;
+	folio_set_private(f);
+}
+static inline unsigned long folio_detach_private(struct folio *f)
+{
+	unsigned long data = f->page.private;
+	folio_clear_private(f);
+	f->page.private = 0;
+	return data;
+}
 static inline void folio_mark_uptodate(struct folio *f) { smp_wmb(); folio_set_uptodate(f); }
 
 #define PAGECACHE_TAG_DIRTY XA_MARK_0
@@ -81,8 +101,17 @@ struct address_space_operations {
 	 * put; returns the bytes accepted. */
 	int (*write_end)(struct file *file, struct address_space *mapping, loff_t pos,
 			 unsigned int len, unsigned int copied, struct folio *folio, void *fsdata);
+	/* Folio locked, private set, bytes [offset, offset+len) are being
+	 * truncated away: drop the private data if it no longer applies
+	 * (always when the whole folio goes). */
 	void (*invalidate_folio)(struct folio *folio, size_t offset, size_t len);
+	/* Folio locked, clean, private set, about to be freed by reclaim
+	 * or invalidate_mapping_pages: detach the private data and return
+	 * 1, or return 0 to keep the folio. Must not sleep when gfp is
+	 * GFP_ATOMIC (reclaim from the page allocator). */
 	int (*release_folio)(struct folio *folio, gfp_t gfp);
+	/* The disk block (in fs blocks) holding file block `block`, or 0
+	 * for a hole (FIBMAP). */
 	sector_t (*bmap)(struct address_space *mapping, sector_t block);
 };
 
@@ -156,6 +185,10 @@ int filemap_fdatawait_range(struct address_space *mapping, loff_t start, loff_t 
 int filemap_write_and_wait_range(struct address_space *mapping, loff_t start, loff_t end);
 void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend);
 void truncate_inode_pages(struct address_space *mapping, loff_t lstart);
+unsigned long invalidate_mapping_pages(struct address_space *mapping, unsigned long start,
+				       unsigned long end);
+int filemap_release_folio(struct folio *f, gfp_t gfp);
+void folio_invalidate(struct folio *f, size_t offset, size_t len);
 
 /* Simple a_ops pieces for page-cache-only or whole-page filesystems. */
 int simple_write_begin(struct file *file, struct address_space *mapping, loff_t pos,

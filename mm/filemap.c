@@ -105,30 +105,64 @@ static void lru_del(struct folio *f)
 	spin_unlock(&lru_lock);
 }
 
-/* Frees f if only the cache holds it and it is clean: the reference
- * count is frozen from 1 to 0 under i_pages_lock, so a concurrent lookup
- * (folio_try_get) either got its reference first or finds the slot gone.
- * f is locked by the caller (trylock) and off the LRU. */
-static int reclaim_folio(struct folio *f)
+/* Asks the filesystem to drop f's private data before f leaves the
+ * cache (f locked, clean). Returns 1 when f may go. */
+int filemap_release_folio(struct folio *f, gfp_t gfp)
 {
 	struct address_space *m = folio_mapping(f);
-	int freed = 0;
-	if (!m || folio_test_dirty(f) || folio_test_writeback(f))
+	if (!folio_test_private(f))
+		return 1;
+	if (m && m->a_ops && m->a_ops->release_folio)
+		return m->a_ops->release_folio(f, gfp);
+	folio_detach_private(f);
+	return 1;
+}
+
+/* Truncation of [offset, offset+len) of a locked folio with private data. */
+void folio_invalidate(struct folio *f, size_t offset, size_t len)
+{
+	struct address_space *m = folio_mapping(f);
+	if (m && m->a_ops && m->a_ops->invalidate_folio)
+		m->a_ops->invalidate_folio(f, offset, len);
+}
+
+/* Takes a locked, clean folio out of m if nobody but the cache and the
+ * caller (who holds `held` references) uses it. The count is frozen
+ * from held+1 to 0 under i_pages_lock, so a concurrent lookup
+ * (folio_try_get) either got its reference first or finds the slot
+ * gone. On success (1) the count is 1: the caller unlocks and puts f,
+ * which frees it. f's private data goes first (->release_folio). */
+static int mapping_evict_folio(struct address_space *m, struct folio *f, int held)
+{
+	int removed = 0;
+	if (folio_test_dirty(f) || folio_test_writeback(f) || page_count(&f->page) != held + 1)
+		return 0;
+	if (!filemap_release_folio(f, GFP_ATOMIC))
 		return 0;
 	spin_lock(&m->i_pages_lock);
-	if (atomic_cmpxchg(&f->page._refcount, 1, 0) == 1) {
+	if (atomic_cmpxchg(&f->page._refcount, held + 1, 0) == held + 1) {
 		xa_erase(&m->i_pages, folio_index(f));
 		m->nrpages--;
 		f->page.mapping = NULL;
-		freed = 1;
+		removed = 1;
 	}
 	spin_unlock(&m->i_pages_lock);
-	if (!freed)
+	if (!removed)
 		return 0;
 	atomic_long_dec(&nr_file_pages);
-	atomic_long_inc(&vm_pgsteal);
-	clear_bit(PG_locked, &f->page.flags);
 	atomic_set(&f->page._refcount, 1);
+	return 1;
+}
+
+/* Reclaim of one LRU folio (trylocked by the caller, off the LRU, no
+ * caller reference). Returns 1 if it was freed. */
+static int reclaim_folio(struct folio *f)
+{
+	struct address_space *m = folio_mapping(f);
+	if (!m || !mapping_evict_folio(m, f, 0))
+		return 0;
+	atomic_long_inc(&vm_pgsteal);
+	clear_bit(PG_locked, &f->page.flags);	/* unreachable now: no waiters */
 	put_page(&f->page);	/* back to the buddy allocator */
 	return 1;
 }
@@ -761,12 +795,29 @@ int filemap_write_and_wait_range(struct address_space *m, loff_t start, loff_t e
 
 /* ---- truncation ---- */
 
+/* The first folio at or after *index (up to max, inclusive) whose slot
+ * carries mark (XA_PRESENT: any), with a reference; *index is set to
+ * its index. NULL when there is none. */
+static struct folio *filemap_find_get(struct address_space *m, unsigned long *index,
+				      unsigned long max, xa_mark_t mark)
+{
+	spin_lock(&m->i_pages_lock);
+	struct folio *f = xa_find(&m->i_pages, index, max, mark);
+	if (f)
+		folio_get(f);	/* the slot holds a reference: count > 0 */
+	spin_unlock(&m->i_pages_lock);
+	return f;
+}
+
+
 /* Removes a locked folio from its mapping and drops the cache's ref. */
 static void filemap_remove_folio(struct address_space *m, struct folio *f)
 {
 	folio_wait_writeback(f);
-	if (m->a_ops && m->a_ops->invalidate_folio)
-		m->a_ops->invalidate_folio(f, 0, PAGE_SIZE);
+	if (folio_test_private(f))
+		folio_invalidate(f, 0, PAGE_SIZE);
+	if (WARN_ON(folio_test_private(f)))	/* ->invalidate_folio must detach */
+		folio_detach_private(f);
 	folio_clear_dirty_for_io(f);
 	spin_lock(&m->i_pages_lock);
 	xa_erase(&m->i_pages, folio_index(f));
@@ -778,6 +829,26 @@ static void filemap_remove_folio(struct address_space *m, struct folio *f)
 	folio_put(f);
 }
 
+/* Zeroes [off, end) of the folio at index, if cached: the partial head
+ * or tail of a truncated range. The filesystem hears of it
+ * (->invalidate_folio) as in Linux's truncate_inode_partial_folio. */
+static void truncate_partial_folio(struct address_space *m, unsigned long index,
+				   size_t off, size_t end)
+{
+	struct folio *f = filemap_get_entry(m, index);
+	if (!f)
+		return;
+	folio_lock(f);
+	folio_wait_writeback(f);
+	if (folio_mapping(f) == m) {
+		memset((char *)folio_address(f) + off, 0, end - off);
+		if (folio_test_private(f))
+			folio_invalidate(f, off, end - off);
+	}
+	folio_unlock(f);
+	folio_put(f);
+}
+
 /* Drops cached data in [lstart, lend] (bytes, lend inclusive; -1 = EOF).
  * A partial first or last folio is zeroed instead of removed. */
 void truncate_inode_pages_range(struct address_space *m, loff_t lstart, loff_t lend)
@@ -785,25 +856,14 @@ void truncate_inode_pages_range(struct address_space *m, loff_t lstart, loff_t l
 	unsigned long first = (lstart + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	unsigned long last = lend == -1 ? ~0UL : ((unsigned long)lend + 1) / PAGE_SIZE;
 	if (lstart & ~PAGE_MASK) {	/* partial head */
-		struct folio *f = filemap_get_entry(m, lstart >> PAGE_SHIFT);
-		if (f) {
-			folio_lock(f);
-			folio_wait_writeback(f);
-			size_t off = lstart & ~PAGE_MASK;
-			size_t end = (lend != -1 && (lend >> PAGE_SHIFT) == (lstart >> PAGE_SHIFT))
-					     ? (lend & ~PAGE_MASK) + 1 : PAGE_SIZE;
-			memset((char *)folio_address(f) + off, 0, end - off);
-			folio_unlock(f);
-			folio_put(f);
-		}
+		size_t off = lstart & ~PAGE_MASK;
+		size_t end = (lend != -1 && (lend >> PAGE_SHIFT) == (lstart >> PAGE_SHIFT))
+				     ? (lend & ~PAGE_MASK) + 1 : PAGE_SIZE;
+		truncate_partial_folio(m, lstart >> PAGE_SHIFT, off, end);
 	}
 	unsigned long index = first;
 	while (last && index < last) {
-		spin_lock(&m->i_pages_lock);
-		struct folio *f = xa_find(&m->i_pages, &index, last - 1, XA_PRESENT);
-		if (f)
-			folio_get(f);
-		spin_unlock(&m->i_pages_lock);
+		struct folio *f = filemap_find_get(m, &index, last - 1, XA_PRESENT);
 		if (!f)
 			break;
 		folio_lock(f);
@@ -813,21 +873,40 @@ void truncate_inode_pages_range(struct address_space *m, loff_t lstart, loff_t l
 		folio_put(f);
 		index++;
 	}
-	if (lend != -1 && ((lend + 1) & ~PAGE_MASK) && (lend >> PAGE_SHIFT) > (lstart >> PAGE_SHIFT)) {
-		struct folio *f = filemap_get_entry(m, lend >> PAGE_SHIFT);
-		if (f) {	/* partial tail */
-			folio_lock(f);
-			folio_wait_writeback(f);
-			memset(folio_address(f), 0, (lend & ~PAGE_MASK) + 1);
-			folio_unlock(f);
-			folio_put(f);
-		}
-	}
+	if (lend != -1 && ((lend + 1) & ~PAGE_MASK) && (lend >> PAGE_SHIFT) > (lstart >> PAGE_SHIFT))
+		truncate_partial_folio(m, lend >> PAGE_SHIFT, 0, (lend & ~PAGE_MASK) + 1);
 }
 
 void truncate_inode_pages(struct address_space *m, loff_t lstart)
 {
 	truncate_inode_pages_range(m, lstart, -1);
+}
+
+/* Drops the clean, unused folios with index in [start, end] (inclusive)
+ * and leaves the rest: dirty, under writeback, locked, or referenced by
+ * anyone else (a mounted filesystem's pinned metadata, a reader). Safe
+ * on a live mapping, unlike truncation; for fadvise(DONTNEED) and
+ * BLKFLSBUF. Returns the number dropped. */
+unsigned long invalidate_mapping_pages(struct address_space *m, unsigned long start,
+				       unsigned long end)
+{
+	unsigned long index = start, count = 0;
+	while (index <= end) {
+		struct folio *f = filemap_find_get(m, &index, end, XA_PRESENT);
+		if (!f)
+			break;
+		if (folio_trylock(f)) {
+			if (folio_mapping(f) == m && mapping_evict_folio(m, f, 1)) {
+				lru_del(f);
+				count++;
+			}
+			folio_unlock(f);
+		}
+		folio_put(f);
+		if (index++ == end)
+			break;
+	}
+	return count;
 }
 
 /* ---- file mappings ---- */

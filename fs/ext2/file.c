@@ -1,5 +1,6 @@
 /* file.c: ext2 regular-file I/O through the page cache: the address
- * space operations (read_folio, writepages, write_begin/end, bmap) and
+ * space operations (read_folio, readahead, writepages, dirty_folio,
+ * write_begin/end, invalidate_folio, release_folio, bmap) and
  * the file operations (read, write, fsync). With 4096-byte blocks a
  * page is exactly one block.
  * Locks: write and fsync take the inode's i_rwsem (write); read takes
@@ -22,6 +23,41 @@ static struct block_device *inode_bdev(struct inode *inode)
 	return EXT2_SB(ext2_inode_sb(inode))->s_bdev;
 }
 
+/* A data folio remembers its disk block in folio->private (PG_private),
+ * as a mapped buffer_head's b_blocknr does in Linux: set when the block
+ * is first looked up (read, write_begin), it spares writeback and later
+ * writes the walk through the indirect blocks. The number stays right
+ * while the folio is cached: ext2 frees a file's blocks only in
+ * ext2_truncate_blocks, always after truncating the cache, which calls
+ * ext2_invalidate_folio. Folio locked for all three. */
+static int ext2_folio_block(struct inode *inode, struct folio *folio, u32 *pblk, int create)
+{
+	int ret;
+
+	if (folio_test_private(folio)) {
+		*pblk = (u32)folio->page.private;
+		return 0;
+	}
+	ret = ext2_get_block(inode, folio_index(folio), pblk, create);
+	if (ret >= 0 && *pblk)
+		folio_attach_private(folio, *pblk);
+	return ret;
+}
+
+/* Truncate: the block goes when the whole folio does. */
+static void ext2_invalidate_folio(struct folio *folio, size_t offset, size_t len)
+{
+	if (offset == 0 && len == EXT2_BLOCK_SIZE)
+		folio_detach_private(folio);
+}
+
+/* Reclaim: the cached number can always be looked up again. */
+static int ext2_release_folio(struct folio *folio, gfp_t gfp)
+{
+	(void)gfp;
+	folio_detach_private(folio);
+	return 1;
+}
 
 /* Locked, not uptodate folio: read its block, or zero it for a hole. */
 static int ext2_read_folio(struct file *file, struct folio *folio)
@@ -33,7 +69,7 @@ static int ext2_read_folio(struct file *file, struct folio *folio)
 
 	(void)file;
 	if (folio_pos(folio) < inode->i_size)
-		err = ext2_get_block(inode, folio_index(folio), &pblk, 0);
+		err = ext2_folio_block(inode, folio, &pblk, 0);
 	if (err < 0 || !pblk) {
 		memset(folio_address(folio), 0, EXT2_BLOCK_SIZE);
 		if (!err)
@@ -67,7 +103,7 @@ static void ext2_readahead(struct readahead_control *rac)
 		int err = 0;
 
 		if (folio_pos(folio) < inode->i_size)
-			err = ext2_get_block(inode, folio_index(folio), &pblk, 0);
+			err = ext2_folio_block(inode, folio, &pblk, 0);
 		if (err < 0 || !pblk) {		/* hole, past EOF, or error */
 			memset(folio_address(folio), 0, EXT2_BLOCK_SIZE);
 			if (err < 0)
@@ -171,7 +207,7 @@ static int ext2_writepage(struct folio *folio, struct writeback_control *wbc, vo
 	if (folio_pos(folio) + EXT2_BLOCK_SIZE > isize)
 		memset((char *)folio_address(folio) + (isize & (EXT2_BLOCK_SIZE - 1)), 0,
 		       EXT2_BLOCK_SIZE - (isize & (EXT2_BLOCK_SIZE - 1)));
-	err = ext2_get_block(inode, folio_index(folio), &pblk, 1);
+	err = ext2_folio_block(inode, folio, &pblk, 1);
 	if (err < 0 || !pblk) {
 		folio_unlock(folio);
 		folio_end_writeback(folio);
@@ -223,7 +259,7 @@ int ext2_write_begin(struct file *file, struct address_space *mapping, loff_t po
 	f = __filemap_get_folio(mapping, index, FGP_LOCK | FGP_CREAT | FGP_WRITE, GFP_KERNEL);
 	if (IS_ERR_OR_NULL(f))
 		return f ? PTR_ERR(f) : -ENOMEM;
-	ret = ext2_get_block(inode, index, &pblk, 1);
+	ret = ext2_folio_block(inode, f, &pblk, 1);
 	if (ret < 0)
 		goto fail;
 	if (!folio_test_uptodate(f)) {
@@ -285,6 +321,8 @@ const struct address_space_operations ext2_aops = {
 	.readahead = ext2_readahead,
 	.write_begin = ext2_write_begin,
 	.write_end = ext2_write_end,
+	.invalidate_folio = ext2_invalidate_folio,
+	.release_folio = ext2_release_folio,
 	.bmap = ext2_bmap,
 };
 
