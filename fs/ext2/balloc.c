@@ -2,13 +2,16 @@
  * read through the block device's page cache; a bit per block of the
  * group. ext2_new_block searches forward from a goal (the block after
  * the file's previous one, so files stay contiguous), first in the
- * goal's group and then in the following groups.
+ * goal's group and then in the following groups; when the goal is taken
+ * it starts the file's next extent in a free window (pick_bit).
  * Locks: takes sbi->s_lock (mutex) around bitmap + counter updates and
  * then the bitmap / descriptor / superblock folio locks. Callers hold
  * the inode's truncate_mutex (or i_rwsem) but no folio locks. */
 #include "ext2.h"
 #include <printk.h>
 #include <string.h>
+
+#define EXT2_ALLOC_WINDOW 8	/* blocks: the free run a new extent starts in */
 
 static unsigned long group_first_block(struct ext2_sb_info *sbi, unsigned long g)
 {
@@ -64,6 +67,45 @@ static unsigned long bm_find_zero(const u8 *bm, unsigned long start, unsigned lo
 	return end;
 }
 
+/* First i >= start with bits [i, i+len) all zero and i+len <= end, or end. */
+static unsigned long bm_find_zero_run(const u8 *bm, unsigned long start, unsigned long end,
+				      unsigned long len)
+{
+	unsigned long i = bm_find_zero(bm, start, end), j;
+
+	while (i + len <= end) {
+		for (j = i + 1; j < i + len && !bm_test(bm, j); j++)
+			;
+		if (j == i + len)
+			return i;
+		i = bm_find_zero(bm, j + 1, end);	/* bit j is set */
+	}
+	return end;
+}
+
+/* Where to allocate in a group, searching from bit `start` (the goal):
+ * the goal itself if free (the file goes on contiguously), else the
+ * first free window of EXT2_ALLOC_WINDOW blocks, so a file does not
+ * trickle through the one-block holes that deleted small files leave
+ * (Linux's ext2 gets this from its reservation windows), else any free
+ * block, wrapping around. Returns n if the group is full. */
+static unsigned long pick_bit(const u8 *bm, unsigned long start, unsigned long n)
+{
+	unsigned long bit;
+
+	if (start < n && !bm_test(bm, start))
+		return start;
+	bit = bm_find_zero_run(bm, start, n, EXT2_ALLOC_WINDOW);
+	if (bit >= n && start)
+		bit = bm_find_zero_run(bm, 0, min(n, start + EXT2_ALLOC_WINDOW - 1),
+				       EXT2_ALLOC_WINDOW);
+	if (bit >= n)
+		bit = bm_find_zero(bm, start, n);
+	if (bit >= n && start)
+		bit = bm_find_zero(bm, 0, start);
+	return bit;
+}
+
 /* Change a group's free-block count and the superblock's by delta.
  * Called with sbi->s_lock held. */
 static void adjust_free_blocks(struct super_block *sb, unsigned long g, int delta)
@@ -98,9 +140,7 @@ static u32 alloc_in_group(struct super_block *sb, unsigned long g, unsigned long
 		return 0;
 	folio_lock(bf);
 	bm = folio_address(bf);
-	bit = bm_find_zero(bm, start, n);
-	if (bit >= n && start)
-		bit = bm_find_zero(bm, 0, start);
+	bit = pick_bit(bm, start, n);
 	if (bit >= n) {
 		folio_unlock(bf);
 		folio_put(bf);
