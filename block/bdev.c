@@ -149,6 +149,14 @@ static ssize_t blkdev_read(struct file *f, struct iov_iter *to, loff_t *pos)
 	return filemap_read(f, to, pos);
 }
 
+/* Data (errors reported once per open file), then a device FLUSH. */
+static int blkdev_fsync(struct file *f)
+{
+	int err = file_write_and_wait_range(f, 0, -1);
+	int err2 = blkdev_issue_flush(f->private_data);
+	return err ? err : err2;
+}
+
 static ssize_t blkdev_write(struct file *f, struct iov_iter *from, loff_t *pos)
 {
 	struct block_device *bd = f->private_data;
@@ -166,8 +174,8 @@ static ssize_t blkdev_write(struct file *f, struct iov_iter *from, loff_t *pos)
 	if (iov_iter_count(from) > (size_t)(size - *pos))
 		from->count = size - *pos;	/* shorten: stop at the end of the device */
 	ssize_t r = generic_perform_write(f, from, pos);
-	if (r > 0 && (f->f_flags & O_DSYNC)) {
-		int err = sync_blockdev(bd);
+	if (r > 0 && (f->f_flags & O_DSYNC)) {	/* an fsync: errors through the file */
+		int err = blkdev_fsync(f);
 		if (err)
 			return err;
 	}
@@ -184,11 +192,6 @@ int blkdev_issue_flush(struct block_device *bd)
 	int err = submit_bio_wait(b);
 	bio_put(b);
 	return err;
-}
-
-static int blkdev_fsync(struct file *f)
-{
-	return sync_blockdev(f->private_data);
 }
 
 static loff_t blkdev_llseek(struct file *f, loff_t off, int whence)
@@ -241,6 +244,7 @@ static int blkdev_open(struct inode *inode, struct file *f)
 	f->private_data = bd;
 	f->f_op = &def_blk_fops;
 	f->f_inode->i_mapping = bdev_mapping(bd);	/* the device node shares the cache */
+	f->f_wb_err = filemap_sample_wb_err(bdev_mapping(bd));	/* sampled the node's own */
 	return 0;
 }
 

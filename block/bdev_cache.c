@@ -3,7 +3,8 @@
  * file systems read their metadata through it (read_mapping_folio) and
  * buffered I/O on /dev/vdX goes through it. read_folio and writepages
  * submit one bio per page under a plug, so neighbours merge into large
- * requests. Completions run in interrupt context.
+ * requests. Completions run in interrupt context; a failed write is
+ * recorded with mapping_set_error (reported by fsync, never retried).
  * The a_ops have no invalidate_folio, release_folio or bmap: a device
  * folio carries no private data (its sector is index * 8, nothing to
  * cache; Linux needs them for buffer heads) and no block map, so the
@@ -74,11 +75,13 @@ static void bdev_readahead(struct readahead_control *rac)
 		bdev_read_folio(rac->file, rac->folios[i]);
 }
 
+/* A failed page stays clean (its data is lost, as in Linux): fsync
+ * reports the error once per open file instead of retrying forever. */
 static void write_end_io(struct bio *b)
 {
 	struct folio *f = b->bi_private;
-	if (b->bi_status)
-		folio_set_error(f);
+	if (b->bi_status && folio_mapping(f))
+		mapping_set_error(folio_mapping(f), b->bi_status);
 	bio_put(b);
 	folio_end_writeback(f);
 }
@@ -88,12 +91,13 @@ static int bdev_writepage(struct folio *f, struct writeback_control *wbc, void *
 	struct block_device *bd = data;
 	(void)wbc;
 	struct bio *b = bio_alloc(bd, 1, REQ_OP_WRITE, GFP_KERNEL);
-	folio_unlock(f);
-	if (!b) {
-		folio_set_error(f);
+	if (!b) {		/* nothing was written: keep it dirty for the next round */
+		folio_mark_dirty(f);
+		folio_unlock(f);
 		folio_end_writeback(f);
 		return -ENOMEM;
 	}
+	folio_unlock(f);
 	b->bi_sector = (sector_t)folio_index(f) << (PAGE_SHIFT - SECTOR_SHIFT);
 	b->bi_private = f;
 	b->bi_end_io = write_end_io;

@@ -26,6 +26,11 @@ struct file *alloc_file(struct inode *inode, unsigned int flags,
 	atomic_set(&f->f_count, 1);
 	mutex_init(&f->f_pos_lock);
 	spin_lock_init(&f->f_lock);
+	/* Writeback errors from now on (or not yet seen by anyone) are this
+	 * file's to report; ->open re-samples if it changes i_mapping. */
+	f->f_wb_err = filemap_sample_wb_err(inode->i_mapping);
+	if (inode->i_sb)
+		f->f_sb_err = errseq_sample(&inode->i_sb->s_wb_err);
 	return f;
 }
 

@@ -380,7 +380,7 @@ static void fadvise_dontneed(struct address_space *m, loff_t off, loff_t len)
 		endbyte = 0x7fffffffffffffffULL;
 	else
 		endbyte--;
-	if (!(m->flags & AS_NO_WRITEBACK))
+	if (!test_bit(AS_NO_WRITEBACK, &m->flags))
 		filemap_fdatawrite_range(m, off, endbyte);
 	unsigned long start = ((u64)off + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	unsigned long end = endbyte >> PAGE_SHIFT;

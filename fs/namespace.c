@@ -97,6 +97,19 @@ void sync_filesystems(int wait)
 	mutex_unlock(&sb_lock);
 }
 
+/* syncfs(2): one file system's data and metadata. The list check skips
+ * a super block that umount2 has taken off the list (it is clean and
+ * read-only by then, but stays allocated for files still open on it). */
+int sync_filesystem(struct super_block *sb)
+{
+	int err = 0;
+	mutex_lock(&sb_lock);
+	if (sb->s_op && sb->s_op->sync_fs && !list_empty(&sb->s_list))
+		err = sb->s_op->sync_fs(sb, 1);
+	mutex_unlock(&sb_lock);
+	return err;
+}
+
 void shutdown_filesystems(void)
 {
 	struct super_block *sb;

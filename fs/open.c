@@ -1,5 +1,7 @@
 /* open.c: opening files (openat, filp_open for exec/init), close,
- * truncate/ftruncate, faccessat, umask and the sync family.
+ * truncate/ftruncate, faccessat, umask and the sync family (fsync
+ * reports writeback errors once per open file: f_op->fsync ends in
+ * file_write_and_wait_range; sync(2) reports none, as Linux).
  * O_CREAT takes the parent's i_rwsem (write); truncation takes the
  * file's i_rwsem (write). Callers hold no locks. */
 #include <fs.h>
@@ -236,9 +238,25 @@ long sys_fsync(int fd)
 	return err;
 }
 
+/* As Linux: sync the file system fd is on, then report the writeback
+ * errors of any of its files that this open file has not been told of
+ * (s_wb_err against f_sb_err). RAM file systems have nothing to sync. */
 long sys_syncfs(int fd)
 {
-	return sys_fsync(fd);
+	struct file *f = fget(fd);
+
+	if (!f)
+		return -EBADF;
+	struct super_block *sb = file_inode(f)->i_sb;
+	int err = 0, err2 = 0;
+	if (sb) {
+		err = sync_filesystem(sb);
+		spin_lock(&f->f_lock);
+		err2 = errseq_check_and_advance(&sb->s_wb_err, &f->f_sb_err);
+		spin_unlock(&f->f_lock);
+	}
+	fput(f);
+	return err ? err : err2;
 }
 
 long sys_fdatasync(int fd)

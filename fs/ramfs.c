@@ -183,7 +183,7 @@ static struct inode *ramfs_get_inode(struct inode *dir, umode_t mode, dev_t rdev
 		inode->i_op = &ramfs_file_inode_ops;
 		inode->i_fop = &ramfs_file_operations;
 		inode->i_data.a_ops = &ramfs_aops;
-		inode->i_data.flags |= AS_NO_WRITEBACK;
+		set_bit(AS_NO_WRITEBACK, &inode->i_data.flags);
 	} else if (S_ISDIR(mode)) {
 		inode->i_op = &ramfs_dir_inode_ops;
 		inode->i_fop = &ramfs_dir_operations;

@@ -144,9 +144,11 @@ struct super_block {
 	void *s_fs_info;
 	int s_readonly;
 	struct list_head s_list;	/* all mounted super blocks */
+	errseq_t s_wb_err;	/* writeback errors of its files, for syncfs */
 };
 int register_super(struct super_block *sb);	/* fs/namespace.c */
 void sync_filesystems(int wait);
+int sync_filesystem(struct super_block *sb);
 void shutdown_filesystems(void);
 int mount_root(const char *dev, int rdonly);
 /* fs/ext2: mount the ext2 file system on bdev; returns its root (referenced). */
@@ -190,7 +192,9 @@ struct file {
 	atomic_t f_count;
 	void *private_data;
 	struct mutex f_pos_lock;
-	spinlock_t f_lock;	/* f_flags updates */
+	spinlock_t f_lock;	/* f_flags updates, f_wb_err/f_sb_err advances */
+	errseq_t f_wb_err;	/* i_mapping->wb_err as of open or last fsync report */
+	errseq_t f_sb_err;	/* i_sb->s_wb_err as of open or last syncfs report */
 };
 
 /* ---- fs/namespace.c: mounts (a mounted tree's root covers a dir) ---- */

@@ -6,11 +6,15 @@
  * lock (PG_locked: a sleeping bit lock, waited for on a hashed wait
  * table), mapping->i_pages_lock (spinlock over the xarray, its marks and
  * nrpages). A folio in the cache holds one reference for the cache;
- * lookups take their own with folio_try_get and re-check the slot. */
+ * lookups take their own with folio_try_get and re-check the slot.
+ * Writeback errors: completions call mapping_set_error; each open file
+ * learns of each error once (file_check_and_advance_wb_err, from fsync),
+ * callers without a file once per mapping (filemap_fdatawait_range). */
 #ifndef _PAGEMAP_H
 #define _PAGEMAP_H
 #include <mm.h>
 #include <xarray.h>
+#include <errseq.h>
 #include <bio.h>
 #include <riscv.h>
 
@@ -122,13 +126,29 @@ struct address_space {
 	unsigned long nrpages;
 	const struct address_space_operations *a_ops;
 	struct rw_semaphore invalidate_lock;	/* vs. truncate */
-	int wb_err;			/* last writeback error (-errno) */
+	errseq_t wb_err;		/* writeback errors, for open files (errseq.h) */
 	void *private_data;		/* the block_device of a bdev mapping */
-	unsigned long flags;		/* AS_* */
+	unsigned long flags;		/* AS_* bits, atomic bitops */
 };
+/* mapping->flags bit numbers (Linux's). AS_EIO/AS_ENOSPC: a writeback
+ * error that no filemap_check_errors has returned yet (the per-mapping
+ * report for callers without a file; wb_err is the per-file one). */
+#define AS_EIO 0
+#define AS_ENOSPC 1
 /* No backing store (ramfs): dirty pages are not counted in nr_dirty and
  * never written back or reclaimed. */
-#define AS_NO_WRITEBACK 1
+#define AS_NO_WRITEBACK 2
+
+/* Record a writeback error (err = -errno; 0 is a no-op) in wb_err, in
+ * AS_EIO/AS_ENOSPC and in the host's super block (syncfs). Any context,
+ * no locks: bio completions call it in interrupt context. */
+void mapping_set_error(struct address_space *mapping, int err);
+
+/* What a newly opened file starts from (see errseq_sample). */
+static inline errseq_t filemap_sample_wb_err(struct address_space *mapping)
+{
+	return errseq_sample(&mapping->wb_err);
+}
 
 #define WB_SYNC_NONE 0
 #define WB_SYNC_ALL 1
@@ -183,6 +203,9 @@ ssize_t generic_perform_write(struct file *file, struct iov_iter *iter, loff_t *
 int filemap_fdatawrite_range(struct address_space *mapping, loff_t start, loff_t end);
 int filemap_fdatawait_range(struct address_space *mapping, loff_t start, loff_t end);
 int filemap_write_and_wait_range(struct address_space *mapping, loff_t start, loff_t end);
+int filemap_check_errors(struct address_space *mapping);
+int file_check_and_advance_wb_err(struct file *file);
+int file_write_and_wait_range(struct file *file, loff_t start, loff_t end);
 void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend);
 void truncate_inode_pages(struct address_space *mapping, loff_t lstart);
 unsigned long invalidate_mapping_pages(struct address_space *mapping, unsigned long start,

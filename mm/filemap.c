@@ -3,9 +3,10 @@
  * (filemap_add_folio), the read path (filemap_read with a simple
  * synchronous readahead batch), the write path (generic_perform_write
  * with write_begin/write_end and the fault-in-then-copy-without-faults
- * rule), dirty/writeback state kept both in folio flags and xarray marks,
- * writeback (write_cache_pages, filemap_fdatawrite/wait_range) and
- * truncation. Also the file-mapping fault used by exec and mmap.
+ * rule), the folio lock and its hashed wait table. Also the file-mapping
+ * fault used by exec and mmap. Dirty state and writeback are in
+ * page-writeback.c, truncation and invalidation in truncate.c, the LRU
+ * and reclaim in vmscan.c; mm/internal.h is what they share.
  * Locks: folio lock (sleeping bit) > mapping->i_pages_lock (spinlock).
  * The cache holds one reference on each folio it contains. */
 #include <pagemap.h>
@@ -14,6 +15,7 @@
 #include <uaccess.h>
 #include <printk.h>
 #include <string.h>
+#include "internal.h"
 
 atomic_long_t nr_file_pages, nr_dirty, nr_writeback;
 atomic_long_t vm_pgcache_hit, vm_pgcache_miss;
@@ -22,7 +24,7 @@ atomic_long_t vm_pgcache_hit, vm_pgcache_miss;
 #define FOLIO_WAIT_TABLE_SIZE 256
 static wait_queue_head_t folio_wait_table[FOLIO_WAIT_TABLE_SIZE];
 
-static wait_queue_head_t *folio_waitqueue(struct folio *f)
+wait_queue_head_t *folio_waitqueue(struct folio *f)
 {
 	unsigned long h = (unsigned long)f >> 6;
 	return &folio_wait_table[(h ^ (h >> 8)) % FOLIO_WAIT_TABLE_SIZE];
@@ -70,7 +72,7 @@ void address_space_init(struct address_space *m, struct inode *host,
 	m->nrpages = 0;
 	m->a_ops = a_ops;
 	init_rwsem(&m->invalidate_lock);
-	m->wb_err = 0;
+	m->wb_err = 0;		/* no error yet: every sample is 0 */
 	m->flags = 0;
 }
 
@@ -83,118 +85,6 @@ void *xa_node_alloc(unsigned int gfp)
 void xa_node_free(void *node)
 {
 	kfree(node);
-}
-
-/* ---- the LRU list and reclaim of clean cache pages ---- */
-static LIST_HEAD(cache_lru);		/* oldest first */
-static DEFINE_SPINLOCK(lru_lock);
-atomic_long_t vm_pgsteal;
-
-static void lru_add(struct folio *f)
-{
-	spin_lock(&lru_lock);
-	list_add_tail(&f->page.lru, &cache_lru);
-	spin_unlock(&lru_lock);
-}
-
-static void lru_del(struct folio *f)
-{
-	spin_lock(&lru_lock);
-	if (!list_empty(&f->page.lru))
-		list_del_init(&f->page.lru);
-	spin_unlock(&lru_lock);
-}
-
-/* Asks the filesystem to drop f's private data before f leaves the
- * cache (f locked, clean). Returns 1 when f may go. */
-int filemap_release_folio(struct folio *f, gfp_t gfp)
-{
-	struct address_space *m = folio_mapping(f);
-	if (!folio_test_private(f))
-		return 1;
-	if (m && m->a_ops && m->a_ops->release_folio)
-		return m->a_ops->release_folio(f, gfp);
-	folio_detach_private(f);
-	return 1;
-}
-
-/* Truncation of [offset, offset+len) of a locked folio with private data. */
-void folio_invalidate(struct folio *f, size_t offset, size_t len)
-{
-	struct address_space *m = folio_mapping(f);
-	if (m && m->a_ops && m->a_ops->invalidate_folio)
-		m->a_ops->invalidate_folio(f, offset, len);
-}
-
-/* Takes a locked, clean folio out of m if nobody but the cache and the
- * caller (who holds `held` references) uses it. The count is frozen
- * from held+1 to 0 under i_pages_lock, so a concurrent lookup
- * (folio_try_get) either got its reference first or finds the slot
- * gone. On success (1) the count is 1: the caller unlocks and puts f,
- * which frees it. f's private data goes first (->release_folio). */
-static int mapping_evict_folio(struct address_space *m, struct folio *f, int held)
-{
-	int removed = 0;
-	if (folio_test_dirty(f) || folio_test_writeback(f) || page_count(&f->page) != held + 1)
-		return 0;
-	if (!filemap_release_folio(f, GFP_ATOMIC))
-		return 0;
-	spin_lock(&m->i_pages_lock);
-	if (atomic_cmpxchg(&f->page._refcount, held + 1, 0) == held + 1) {
-		xa_erase(&m->i_pages, folio_index(f));
-		m->nrpages--;
-		f->page.mapping = NULL;
-		removed = 1;
-	}
-	spin_unlock(&m->i_pages_lock);
-	if (!removed)
-		return 0;
-	atomic_long_dec(&nr_file_pages);
-	atomic_set(&f->page._refcount, 1);
-	return 1;
-}
-
-/* Reclaim of one LRU folio (trylocked by the caller, off the LRU, no
- * caller reference). Returns 1 if it was freed. */
-static int reclaim_folio(struct folio *f)
-{
-	struct address_space *m = folio_mapping(f);
-	if (!m || !mapping_evict_folio(m, f, 0))
-		return 0;
-	atomic_long_inc(&vm_pgsteal);
-	clear_bit(PG_locked, &f->page.flags);	/* unreachable now: no waiters */
-	put_page(&f->page);	/* back to the buddy allocator */
-	return 1;
-}
-
-/* Second-chance scan of the LRU: referenced folios get another round,
- * clean unreferenced ones are freed. Never sleeps (trylock only), so the
- * page allocator can call it. Returns the number of pages freed. */
-unsigned long shrink_page_cache(unsigned long nr)
-{
-	unsigned long freed = 0, scanned = 0, budget;
-	spin_lock(&lru_lock);
-	budget = 2 * atomic_long_read(&nr_file_pages) + 64;
-	while (freed < nr && scanned++ < budget && !list_empty(&cache_lru)) {
-		struct folio *f = page_folio(list_first_entry(&cache_lru, struct page, lru));
-		if (test_and_clear_bit(PG_referenced, &f->page.flags) ||
-		    folio_test_dirty(f) || folio_test_writeback(f) ||
-		    page_count(&f->page) != 1 || !folio_trylock(f)) {
-			list_move_tail(&f->page.lru, &cache_lru);
-			continue;
-		}
-		list_del_init(&f->page.lru);
-		spin_unlock(&lru_lock);
-		if (reclaim_folio(f)) {
-			freed++;
-		} else {
-			folio_unlock(f);
-			lru_add(f);
-		}
-		spin_lock(&lru_lock);
-	}
-	spin_unlock(&lru_lock);
-	return freed;
 }
 
 /* ---- lookup and insertion ---- */
@@ -528,20 +418,6 @@ static int fault_in_iov_iter_readable(struct iov_iter *it, size_t bytes)
 	return 0;
 }
 
-/* Writers throttle themselves (balance_dirty_pages, much simplified):
- * past dirty_ratio (20%) of memory dirty, the writer writes its own
- * mapping back and waits, so dirty data cannot fill memory that reclaim
- * cannot free. The background flusher is a later issue. */
-int vm_dirty_ratio = 20;
-static void balance_dirty_pages(struct address_space *m)
-{
-	long limit = totalram_pages() * vm_dirty_ratio / 100;
-	if (atomic_long_read(&nr_dirty) + atomic_long_read(&nr_writeback) <= limit)
-		return;
-	if (m->a_ops && m->a_ops->writepages)
-		filemap_write_and_wait_range(m, 0, -1);
-}
-
 /* write(2) through the cache, one folio at a time. The user buffer may
  * be a mapping of the very folio being written, so it is faulted in
  * first and copied with page faults disabled under the folio lock; a
@@ -583,7 +459,7 @@ ssize_t generic_perform_write(struct file *file, struct iov_iter *it, loff_t *po
 		}
 		*pos += r;
 		written += r;
-		balance_dirty_pages(m);
+		balance_dirty_pages_ratelimited(m);
 	}
 	return written ? written : err;
 }
@@ -629,176 +505,10 @@ int simple_write_end(struct file *file, struct address_space *m, loff_t pos,
 	return copied;
 }
 
-/* ---- dirty and writeback state ---- */
-
-/* Sets or clears an xarray mark of f's slot, if f is still in m. */
-static void folio_xa_mark(struct address_space *m, struct folio *f, xa_mark_t mark, int set)
-{
-	if (!m)
-		return;
-	spin_lock(&m->i_pages_lock);
-	if (folio_mapping(f) == m) {
-		if (set)
-			xa_set_mark(&m->i_pages, folio_index(f), mark);
-		else
-			xa_clear_mark(&m->i_pages, folio_index(f), mark);
-	}
-	spin_unlock(&m->i_pages_lock);
-}
-
-int filemap_dirty_folio(struct address_space *m, struct folio *f)
-{
-	if (test_and_set_bit(PG_dirty, &f->page.flags))
-		return 0;
-	folio_xa_mark(m, f, PAGECACHE_TAG_DIRTY, 1);
-	atomic_long_inc(&nr_dirty);
-	return 1;
-}
-
-int folio_mark_dirty(struct folio *f)
-{
-	struct address_space *m = folio_mapping(f);
-	if (!m)
-		return !test_and_set_bit(PG_dirty, &f->page.flags);
-	if (m->a_ops && m->a_ops->dirty_folio)
-		return m->a_ops->dirty_folio(m, f);
-	return filemap_dirty_folio(m, f);
-}
-
-/* Folio locked: clears dirty before I/O starts (a later store re-dirties). */
-int folio_clear_dirty_for_io(struct folio *f)
-{
-	struct address_space *m = folio_mapping(f);
-	if (!test_and_clear_bit(PG_dirty, &f->page.flags))
-		return 0;
-	if (m && (m->flags & AS_NO_WRITEBACK))
-		return 1;	/* never counted (ramfs) */
-	folio_xa_mark(m, f, PAGECACHE_TAG_DIRTY, 0);
-	atomic_long_dec(&nr_dirty);
-	return 1;
-}
-
-void folio_start_writeback(struct folio *f)
-{
-	struct address_space *m = folio_mapping(f);
-	set_bit(PG_writeback, &f->page.flags);
-	folio_xa_mark(m, f, PAGECACHE_TAG_WRITEBACK, 1);
-	atomic_long_inc(&nr_writeback);
-}
-
-/* From I/O completion (interrupt context is fine). */
-void folio_end_writeback(struct folio *f)
-{
-	struct address_space *m = folio_mapping(f);
-	folio_xa_mark(m, f, PAGECACHE_TAG_WRITEBACK, 0);
-	if (m && folio_test_error(f))
-		m->wb_err = -EIO;
-	clear_bit(PG_writeback, &f->page.flags);
-	atomic_long_dec(&nr_writeback);
-	smp_mb();
-	wake_up(folio_waitqueue(f));
-	folio_put(f);		/* the reference held for the I/O */
-}
-
-/* Calls writepage for every dirty folio in the range, in index order.
- * WB_SYNC_ALL first tags the range TOWRITE so pages dirtied meanwhile
- * cannot keep it going forever. */
-int write_cache_pages(struct address_space *m, struct writeback_control *wbc,
-		      writepage_t writepage, void *data)
-{
-	unsigned long index = wbc->range_start >> PAGE_SHIFT;
-	unsigned long end = wbc->range_end >> PAGE_SHIFT;
-	xa_mark_t tag = PAGECACHE_TAG_DIRTY;
-	int err = 0;
-	if (wbc->sync_mode == WB_SYNC_ALL) {
-		struct folio *f;
-		unsigned long i = index;
-		spin_lock(&m->i_pages_lock);
-		for (f = xa_find(&m->i_pages, &i, end, PAGECACHE_TAG_DIRTY); f;
-		     f = xa_find_after(&m->i_pages, &i, end, PAGECACHE_TAG_DIRTY))
-			xa_set_mark(&m->i_pages, i, PAGECACHE_TAG_TOWRITE);
-		spin_unlock(&m->i_pages_lock);
-		tag = PAGECACHE_TAG_TOWRITE;
-	}
-	while (index <= end && wbc->nr_to_write > 0) {
-		spin_lock(&m->i_pages_lock);
-		struct folio *f = xa_find(&m->i_pages, &index, end, tag);
-		if (f && tag == PAGECACHE_TAG_TOWRITE)
-			xa_clear_mark(&m->i_pages, index, PAGECACHE_TAG_TOWRITE);
-		if (f)
-			folio_get(f);
-		spin_unlock(&m->i_pages_lock);
-		if (!f)
-			break;
-		folio_lock(f);
-		if (folio_mapping(f) != m || !folio_test_dirty(f)) {
-			folio_unlock(f);
-			folio_put(f);
-			index++;
-			continue;
-		}
-		if (folio_test_writeback(f)) {
-			if (wbc->sync_mode == WB_SYNC_NONE) {
-				folio_unlock(f);
-				folio_put(f);
-				index++;
-				continue;
-			}
-			folio_wait_writeback(f);
-		}
-		folio_clear_dirty_for_io(f);
-		folio_start_writeback(f);	/* keeps our reference until the end */
-		int r = writepage(f, wbc, data);
-		if (r && !err)
-			err = r;
-		wbc->nr_to_write--;
-		index++;
-	}
-	return err;
-}
-
-int filemap_fdatawrite_range(struct address_space *m, loff_t start, loff_t end)
-{
-	struct writeback_control wbc = { .nr_to_write = 0x7fffffffffffffffL, .range_start = start,
-					 .range_end = end, .sync_mode = WB_SYNC_ALL };
-	if (!m->a_ops || !m->a_ops->writepages)
-		return 0;
-	return m->a_ops->writepages(m, &wbc);
-}
-
-int filemap_fdatawait_range(struct address_space *m, loff_t start, loff_t end)
-{
-	unsigned long index = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT;
-	for (;;) {
-		spin_lock(&m->i_pages_lock);
-		struct folio *f = xa_find(&m->i_pages, &index, last, PAGECACHE_TAG_WRITEBACK);
-		if (f)
-			folio_get(f);
-		spin_unlock(&m->i_pages_lock);
-		if (!f)
-			break;
-		folio_wait_writeback(f);
-		folio_put(f);
-		index++;
-	}
-	int err = m->wb_err;	/* reported once */
-	m->wb_err = 0;
-	return err;
-}
-
-int filemap_write_and_wait_range(struct address_space *m, loff_t start, loff_t end)
-{
-	int err = filemap_fdatawrite_range(m, start, end);
-	int err2 = filemap_fdatawait_range(m, start, end);
-	return err ? err : err2;
-}
-
-/* ---- truncation ---- */
-
 /* The first folio at or after *index (up to max, inclusive) whose slot
  * carries mark (XA_PRESENT: any), with a reference; *index is set to
  * its index. NULL when there is none. */
-static struct folio *filemap_find_get(struct address_space *m, unsigned long *index,
+struct folio *filemap_find_get(struct address_space *m, unsigned long *index,
 				      unsigned long max, xa_mark_t mark)
 {
 	spin_lock(&m->i_pages_lock);
@@ -809,105 +519,6 @@ static struct folio *filemap_find_get(struct address_space *m, unsigned long *in
 	return f;
 }
 
-
-/* Removes a locked folio from its mapping and drops the cache's ref. */
-static void filemap_remove_folio(struct address_space *m, struct folio *f)
-{
-	folio_wait_writeback(f);
-	if (folio_test_private(f))
-		folio_invalidate(f, 0, PAGE_SIZE);
-	if (WARN_ON(folio_test_private(f)))	/* ->invalidate_folio must detach */
-		folio_detach_private(f);
-	folio_clear_dirty_for_io(f);
-	spin_lock(&m->i_pages_lock);
-	xa_erase(&m->i_pages, folio_index(f));
-	m->nrpages--;
-	f->page.mapping = NULL;
-	spin_unlock(&m->i_pages_lock);
-	atomic_long_dec(&nr_file_pages);
-	lru_del(f);
-	folio_put(f);
-}
-
-/* Zeroes [off, end) of the folio at index, if cached: the partial head
- * or tail of a truncated range. The filesystem hears of it
- * (->invalidate_folio) as in Linux's truncate_inode_partial_folio. */
-static void truncate_partial_folio(struct address_space *m, unsigned long index,
-				   size_t off, size_t end)
-{
-	struct folio *f = filemap_get_entry(m, index);
-	if (!f)
-		return;
-	folio_lock(f);
-	folio_wait_writeback(f);
-	if (folio_mapping(f) == m) {
-		memset((char *)folio_address(f) + off, 0, end - off);
-		if (folio_test_private(f))
-			folio_invalidate(f, off, end - off);
-	}
-	folio_unlock(f);
-	folio_put(f);
-}
-
-/* Drops cached data in [lstart, lend] (bytes, lend inclusive; -1 = EOF).
- * A partial first or last folio is zeroed instead of removed. */
-void truncate_inode_pages_range(struct address_space *m, loff_t lstart, loff_t lend)
-{
-	unsigned long first = (lstart + PAGE_SIZE - 1) >> PAGE_SHIFT;
-	unsigned long last = lend == -1 ? ~0UL : ((unsigned long)lend + 1) / PAGE_SIZE;
-	if (lstart & ~PAGE_MASK) {	/* partial head */
-		size_t off = lstart & ~PAGE_MASK;
-		size_t end = (lend != -1 && (lend >> PAGE_SHIFT) == (lstart >> PAGE_SHIFT))
-				     ? (lend & ~PAGE_MASK) + 1 : PAGE_SIZE;
-		truncate_partial_folio(m, lstart >> PAGE_SHIFT, off, end);
-	}
-	unsigned long index = first;
-	while (last && index < last) {
-		struct folio *f = filemap_find_get(m, &index, last - 1, XA_PRESENT);
-		if (!f)
-			break;
-		folio_lock(f);
-		if (folio_mapping(f) == m)
-			filemap_remove_folio(m, f);
-		folio_unlock(f);
-		folio_put(f);
-		index++;
-	}
-	if (lend != -1 && ((lend + 1) & ~PAGE_MASK) && (lend >> PAGE_SHIFT) > (lstart >> PAGE_SHIFT))
-		truncate_partial_folio(m, lend >> PAGE_SHIFT, 0, (lend & ~PAGE_MASK) + 1);
-}
-
-void truncate_inode_pages(struct address_space *m, loff_t lstart)
-{
-	truncate_inode_pages_range(m, lstart, -1);
-}
-
-/* Drops the clean, unused folios with index in [start, end] (inclusive)
- * and leaves the rest: dirty, under writeback, locked, or referenced by
- * anyone else (a mounted filesystem's pinned metadata, a reader). Safe
- * on a live mapping, unlike truncation; for fadvise(DONTNEED) and
- * BLKFLSBUF. Returns the number dropped. */
-unsigned long invalidate_mapping_pages(struct address_space *m, unsigned long start,
-				       unsigned long end)
-{
-	unsigned long index = start, count = 0;
-	while (index <= end) {
-		struct folio *f = filemap_find_get(m, &index, end, XA_PRESENT);
-		if (!f)
-			break;
-		if (folio_trylock(f)) {
-			if (folio_mapping(f) == m && mapping_evict_folio(m, f, 1)) {
-				lru_del(f);
-				count++;
-			}
-			folio_unlock(f);
-		}
-		folio_put(f);
-		if (index++ == end)
-			break;
-	}
-	return count;
-}
 
 /* ---- file mappings ---- */
 

@@ -166,8 +166,8 @@ def make_parts_image(path):
 
 def disk_args(name, mem):
     """Four virtio disks per boot: vda with MBR partitions, vdb scratch
-    (256 MiB on the 1G config), vdc failing reads at sector 32768, vdd
-    with a GPT of two partitions."""
+    (256 MiB on the 1G config), vdc failing reads at sector 32768 and
+    writes at sector 36864, vdd with a GPT of two partitions."""
     d = os.path.join(DISKDIR, name)
     os.makedirs(d, exist_ok=True)
     master = os.path.join(DISKDIR, "parts.img")
@@ -187,6 +187,9 @@ def disk_args(name, mem):
     with open(conf, "w") as f:
         f.write('[inject-error]\nevent = "read_aio"\nerrno = "5"\n'
                 'sector = "32768"\nonce = "off"\n')
+        # wb_err: writes covering sector 36864 fail (reads of it work)
+        f.write('[inject-error]\nevent = "write_aio"\nerrno = "5"\n'
+                'sector = "36864"\nonce = "off"\n')
     gpt = os.path.join(d, "gpt.img")
     with open(gpt, "wb") as f:
         f.truncate(16 << 20)

@@ -163,11 +163,10 @@ static void ext2_write_end_io(struct bio *bio)
 		for (unsigned int k = 0; k < n; k++) {
 			struct folio *f = page_folio(bv->bv_page + k);
 
-			if (bio->bi_status) {
-				folio_set_error(f);
-				if (folio_mapping(f))
-					folio_mapping(f)->wb_err = bio->bi_status;
-			}
+			/* a failed page stays clean: the error is reported
+			 * by fsync, the write is not retried (as Linux) */
+			if (bio->bi_status && folio_mapping(f))
+				mapping_set_error(folio_mapping(f), bio->bi_status);
 			folio_end_writeback(f);
 		}
 	}
@@ -211,7 +210,7 @@ static int ext2_writepage(struct folio *folio, struct writeback_control *wbc, vo
 	if (err < 0 || !pblk) {
 		folio_unlock(folio);
 		folio_end_writeback(folio);
-		inode->i_mapping->wb_err = err < 0 ? err : -EIO;
+		mapping_set_error(inode->i_mapping, err < 0 ? err : -EIO);
 		return err < 0 ? err : -EIO;
 	}
 	if (wb->bio && (pblk != wb->next_blk ||
@@ -362,13 +361,13 @@ static ssize_t ext2_file_write(struct file *f, struct iov_iter *from, loff_t *po
 	return ret;
 }
 
-/* Data, then the metadata it needs (the whole bdev cache: simple),
- * then a device cache FLUSH. */
+/* Data (its errors reported once per open file), then the metadata it
+ * needs (the whole bdev cache: simple), then a device cache FLUSH. */
 int ext2_fsync(struct file *f)
 {
 	struct inode *inode = file_inode(f);
 	struct ext2_sb_info *sbi = EXT2_SB(ext2_inode_sb(inode));
-	int err = filemap_write_and_wait_range(inode->i_mapping, 0, (loff_t)-1 >> 1);
+	int err = file_write_and_wait_range(f, 0, (loff_t)-1 >> 1);
 	int err2 = sync_blockdev(sbi->s_bdev);	/* metadata + FLUSH */
 
 	return err ? err : err2;

@@ -306,17 +306,61 @@ int write_cache_pages(struct address_space *m, struct writeback_control *wbc,
 	return err;
 }
 
-int filemap_write_and_wait_range(struct address_space *m, loff_t start, loff_t end)
+/* Writeback errors as mm/filemap.c: errseq per file, AS_* per mapping. */
+void mapping_set_error(struct address_space *m, int err)
+{
+	if (!err)
+		return;
+	errseq_set(&m->wb_err, err);
+	if (m->host && m->host->i_sb)
+		errseq_set(&m->host->i_sb->s_wb_err, err);
+	set_bit(err == -ENOSPC ? AS_ENOSPC : AS_EIO, &m->flags);
+}
+
+int filemap_check_errors(struct address_space *m)
+{
+	int err = 0;
+
+	if (test_and_clear_bit(AS_ENOSPC, &m->flags))
+		err = -ENOSPC;
+	if (test_and_clear_bit(AS_EIO, &m->flags))
+		err = -EIO;
+	return err;
+}
+
+int file_check_and_advance_wb_err(struct file *file)
+{
+	struct address_space *m = file_inode(file)->i_mapping;
+	int err = errseq_check_and_advance(&m->wb_err, &file->f_wb_err);
+
+	clear_bit(AS_EIO, &m->flags);
+	clear_bit(AS_ENOSPC, &m->flags);
+	return err;
+}
+
+/* Bios complete synchronously here: nothing is left to wait for. */
+static int shim_fdatawrite(struct address_space *m, loff_t start, loff_t end)
 {
 	struct writeback_control wbc = { .nr_to_write = 1L << 40, .range_start = start,
 					 .range_end = end, .sync_mode = WB_SYNC_ALL };
-	int err = m->a_ops->writepages(m, &wbc);
 
-	if (!err && m->wb_err) {
-		err = m->wb_err;
-		m->wb_err = 0;
-	}
-	return err;
+	return m->a_ops->writepages(m, &wbc);
+}
+
+int filemap_write_and_wait_range(struct address_space *m, loff_t start, loff_t end)
+{
+	int err = shim_fdatawrite(m, start, end);
+	int err2 = filemap_check_errors(m);
+
+	return err ? err : err2;
+}
+
+int file_write_and_wait_range(struct file *file, loff_t start, loff_t end)
+{
+	int err = shim_fdatawrite(file_inode(file)->i_mapping, start, end);
+	int err2 = file_check_and_advance_wb_err(file);
+
+	return err ? err : err2;
 }
 
 void truncate_inode_pages_range(struct address_space *m, loff_t lstart, loff_t lend)
@@ -549,8 +593,7 @@ static int bdev_writepage(struct folio *f, struct writeback_control *wbc, void *
 	(void)wbc;
 	b->bi_sector = folio_index(f) << (PAGE_SHIFT - SECTOR_SHIFT);
 	bio_add_page(b, &f->page, PAGE_SIZE, 0);
-	if (submit_bio_wait(b))
-		folio_mapping(f)->wb_err = -EIO;
+	mapping_set_error(folio_mapping(f), submit_bio_wait(b));
 	bio_put(b);
 	folio_unlock(f);
 	folio_end_writeback(f);

@@ -1,0 +1,163 @@
+/* truncate.c: taking folios out of the page cache. Truncation
+ * (truncate_inode_pages_range) removes every folio of a range, dirty or
+ * not, whoever holds it; invalidation (invalidate_mapping_pages) drops
+ * only clean folios nobody else uses, so it is safe on a live mapping.
+ * Both give the filesystem its say about folio private data first
+ * (->invalidate_folio, ->release_folio). mapping_evict_folio is shared
+ * with reclaim (vmscan.c).
+ * Locks: folio lock > mapping->i_pages_lock. Truncation callers hold the
+ * inode's i_rwsem (write) so no new folios appear in the range. */
+#include <pagemap.h>
+#include <fs.h>
+#include <sched.h>
+#include <printk.h>
+#include <string.h>
+#include "internal.h"
+
+/* Asks the filesystem to drop f's private data before f leaves the
+ * cache (f locked, clean). Returns 1 when f may go. */
+int filemap_release_folio(struct folio *f, gfp_t gfp)
+{
+	struct address_space *m = folio_mapping(f);
+	if (!folio_test_private(f))
+		return 1;
+	if (m && m->a_ops && m->a_ops->release_folio)
+		return m->a_ops->release_folio(f, gfp);
+	folio_detach_private(f);
+	return 1;
+}
+
+/* Truncation of [offset, offset+len) of a locked folio with private data. */
+void folio_invalidate(struct folio *f, size_t offset, size_t len)
+{
+	struct address_space *m = folio_mapping(f);
+	if (m && m->a_ops && m->a_ops->invalidate_folio)
+		m->a_ops->invalidate_folio(f, offset, len);
+}
+
+/* Takes a locked, clean folio out of m if nobody but the cache and the
+ * caller (who holds `held` references) uses it. The count is frozen
+ * from held+1 to 0 under i_pages_lock, so a concurrent lookup
+ * (folio_try_get) either got its reference first or finds the slot
+ * gone. On success (1) the count is 1: the caller unlocks and puts f,
+ * which frees it. f's private data goes first (->release_folio). */
+int mapping_evict_folio(struct address_space *m, struct folio *f, int held)
+{
+	int removed = 0;
+	if (folio_test_dirty(f) || folio_test_writeback(f) || page_count(&f->page) != held + 1)
+		return 0;
+	if (!filemap_release_folio(f, GFP_ATOMIC))
+		return 0;
+	spin_lock(&m->i_pages_lock);
+	if (atomic_cmpxchg(&f->page._refcount, held + 1, 0) == held + 1) {
+		xa_erase(&m->i_pages, folio_index(f));
+		m->nrpages--;
+		f->page.mapping = NULL;
+		removed = 1;
+	}
+	spin_unlock(&m->i_pages_lock);
+	if (!removed)
+		return 0;
+	atomic_long_dec(&nr_file_pages);
+	atomic_set(&f->page._refcount, 1);
+	return 1;
+}
+
+/* Removes a locked folio from its mapping and drops the cache's ref. */
+static void filemap_remove_folio(struct address_space *m, struct folio *f)
+{
+	folio_wait_writeback(f);
+	if (folio_test_private(f))
+		folio_invalidate(f, 0, PAGE_SIZE);
+	if (WARN_ON(folio_test_private(f)))	/* ->invalidate_folio must detach */
+		folio_detach_private(f);
+	folio_clear_dirty_for_io(f);
+	spin_lock(&m->i_pages_lock);
+	xa_erase(&m->i_pages, folio_index(f));
+	m->nrpages--;
+	f->page.mapping = NULL;
+	spin_unlock(&m->i_pages_lock);
+	atomic_long_dec(&nr_file_pages);
+	lru_del(f);
+	folio_put(f);
+}
+
+/* Zeroes [off, end) of the folio at index, if cached: the partial head
+ * or tail of a truncated range. The filesystem hears of it
+ * (->invalidate_folio) as in Linux's truncate_inode_partial_folio. */
+static void truncate_partial_folio(struct address_space *m, unsigned long index,
+				   size_t off, size_t end)
+{
+	struct folio *f = filemap_get_entry(m, index);
+	if (!f)
+		return;
+	folio_lock(f);
+	folio_wait_writeback(f);
+	if (folio_mapping(f) == m) {
+		memset((char *)folio_address(f) + off, 0, end - off);
+		if (folio_test_private(f))
+			folio_invalidate(f, off, end - off);
+	}
+	folio_unlock(f);
+	folio_put(f);
+}
+
+/* Drops cached data in [lstart, lend] (bytes, lend inclusive; -1 = EOF).
+ * A partial first or last folio is zeroed instead of removed. */
+void truncate_inode_pages_range(struct address_space *m, loff_t lstart, loff_t lend)
+{
+	unsigned long first = (lstart + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	unsigned long last = lend == -1 ? ~0UL : ((unsigned long)lend + 1) / PAGE_SIZE;
+	if (lstart & ~PAGE_MASK) {	/* partial head */
+		size_t off = lstart & ~PAGE_MASK;
+		size_t end = (lend != -1 && (lend >> PAGE_SHIFT) == (lstart >> PAGE_SHIFT))
+				     ? (lend & ~PAGE_MASK) + 1 : PAGE_SIZE;
+		truncate_partial_folio(m, lstart >> PAGE_SHIFT, off, end);
+	}
+	unsigned long index = first;
+	while (last && index < last) {
+		struct folio *f = filemap_find_get(m, &index, last - 1, XA_PRESENT);
+		if (!f)
+			break;
+		folio_lock(f);
+		if (folio_mapping(f) == m)
+			filemap_remove_folio(m, f);
+		folio_unlock(f);
+		folio_put(f);
+		index++;
+	}
+	if (lend != -1 && ((lend + 1) & ~PAGE_MASK) && (lend >> PAGE_SHIFT) > (lstart >> PAGE_SHIFT))
+		truncate_partial_folio(m, lend >> PAGE_SHIFT, 0, (lend & ~PAGE_MASK) + 1);
+}
+
+void truncate_inode_pages(struct address_space *m, loff_t lstart)
+{
+	truncate_inode_pages_range(m, lstart, -1);
+}
+
+/* Drops the clean, unused folios with index in [start, end] (inclusive)
+ * and leaves the rest: dirty, under writeback, locked, or referenced by
+ * anyone else (a mounted filesystem's pinned metadata, a reader). Safe
+ * on a live mapping, unlike truncation; for fadvise(DONTNEED) and
+ * BLKFLSBUF. Returns the number dropped. */
+unsigned long invalidate_mapping_pages(struct address_space *m, unsigned long start,
+				       unsigned long end)
+{
+	unsigned long index = start, count = 0;
+	while (index <= end) {
+		struct folio *f = filemap_find_get(m, &index, end, XA_PRESENT);
+		if (!f)
+			break;
+		if (folio_trylock(f)) {
+			if (folio_mapping(f) == m && mapping_evict_folio(m, f, 1)) {
+				lru_del(f);
+				count++;
+			}
+			folio_unlock(f);
+		}
+		folio_put(f);
+		if (index++ == end)
+			break;
+	}
+	return count;
+}
