@@ -141,7 +141,7 @@ static long do_file_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
 	struct inode *inode = file_inode(f);
 
-	if (cmd == FIGETBSZ)	/* no super block (ramfs, pipes): a page */
+	if (cmd == FIGETBSZ)	/* no super block (pipes, /proc): a page */
 		return put_user(inode->i_sb ? (int)inode->i_sb->s_blocksize : (int)PAGE_SIZE,
 				(int __user *)arg);
 	if (cmd == FIBMAP && S_ISREG(inode->i_mode))

@@ -27,7 +27,7 @@ struct ramfs_info {
 };
 
 static const struct inode_operations ramfs_dir_inode_ops, ramfs_file_inode_ops;
-static struct super_block ramfs_sb;
+static struct super_block ramfs_sb = { .s_blocksize = PAGE_SIZE };
 static const struct inode_operations ramfs_special_inode_ops;
 
 static inline struct ramfs_info *RI(struct inode *i) { return i->i_private; }
