@@ -165,8 +165,10 @@ static ssize_t blkdev_write(struct file *f, struct iov_iter *from, loff_t *pos)
 		loff_t end = *pos + iov_iter_count(from) - 1;
 		filemap_write_and_wait_range(bdev_mapping(bd), *pos, end);
 		ssize_t r = blkdev_direct_io(f, from, pos, 1);
-		if (r > 0)
-			truncate_inode_pages_range(bdev_mapping(bd), *pos - r, *pos - 1);
+		if (r > 0 && invalidate_inode_pages2_range(bdev_mapping(bd), (*pos - r) >> PAGE_SHIFT,
+							   (*pos - 1) >> PAGE_SHIFT) == -EBUSY)
+			pr_warn_once("%s: direct write under a busy cached page (a mounted fs?): "
+				     "the cache may be stale\n", bd->name);
 		return r;
 	}
 	if (*pos >= size)

@@ -210,6 +210,8 @@ void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, lo
 void truncate_inode_pages(struct address_space *mapping, loff_t lstart);
 unsigned long invalidate_mapping_pages(struct address_space *mapping, unsigned long start,
 				       unsigned long end);
+int invalidate_inode_pages2_range(struct address_space *mapping, unsigned long start,
+				  unsigned long end);
 int filemap_release_folio(struct folio *f, gfp_t gfp);
 void folio_invalidate(struct folio *f, size_t offset, size_t len);
 

@@ -15,6 +15,8 @@ void console_putc_raw(char c);
 #define pr_warn(...) printk("warning: " __VA_ARGS__)
 #define pr_err(...) printk("error: " __VA_ARGS__)
 #define pr_debug(...) do { } while (0)
+#define pr_warn_once(...) do { static int __once; \
+	if (!__once) { __once = 1; pr_warn(__VA_ARGS__); } } while (0)
 
 #define BUG() panic("BUG at %s:%d", __FILE__, __LINE__)
 #define BUG_ON(c) do { if (unlikely(c)) panic("BUG_ON(%s) at %s:%d", #c, __FILE__, __LINE__); } while (0)

@@ -161,3 +161,32 @@ unsigned long invalidate_mapping_pages(struct address_space *m, unsigned long st
 	}
 	return count;
 }
+
+/* After a direct write to [start, end] (page indices, inclusive): the
+ * cached copies are stale, so take them out, but unlike truncation
+ * never a folio somebody holds (a mounted fs's pinned metadata, a reader
+ * in the middle of a copy) nor one dirtied since the caller's write and
+ * wait: those stay, and the result is -EBUSY, as Linux's
+ * invalidate_inode_pages2_range. Sleeps (folio lock, writeback). */
+int invalidate_inode_pages2_range(struct address_space *m, unsigned long start,
+				  unsigned long end)
+{
+	unsigned long index = start;
+	int ret = 0;
+	while (index <= end) {
+		struct folio *f = filemap_find_get(m, &index, end, XA_PRESENT);
+		if (!f)
+			break;
+		folio_lock(f);
+		folio_wait_writeback(f);
+		if (folio_mapping(f) == m && mapping_evict_folio(m, f, 1))
+			lru_del(f);
+		else if (folio_mapping(f) == m)
+			ret = -EBUSY;
+		folio_unlock(f);
+		folio_put(f);
+		if (index++ == end)
+			break;
+	}
+	return ret;
+}
