@@ -46,6 +46,7 @@ void fput(struct file *f)
 		return;
 	if (f->f_op && f->f_op->release)
 		f->f_op->release(f->f_inode, f);
+	dput(f->f_dentry);
 	iput(f->f_inode);
 	kfree(f);
 }

@@ -1,4 +1,5 @@
-/* initramfs.c: vfs_init (the ramfs root, /dev and its nodes) and the cpio
+/* initramfs.c: vfs_init (the ramfs root, recorded as the "rootfs" mount,
+ * /dev and its nodes, /proc) and the cpio
  * "newc" unpacker that fills the root from the boot archive. Every header
  * field is bounds-checked against the archive. Runs at boot in the first
  * task (current->fs may be NULL: paths resolve from the root); takes only
@@ -26,6 +27,7 @@ void vfs_init(void)
 	int err;
 
 	ramfs_init_root();
+	vfs_add_mount(NULL, root_inode, "rootfs", "rootfs", MNT_LOCKED);
 	chr_mem_init();
 	tty_init();
 	if ((err = do_mkdirat(AT_FDCWD, "/dev", 0755)))

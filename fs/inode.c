@@ -1,7 +1,11 @@
 /* inode.c: allocation and reference counting of in-memory inodes.
  * i_count is atomic; an inode is freed by the iput that drops it to zero
  * while i_nlink == 0 (i_nlink only drops while the dropper holds a
- * reference, so that test is race-free). No locks held by callers. */
+ * reference, so that test is race-free). Every reference is also counted
+ * in the super block's s_inode_refs, raised before i_count and lowered
+ * after it (and after any eviction), so that sum never under-counts: an
+ * unmount that sees only its own references knows nobody else holds one
+ * (fs/namespace.c). No locks held by callers. */
 #include <fs.h>
 #include <blkdev.h>
 #include <slab.h>
@@ -29,6 +33,7 @@ struct inode *new_inode(umode_t mode)
 
 struct inode *ihold(struct inode *inode)
 {
+	sb_refs_inc(inode->i_sb);
 	atomic_inc(&inode->i_count);
 	return inode;
 }
@@ -42,10 +47,14 @@ static void evict(struct inode *inode)
 
 void iput(struct inode *inode)
 {
+	struct super_block *sb;
+
 	if (!inode)
 		return;
+	sb = inode->i_sb;	/* alive until our count is gone from it */
 	if (atomic_dec_and_test(&inode->i_count) && READ_ONCE(inode->i_nlink) == 0)
 		evict(inode);
+	sb_refs_dec(sb);
 }
 
 void init_special_inode(struct inode *inode, umode_t mode, dev_t rdev)

@@ -3,7 +3,8 @@
  * fchmodat/fchmod, utimensat, fallocate, posix_fadvise, statfs/fstatfs.
  * Locking: rename locks both parent directories' i_rwsem (write) in
  * address order; link and symlink lock the new parent; setattr locks the
- * inode. Callers hold no locks. */
+ * inode. Each name change updates the dcache (d_move, d_set) before the
+ * directory locks are dropped. Callers hold no locks. */
 #include <fs.h>
 #include <sched.h>
 #include <slab.h>
@@ -124,9 +125,12 @@ static long do_renameat2(int olddfd, const char *oldpath, int newdfd, const char
 	else
 		err = o.dir->i_op->rename(o.dir, o.last, o.last_len, inode, n.dir, n.last,
 					  n.last_len, victim);
-	if (!err) {	/* both names changed meaning */
-		d_invalidate(o.dir, o.last, o.last_len);
-		d_invalidate(n.dir, n.last, n.last_len);
+	if (!err)	/* the entry (and files opened by it) follows the inode */
+		d_move(o.dir, o.last, o.last_len, n.dir, n.last, n.last_len);
+	if (!err && victim && S_ISDIR(victim->i_mode)) {	/* a replaced, empty dir */
+		down_write(&victim->i_rwsem);
+		d_prune_children(victim);
+		up_write(&victim->i_rwsem);
 	}
 unlock:
 	unlock_two(o.dir, n.dir);
@@ -203,6 +207,8 @@ long sys_linkat(int olddfd, const char __user *oldname, int newdfd,
 		err = name_free(&n);
 		if (!err)
 			err = n.dir->i_op->link(inode, n.dir, n.last, n.last_len);
+		if (!err)	/* replaces a negative entry */
+			d_set(n.dir, n.last, n.last_len, inode, NULL);
 		up_write(&n.dir->i_rwsem);
 	}
 	iput(n.dir);
@@ -237,8 +243,10 @@ long sys_symlinkat(const char __user *target, int newdfd, const char __user *new
 		if (!err) {
 			struct inode *l = n.dir->i_op->symlink(n.dir, n.last, n.last_len, t);
 			err = IS_ERR(l) ? PTR_ERR(l) : 0;
-			if (!IS_ERR(l))
+			if (!IS_ERR(l)) {
+				d_set(n.dir, n.last, n.last_len, l, NULL);
 				iput(l);
+			}
 		}
 		up_write(&n.dir->i_rwsem);
 	}

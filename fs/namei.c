@@ -1,8 +1,10 @@
 /* namei.c: path walking ("."/"..", trailing slashes, mounts, symlinks
- * with a depth limit of 40 (ELOOP)) and the
- * namespace operations mkdir, mknod, unlink, rmdir, chdir, getcwd.
- * A walk holds one directory's i_rwsem (read) at a time; changes take the
- * parent's i_rwsem (write), then for rmdir the victim's. Callers hold no
+ * with a depth limit of 40 (ELOOP)) and the namespace operations mkdir,
+ * mknod, unlink, rmdir, chdir, readlink (getcwd is in d_path.c).
+ * A walk holds one directory's i_rwsem (read) at a time, during its
+ * ->lookup and the d_add that caches the answer; changes take the
+ * parent's i_rwsem (write), then for rmdir the victim's, and update the
+ * dcache (d_set, d_prune_children) before dropping them. Callers hold no
  * locks; every inode returned carries a reference. */
 #include <fs.h>
 #include <sched.h>
@@ -64,21 +66,36 @@ struct inode *path_start(int dfd, const char *path)
 	return inode;
 }
 
-struct inode *lookup_one(struct inode *dir, const char *name, int len)
+/* The child name of dir (referenced) or ERR_PTR (-ENOENT: no such name).
+ * The dcache answers first, positively or negatively; on a miss ->lookup
+ * runs under dir->i_rwsem (read) and its answer, found or not, is cached
+ * under that same hold, so no change of the name can slip in between.
+ * With pin, *pin is replaced by the entry that names the result (or NULL
+ * if there is none: "." or "..", or no memory). */
+struct inode *lookup_one_pin(struct inode *dir, const char *name, int len, struct dentry **pin)
 {
 	struct inode *r;
 
+	if (pin) {
+		dput(*pin);
+		*pin = NULL;
+	}
 	if (!S_ISDIR(dir->i_mode) || !dir->i_op || !dir->i_op->lookup)
 		return ERR_PTR(-ENOTDIR);
 	int dots = len <= 2 && name[0] == '.' && (len == 1 || name[1] == '.');
-	if (!dots && (r = d_lookup(dir, name, len)))
+	if (!dots && (r = d_lookup(dir, name, len, pin)))
 		return r;
 	down_read(&dir->i_rwsem);
 	r = dir->i_op->lookup(dir, name, len);
-	if (r && !IS_ERR(r) && !dots)
-		d_add(dir, name, len, r);	/* under i_rwsem: no unlink can race */
+	if (!IS_ERR(r) && !dots)
+		d_add(dir, name, len, r, pin);	/* NULL: a negative entry */
 	up_read(&dir->i_rwsem);
 	return r ? r : ERR_PTR(-ENOENT);
+}
+
+struct inode *lookup_one(struct inode *dir, const char *name, int len)
+{
+	return lookup_one_pin(dir, name, len, NULL);
 }
 
 static int is_dots(const char *name, int len)
@@ -91,12 +108,18 @@ static int is_dots(const char *name, int len)
 }
 
 #define MAX_LINK_DEPTH 40
-static int walk_path(struct inode **cur, const char *path, struct inode *root, int depth);
+static int walk_path(struct inode **cur, const char *path, struct inode *root, int depth,
+		     struct dentry **pin);
 
 /* *cur is the directory holding symlink `link` (consumed): replace *cur
- * by what the link points to. */
-static int follow_link(struct inode **cur, struct inode *link, struct inode *root, int depth)
+ * by what the link points to. pin (may be NULL) follows the last step. */
+static int follow_link(struct inode **cur, struct inode *link, struct inode *root, int depth,
+		       struct dentry **pin)
 {
+	if (pin) {	/* it named the link: the target's last step decides */
+		dput(*pin);
+		*pin = NULL;
+	}
 	if (depth >= MAX_LINK_DEPTH || !link->i_op || !link->i_op->readlink) {
 		iput(link);
 		return depth >= MAX_LINK_DEPTH ? -ELOOP : -EINVAL;
@@ -113,19 +136,24 @@ static int follow_link(struct inode **cur, struct inode *link, struct inode *roo
 		iput(*cur);
 		*cur = ihold(root);
 	}
-	int err = walk_path(cur, target, root, depth + 1);
+	int err = walk_path(cur, target, root, depth + 1, pin);
 	kfree(target);
 	return err;
 }
 
 /* Replace *cur (referenced) by its child name, following a symlink if
- * `follow` (always for components that are not the last). */
+ * `follow` (always for components that are not the last). pin: see
+ * lookup_one_pin (only the last component of a walk passes one). */
 static int step_depth(struct inode **cur, const char *name, int len, struct inode *root,
-		      int follow, int depth)
+		      int follow, int depth, struct dentry **pin)
 {
 	int t = is_dots(name, len);
 	struct inode *next;
 
+	if (pin && t != LAST_NORM) {	/* "." and ".." have no entry */
+		dput(*pin);
+		*pin = NULL;
+	}
 	if (!S_ISDIR((*cur)->i_mode))
 		return -ENOTDIR;
 	if (t == LAST_DOT || (t == LAST_DOTDOT && *cur == root))
@@ -137,12 +165,12 @@ static int step_depth(struct inode **cur, const char *name, int len, struct inod
 		if (*cur == root)
 			return 0;
 	}
-	next = lookup_one(*cur, name, len);
+	next = lookup_one_pin(*cur, name, len, pin);
 	if (IS_ERR(next))
 		return PTR_ERR(next);
 	next = follow_mounts(next);
 	if (follow && S_ISLNK(next->i_mode))
-		return follow_link(cur, next, root, depth);
+		return follow_link(cur, next, root, depth, pin);
 	iput(*cur);
 	*cur = next;
 	return 0;
@@ -150,21 +178,25 @@ static int step_depth(struct inode **cur, const char *name, int len, struct inod
 
 static int step(struct inode **cur, const char *name, int len, struct inode *root)
 {
-	return step_depth(cur, name, len, root, 1, 0);
+	return step_depth(cur, name, len, root, 1, 0, NULL);
 }
 
-/* Walks every component of path from *cur (for symlink targets). */
-static int walk_path(struct inode **cur, const char *path, struct inode *root, int depth)
+/* Walks every component of path from *cur (for symlink targets); pin
+ * goes to the last component only. */
+static int walk_path(struct inode **cur, const char *path, struct inode *root, int depth,
+		     struct dentry **pin)
 {
 	while (*path) {
-		const char *s = path, *e;
+		const char *s = path, *e, *rest;
 		while (*s == '/')
 			s++;
 		if (!*s)
 			break;
 		for (e = s; *e && *e != '/'; e++)
 			;
-		int err = step_depth(cur, s, e - s, root, 1, depth);
+		for (rest = e; *rest == '/'; rest++)
+			;
+		int err = step_depth(cur, s, e - s, root, 1, depth, *rest ? NULL : pin);
 		if (err)
 			return err;
 		path = e;
@@ -207,7 +239,10 @@ static int walk_parent(struct inode **cur, const char *path, const char **last,
 	return err;
 }
 
-struct inode *kern_path(int dfd, const char *path, unsigned int flags)
+/* Walk path; with pin, *pin (NULL on entry) gets the dcache entry of the
+ * name that the result was found by, for an open file's d_path (NULL if
+ * there is none, e.g. for "/" or "x/.."). The caller dputs it. */
+struct inode *kern_path_pin(int dfd, const char *path, unsigned int flags, struct dentry **pin)
 {
 	struct inode *cur, *root;
 	const char *last;
@@ -221,16 +256,25 @@ struct inode *kern_path(int dfd, const char *path, unsigned int flags)
 	err = walk_parent(&cur, path, &last, &len, &trailing);
 	if (!err && last) {
 		root = get_fs_root(current->fs);
-		err = step_depth(&cur, last, len, root, !(flags & LOOKUP_NOFOLLOW), 0);
+		err = step_depth(&cur, last, len, root, !(flags & LOOKUP_NOFOLLOW), 0, pin);
 		iput(root);
 	}
 	if (!err && (trailing || (flags & LOOKUP_DIRECTORY)) && !S_ISDIR(cur->i_mode))
 		err = -ENOTDIR;
 	if (err) {
 		iput(cur);
+		if (pin) {
+			dput(*pin);
+			*pin = NULL;
+		}
 		return ERR_PTR(err);
 	}
 	return cur;
+}
+
+struct inode *kern_path(int dfd, const char *path, unsigned int flags)
+{
+	return kern_path_pin(dfd, path, flags, NULL);
 }
 
 int kern_path_parent(int dfd, const char *path, struct nameidata_parent *nd)
@@ -294,6 +338,8 @@ static int do_create(int dfd, const char *path, umode_t mode, dev_t rdev)
 		child = dir->i_op->mknod ? dir->i_op->mknod(dir, nd.last, nd.last_len, mode, rdev)
 					 : ERR_PTR(-EPERM);
 	}
+	if (child && !IS_ERR(child))
+		d_set(dir, nd.last, nd.last_len, child, NULL);	/* was negative */
 	up_write(&dir->i_rwsem);
 	if (child && IS_ERR(child))
 		err = PTR_ERR(child);
@@ -346,9 +392,11 @@ int do_unlinkat(int dfd, const char *path, int rmdir)
 		} else {
 			down_write(&victim->i_rwsem);
 			err = dir->i_op->rmdir ? dir->i_op->rmdir(dir, nd.last, nd.last_len, victim) : -EPERM;
+			if (!err)	/* its negative entries must not pin it */
+				d_prune_children(victim);
 			up_write(&victim->i_rwsem);
 			if (!err)
-				d_invalidate(dir, nd.last, nd.last_len);
+				d_set(dir, nd.last, nd.last_len, NULL, NULL);
 		}
 		iput(victim);
 	} else {
@@ -358,8 +406,8 @@ int do_unlinkat(int dfd, const char *path, int rmdir)
 			err = -ENOTDIR;
 		else
 			err = dir->i_op->unlink ? dir->i_op->unlink(dir, nd.last, nd.last_len, victim) : -EPERM;
-		if (!err)
-			d_invalidate(dir, nd.last, nd.last_len);
+		if (!err)	/* now a negative entry; an open file's stays, unhashed */
+			d_set(dir, nd.last, nd.last_len, NULL, NULL);
 		iput(victim);	/* evicts it if that was the last link and use */
 	}
 	up_write(&dir->i_rwsem);
@@ -439,94 +487,6 @@ long sys_fchdir(int fd)
 	}
 	fput(f);
 	return err;
-}
-
-/* getcwd: find each directory's name by scanning its parent for its ino. */
-struct name_ctx {
-	struct dir_context ctx;
-	u64 ino;
-	char *name;	/* NAME_MAX + 1 bytes */
-	int found;
-};
-
-static bool match_ino(struct dir_context *ctx, const char *name, int len,
-		      loff_t next, u64 ino, unsigned int type)
-{
-	struct name_ctx *nc = container_of(ctx, struct name_ctx, ctx);
-
-	if (ino != nc->ino || is_dots(name, len) != LAST_NORM)
-		return true;
-	memcpy(nc->name, name, len);
-	nc->name[len] = 0;
-	nc->found = 1;
-	return false;
-}
-
-static int name_in_parent(struct inode *parent, struct inode *child, char *name)
-{
-	struct name_ctx nc = { .ctx = { .actor = match_ino, .pos = 0 },
-			       .ino = child->i_ino, .name = name };
-	struct file *f;
-
-	if (!parent->i_fop || !parent->i_fop->iterate)
-		return -ENOENT;
-	f = alloc_file(parent, O_RDONLY | O_DIRECTORY, parent->i_fop);
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	f->f_op->iterate(f, &nc.ctx);
-	fput(f);
-	return nc.found ? 0 : -ENOENT;
-}
-
-long sys_getcwd(char __user *ubuf, unsigned long size)
-{
-	struct inode *root = get_fs_root(current->fs), *cur = get_fs_pwd(current->fs);
-	char *buf = kmalloc(PATH_MAX, GFP_KERNEL), *name = kmalloc(NAME_MAX + 1, GFP_KERNEL);
-	int pos = PATH_MAX - 1, err = 0, len;
-
-	if (!buf || !name) {
-		err = -ENOMEM;
-		goto out;
-	}
-	buf[pos] = 0;
-	if (cur != root && !cur->i_nlink)
-		err = -ENOENT;	/* cwd was removed */
-	while (!err && cur != root) {
-		cur = follow_covered(cur);	/* a mounted root is named by its mountpoint */
-		if (cur == root)
-			break;
-		struct inode *parent = lookup_one(cur, "..", 2);
-
-		if (IS_ERR(parent) || parent == cur) {
-			if (!IS_ERR(parent))
-				iput(parent);
-			break;	/* reached the fs root outside ours */
-		}
-		err = name_in_parent(parent, cur, name);
-		len = strlen(name);
-		if (!err && pos - len - 1 < 0)
-			err = -ENAMETOOLONG;
-		if (!err) {
-			pos -= len;
-			memcpy(buf + pos, name, len);
-			buf[--pos] = '/';
-		}
-		iput(cur);
-		cur = parent;
-	}
-	if (!err && pos == PATH_MAX - 1)
-		buf[--pos] = '/';
-	len = PATH_MAX - pos;
-	if (!err && (unsigned long)len > size)
-		err = -ERANGE;
-	if (!err && copy_to_user(ubuf, buf + pos, len))
-		err = -EFAULT;
-out:
-	iput(cur);
-	iput(root);
-	kfree(buf);
-	kfree(name);
-	return err ? err : len;
 }
 
 long sys_readlinkat(int dfd, const char __user *upath, char __user *buf, int size)

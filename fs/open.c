@@ -2,8 +2,10 @@
  * truncate/ftruncate, faccessat, umask and the sync family (fsync
  * reports writeback errors once per open file: f_op->fsync ends in
  * file_write_and_wait_range; sync(2) reports none, as Linux).
- * O_CREAT takes the parent's i_rwsem (write); truncation takes the
- * file's i_rwsem (write). Callers hold no locks. */
+ * O_CREAT takes the parent's i_rwsem (write) and updates the dcache
+ * under it; truncation takes the file's i_rwsem (write). An open file
+ * other than a directory pins the dcache entry it was found by
+ * (f_dentry), so d_path can name it. Callers hold no locks. */
 #include <fs.h>
 #include <blkdev.h>
 #include <sched.h>
@@ -30,8 +32,10 @@ int do_truncate(struct inode *inode, loff_t size)
 	return err;
 }
 
-/* O_CREAT: find or create the last component. Returns a referenced inode. */
-static struct inode *open_create(int dfd, const char *path, int flags, umode_t mode)
+/* O_CREAT: find or create the last component. Returns a referenced inode
+ * and, in *pin, the entry naming it. */
+static struct inode *open_create(int dfd, const char *path, int flags, umode_t mode,
+				 struct dentry **pin)
 {
 	struct nameidata_parent nd;
 	struct inode *dir, *inode;
@@ -55,6 +59,8 @@ static struct inode *open_create(int dfd, const char *path, int flags, umode_t m
 		inode = dir->i_op->create ? dir->i_op->create(dir, nd.last, nd.last_len, mode)
 					  : ERR_PTR(-EACCES);
 	}
+	if (inode && !IS_ERR(inode))	/* replaces a negative entry */
+		d_set(dir, nd.last, nd.last_len, inode, pin);
 	up_write(&dir->i_rwsem);
 	iput(dir);
 	return inode;
@@ -63,17 +69,20 @@ static struct inode *open_create(int dfd, const char *path, int flags, umode_t m
 struct file *do_filp_open(int dfd, const char *path, int flags, umode_t mode)
 {
 	int acc = flags & O_ACCMODE;
+	struct dentry *pin = NULL;
 	struct inode *inode;
 	struct file *f;
 	int err;
 
 	if (flags & O_CREAT)
-		inode = open_create(dfd, path, flags, (mode & 07777) | S_IFREG);
+		inode = open_create(dfd, path, flags, (mode & 07777) | S_IFREG, &pin);
 	else
-		inode = kern_path(dfd, path, ((flags & O_DIRECTORY) ? LOOKUP_DIRECTORY : 0) |
-				  ((flags & (O_NOFOLLOW | O_PATH)) ? LOOKUP_NOFOLLOW : 0));
-	if (IS_ERR(inode))
+		inode = kern_path_pin(dfd, path, ((flags & O_DIRECTORY) ? LOOKUP_DIRECTORY : 0) |
+				      ((flags & (O_NOFOLLOW | O_PATH)) ? LOOKUP_NOFOLLOW : 0), &pin);
+	if (IS_ERR(inode)) {
+		dput(pin);
 		return ERR_PTR(PTR_ERR(inode));
+	}
 	err = -ELOOP;
 	if (S_ISLNK(inode->i_mode) && !(flags & O_PATH))
 		goto fail;
@@ -97,7 +106,15 @@ struct file *do_filp_open(int dfd, const char *path, int flags, umode_t mode)
 	f = alloc_file(inode, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC),
 		       inode->i_fop);
 	iput(inode);
-	if (IS_ERR(f) || (flags & O_PATH))
+	if (IS_ERR(f)) {
+		dput(pin);
+		return f;
+	}
+	if (!S_ISDIR(inode->i_mode))	/* directories are named through ".." */
+		f->f_dentry = pin;
+	else
+		dput(pin);
+	if (flags & O_PATH)
 		return f;
 	if (f->f_op->open && (err = f->f_op->open(inode, f))) {
 		f->f_op = NULL;	/* no release for a failed open */
@@ -107,6 +124,7 @@ struct file *do_filp_open(int dfd, const char *path, int flags, umode_t mode)
 	return f;
 fail:
 	iput(inode);
+	dput(pin);
 	return ERR_PTR(err);
 }
 

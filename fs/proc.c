@@ -1,13 +1,17 @@
 /* proc.c: a small /proc. A tree of proc_entry (directories and generated
  * files) hangs off proc_root; each entry owns an inode for ever (never
- * removed). /proc itself is a ramfs directory made by vfs_init whose i_op
- * and i_fop are switched to ours (its i_private stays ramfs's). Opening a
+ * removed). proc_root_init makes the root inode and mounts it on the RAM
+ * root's /proc directory ("proc /proc proc" in /proc/mounts). Opening a
  * file runs its show() into a kmalloc'd seq_buf kept in private_data, so
  * reads, pread and lseek see one snapshot; release frees it. "self" files
  * describe the task that opens them.
- * Locks: proc_lock (spinlock, leaf) guards the children lists; nothing is
- * held while show()/store() run or while copying to user space. show_maps
- * takes current->mm->mmap_lock (read); status takes tasklist_lock. */
+ * Locks: a new entry is linked with its directory's i_rwsem held for
+ * writing (so the dcache's negative entry for its name is replaced, as
+ * for any created name), then proc_lock (spinlock, leaf), which guards
+ * the children lists; nothing is held while show()/store() run or while
+ * copying to user space. maps_show takes current->mm->mmap_lock (read)
+ * only to copy the VMAs, and names their files after dropping it;
+ * status takes tasklist_lock. */
 #include <fs.h>
 #include <pagemap.h>
 #include <mm.h>
@@ -62,6 +66,17 @@ void seq_puts(struct seq_buf *m, const char *s)
 	seq_printf(m, "%s", s);
 }
 
+/* s with every character of esc written as a backslash and three octal
+ * digits (Linux's mangle: a path may hold spaces and newlines). */
+void seq_escape(struct seq_buf *m, const char *s, const char *esc)
+{
+	for (; *s; s++)
+		if (strchr(esc, *s))
+			seq_printf(m, "\\%03o", (unsigned char)*s);
+		else
+			seq_printf(m, "%c", *s);
+}
+
 /* ---- the entry tree ---- */
 
 /* The entry behind a proc inode (/proc itself keeps ramfs's i_private). */
@@ -108,11 +123,17 @@ static struct proc_entry *find_child(struct proc_entry *dir, const char *name, i
 	return NULL;
 }
 
-/* Link de under dir unless the name exists; returns the entry now there. */
+/* Link de under dir unless the name exists; returns the entry now there.
+ * Like every creation of a name, it drops a cached "no such name" under
+ * the directory's i_rwsem (there is no inode before proc_root_init, and
+ * then nothing can have been looked up either). */
 static struct proc_entry *link_entry(struct proc_entry *dir, struct proc_entry *de)
 {
+	struct inode *di = dir->inode;
 	struct proc_entry *old;
 
+	if (di)
+		down_write(&di->i_rwsem);
 	spin_lock(&proc_lock);
 	old = find_child(dir, de->name, de->len);
 	if (!old) {
@@ -121,6 +142,10 @@ static struct proc_entry *link_entry(struct proc_entry *dir, struct proc_entry *
 		list_add_tail(&de->list, &dir->children);
 	}
 	spin_unlock(&proc_lock);
+	if (di && !old)
+		d_invalidate(di, de->name, de->len);
+	if (di)
+		up_write(&di->i_rwsem);
 	return old ? old : de;
 }
 
@@ -420,7 +445,7 @@ static const char *vma_name(struct mm_struct *mm, struct vm_area_struct *vma)
 	if (vma->vm_start == SIGPAGE_ADDR)
 		return "[sigpage]";
 	if (vma->vm_file)
-		return NULL;	/* no d_path: file mappings show their ino */
+		return NULL;	/* named by d_path */
 	if (vma->vm_start <= mm->brk && vma->vm_end > mm->start_brk)
 		return "[heap]";
 	if (vma->vm_start <= mm->start_stack && vma->vm_end >= mm->start_stack)
@@ -428,38 +453,101 @@ static const char *vma_name(struct mm_struct *mm, struct vm_area_struct *vma)
 	return NULL;
 }
 
+/* What a maps line needs of a VMA, copied under mmap_lock: naming a file
+ * takes directory locks (d_path), which must not nest inside mmap_lock
+ * (a page fault in getdents' copy-out takes them the other way round). */
+struct vma_snap {
+	unsigned long start, end, flags, off, ino;
+	struct file *file;	/* referenced, or NULL */
+	const char *name;
+};
+
 /* One Linux-format line; names start at column 74 like Linux's seq_pad. */
-static void show_vma(struct seq_buf *m, struct mm_struct *mm, struct vm_area_struct *vma)
+static void show_vma(struct seq_buf *m, struct vma_snap *v, char *buf)
 {
-	unsigned long fl = vma->vm_flags, off = 0, ino = 0;
-	const char *name = vma_name(mm, vma);
+	const char *name = v->name;
 	size_t start = m->len;
 	int pad;
 
-	if (vma->vm_file) {
-		off = vma->vm_pgoff << PAGE_SHIFT;
-		ino = file_inode(vma->vm_file)->i_ino;
+	if (v->file) {
+		char *p = d_path(v->file, buf, PATH_MAX);
+		name = IS_ERR(p) ? NULL : p;	/* no name known: none shown */
 	}
-	seq_printf(m, "%08lx-%08lx %c%c%c%c %08lx 00:00 %lu", vma->vm_start, vma->vm_end,
-		   fl & VM_READ ? 'r' : '-', fl & VM_WRITE ? 'w' : '-',
-		   fl & VM_EXEC ? 'x' : '-', fl & VM_SHARED ? 's' : 'p', off, ino);
+	seq_printf(m, "%08lx-%08lx %c%c%c%c %08lx 00:00 %lu", v->start, v->end,
+		   v->flags & VM_READ ? 'r' : '-', v->flags & VM_WRITE ? 'w' : '-',
+		   v->flags & VM_EXEC ? 'x' : '-', v->flags & VM_SHARED ? 's' : 'p', v->off, v->ino);
 	pad = 72 - (int)(m->len - start);
-	if (name)
-		seq_printf(m, "%*s %s", pad > 0 ? pad : 0, "", name);
+	if (name) {
+		seq_printf(m, "%*s ", pad > 0 ? pad : 0, "");
+		seq_escape(m, name, "\n");
+	}
 	seq_puts(m, "\n");
+}
+
+/* Copy mm's VMAs into a new array (files referenced); NULL on no memory. */
+static struct vma_snap *snap_vmas(struct mm_struct *mm, int *np)
+{
+	struct vm_area_struct *vma;
+	struct vma_snap *v;
+	int n, cap;
+
+	for (;;) {
+		cap = 0;
+		down_read(&mm->mmap_lock);
+		list_for_each_entry(vma, &mm->mmap_list, vm_list)
+			cap++;
+		up_read(&mm->mmap_lock);
+		if (!(v = kmalloc((cap + 1) * sizeof(*v), GFP_KERNEL)))
+			return NULL;
+		n = 0;
+		int grew = 0;
+		down_read(&mm->mmap_lock);
+		list_for_each_entry(vma, &mm->mmap_list, vm_list) {
+			if (n == cap) {
+				grew = 1;
+				break;
+			}
+			v[n] = (struct vma_snap){ vma->vm_start, vma->vm_end, vma->vm_flags, 0, 0,
+						  NULL, vma_name(mm, vma) };
+			if (vma->vm_file) {
+				v[n].file = get_file(vma->vm_file);
+				v[n].off = vma->vm_pgoff << PAGE_SHIFT;
+				v[n].ino = file_inode(vma->vm_file)->i_ino;
+			}
+			n++;
+		}
+		up_read(&mm->mmap_lock);
+		if (!grew) {
+			*np = n;
+			return v;
+		}
+		while (n--)	/* it grew meanwhile: again */
+			fput(v[n].file);
+		kfree(v);
+	}
 }
 
 static int maps_show(struct seq_buf *m)
 {
 	struct mm_struct *mm = current->mm;
-	struct vm_area_struct *vma;
+	struct vma_snap *v;
+	char *buf;
+	int n;
 
 	if (!mm)
 		return 0;
-	down_read(&mm->mmap_lock);
-	list_for_each_entry(vma, &mm->mmap_list, vm_list)
-		show_vma(m, mm, vma);
-	up_read(&mm->mmap_lock);
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	v = buf ? snap_vmas(mm, &n) : NULL;
+	if (!v) {
+		kfree(buf);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < n; i++) {
+		show_vma(m, &v[i], buf);
+		fput(v[i].file);
+	}
+	kfree(v);
+	kfree(buf);
 	return 0;
 }
 
@@ -487,41 +575,45 @@ __attribute__((weak)) int diskstats_show(struct seq_buf *m)
 	return 0;
 }
 
-static int mounts_show(struct seq_buf *m)
-{
-	seq_puts(m, "rootfs / rootfs rw 0 0\n");
-	seq_puts(m, "proc /proc proc rw 0 0\n");
-	return 0;
-}
-
 static const struct { const char *name; int (*show)(struct seq_buf *m); } builtins[] = {
 	{ "meminfo", meminfo_show },
 	{ "vmstat", vmstat_show },
 	{ "diskstats", diskstats_show },
 	{ "mounts", mounts_show },
 	{ "self/maps", maps_show },
+	{ "self/mounts", mounts_show },
 	{ "self/status", status_show },
 };
 
+/* mkdir /proc in the RAM root and mount a new proc root inode on it. */
 void proc_root_init(void)
 {
-	struct inode *inode;
+	struct inode *mp, *root;
 	int err;
 
 	if ((err = do_mkdirat(AT_FDCWD, "/proc", 0555))) {
 		pr_err("proc: mkdir /proc: %d\n", err);
 		return;
 	}
-	inode = kern_path(AT_FDCWD, "/proc", LOOKUP_DIRECTORY);
-	if (IS_ERR(inode)) {
-		pr_err("proc: lookup /proc: %ld\n", PTR_ERR(inode));
+	mp = kern_path(AT_FDCWD, "/proc", LOOKUP_DIRECTORY);
+	if (IS_ERR(mp)) {
+		pr_err("proc: lookup /proc: %ld\n", PTR_ERR(mp));
 		return;
 	}
-	down_write(&inode->i_rwsem);
-	inode->i_op = &proc_dir_iops;
-	inode->i_fop = &proc_dir_fops;
-	proc_root.inode = inode;	/* keeps the reference */
-	up_write(&inode->i_rwsem);
+	root = new_inode(S_IFDIR | 0555);
+	if (!root) {
+		iput(mp);
+		pr_err("proc: no memory\n");
+		return;
+	}
+	root->i_nlink = 2;
+	root->i_op = &proc_dir_iops;
+	root->i_fop = &proc_dir_fops;
+	root->i_private = &proc_root;
+	proc_root.inode = root;	/* keeps new_inode's reference for ever */
+	if ((err = vfs_add_mount(mp, root, "proc", "proc", MNT_LOCKED)))
+		pr_err("proc: mount: %d\n", err);
+	iput(mp);
 	for (unsigned int i = 0; i < ARRAY_SIZE(builtins); i++)
 		if ((err = proc_create(builtins[i].name, builtins[i].show)))
 			pr_err("proc: %s: %d\n", builtins[i].name, err);

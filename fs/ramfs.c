@@ -179,6 +179,7 @@ static struct inode *ramfs_get_inode(struct inode *dir, umode_t mode, dev_t rdev
 	ri->next_cookie = 2;
 	inode->i_private = ri;
 	inode->i_sb = &ramfs_sb;	/* identity only: link/rename stay inside ramfs */
+	sb_refs_inc(&ramfs_sb);		/* the reference new_inode made */
 	if (S_ISREG(mode)) {
 		inode->i_op = &ramfs_file_inode_ops;
 		inode->i_fop = &ramfs_file_operations;

@@ -1,8 +1,9 @@
 /* fs.h: the VFS: inodes, open files, fd tables (files_struct), fs_struct,
  * iov_iter, path lookup and the in-kernel file API used by exec and init.
- * Lock order: file->f_pos_lock > parent dir i_rwsem > child i_rwsem >
- * pipe->mutex > spinlocks (files->file_lock, fs->lock, f_lock, wait queues:
- * leaves). Callers of these functions hold no locks unless noted. */
+ * Lock order: file->f_pos_lock > namespace_sem (fs/namespace.c) > parent
+ * dir i_rwsem > child i_rwsem > pipe->mutex > spinlocks (files->file_lock,
+ * fs->lock, f_lock, dcache_lock, mount_lock, wait queues: leaves).
+ * Callers of these functions hold no locks unless noted. */
 #ifndef _FS_H
 #define _FS_H
 #include <types.h>
@@ -145,7 +146,15 @@ struct super_block {
 	int s_readonly;
 	struct list_head s_list;	/* all mounted super blocks */
 	errseq_t s_wb_err;	/* writeback errors of its files, for syncfs */
+	/* The sum of i_count over this super block's inodes: every open
+	 * file, cwd, root, cached name, walk in progress and mount on one of
+	 * them counts, so umount2 can tell an idle file system from a busy
+	 * one (Linux's mnt_count). Kept by ihold/iput; code that sets i_count
+	 * directly (a new inode starts at 1) adjusts it with sb_refs_inc/dec. */
+	atomic_t s_inode_refs;
 };
+static inline void sb_refs_inc(struct super_block *sb) { if (sb) atomic_inc(&sb->s_inode_refs); }
+static inline void sb_refs_dec(struct super_block *sb) { if (sb) atomic_dec(&sb->s_inode_refs); }
 int register_super(struct super_block *sb);	/* fs/namespace.c */
 void sync_filesystems(int wait);
 int sync_filesystem(struct super_block *sb);
@@ -176,9 +185,11 @@ struct inode {
 	atomic_t i_count;	/* references (files, cwd, walks) */
 	struct rw_semaphore i_rwsem;	/* data and directory contents */
 	spinlock_t i_lock;	/* small fields */
-	struct super_block *i_sb;	/* NULL for ramfs/pipes/proc */
+	struct super_block *i_sb;	/* NULL for pipes and /proc */
 	struct inode *i_mounted;	/* root of the tree mounted on this dir */
 	struct inode *i_covered;	/* for a mounted root: the dir it covers */
+	struct hlist_head i_dentry;	/* dcache entries naming this inode */
+	struct hlist_head i_dchildren;	/* dcache entries in this directory */
 	struct address_space i_data;	/* the inode's own page cache */
 	struct address_space *i_mapping;	/* &i_data, or a block device's */
 };
@@ -191,6 +202,7 @@ struct file {
 	unsigned int f_mode;	/* FMODE_* */
 	atomic_t f_count;
 	void *private_data;
+	struct dentry *f_dentry;	/* the name it was opened by (pinned), or NULL */
 	struct mutex f_pos_lock;
 	spinlock_t f_lock;	/* f_flags updates, f_wb_err/f_sb_err advances */
 	errseq_t f_wb_err;	/* i_mapping->wb_err as of open or last fsync report */
@@ -198,16 +210,42 @@ struct file {
 };
 
 /* ---- fs/namespace.c: mounts (a mounted tree's root covers a dir) ---- */
-int mount_tree(struct inode *mountpoint, struct inode *root);
-int umount_tree(struct inode *root);
+#define MNT_READONLY 0x1	/* shown as "ro" in /proc/mounts */
+#define MNT_LOCKED 0x2		/* made by the kernel: umount2 says EINVAL */
+/* Record a mount: root covers mp (NULL: a root of its own, e.g. rootfs). */
+int vfs_add_mount(struct inode *mp, struct inode *root, const char *dev,
+		  const char *type, int flags);
+int vfs_move_mount(struct inode *root, struct inode *new_mp);
 struct inode *follow_mounts(struct inode *inode);	/* consumes and returns a ref */
 struct inode *follow_covered(struct inode *inode);	/* the same */
 
 /* ---- fs/dcache.c: the (dir, name) -> inode cache of path walks ---- */
-struct inode *d_lookup(struct inode *dir, const char *name, int len);
-void d_add(struct inode *dir, const char *name, int len, struct inode *inode);
+struct dentry;
+/* Referenced inode, ERR_PTR(-ENOENT) for a cached "no such name", or NULL
+ * on a miss; with pin, a positive hit also pins its entry into *pin. */
+struct inode *d_lookup(struct inode *dir, const char *name, int len, struct dentry **pin);
+/* dir->i_rwsem held (read or write): ->lookup said inode (NULL: none). */
+void d_add(struct inode *dir, const char *name, int len, struct inode *inode,
+	   struct dentry **pin);
+/* dir->i_rwsem held for writing: the name now means inode (NULL: removed). */
+void d_set(struct inode *dir, const char *name, int len, struct inode *inode,
+	   struct dentry **pin);
 void d_invalidate(struct inode *dir, const char *name, int len);
+/* rename: both directories' i_rwsem held for writing. */
+void d_move(struct inode *old_dir, const char *old_name, int old_len,
+	    struct inode *new_dir, const char *new_name, int new_len);
+void d_prune_children(struct inode *dir);	/* dir removed; its i_rwsem held (write) */
+void shrink_dcache_sb(struct super_block *sb);	/* umount: drop unpinned entries */
+void dput(struct dentry *dentry);	/* drop a pin */
+/* d_path's helpers: the name under which a cached entry of dir names
+ * child; a pinned entry's name and (referenced) dir, 0 once removed. */
+int d_name_in(struct inode *dir, struct inode *child, char *name);
+int dentry_name(struct dentry *dentry, char *name, struct inode **dir);
 extern atomic_long_t vm_dcache_hit, vm_dcache_miss;
+
+/* ---- fs/d_path.c: inodes and files back to absolute paths ---- */
+char *d_path(struct file *f, char *buf, int size);	/* into buf, or ERR_PTR */
+char *dir_path(struct inode *dir, struct inode *root, char *buf, int size, int *outside);
 
 /* ---- fs/inode.c ---- */
 struct inode *new_inode(umode_t mode);		/* i_count = 1, i_nlink = 0 */
@@ -287,6 +325,8 @@ struct inode *kern_path(int dfd, const char *path, unsigned int flags);
 struct inode *user_path_at(int dfd, const char __user *upath, unsigned int flags);
 int kern_path_parent(int dfd, const char *path, struct nameidata_parent *nd);
 struct inode *lookup_one(struct inode *dir, const char *name, int len);
+struct inode *lookup_one_pin(struct inode *dir, const char *name, int len, struct dentry **pin);
+struct inode *kern_path_pin(int dfd, const char *path, unsigned int flags, struct dentry **pin);
 int do_mkdirat(int dfd, const char *path, umode_t mode);
 int do_mknodat(int dfd, const char *path, umode_t mode, dev_t rdev);
 int do_unlinkat(int dfd, const char *path, int rmdir);

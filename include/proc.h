@@ -19,6 +19,8 @@ struct seq_buf {
 void seq_printf(struct seq_buf *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void seq_puts(struct seq_buf *m, const char *s);
+/* s, with the characters in esc written as \ooo (octal), as Linux does. */
+void seq_escape(struct seq_buf *m, const char *s, const char *esc);
 static inline int seq_buf_overflowed(const struct seq_buf *m) { return m->len >= m->size; }
 
 /* Register /proc/NAME; NAME may contain '/' to place the file in a
@@ -32,6 +34,9 @@ int proc_create_rw(const char *name, int (*show)(struct seq_buf *m),
 
 /* Called by vfs_init once the root exists: mkdir /proc and attach it. */
 void proc_root_init(void);
+
+/* /proc/mounts and /proc/self/mounts: fs/namespace.c. */
+int mounts_show(struct seq_buf *m);
 
 /* /proc/diskstats body: block/genhd.c (a weak empty default in fs/proc.c). */
 int diskstats_show(struct seq_buf *m);

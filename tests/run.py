@@ -490,8 +490,8 @@ def interactive():
     return results, con.tail(200)
 
 
-EXT2_TESTS = ["fs_files", "fs_cache", "fs_race", "links", "fileio", "ramfs", "procfs", "fork_exec_wait",
-              "pthreads", "pipe", "bigfile"]
+EXT2_TESTS = ["fs_files", "fs_cache", "fs_race", "links", "fileio", "ramfs", "procfs",
+              "dcache", "mounts", "fork_exec_wait", "pthreads", "pipe", "bigfile"]
 EXT2_TIMEOUT = 600      # bigfile moves 1 GiB through a 512 MiB machine
 FNV_OFFSET, FNV_PRIME = 0xcbf29ce484222325, 0x100000001b3
 

@@ -34,6 +34,7 @@ struct inode *ext2_alloc_vfs_inode(struct super_block *sb, unsigned long ino)
 	mutex_init(&ei->truncate_mutex);
 	INIT_LIST_HEAD(&ei->i_hash);
 	inode->i_sb = sb;
+	sb_refs_inc(sb);	/* the i_count of 1 above (umount's busy test) */
 	return inode;
 }
 
@@ -200,6 +201,7 @@ struct inode *ext2_iget(struct super_block *sb, unsigned long ino)
 	ext2_set_inode_ops(inode);
 	other = ext2_hash_unique(inode);	/* lost a race (slept in I/O)? */
 	if (other) {
+		sb_refs_dec(sb);	/* never published: its one reference goes */
 		kfree(EXT2_I(inode));
 		return other;
 	}

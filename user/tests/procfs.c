@@ -1,8 +1,8 @@
 /* procfs.c - /proc: meminfo values are sane, /proc/self/maps shows the
- * stack (containing a local) and mmap'd regions appearing and vanishing,
- * vmstat's pgfault grows after touching fresh anonymous pages, status
- * names us, and the files behave (small reads, lseek, stat, getdents,
- * no writes). Also runs under qemu-riscv64 on Linux; kernel-only checks
+ * stack (containing a local), the program's text named by its path, and
+ * mmap'd regions appearing and vanishing, vmstat's pgfault grows after
+ * touching fresh anonymous pages, status names us, and the files behave
+ * (small reads, lseek, stat, getdents, no writes). Also runs under qemu-riscv64 on Linux; kernel-only checks
  * are keyed on the "[sigpage]" mapping, which Linux does not have. */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -106,6 +106,12 @@ static void test_maps(void)
 	CHECK(maps_find(buf, (unsigned long)test_maps, (unsigned long)test_maps + 1, perms, NULL),
 	      "text is mapped");
 	CHECK(perms[0] == 'r' && perms[2] == 'x', "text is r-x");
+	maps_find(buf, (unsigned long)test_maps, (unsigned long)test_maps + 1, NULL, &line);
+	char want[128];
+	snprintf(want, sizeof(want), "/%s\n", program_invocation_short_name);
+	const char *eol = strchr(line, '\n');
+	CHECK(eol && eol - line > (long)strlen(want) &&
+	      !strncmp(eol + 1 - strlen(want), want, strlen(want)), "text is named by its path");
 
 	long pg = sysconf(_SC_PAGESIZE), len = 3 * pg;
 	char *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -1,0 +1,196 @@
+/* d_path.c: absolute paths back from inodes and open files (Linux's
+ * fs/d_path.c): d_path names an open file (/proc/self/maps), dir_path a
+ * directory (/proc/mounts, getcwd), and sys_getcwd lives here too.
+ *
+ * A directory is named by walking ".." up to the task's root; a mounted
+ * root is named by the directory it covers (follow_covered), so the walk
+ * crosses mount points. Each step needs the child's name in its parent:
+ * the dcache usually has it (d_name_in: a cached entry of the parent that
+ * names the child); when it does not (evicted, or never looked up, e.g.
+ * a cwd inherited from a parent that walked long ago), the parent is
+ * scanned for the child's inode number (name_in_parent), which is always
+ * right but reads the directory. A file that is not a directory has no
+ * "..": it is named by the dentry it was opened by (file->f_dentry,
+ * pinned by the file), whose name and directory the dcache keeps current
+ * across renames; once that name is removed (unlink, renamed over) the
+ * path ends in " (deleted)", as in Linux. A file with no dentry (a pipe)
+ * has no path: -ENOENT.
+ *
+ * A walk that reaches a top that is not the task's root (the inode lies
+ * outside it) gives the path from that top, like Linux's d_path;
+ * dir_path reports it in *outside so /proc/mounts can skip such mounts.
+ * Locks: callers hold none. lookup_one and ->iterate take one directory's
+ * i_rwsem (read) at a time; the dcache takes dcache_lock inside. */
+#include <fs.h>
+#include <sched.h>
+#include <slab.h>
+#include <string.h>
+#include <uaccess.h>
+#include <syscalls_fs.h>
+
+/* Scanning a directory for an inode number (the fallback). */
+struct name_ctx {
+	struct dir_context ctx;
+	u64 ino;
+	char *name;	/* NAME_MAX + 1 bytes */
+	int found;
+};
+
+static bool match_ino(struct dir_context *ctx, const char *name, int len,
+		      loff_t next, u64 ino, unsigned int type)
+{
+	struct name_ctx *nc = container_of(ctx, struct name_ctx, ctx);
+
+	if (ino != nc->ino || (name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.'))))
+		return true;
+	memcpy(nc->name, name, len);
+	nc->name[len] = 0;
+	nc->found = 1;
+	return false;
+}
+
+static int name_in_parent(struct inode *parent, struct inode *child, char *name)
+{
+	struct name_ctx nc = { .ctx = { .actor = match_ino, .pos = 0 },
+			       .ino = child->i_ino, .name = name };
+	struct file *f;
+
+	if (!parent->i_fop || !parent->i_fop->iterate)
+		return -ENOENT;
+	f = alloc_file(parent, O_RDONLY | O_DIRECTORY, parent->i_fop);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	f->f_op->iterate(f, &nc.ctx);
+	fput(f);
+	return nc.found ? 0 : -ENOENT;
+}
+
+/* A path is built backwards, from the end of buf. */
+struct pbuf {
+	char *buf;
+	int pos;	/* the path so far starts here */
+};
+
+static int prepend(struct pbuf *p, const char *s, int len)
+{
+	if (len > p->pos)
+		return -ENAMETOOLONG;
+	p->pos -= len;
+	memcpy(p->buf + p->pos, s, len);
+	return 0;
+}
+
+/* Prepend "/name" for every directory from dir up to root (nothing for
+ * root itself); name is a NAME_MAX + 1 scratch buffer. 0 when root was
+ * reached, 1 when a top outside it was, -ENOENT for a removed directory,
+ * or another -errno. */
+static int prepend_dir(struct pbuf *p, struct inode *dir, struct inode *root, char *name)
+{
+	struct inode *cur = ihold(dir), *parent;
+	int err = 0;
+
+	if (cur != root && !cur->i_nlink)
+		err = -ENOENT;	/* removed */
+	while (!err && cur != root) {
+		cur = follow_covered(cur);	/* a mounted root is named by its mountpoint */
+		if (cur == root)
+			break;
+		parent = lookup_one(cur, "..", 2);
+		if (IS_ERR(parent)) {
+			err = PTR_ERR(parent);
+			break;
+		}
+		if (parent == cur) {	/* a top that is not our root */
+			iput(parent);
+			err = 1;
+			break;
+		}
+		if (d_name_in(parent, cur, name))
+			err = name_in_parent(parent, cur, name);
+		if (!err)
+			err = prepend(p, name, strlen(name));
+		if (!err)
+			err = prepend(p, "/", 1);
+		iput(cur);
+		cur = parent;
+	}
+	iput(cur);
+	return err;
+}
+
+/* Finish a path: "/" if nothing was prepended but the NUL. */
+static char *path_done(struct pbuf *p, int size, int err)
+{
+	if (err >= 0 && p->pos == size - 1)
+		err = prepend(p, "/", 1);
+	return err < 0 ? ERR_PTR(err) : p->buf + p->pos;
+}
+
+/* The path of directory dir as seen from root, NUL-terminated inside buf
+ * (returned), or ERR_PTR. *outside: dir is not under root. */
+char *dir_path(struct inode *dir, struct inode *root, char *buf, int size, int *outside)
+{
+	char *name = kmalloc(NAME_MAX + 1, GFP_KERNEL);
+	struct pbuf p = { buf, size };
+	int err = name ? prepend(&p, "", 1) : -ENOMEM;
+
+	if (!err)
+		err = prepend_dir(&p, dir, root, name);
+	kfree(name);
+	*outside = err == 1;
+	return path_done(&p, size, err);
+}
+
+/* The path of an open file as seen from the caller's root (Linux's
+ * d_path), NUL-terminated inside buf (returned), or ERR_PTR. */
+char *d_path(struct file *f, char *buf, int size)
+{
+	struct inode *inode = file_inode(f), *root, *dir;
+	struct pbuf p = { buf, size };
+	char *name;
+	int err;
+
+	if (!S_ISDIR(inode->i_mode) && !f->f_dentry)
+		return ERR_PTR(-ENOENT);	/* never had a name (a pipe) */
+	if (!(name = kmalloc(NAME_MAX + 1, GFP_KERNEL)))
+		return ERR_PTR(-ENOMEM);
+	if (S_ISDIR(inode->i_mode)) {
+		dir = ihold(inode);
+		err = prepend(&p, "", 1);
+	} else {
+		int alive = dentry_name(f->f_dentry, name, &dir);
+		err = alive ? prepend(&p, "", 1) : prepend(&p, " (deleted)", 11);
+		if (!err)
+			err = prepend(&p, name, strlen(name));
+		if (!err)
+			err = prepend(&p, "/", 1);
+	}
+	root = get_fs_root(current->fs);
+	if (!err)
+		err = prepend_dir(&p, dir, root, name);
+	iput(root);
+	iput(dir);
+	kfree(name);
+	return path_done(&p, size, err);
+}
+
+long sys_getcwd(char __user *ubuf, unsigned long size)
+{
+	struct inode *root = get_fs_root(current->fs), *pwd = get_fs_pwd(current->fs);
+	char *buf = kmalloc(PATH_MAX, GFP_KERNEL), *path;
+	long len = -ENOMEM;
+	int outside;
+
+	if (buf) {
+		path = dir_path(pwd, root, buf, PATH_MAX, &outside);
+		len = IS_ERR(path) ? PTR_ERR(path) : (long)strlen(path) + 1;
+	}
+	if (len > 0 && (unsigned long)len > size)
+		len = -ERANGE;
+	if (len > 0 && copy_to_user(ubuf, path, len))
+		len = -EFAULT;
+	iput(pwd);
+	iput(root);
+	kfree(buf);
+	return len;
+}
