@@ -2,10 +2,12 @@
 """run.py - build everything, run the unit tests, then boot the kernel in
 QEMU in several CPU/memory configurations (two at a time) running
 /bin/runtests, and count every `TEST name PASS|FAIL` line as one result.
-One more boot (in parallel) uses the default /init and drives /bin/sh
-through the console; each step is one "interactive:STEP" result. Another
-("uboot:STEP") boots through U-Boot's distro boot from a copy of
-build/disk.img (extlinux.conf -> booti build/Image) and types at the shell.
+One more boot (in parallel) boots as `make qemu` does (root=/dev/vda1 on
+a copy of build/disk.img) and drives /bin/sh through the console; each
+step is one "interactive:STEP" result. Another ("uboot:STEP") boots
+through U-Boot's distro boot from a copy of build/disk.img (extlinux.conf
+-> booti build/Image) and types at the shell; a third runs EXT2_TESTS on
+the ext2 root and checks the image with e2fsck and debugfs.
 --linux runs the guest tests under qemu-riscv64 on the host instead.
 The last line is always `N passed, N failed`; exit status 1 on failure."""
 import argparse
@@ -364,130 +366,131 @@ def shell_cmd(con, prompt, line, want=None, check=None):
     return None
 
 
-def uboot():
-    """OpenSBI -> U-Boot -> distro boot of extlinux.conf on virtio 0:1 of
-    a copy of build/disk.img -> booti build/Image + initramfs; then type
-    at the shell. Returns a list of (step, problem or None, console tail)."""
-    cpus, mem = UBOOT_CONFIG
-    results = []
-    log = os.path.join(LOGDIR, "uboot.log")
+def copy_disk(sub):
+    """A private sparse copy of build/disk.img (the boot may write it), or
+    None if there is no image."""
     src = os.path.join(ROOT, "build", "disk.img")
-    if not os.path.exists(UBOOT_BIN) or not os.path.exists(src):
-        missing = UBOOT_BIN if not os.path.exists(UBOOT_BIN) else src
-        results.append(("uboot:prompt", "missing %s" % missing, []))
-        return results, []
-    d = os.path.join(DISKDIR, "uboot")
+    if not os.path.exists(src):
+        return None
+    d = os.path.join(DISKDIR, sub)
     os.makedirs(d, exist_ok=True)
-    disk = os.path.join(d, "disk-%d.img" % os.getpid())  # removed at the end
+    disk = os.path.join(d, "disk-%d.img" % os.getpid())
     subprocess.run(["cp", "--sparse=always", src, disk], check=True)
-    cmd = ["qemu-system-riscv64", "-machine", "virt", "-bios", "default",
-           "-kernel", UBOOT_BIN, "-smp", str(cpus), "-m", mem,
-           "-nographic", "-no-reboot",
-           "-global", "virtio-mmio.force-legacy=false",
-           "-drive", "file=%s,format=raw,if=none,id=hd0,cache=unsafe" % disk,
-           "-device", "virtio-blk-device,drive=hd0"]
+    return disk
+
+
+def shell_boot(label, cmd, disk, log, body):
+    """Run qemu `cmd`, let body(con, step, run) drive the shell, then
+    type poweroff and expect qemu to exit 0. Writes the console to log,
+    removes disk. Returns (list of (step, problem or None, tail), tail)."""
     proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     con = Console(proc)
-    PROMPT = "$ "
+    results = []
 
     def step(name, problem):
-        results.append((name, problem, con.tail() if problem else []))
+        results.append(("%s:%s" % (label, name), problem, con.tail() if problem else []))
         return problem is None
 
+    def run(line, want=None, check=None):
+        return shell_cmd(con, "$ ", line, want, check)
+
     try:
-        # no keystrokes before the kernel runs: any key stops autoboot
-        start = time.time()
-        if con.expect("Starting kernel", timeout=UBOOT_PROMPT_TIMEOUT) is None:
-            step("uboot:prompt", "U-Boot did not start the kernel within %d s"
-                 % UBOOT_PROMPT_TIMEOUT)
-            return results, con.tail(200)
-        left = UBOOT_PROMPT_TIMEOUT - (time.time() - start)
-        if con.expect(PROMPT, timeout=left) is None:
-            step("uboot:prompt", "no shell prompt %r within %d s"
-                 % (PROMPT, UBOOT_PROMPT_TIMEOUT))
-            return results, con.tail(200)
-        step("uboot:prompt", None)
-        step("uboot:ls", shell_cmd(con, PROMPT, "ls /bin", want=["sh"]))
-        con.send("poweroff\r")
-        try:
-            rc = proc.wait(timeout=20)
-            step("uboot:poweroff", None if rc == 0 else
-                 "qemu exited with status %d after poweroff" % rc)
-        except subprocess.TimeoutExpired:
-            step("uboot:poweroff", "qemu still running 20 s after poweroff")
+        if body(con, step, run):
+            con.send("poweroff\r")
+            try:
+                rc = proc.wait(timeout=20)
+                step("poweroff", None if rc == 0 else
+                     "qemu exited with status %d after poweroff" % rc)
+            except subprocess.TimeoutExpired:
+                step("poweroff", "qemu still running 20 s after poweroff")
     finally:
         if proc.poll() is None:
             proc.kill()
         proc.wait()
         os.makedirs(LOGDIR, exist_ok=True)
-        with open(log, "w") as f:
+        with open(os.path.join(LOGDIR, log), "w") as f:
             f.write("# %s\n" % " ".join(cmd))
             f.write(con.out)
-        try:
-            os.unlink(disk)
-        except OSError:
-            pass
+        if disk:
+            try:
+                os.unlink(disk)
+            except OSError:
+                pass
     return results, con.tail(200)
 
 
+def qemu_disk_args(disk):
+    return ["-drive", "file=%s,format=raw,if=none,id=hd0,cache=unsafe" % disk,
+            "-device", "virtio-blk-device,drive=hd0"]
+
+
+ROOT_MOUNT = "/dev/vda1 / ext2 rw"
+
+
+def uboot():
+    """OpenSBI -> U-Boot -> distro boot of extlinux.conf on virtio 0:1 of
+    a copy of build/disk.img -> booti build/Image + initramfs -> the
+    ext2 root; then type at the shell."""
+    cpus, mem = UBOOT_CONFIG
+    disk = copy_disk("uboot") if os.path.exists(UBOOT_BIN) else None
+    if not disk:
+        return [("uboot:prompt", "missing %s or build/disk.img" % UBOOT_BIN, [])], []
+    cmd = ["qemu-system-riscv64", "-machine", "virt", "-bios", "default",
+           "-kernel", UBOOT_BIN, "-smp", str(cpus), "-m", mem,
+           "-nographic", "-no-reboot",
+           "-global", "virtio-mmio.force-legacy=false"] + qemu_disk_args(disk)
+
+    def body(con, step, run):
+        # no keystrokes before the kernel runs: any key stops autoboot
+        start = time.time()
+        if con.expect("Starting kernel", timeout=UBOOT_PROMPT_TIMEOUT) is None:
+            return step("prompt", "U-Boot did not start the kernel within %d s"
+                        % UBOOT_PROMPT_TIMEOUT)
+        left = UBOOT_PROMPT_TIMEOUT - (time.time() - start)
+        if con.expect("$ ", timeout=left) is None:
+            return step("prompt", "no shell prompt within %d s" % UBOOT_PROMPT_TIMEOUT)
+        step("prompt", None)
+        step("ls", run("ls /bin", want=["sh"]))
+        step("root", run("cat /proc/mounts", check=lambda b: ROOT_MOUNT in b))
+        return True
+
+    return shell_boot("uboot", cmd, disk, "uboot.log", body)
+
+
 def interactive():
-    """Boot the default /init (which runs /bin/sh) and type at the shell.
-    Returns a list of (step, problem or None, console tail)."""
+    """Boot as `make qemu` does (kernel, initramfs, a copy of
+    build/disk.img, root=/dev/vda1, the default init running /bin/sh)
+    and type at the shell."""
     cpus, mem = INTERACTIVE_CONFIG
+    disk = copy_disk("interactive")
+    if not disk:
+        return [("interactive:boot", "missing build/disk.img", [])], []
     cmd = ["qemu-system-riscv64", "-machine", "virt", "-bios", "default",
            "-kernel", "build/kernel", "-initrd", "build/initramfs.cpio",
            "-smp", str(cpus), "-m", mem, "-nographic", "-no-reboot",
-           "-global", "virtio-mmio.force-legacy=false", "-append", "panic=1"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    con = Console(proc)
-    results = []
-    PROMPT = "$ "
+           "-global", "virtio-mmio.force-legacy=false",
+           "-append", "root=/dev/vda1 panic=1"] + qemu_disk_args(disk)
 
-    def step(name, problem):
-        results.append((name, problem, con.tail() if problem else []))
-        return problem is None
-
-    def run(line, want=None, check=None):
-        return shell_cmd(con, PROMPT, line, want, check)
-
-    try:
-        if con.expect(PROMPT, timeout=BOOT_TIMEOUT / 3) is None:
-            step("interactive:boot", "no shell prompt %r within %d s"
-                 % (PROMPT, BOOT_TIMEOUT // 3))
-            return results, con.tail(200)
-        step("interactive:boot", None)
-        step("interactive:ls", run("ls /bin", want=["sh", "cat"]))
-        step("interactive:pipe", run("echo hi | cat", want=["hi"]))
-        step("interactive:pthreads", run("/tests/pthreads", check=lambda b:
-                                        "pthreads: ok" in b))
+    def body(con, step, run):
+        if con.expect("$ ", timeout=BOOT_TIMEOUT / 3) is None:
+            return step("boot", "no shell prompt within %d s" % (BOOT_TIMEOUT // 3))
+        step("boot", None)
+        step("root", run("cat /proc/mounts", check=lambda b: ROOT_MOUNT in b))
+        step("ls", run("ls /bin", want=["sh", "cat"]))
+        step("pipe", run("echo hi | cat", want=["hi"]))
+        step("pthreads", run("/tests/pthreads", check=lambda b: "pthreads: ok" in b))
         # ^C kills the foreground cat; the shell comes back with $? = 130
         con.send("cat\r")
         time.sleep(1.0)  # let cat start and block in read
         con.send("\x03")
-        out = con.expect(PROMPT)
-        if out is None:
-            step("interactive:ctrl-c", "no prompt within %d s after ^C"
-                 % STEP_TIMEOUT)
+        if con.expect("$ ") is None:
+            step("ctrl-c", "no prompt within %d s after ^C" % STEP_TIMEOUT)
         else:
-            step("interactive:ctrl-c", run("echo $?", want=["130"]))
-        con.send("poweroff\r")
-        try:
-            rc = proc.wait(timeout=20)
-            step("interactive:poweroff", None if rc == 0 else
-                 "qemu exited with status %d after poweroff" % rc)
-        except subprocess.TimeoutExpired:
-            step("interactive:poweroff", "qemu still running 20 s after poweroff")
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
-        os.makedirs(LOGDIR, exist_ok=True)
-        with open(os.path.join(LOGDIR, "interactive.log"), "w") as f:
-            f.write("# %s\n" % " ".join(cmd))
-            f.write(con.out)
-    return results, con.tail(200)
+            step("ctrl-c", run("echo $?", want=["130"]))
+        return True
+
+    return shell_boot("interactive", cmd, disk, "interactive.log", body)
 
 
 EXT2_TESTS = ["fs_files", "fs_cache", "fs_race", "links", "fileio", "ramfs", "procfs",
