@@ -257,21 +257,28 @@ def boot(cpus, mem, tests):
     return name, lines, problem, done, time.time() - start
 
 
+ROOT_PART_OFFSET = 1 << 20     # build/disk.img's first partition (mkdisk.sh)
+
+
+def fsck(img, offset):
+    """e2fsck -fn of the ext2 at byte offset in img (e2fsprogs' unix I/O
+    takes "?offset=" after the file name). Returns (problem or None, tail)."""
+    r = subprocess.run(["e2fsck", "-fn", "%s?offset=%d" % (img, offset)],
+                       capture_output=True, text=True)
+    tail = (r.stdout + r.stderr).splitlines()[-20:]
+    return (None if r.returncode == 0 else "e2fsck -fn exit %d" % r.returncode), tail
+
+
 def check_vdd2(res, name):
     """The mounts test wrote the ext2 on vdd2: e2fsck -fn must pass."""
     gpt = os.path.join(DISKDIR, name, "gpt.img")
     if not os.path.exists(gpt):
         return
-    fs = gpt + ".vdd2"
-    subprocess.run(["dd", "if=" + gpt, "of=" + fs, "bs=512", "skip=18432", "count=12288",
-                    "status=none"], check=True)
-    r = subprocess.run(["e2fsck", "-fn", fs], capture_output=True, text=True)
-    os.unlink(fs)
-    if r.returncode == 0:
-        res.ok()
+    problem, tail = fsck(gpt, 18432 * 512)
+    if problem:
+        res.fail(name + ":e2fsck-vdd2", problem, tail)
     else:
-        res.fail(name + ":e2fsck-vdd2", "e2fsck -fn exit %d" % r.returncode,
-                 (r.stdout + r.stderr).splitlines()[-20:])
+        res.ok()
 
 
 def tally(res, name, lines, problem, done, expected):
@@ -388,8 +395,9 @@ def shell_boot(label, cmd, disk, log, body):
     con = Console(proc)
     results = []
 
-    def step(name, problem):
-        results.append(("%s:%s" % (label, name), problem, con.tail() if problem else []))
+    def step(name, problem, tail=None):
+        results.append(("%s:%s" % (label, name), problem,
+                        (tail or con.tail()) if problem else []))
         return problem is None
 
     def run(line, want=None, check=None):
@@ -413,6 +421,8 @@ def shell_boot(label, cmd, disk, log, body):
             f.write("# %s\n" % " ".join(cmd))
             f.write(con.out)
         if disk:
+            if proc.returncode == 0:    # powered off: the root was unmounted
+                step("e2fsck", *fsck(disk, ROOT_PART_OFFSET))
             try:
                 os.unlink(disk)
             except OSError:
@@ -554,11 +564,9 @@ def ext2root():
     if panic:
         steps.append(("ext2:boot", panic, lines[-40:]))
         return steps
-    fs = img + ".fs"
-    subprocess.run(["dd", "if=" + img, "of=" + fs, "bs=1M", "skip=1", "status=none"], check=True)
-    r = subprocess.run(["e2fsck", "-fn", fs], capture_output=True, text=True)
-    steps.append(("ext2:e2fsck", None if r.returncode == 0 else
-                  "e2fsck -fn exit %d" % r.returncode, (r.stdout + r.stderr).splitlines()[-20:]))
+    problem, tail = fsck(img, ROOT_PART_OFFSET)
+    steps.append(("ext2:e2fsck", problem, tail))
+    fs = "%s?offset=%d" % (img, ROOT_PART_OFFSET)     # debugfs takes it too
     for line in lines:
         m = re.match(r"CHECKSUM (\S+) ([0-9a-f]{16})$", line.strip())
         if not m:
@@ -579,7 +587,6 @@ def ext2root():
         d.wait()
         steps.append(("ext2:debugfs:" + m.group(1), None if crc == int(m.group(2), 16) else
                       "debugfs content differs (crc %08x vs guest %s)" % (crc, m.group(2)), []))
-    os.unlink(fs)
     return steps
 
 
