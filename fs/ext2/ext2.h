@@ -37,6 +37,10 @@
 /* s_state */
 #define EXT2_VALID_FS 1
 #define EXT2_ERROR_FS 2
+/* s_errors: what to do on an error */
+#define EXT2_ERRORS_CONTINUE 1
+#define EXT2_ERRORS_RO 2
+#define EXT2_ERRORS_PANIC 3
 
 /* features */
 #define EXT2_FEATURE_COMPAT_DIR_PREALLOC 0x0001
@@ -158,6 +162,9 @@ struct ext2_sb_info {
 	struct address_space *s_bmap;	/* bdev_mapping(s_bdev) */
 	struct super_block *s_sb;
 	unsigned int s_dir_rotor;
+	u16 s_mount_state;		/* s_state as found at mount (+ ERROR_FS) */
+	int s_error_ro;			/* read-only since an error (errors=remount-ro):
+					 * what was dirty before is still written */
 };
 
 /* In-memory ext2 inode: the VFS inode is first, so the VFS may kfree it. */

@@ -621,6 +621,12 @@ again:
 				kfree(v);
 				goto again;
 			}
+			/* unlinked and unreferenced: its last iput is evicting it
+			 * right now, and a reference taken here would evict it
+			 * a second time (Linux's igrab refuses I_FREEING) */
+			if (!READ_ONCE(ei->vfs_inode.i_nlink) &&
+			    !atomic_read(&ei->vfs_inode.i_count))
+				continue;
 			v[n++] = ihold(&ei->vfs_inode);
 		}
 	spin_unlock(&sbi->s_inode_lock);

@@ -16,10 +16,29 @@ u32 ext2_get_seconds(void)
 	return (u32)((boot_realtime_ns + ktime_get_ns()) / 1000000000ULL);
 }
 
+/* An inconsistency found on disk: say so, record EXT2_ERROR_FS in the
+ * superblock (so e2fsck checks it, and unmount keeps the mark), and
+ * apply the s_errors policy: "remount-ro" stops all writes; "panic" is
+ * treated as remount-ro too (a teaching kernel keeps running);
+ * "continue" continues. Callers may hold s_lock and folio locks, so the
+ * superblock folio is not locked: s_state is written by one 16-bit
+ * store, which no other update of that folio touches after mount. */
 void ext2_error(struct super_block *sb, const char *fn, const char *msg, unsigned long v)
 {
-	(void)sb;
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+	struct ext2_super_block *es = sbi->s_es;
+
 	printk("EXT2-fs error (%s): %s %lu\n", fn, msg, v);
+	if (sb->s_readonly)
+		return;
+	sbi->s_mount_state |= EXT2_ERROR_FS;
+	WRITE_ONCE(es->s_state, cpu_to_le16(le16_to_cpu(es->s_state) | EXT2_ERROR_FS));
+	folio_mark_dirty(sbi->s_sb_folio);
+	if (le16_to_cpu(es->s_errors) != EXT2_ERRORS_CONTINUE) {
+		printk("EXT2-fs: errors=remount-ro: the file system is now read-only\n");
+		sbi->s_error_ro = 1;
+		sb->s_readonly = 1;
+	}
 }
 
 struct ext2_group_desc *ext2_get_group_desc(struct super_block *sb, unsigned long group,
@@ -171,19 +190,44 @@ static struct ext2_sb_info *ext2_alloc_sbi(struct super_block *sb)
 	return sbi;
 }
 
-/* Record the mount in the superblock (mount count, time, state). */
+/* Record a read-write mount in the superblock, as Linux does: the mount
+ * count and time, and s_state without EXT2_VALID_FS, written at once, so
+ * that a crash leaves the file system marked "not clean" and e2fsck
+ * checks it. The state found here is kept in s_mount_state and written
+ * back by a clean unmount (ext2_mark_clean): a file system that was not
+ * clean, or had errors, stays so until e2fsck repairs it. */
 static void ext2_setup_super(struct super_block *sb)
 {
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
 	struct ext2_super_block *es = sbi->s_es;
 
+	sbi->s_mount_state = le16_to_cpu(es->s_state);
 	if (sb->s_readonly)
 		return;
+	if (!(sbi->s_mount_state & EXT2_VALID_FS))
+		printk("EXT2-fs warning: mounting unchecked fs, running e2fsck is recommended\n");
+	else if (sbi->s_mount_state & EXT2_ERROR_FS)
+		printk("EXT2-fs warning: mounting fs with errors, running e2fsck is recommended\n");
 	folio_lock(sbi->s_sb_folio);
 	le16_add_cpu(&es->s_mnt_count, 1);
 	es->s_mtime = cpu_to_le32(ext2_get_seconds());
+	es->s_state = cpu_to_le16(sbi->s_mount_state & ~EXT2_VALID_FS);
 	folio_mark_dirty(sbi->s_sb_folio);
 	folio_unlock(sbi->s_sb_folio);
+	sync_blockdev(sbi->s_bdev);	/* "not clean" is on disk before any change */
+}
+
+/* Clean unmount or power-off: everything is synced; put back the state
+ * found at mount (VALID if it was clean) and write it. */
+static void ext2_mark_clean(struct super_block *sb)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+
+	folio_lock(sbi->s_sb_folio);
+	sbi->s_es->s_state = cpu_to_le16(sbi->s_mount_state);
+	folio_mark_dirty(sbi->s_sb_folio);
+	folio_unlock(sbi->s_sb_folio);
+	sync_blockdev(sbi->s_bdev);
 }
 
 int ext2_fill_super(struct super_block *sb, int silent)
@@ -272,7 +316,7 @@ int ext2_sync_fs(struct super_block *sb, int wait)
 	int err, err2;
 
 	(void)wait;
-	if (sb->s_readonly)
+	if (sb->s_readonly && !sbi->s_error_ro)
 		return 0;
 	err = ext2_sync_inodes(sb);
 	mutex_lock(&sbi->s_lock);
@@ -307,13 +351,8 @@ void ext2_put_super(struct super_block *sb)
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
 
 	ext2_sync_fs(sb, 1);
-	if (!(sb->s_readonly)) {
-		folio_lock(sbi->s_sb_folio);
-		sbi->s_es->s_state = cpu_to_le16(le16_to_cpu(sbi->s_es->s_state) | EXT2_VALID_FS);
-		folio_mark_dirty(sbi->s_sb_folio);
-		folio_unlock(sbi->s_sb_folio);
-		sync_blockdev(sbi->s_bdev);
-	}
+	if (!sb->s_readonly || sbi->s_error_ro)
+		ext2_mark_clean(sb);
 	iput(sb->s_root);
 	ext2_drop_inodes(sb);
 	ext2_release_sbi(sbi);
@@ -328,14 +367,10 @@ static void ext2_shutdown(struct super_block *sb)
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
 
 	ext2_sync_fs(sb, 1);
-	if (sb->s_readonly)
-		return;
-	folio_lock(sbi->s_sb_folio);
-	sbi->s_es->s_state = cpu_to_le16(le16_to_cpu(sbi->s_es->s_state) | EXT2_VALID_FS);
-	folio_mark_dirty(sbi->s_sb_folio);
-	folio_unlock(sbi->s_sb_folio);
-	sync_blockdev(sbi->s_bdev);
+	if (!sb->s_readonly || sbi->s_error_ro)
+		ext2_mark_clean(sb);
 	sb->s_readonly = 1;
+	sbi->s_error_ro = 0;	/* nothing more is written */
 }
 
 const struct super_operations ext2_super_ops = {

@@ -658,6 +658,65 @@ static void test_mount_checks(void)
 	shim_close_bdev(b);
 }
 
+static unsigned int disk_state(const char *img)
+{
+	long len;
+	unsigned char *b = host_read_file(img, &len);
+	long at = EXT2_SB_OFFSET + offsetof(struct ext2_super_block, s_state);
+	unsigned int st = b[at] | b[at + 1] << 8;
+
+	free(b);
+	return st;
+}
+
+/* The on-disk state, as Linux keeps it: "not clean" while mounted
+ * read-write, the state found at mount put back by a clean unmount, and
+ * an error recorded (EXT2_ERROR_FS) and obeyed (errors=remount-ro). */
+static void test_clean_state(void)
+{
+	long st = EXT2_SB_OFFSET + offsetof(struct ext2_super_block, s_state);
+	struct block_device *b;
+	struct inode *r, *x;
+
+	host_system("mke2fs -q -F -t ext2 -b 4096 img3 8M >/dev/null");
+	CHECK(disk_state("img3") == EXT2_VALID_FS, "mke2fs: clean");
+	b = shim_open_bdev("img3");
+	r = ext2_mount(b, 0);
+	CHECK(!IS_ERR(r), "mount img3");
+	CHECK(disk_state("img3") == 0, "mounted read-write: not clean on disk");
+	iput(r);
+	ext2_put_super(r->i_sb);
+	shim_drop_mapping(bdev_mapping(b));
+	shim_close_bdev(b);
+	CHECK(disk_state("img3") == EXT2_VALID_FS, "unmounted: clean again");
+
+	host_patch_u32("img3", st, 0 | EXT2_ERRORS_CONTINUE << 16);	/* "crashed" */
+	b = shim_open_bdev("img3");
+	r = ext2_mount(b, 0);
+	iput(r);
+	ext2_put_super(r->i_sb);
+	shim_drop_mapping(bdev_mapping(b));
+	shim_close_bdev(b);
+	CHECK(disk_state("img3") == 0, "not clean at mount: still not clean after unmount");
+
+	host_patch_u32("img3", st, EXT2_VALID_FS | EXT2_ERRORS_RO << 16);
+	b = shim_open_bdev("img3");
+	r = ext2_mount(b, 0);
+	ext2_error(r->i_sb, __func__, "injected error", 7);
+	CHECK(r->i_sb->s_readonly, "errors=remount-ro: read-only after an error");
+	down_write(&r->i_rwsem);
+	x = r->i_op->create(r, "x", 1, 0644);
+	up_write(&r->i_rwsem);
+	CHECK(x == ERR_PTR(-EROFS), "no create after the error");
+	iput(r);
+	ext2_put_super(r->i_sb);
+	CHECK(shim_drop_mapping(bdev_mapping(b)) == 0, "error mount left pages");
+	shim_close_bdev(b);
+	CHECK(disk_state("img3") == (EXT2_VALID_FS | EXT2_ERROR_FS), "the error is on disk");
+	CHECK(host_system("dumpe2fs -h img3 2>/dev/null | grep -q 'state: *clean with errors'") == 0,
+	      "dumpe2fs: clean with errors");
+}
+
 /* Several groups (-g 1024: 4 groups of 4 MiB), then fill the disk. */
 static void test_multigroup_enospc(void)
 {
@@ -761,6 +820,7 @@ int main(void)
 	rc = host_system("e2fsck -fn img > fsck2.out 2>&1");
 	CHECK(rc == 0, "e2fsck -fn after remount: exit %d", rc);
 	test_mount_checks();
+	test_clean_state();
 	test_multigroup_enospc();
 	printf("bios: %ld reads, %ld writes\n", shim_bios(0), shim_bios(1));
 	printf("EXT2: %d passed, %d failed\n", npass, nfail);

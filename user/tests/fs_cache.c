@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/mman.h>
 #include <linux/fs.h>
 
 #define DIR "/tmp/fs_cache"
@@ -190,6 +191,25 @@ static void flush_mounted(void)
 	close(bfd);
 }
 
+/* write(2) whose source is an untouched private mapping of the same
+ * file: the copy faults the file in (filemap_fault reads the file)
+ * while the write holds the inode's i_rwsem, so reads must not take it. */
+static void write_from_own_mapping(void)
+{
+	int fd = make_file(DIR "/self", 8 * 4096, 4);
+	char *m = mmap(NULL, 4 * 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	CHECK(m != MAP_FAILED, "mmap own file");
+	CHECK(pwrite(fd, m, 4 * 4096, 4 * 4096) == 4 * 4096, "write from own mapping");
+	CHECK(same(fd, 0, 4 * 4096, 4), "head intact");
+	unsigned char a[4 * 4096], b[4 * 4096];
+	CHECK(pread(fd, a, sizeof(a), 0) == (ssize_t)sizeof(a) &&
+	      pread(fd, b, sizeof(b), 4 * 4096) == (ssize_t)sizeof(b) && !memcmp(a, b, sizeof(a)),
+	      "tail is a copy of the head");
+	munmap(m, 4 * 4096);
+	close(fd);
+	unlink(DIR "/self");
+}
+
 int main(void)
 {
 	struct statfs sf;
@@ -199,6 +219,7 @@ int main(void)
 	bmap();
 	dontneed();
 	flush_mounted();
+	write_from_own_mapping();
 	unlink(DIR "/contig");
 	unlink(DIR "/sparse");
 	unlink(DIR "/dn");
