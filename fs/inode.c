@@ -45,15 +45,38 @@ static void evict(struct inode *inode)
 	kfree(inode);
 }
 
+/* Decrements i_count unless it is 1; nonzero if it did. */
+static int dec_unless_last(atomic_t *v)
+{
+	int c = atomic_read(v);
+	while (c > 1) {
+		int old = atomic_cmpxchg(v, c, c - 1);
+		if (old == c)
+			return 1;
+		c = old;
+	}
+	return 0;
+}
+
+/* The last reference is dropped under i_lock: a file system that frees
+ * unused inodes (ext2_prune_inodes) looks for i_count == 0 under that
+ * lock, so once it is released here an unused inode may already be gone,
+ * and nothing below touches it unless it is ours to evict. */
 void iput(struct inode *inode)
 {
 	struct super_block *sb;
+	int unlinked;
 
 	if (!inode)
 		return;
 	sb = inode->i_sb;	/* alive until our count is gone from it */
-	if (atomic_dec_and_test(&inode->i_count) && READ_ONCE(inode->i_nlink) == 0)
-		evict(inode);
+	if (!dec_unless_last(&inode->i_count)) {
+		spin_lock(&inode->i_lock);
+		unlinked = atomic_dec_and_test(&inode->i_count) && inode->i_nlink == 0;
+		spin_unlock(&inode->i_lock);
+		if (unlinked)
+			evict(inode);
+	}
 	sb_refs_dec(sb);
 }
 

@@ -158,6 +158,9 @@ struct ext2_sb_info {
 	struct mutex s_lock;		/* allocation: bitmaps and counters */
 	spinlock_t s_inode_lock;	/* s_inode_hash */
 	struct list_head s_inode_hash[64];
+	unsigned long s_nr_inodes;	/* hashed, under s_inode_lock */
+	unsigned int s_prune_rotor;	/* the hash bucket pruning starts at */
+	unsigned int s_prune_tick;	/* misses, to prune every few */
 	struct block_device *s_bdev;
 	struct address_space *s_bmap;	/* bdev_mapping(s_bdev) */
 	struct super_block *s_sb;

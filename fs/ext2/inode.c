@@ -3,9 +3,12 @@
  * and writing raw inodes in the inode table (through the block device's
  * page cache), the block map (ext2_get_block over direct, indirect,
  * double and triple indirect blocks), truncation and eviction.
+ * The cache is bounded: past EXT2_INODE_CACHE_MAX inodes, ext2_iget
+ * frees some unused ones (ext2_prune_inodes).
  * Locks: ei->truncate_mutex serialises the block map of one inode
  * (get_block allocation vs. truncate); sbi->s_inode_lock (spinlock)
- * protects the hash. Callers of ext2_setsize hold i_rwsem (write);
+ * protects the hash, then inode->i_lock (iput drops the last reference
+ * under it) when pruning. Callers of ext2_setsize hold i_rwsem (write);
  * ext2_evict_inode runs on the last iput of an unlinked inode. */
 #include "ext2.h"
 #include <slab.h>
@@ -17,11 +20,17 @@ static struct list_head *inode_hash(struct ext2_sb_info *sbi, unsigned long ino)
 	return &sbi->s_inode_hash[ino % 64];
 }
 
+static void ext2_prune_inodes(struct ext2_sb_info *sbi);
+
+/* A new in-core inode (for ext2_iget and ext2_new_inode), i_count 1,
+ * not hashed yet; the cache is trimmed first if it is over its bound. */
 struct inode *ext2_alloc_vfs_inode(struct super_block *sb, unsigned long ino)
 {
-	struct ext2_inode_info *ei = kzalloc(sizeof(*ei), GFP_KERNEL);
+	struct ext2_inode_info *ei;
 	struct inode *inode;
 
+	ext2_prune_inodes(EXT2_SB(sb));
+	ei = kzalloc(sizeof(*ei), GFP_KERNEL);
 	if (!ei)
 		return NULL;
 	inode = &ei->vfs_inode;
@@ -44,7 +53,73 @@ void ext2_hash_inode(struct inode *inode)
 
 	spin_lock(&sbi->s_inode_lock);
 	list_add(&EXT2_I(inode)->i_hash, inode_hash(sbi, inode->i_ino));
+	sbi->s_nr_inodes++;
 	spin_unlock(&sbi->s_inode_lock);
+}
+
+/* Takes inode out of the hash. s_inode_lock held. */
+static void ext2_unhash_inode(struct ext2_sb_info *sbi, struct inode *inode)
+{
+	list_del_init(&EXT2_I(inode)->i_hash);
+	sbi->s_nr_inodes--;
+}
+
+/* An inode nobody uses may be freed: no reference (the dcache, open
+ * files, cwds all hold one), still linked (an unlinked one is being
+ * evicted by its last iput), no dirty page or page under writeback.
+ * Nothing can change that while we hold s_inode_lock (no new reference:
+ * lookups take it first) and i_lock (iput drops the last one under it);
+ * writers and writeback hold references. */
+static int ext2_inode_unused(struct inode *inode)
+{
+	struct xarray *xa = &inode->i_mapping->i_pages;
+
+	return !atomic_read(&inode->i_count) && inode->i_nlink &&
+	       !xa_marked(xa, PAGECACHE_TAG_DIRTY) && !xa_marked(xa, PAGECACHE_TAG_WRITEBACK);
+}
+
+/* The inode cache's bound: past EXT2_INODE_CACHE_MAX hashed inodes,
+ * every EXT2_PRUNE_EVERY-th miss visits up to EXT2_PRUNE_SCAN inodes
+ * (from a rotating bucket, so the cost per miss stays small even when
+ * the dentry cache pins thousands) and frees the unused ones. Their raw
+ * inodes are already in the block device's cache (ext2_mark_inode_dirty
+ * writes through) and their pages are clean, so dropping them loses
+ * nothing; the dentry cache's LRU has already decided which names (and
+ * so inodes) are hot. Called from ext2_alloc_vfs_inode, no locks held. */
+#define EXT2_INODE_CACHE_MAX 4096
+#define EXT2_PRUNE_EVERY 16
+#define EXT2_PRUNE_SCAN 1024
+static void ext2_prune_inodes(struct ext2_sb_info *sbi)
+{
+	struct ext2_inode_info *ei, *next;
+	LIST_HEAD(victims);
+	int seen = 0;
+
+	if (READ_ONCE(sbi->s_nr_inodes) <= EXT2_INODE_CACHE_MAX ||
+	    ++sbi->s_prune_tick % EXT2_PRUNE_EVERY)	/* racy on purpose: a hint */
+		return;
+	spin_lock(&sbi->s_inode_lock);
+	for (int b = 0; b < 64 && seen < EXT2_PRUNE_SCAN; b++) {
+		struct list_head *h = &sbi->s_inode_hash[sbi->s_prune_rotor];
+
+		sbi->s_prune_rotor = (sbi->s_prune_rotor + 1) % 64;
+		list_for_each_entry_safe(ei, next, h, i_hash) {
+			struct inode *inode = &ei->vfs_inode;
+
+			seen++;
+			spin_lock(&inode->i_lock);
+			if (ext2_inode_unused(inode)) {
+				ext2_unhash_inode(sbi, inode);
+				list_add(&ei->i_hash, &victims);	/* i_hash is free now */
+			}
+			spin_unlock(&inode->i_lock);
+		}
+	}
+	spin_unlock(&sbi->s_inode_lock);
+	list_for_each_entry_safe(ei, next, &victims, i_hash) {	/* unreachable now */
+		truncate_inode_pages(ei->vfs_inode.i_mapping, 0);
+		kfree(ei);
+	}
 }
 
 static struct inode *__ext2_find_inode(struct ext2_sb_info *sbi, unsigned long ino)
@@ -76,8 +151,10 @@ static struct inode *ext2_hash_unique(struct inode *inode)
 
 	spin_lock(&sbi->s_inode_lock);
 	other = __ext2_find_inode(sbi, inode->i_ino);
-	if (!other)
+	if (!other) {
 		list_add(&EXT2_I(inode)->i_hash, inode_hash(sbi, inode->i_ino));
+		sbi->s_nr_inodes++;
+	}
 	spin_unlock(&sbi->s_inode_lock);
 	return other;
 }
@@ -579,7 +656,7 @@ void ext2_evict_inode(struct inode *inode)
 	struct ext2_sb_info *sbi = EXT2_SB(ext2_inode_sb(inode));
 
 	spin_lock(&sbi->s_inode_lock);
-	list_del_init(&ei->i_hash);
+	ext2_unhash_inode(sbi, inode);
 	spin_unlock(&sbi->s_inode_lock);
 	truncate_inode_pages(inode->i_mapping, 0);
 	if (ext2_inode_sb(inode)->s_readonly)
@@ -664,7 +741,7 @@ void ext2_drop_inodes(struct super_block *sb)
 			struct ext2_inode_info *ei =
 				list_first_entry(&sbi->s_inode_hash[i], struct ext2_inode_info, i_hash);
 
-			list_del_init(&ei->i_hash);
+			ext2_unhash_inode(sbi, &ei->vfs_inode);
 			if (atomic_read(&ei->vfs_inode.i_count))
 				printk("EXT2-fs: inode %lu busy at unmount\n", ei->vfs_inode.i_ino);
 			truncate_inode_pages(ei->vfs_inode.i_mapping, 0);
