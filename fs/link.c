@@ -355,6 +355,25 @@ long sys_utimensat(int dfd, const char __user *upath, const struct timespec64 __
 
 /* fallocate mode 0: make sure [off, off+len) is allocated and extend the
  * size; here by extending i_size (blocks are allocated on write). */
+/* The file system's fallocate a FALLOC_CHUNK-aligned piece at a time,
+ * so a huge request can be interrupted (by a fatal signal: -EINTR; what
+ * was allocated stays, as when it fails with ENOSPC halfway). */
+#define FALLOC_CHUNK (1L << 20)
+static long vfs_fallocate(struct file *f, int mode, loff_t off, loff_t len)
+{
+	loff_t end = off + len;
+	long err = 0;
+
+	while (!err && off < end) {
+		loff_t n = min(end, (off & ~(FALLOC_CHUNK - 1)) + FALLOC_CHUNK) - off;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		err = f->f_op->fallocate(f, mode, off, n);
+		off += n;
+	}
+	return err;
+}
+
 long sys_fallocate(int fd, int mode, loff_t off, loff_t len)
 {
 	struct file *f = fget(fd);
@@ -372,7 +391,11 @@ long sys_fallocate(int fd, int mode, loff_t off, loff_t len)
 		err = -EISDIR;
 	else if (!S_ISREG(inode->i_mode))
 		err = -ENODEV;
-	else if (off + len > inode->i_size)
+	else if (off + len < off)
+		err = -EFBIG;
+	else if (f->f_op && f->f_op->fallocate)
+		err = vfs_fallocate(f, mode, off, len);
+	else if (off + len > inode->i_size)	/* ramfs: pages come on write */
 		err = do_truncate(inode, off + len);
 	fput(f);
 	return err;

@@ -90,6 +90,9 @@ struct file_operations {
 	int (*open)(struct inode *inode, struct file *f);
 	int (*release)(struct inode *inode, struct file *f);
 	int (*fsync)(struct file *f);	/* data to stable storage */
+	/* Reserve [off, off+len) (mode 0: and grow i_size to cover it), so
+	 * later writes there cannot fail with ENOSPC. Regular files only. */
+	long (*fallocate)(struct file *f, int mode, loff_t off, loff_t len);
 };
 
 /* Directory ops are called with dir->i_rwsem held for writing (lookup:

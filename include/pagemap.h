@@ -213,6 +213,8 @@ unsigned long invalidate_mapping_pages(struct address_space *mapping, unsigned l
 int invalidate_inode_pages2_range(struct address_space *mapping, unsigned long start,
 				  unsigned long end);
 int filemap_release_folio(struct folio *f, gfp_t gfp);
+/* A writer's dirty throttle: call after dirtying a folio. */
+void balance_dirty_pages_ratelimited(struct address_space *mapping);
 void folio_invalidate(struct folio *f, size_t offset, size_t len);
 
 /* Simple a_ops pieces for page-cache-only or whole-page filesystems. */

@@ -18,6 +18,4 @@ void lru_del(struct folio *f);
 /* Take a locked clean folio out of m if only the cache and the caller's
  * `held` references remain; 1 on success, count then 1 (truncate.c). */
 int mapping_evict_folio(struct address_space *m, struct folio *f, int held);
-/* A writer's dirty throttle (page-writeback.c). */
-void balance_dirty_pages_ratelimited(struct address_space *m);
 #endif

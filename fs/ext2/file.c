@@ -361,6 +361,63 @@ static ssize_t ext2_file_write(struct file *f, struct iov_iter *from, loff_t *po
 	return ret;
 }
 
+/* One block of a fallocate: map it, allocating if it is a hole; a new
+ * block's old contents are garbage, so its page is zeroed, uptodate and
+ * dirty, and the zeros reach the disk (ext2 has no unwritten extents).
+ * An existing block is left alone, read or not. */
+static int ext2_alloc_one(struct inode *inode, unsigned long index)
+{
+	struct folio *f = __filemap_get_folio(inode->i_mapping, index, FGP_LOCK | FGP_CREAT,
+					      GFP_KERNEL);
+	u32 pblk;
+	int ret;
+
+	if (IS_ERR_OR_NULL(f))
+		return f ? PTR_ERR(f) : -ENOMEM;
+	ret = ext2_folio_block(inode, f, &pblk, 1);
+	if (ret == 1) {
+		if (!folio_test_uptodate(f)) {
+			memset(folio_address(f), 0, EXT2_BLOCK_SIZE);
+			folio_mark_uptodate(f);
+		}
+		folio_mark_dirty(f);
+	}
+	folio_unlock(f);
+	folio_put(f);
+	return ret < 0 ? ret : 0;
+}
+
+/* fallocate mode 0: allocate every hole block of the range, then grow
+ * i_size over it. Linux's ext2 has no fallocate (glibc's
+ * posix_fallocate then writes zeros); this does the same work in the
+ * kernel, touching only the holes. On ENOSPC the blocks already
+ * allocated stay, inside or past EOF, as Linux leaves them; a later
+ * truncate or unlink frees them. i_rwsem (write) as for write(2). The
+ * VFS calls this a chunk at a time (vfs_fallocate). */
+static long ext2_fallocate(struct file *f, int mode, loff_t off, loff_t len)
+{
+	struct inode *inode = file_inode(f);
+	unsigned long first = off >> EXT2_BLOCK_SHIFT;
+	unsigned long last = (off + len - 1) >> EXT2_BLOCK_SHIFT;
+	long err = 0;
+
+	if (mode)
+		return -EOPNOTSUPP;
+	if ((u64)(off + len) >= (1ULL << 41))	/* as ext2_file_write's limit */
+		return -EFBIG;
+	if (ext2_inode_sb(inode)->s_readonly)
+		return -EROFS;
+	down_write(&inode->i_rwsem);
+	for (unsigned long i = first; i <= last && !err; i++) {
+		err = ext2_alloc_one(inode, i);
+		balance_dirty_pages_ratelimited(inode->i_mapping);
+	}
+	if (!err && off + len > inode->i_size)
+		err = ext2_setsize(inode, off + len);
+	up_write(&inode->i_rwsem);
+	return err;
+}
+
 /* Data (its errors reported once per open file), then the metadata it
  * needs (the whole bdev cache: simple), then a device cache FLUSH. */
 int ext2_fsync(struct file *f)
@@ -378,4 +435,5 @@ const struct file_operations ext2_file_operations = {
 	.write = ext2_file_write,
 	.llseek = generic_file_llseek,
 	.fsync = ext2_fsync,
+	.fallocate = ext2_fallocate,
 };

@@ -210,6 +210,47 @@ static void write_from_own_mapping(void)
 	unlink(DIR "/self");
 }
 
+/* fallocate(mode 0) reserves blocks: st_blocks covers the range, the
+ * range reads as zeros, data already there stays, free space drops. */
+static void falloc(void)
+{
+	int ours = vmstat("pgcache_hit") >= 0;	/* else Linux */
+	struct statfs a, b;
+	struct stat st;
+	char buf[4096];
+	int fd = open(DIR "/falloc", O_CREAT | O_TRUNC | O_RDWR, 0644);
+	CHECK(fd >= 0 && fstatfs(fd, &a) == 0, "create falloc");
+	CHECK(fallocate(fd, 0, 0, 1 << 20) == 0, "fallocate 1 MiB");
+	CHECK(fstat(fd, &st) == 0 && st.st_size == 1 << 20, "size covers the range");
+	if (ours_on_ext2 || !ours) {
+		CHECK(st.st_blocks >= 2048, "blocks are allocated");
+		CHECK(fstatfs(fd, &b) == 0 && a.f_bfree - b.f_bfree >= 256, "free space went down");
+	}
+	int zeros = 1;
+	for (int i = 0; i < 256; i++) {
+		CHECK(pread(fd, buf, 4096, i * 4096L) == 4096, "read fallocated");
+		for (int j = 0; j < 4096; j++)
+			zeros &= buf[j] == 0;
+	}
+	CHECK(zeros, "fallocated range reads as zeros");
+	CHECK(ftruncate(fd, 0) == 0, "truncate");
+	memset(buf, 'A', sizeof(buf));
+	CHECK(pwrite(fd, buf, 4096, 0) == 4096, "data in block 0");
+	CHECK(fallocate(fd, 0, 0, 3 * 4096) == 0, "fallocate over data and a hole");
+	CHECK(fsync(fd) == 0 && posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) == 0, "write, drop");
+	CHECK(pread(fd, buf, 4096, 0) == 4096 && buf[0] == 'A' && buf[4095] == 'A', "data kept");
+	CHECK(pread(fd, buf, 4096, 2 * 4096) == 4096 && !buf[0] && !buf[4095], "new block zero");
+	if (ours_on_ext2 || !ours)
+		CHECK(fstat(fd, &st) == 0 && st.st_blocks >= 24, "three blocks");
+	CHECK(fallocate(fd, 0, -1, 10) < 0 && errno == EINVAL, "negative offset: EINVAL");
+	CHECK(fallocate(fd, 0, 0, 0) < 0 && errno == EINVAL, "zero length: EINVAL");
+	close(fd);
+	fd = open(DIR "/falloc", O_RDONLY);
+	CHECK(fallocate(fd, 0, 0, 4096) < 0 && errno == EBADF, "read-only fd: EBADF");
+	close(fd);
+	unlink(DIR "/falloc");
+}
+
 int main(void)
 {
 	struct statfs sf;
@@ -220,6 +261,7 @@ int main(void)
 	dontneed();
 	flush_mounted();
 	write_from_own_mapping();
+	falloc();
 	unlink(DIR "/contig");
 	unlink(DIR "/sparse");
 	unlink(DIR "/dn");
