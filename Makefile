@@ -16,7 +16,7 @@ B := build
 CFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany \
 	-ffreestanding -nostdlib -fno-builtin -fno-common -fno-stack-protector \
 	-fno-omit-frame-pointer -fno-pie -no-pie -O2 -g -Wall -Werror=implicit-function-declaration \
-	-Iinclude -MMD -MP
+	-Iinclude -I$(B)/gen -MMD -MP
 ASFLAGS := $(CFLAGS) -D__ASSEMBLER__
 LDFLAGS := -nostdlib -T arch/riscv/kernel.ld -z max-page-size=4096 --no-warn-rwx-segments
 
@@ -41,6 +41,13 @@ $(B)/k/%.o: %.S
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
+
+# How each system call's arguments are extended (kernel/syscall.c).
+$(B)/gen/sysargs.h: scripts/sysargs.py $(filter %.c,$(KSRC))
+	@mkdir -p $(dir $@)
+	$(Q)python3 scripts/sysargs.py kernel/syscall.c $(filter %.c,$(KSRC)) > $@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+$(B)/k/kernel/syscall.o: $(B)/gen/sysargs.h
 
 # Three-pass link: the symbol table (for panic backtraces) is linked into
 # the kernel itself, so link once to learn addresses, generate, relink.

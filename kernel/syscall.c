@@ -7,6 +7,7 @@
 #include <printk.h>
 #include <syscalls_fs.h>
 #include <uapi/errno.h>
+#include <sysargs.h>		/* generated: build/gen/sysargs.h */
 
 typedef long (*syscall_fn_t)(unsigned long, unsigned long, unsigned long,
 			     unsigned long, unsigned long, unsigned long);
@@ -43,6 +44,25 @@ SYSCALLS(DECLARE)
 #define ENTRY(nr, name) [nr] = (syscall_fn_t)sys_##name,
 static const syscall_fn_t sys_call_table[NR_SYSCALLS] = { SYSCALLS(ENTRY) };
 
+/* How to extend each argument (build/gen/sysargs.h, made by
+ * scripts/sysargs.py from the definitions): the table calls every
+ * function through one unsigned-long type, but a callee may rely on a
+ * 32-bit parameter being properly extended in its register, and the
+ * upper half is whatever user space put there. */
+#define ARGMASK(nr, name) [nr] = SYSARGS_##name,
+static const u16 sys_argmask[NR_SYSCALLS] = { SYSCALLS(ARGMASK) };
+
+/* The psABI's register form of a narrow argument: 32-bit values, signed
+ * or not, sign-extended (1); 16-bit unsigned ones zero-extended (3). */
+static unsigned long extend_arg(unsigned long v, unsigned int how)
+{
+	if (how == 1)
+		return (unsigned long)(long)(int)v;
+	if (how == 3)
+		return (u16)v;
+	return v;
+}
+
 static unsigned long warned[NR_SYSCALLS / 64 + 2];
 int syscall_trace;	/* "strace" on the command line logs every call */
 
@@ -53,8 +73,10 @@ long do_syscall(struct pt_regs *regs)
 	if (unlikely(syscall_trace > 0) && nr == 98)
 		printk("%s[%d] enter futex(%lx, %lx, %lx)\n", current->comm, current->pid, regs->a0, regs->a1, regs->a2);
 	if (nr < NR_SYSCALLS && sys_call_table[nr]) {
-		ret = sys_call_table[nr](regs->a0, regs->a1, regs->a2, regs->a3,
-					 regs->a4, regs->a5);
+		unsigned long a[6] = { regs->a0, regs->a1, regs->a2, regs->a3, regs->a4, regs->a5 };
+		for (unsigned int i = 0, m = sys_argmask[nr]; m; i++, m >>= 2)
+			a[i] = extend_arg(a[i], m & 3);
+		ret = sys_call_table[nr](a[0], a[1], a[2], a[3], a[4], a[5]);
 	} else {
 		unsigned long bit = nr < NR_SYSCALLS ? nr : NR_SYSCALLS + 63;
 		unsigned long old = __atomic_fetch_or(&warned[bit / 64], 1UL << (bit % 64),

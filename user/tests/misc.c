@@ -7,6 +7,8 @@
 #include <sys/resource.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 #include "t.h"
 
 static int terminated(const char *s, size_t n)
@@ -14,9 +16,29 @@ static int terminated(const char *s, size_t n)
 	return memchr(s, 0, n) != NULL;
 }
 
+/* 32-bit arguments with garbage in the upper half of the register: the
+ * kernel must use only the low 32 bits, as Linux's SYSCALL_DEFINE
+ * wrappers do (AT_FDCWD arrives as 0x7fff0000ffffff9c here). */
+static void upper_halves(void)
+{
+	const long G = 0x7fff00000000L;
+	long fd = syscall(SYS_openat, G | (unsigned)AT_FDCWD, "/proc/self/status",
+			  G | O_RDONLY, G | 0);
+	CHECK(fd >= 0, "openat with garbage above AT_FDCWD and the flags");
+	CHECK(syscall(SYS_lseek, G | fd, 5L, G | SEEK_SET) == 5, "lseek with garbage above fd, whence");
+	CHECK(syscall(SYS_close, G | fd) == 0, "close with garbage above fd");
+	CHECK_ERR(close(fd), EBADF, "and that fd is closed");
+	CHECK_ERR(syscall(SYS_close, 0x12345678ffffffffL), EBADF, "fd -1 with garbage: EBADF");
+	CHECK(syscall(SYS_kill, G | getpid(), G | 0) == 0, "kill(pid, 0) with garbage");
+	mode_t old = umask(022);
+	CHECK(syscall(SYS_umask, G | 077) == 022, "umask with garbage");
+	CHECK(umask(old) == 077, "umask took the low bits");
+}
+
 int main(void)
 {
 	struct utsname u;
+	upper_halves();
 	CHECK(uname(&u) == 0, "uname");
 	CHECK(terminated(u.sysname, sizeof u.sysname) && u.sysname[0], "sysname");
 	CHECK(terminated(u.nodename, sizeof u.nodename), "nodename");
