@@ -1,6 +1,8 @@
 /* ramfs.c: the in-memory file system. Regular files keep their data in
  * the page cache only (holes read as zero, 1 GiB max);
- * directories keep a list of (name, inode) entries plus a parent pointer.
+ * directories keep a list of (name, inode) entries in creation order (for
+ * getdents) and a hash of the same entries by name (for lookup, so a
+ * directory of thousands of names stays fast), plus a parent pointer.
  * Locks: inode->i_rwsem (read for lookup/read/iterate, write for changes);
  * namei takes the parent's before the child's. Callers hold nothing else. */
 #include <fs.h>
@@ -11,8 +13,11 @@
 
 #define RAMFS_MAX_SIZE (1LL << 30)
 
+#define RAMFS_HASH 64		/* name chains per directory */
+
 struct ramfs_dirent {
-	struct list_head list;
+	struct list_head list;		/* in ri->entries, creation order */
+	struct list_head hash;		/* in ri->buckets[hash of name] */
 	struct inode *inode;
 	u64 cookie;		/* getdents position, increasing in list order */
 	int len;
@@ -21,6 +26,7 @@ struct ramfs_dirent {
 
 struct ramfs_info {
 	struct list_head entries;	/* directories */
+	struct list_head *buckets;	/* directories: RAMFS_HASH chains */
 	u64 next_cookie;
 	struct inode *parent;	/* directories: referenced, self for root */
 	char *link;		/* symlinks: the target */
@@ -144,14 +150,34 @@ const struct file_operations ramfs_dir_operations = {
 	.iterate = ramfs_iterate,
 };
 
-static struct ramfs_dirent *find_entry(struct inode *dir, const char *name, int len)
+static struct list_head *name_bucket(struct inode *dir, const char *name, int len)
+{
+	u32 h = 5381;
+
+	while (len--)
+		h = h * 33 + (unsigned char)*name++;
+	return &RI(dir)->buckets[h % RAMFS_HASH];
+}
+
+/* The entry called name that names inode (any inode if NULL): during a
+ * rename over an existing name both the new and the old entry exist. */
+static struct ramfs_dirent *find_entry(struct inode *dir, const char *name, int len,
+				       struct inode *inode)
 {
 	struct ramfs_dirent *de;
 
-	list_for_each_entry(de, &RI(dir)->entries, list)
-		if (de->len == len && !memcmp(de->name, name, len))
+	list_for_each_entry(de, name_bucket(dir, name, len), hash)
+		if (de->len == len && !memcmp(de->name, name, len) &&
+		    (!inode || de->inode == inode))
 			return de;
 	return NULL;
+}
+
+static void del_entry(struct ramfs_dirent *de)
+{
+	list_del(&de->list);
+	list_del(&de->hash);
+	kfree(de);
 }
 
 static struct inode *ramfs_lookup(struct inode *dir, const char *name, int len)
@@ -160,7 +186,7 @@ static struct inode *ramfs_lookup(struct inode *dir, const char *name, int len)
 
 	if (len == 2 && name[0] == '.' && name[1] == '.')
 		return ihold(RI(dir)->parent);
-	de = find_entry(dir, name, len);
+	de = find_entry(dir, name, len, NULL);
 	return de ? ihold(de->inode) : NULL;
 }
 
@@ -170,7 +196,14 @@ static struct inode *ramfs_get_inode(struct inode *dir, umode_t mode, dev_t rdev
 	struct inode *inode = new_inode(mode);
 	struct ramfs_info *ri = kzalloc(sizeof(*ri), GFP_KERNEL);
 
-	if (!inode || !ri) {
+	if (ri && S_ISDIR(mode)) {
+		ri->buckets = kmalloc(RAMFS_HASH * sizeof(struct list_head), GFP_KERNEL);
+		for (int i = 0; ri->buckets && i < RAMFS_HASH; i++)
+			INIT_LIST_HEAD(&ri->buckets[i]);
+	}
+	if (!inode || !ri || (S_ISDIR(mode) && !ri->buckets)) {
+		if (ri)
+			kfree(ri->buckets);
 		kfree(ri);
 		kfree(inode);
 		return NULL;
@@ -208,6 +241,7 @@ static int add_entry(struct inode *dir, const char *name, int len, struct inode 
 	de->inode = inode;
 	de->cookie = RI(dir)->next_cookie++;
 	list_add_tail(&de->list, &RI(dir)->entries);
+	list_add(&de->hash, name_bucket(dir, name, len));
 	return 0;
 }
 
@@ -241,36 +275,27 @@ static struct inode *ramfs_mkdir(struct inode *dir, const char *name, int len, u
 	return ramfs_mknod(dir, name, len, (mode & ~S_IFMT) | S_IFDIR, 0);
 }
 
-/* The entry called name, if it names victim (when given). */
-static struct ramfs_dirent *find_victim(struct inode *dir, const char *name, int len,
-				       struct inode *victim)
-{
-	struct ramfs_dirent *de = find_entry(dir, name, len);
-	return de && (!victim || de->inode == victim) ? de : NULL;
-}
 
 static int ramfs_unlink(struct inode *dir, const char *name, int len, struct inode *victim)
 {
-	struct ramfs_dirent *de = find_victim(dir, name, len, victim);
+	struct ramfs_dirent *de = find_entry(dir, name, len, victim);
 
 	if (!de)
 		return -ENOENT;
-	list_del(&de->list);
-	kfree(de);
+	del_entry(de);
 	WRITE_ONCE(victim->i_nlink, victim->i_nlink - 1);
 	return 0;
 }
 
 static int ramfs_rmdir(struct inode *dir, const char *name, int len, struct inode *victim)
 {
-	struct ramfs_dirent *de = find_victim(dir, name, len, victim);
+	struct ramfs_dirent *de = find_entry(dir, name, len, victim);
 
 	if (!de)
 		return -ENOENT;
 	if (!list_empty(&RI(victim)->entries))
 		return -ENOTEMPTY;
-	list_del(&de->list);
-	kfree(de);
+	del_entry(de);
 	dir->i_nlink--;
 	WRITE_ONCE(victim->i_nlink, 0);
 	return 0;
@@ -288,7 +313,7 @@ static int ramfs_link(struct inode *inode, struct inode *dir, const char *name, 
 static int ramfs_rename(struct inode *odir, const char *oname, int olen, struct inode *inode,
 			struct inode *ndir, const char *nname, int nlen, struct inode *victim)
 {
-	struct ramfs_dirent *de = find_victim(odir, oname, olen, inode);
+	struct ramfs_dirent *de = find_entry(odir, oname, olen, inode);
 	int is_dir = S_ISDIR(inode->i_mode);
 	if (!de)
 		return -ENOENT;
@@ -297,9 +322,8 @@ static int ramfs_rename(struct inode *odir, const char *oname, int olen, struct 
 	if (add_entry(ndir, nname, nlen, inode))
 		return -ENOMEM;
 	if (victim) {
-		struct ramfs_dirent *vde = find_victim(ndir, nname, nlen, victim);
-		list_del(&vde->list);
-		kfree(vde);
+		struct ramfs_dirent *vde = find_entry(ndir, nname, nlen, victim);
+		del_entry(vde);
 		if (S_ISDIR(victim->i_mode)) {
 			WRITE_ONCE(victim->i_nlink, 0);
 			ndir->i_nlink--;
@@ -307,8 +331,7 @@ static int ramfs_rename(struct inode *odir, const char *oname, int olen, struct 
 			WRITE_ONCE(victim->i_nlink, victim->i_nlink - 1);
 		}
 	}
-	list_del(&de->list);
-	kfree(de);
+	del_entry(de);
 	if (is_dir && odir != ndir) {
 		odir->i_nlink--;
 		ndir->i_nlink++;
@@ -355,6 +378,7 @@ static void ramfs_evict(struct inode *inode)
 	if (S_ISDIR(inode->i_mode) && ri->parent != inode)
 		iput(ri->parent);
 	kfree(ri->link);
+	kfree(ri->buckets);
 	kfree(ri);
 	inode->i_private = NULL;
 }
