@@ -333,6 +333,16 @@ static ssize_t ext2_file_read(struct file *f, struct iov_iter *to, loff_t *pos)
 	return filemap_read(f, to, pos);
 }
 
+/* A failed or short write or fallocate may have allocated blocks past
+ * EOF, whose pages writeback skips: their zeros would never reach the
+ * disk, and a later extension would expose old data. Free them.
+ * i_rwsem held for writing. */
+static void ext2_trim_past_eof(struct inode *inode)
+{
+	truncate_inode_pages(inode->i_mapping, inode->i_size);
+	ext2_truncate_blocks(inode, inode->i_size);
+}
+
 static ssize_t ext2_file_write(struct file *f, struct iov_iter *from, loff_t *pos)
 {
 	struct inode *inode = file_inode(f);
@@ -348,11 +358,8 @@ static ssize_t ext2_file_write(struct file *f, struct iov_iter *from, loff_t *po
 		ret = -EFBIG;
 	else
 		ret = generic_perform_write(f, from, pos);
-	if (ret < (ssize_t)count) {
-		/* a failed or short write may have left blocks past EOF */
-		truncate_inode_pages(inode->i_mapping, inode->i_size);
-		ext2_truncate_blocks(inode, inode->i_size);
-	}
+	if (ret < (ssize_t)count)
+		ext2_trim_past_eof(inode);
 	if (ret > 0) {
 		inode->i_mtime = inode->i_ctime = ext2_get_seconds();
 		ext2_mark_inode_dirty(inode);
@@ -391,8 +398,7 @@ static int ext2_alloc_one(struct inode *inode, unsigned long index)
  * i_size over it. Linux's ext2 has no fallocate (glibc's
  * posix_fallocate then writes zeros); this does the same work in the
  * kernel, touching only the holes. On ENOSPC the blocks already
- * allocated stay, inside or past EOF, as Linux leaves them; a later
- * truncate or unlink frees them. i_rwsem (write) as for write(2). The
+ * allocated inside EOF stay (zeroed), those past EOF are freed. i_rwsem (write) as for write(2). The
  * VFS calls this a chunk at a time (vfs_fallocate). */
 static long ext2_fallocate(struct file *f, int mode, loff_t off, loff_t len)
 {
@@ -414,6 +420,8 @@ static long ext2_fallocate(struct file *f, int mode, loff_t off, loff_t len)
 	}
 	if (!err && off + len > inode->i_size)
 		err = ext2_setsize(inode, off + len);
+	if (err)
+		ext2_trim_past_eof(inode);
 	up_write(&inode->i_rwsem);
 	return err;
 }

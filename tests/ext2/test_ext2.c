@@ -758,6 +758,23 @@ static void test_multigroup_enospc(void)
 		host_system("head -30 fsck3.out");
 	do_mount();
 	CHECK(do_remove("/fill", 0) == 0, "remove the filler");
+	/* fallocate past the free space: ENOSPC, the size stays, and the
+	 * blocks it got past EOF are given back */
+	make_file("/falloc", "", 0);
+	i = lookup_path("/falloc");
+	{
+		struct file f = { .f_inode = i, .f_op = i->i_fop };
+		long r = i->i_fop->fallocate(&f, 0, 0, 64L << 20);
+
+		CHECK(r == -ENOSPC, "fallocate beyond the disk: %ld", r);
+		CHECK(i->i_size == 0, "size unchanged: %lld", (long long)i->i_size);
+		CHECK(i->i_fop->fallocate(&f, 0, 0, 1 << 20) == 0, "fallocate 1 MiB");
+		CHECK(i->i_size == 1 << 20 && EXT2_I(i)->i_blocks == 2048 + 8,
+		      "1 MiB allocated: %u sectors", EXT2_I(i)->i_blocks);
+		CHECK(check_file("/falloc", (char[1 << 20]){0}, 1 << 20), "reads as zeros");
+	}
+	iput(i);
+	CHECK(do_remove("/falloc", 0) == 0, "remove it");
 	ext2_statfs(sb, &st1);
 	CHECK(st1.f_bfree == st0.f_bfree, "all blocks back: %lu vs %lu",
 	      (unsigned long)st1.f_bfree, (unsigned long)st0.f_bfree);
