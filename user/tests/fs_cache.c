@@ -6,7 +6,8 @@
  * the file system does not pin, so it keeps working (the host's e2fsck
  * checks the image afterwards). Counter checks need our kernel on an
  * ext2 root (pgcache_hit in /proc/vmstat); elsewhere (RAM root, Linux
- * under qemu-riscv64) only the semantics common to all are checked. */
+ * under qemu-riscv64) only the semantics common to all are checked.
+ * Also: fallocate, syncfs/fdatasync, a write from a mapping of itself. */
 #define _GNU_SOURCE
 #include "t.h"
 #include <fcntl.h>
@@ -251,6 +252,29 @@ static void falloc(void)
 	unlink(DIR "/falloc");
 }
 
+/* syncfs and fdatasync write the file's dirty pages: afterwards they
+ * can be dropped and read back from the disk. */
+static void sync_calls(void)
+{
+	int fd = make_file(DIR "/s1", 64 * 1024, 5);
+	CHECK(syncfs(fd) == 0, "syncfs");
+	CHECK(posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) == 0, "drop");
+	CHECK(same(fd, 0, 64 * 1024, 5), "syncfs wrote the data");
+	close(fd);
+	fd = make_file(DIR "/s2", 64 * 1024, 6);
+	CHECK(fdatasync(fd) == 0, "fdatasync");
+	if (ours_on_ext2) {
+		long sect = vda_sectors_read();
+		CHECK(posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) == 0, "drop");
+		CHECK(same(fd, 0, 64 * 1024, 6), "fdatasync wrote the data");
+		CHECK(vda_sectors_read() - sect >= 128, "and it came back from the disk");
+	}
+	close(fd);
+	CHECK(syncfs(-1) < 0 && errno == EBADF, "syncfs(-1): EBADF");
+	unlink(DIR "/s1");
+	unlink(DIR "/s2");
+}
+
 int main(void)
 {
 	struct statfs sf;
@@ -262,6 +286,7 @@ int main(void)
 	flush_mounted();
 	write_from_own_mapping();
 	falloc();
+	sync_calls();
 	unlink(DIR "/contig");
 	unlink(DIR "/sparse");
 	unlink(DIR "/dn");
