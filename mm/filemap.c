@@ -258,24 +258,6 @@ static void page_cache_async_readahead(struct address_space *m, struct file *fil
 		page_cache_sync_readahead(m, file, next, nr);
 }
 
-/* Completion of a read bio: every page uptodate (or in error), unlocked. */
-void bio_end_read_folios(struct bio *bio)
-{
-	for (unsigned int i = 0; i < bio->bi_vcnt; i++) {
-		struct bio_vec *bv = &bio->bi_io_vec[i];
-		unsigned int n = DIV_ROUND_UP(bv->bv_offset + bv->bv_len, PAGE_SIZE);
-		for (unsigned int k = 0; k < n; k++) {
-			struct folio *f = page_folio(bv->bv_page + k);
-			if (!bio->bi_status)
-				folio_mark_uptodate(f);
-			else
-				folio_set_error(f);
-			folio_unlock(f);
-		}
-	}
-	bio_put(bio);
-}
-
 #define AOP_TRUNCATED_PAGE 0x80001
 /* A folio is cached but not uptodate (a read failed or is in flight):
  * lock it (waiting for the read) and read it if still needed.

@@ -135,58 +135,60 @@ void truncate_inode_pages(struct address_space *m, loff_t lstart)
 	truncate_inode_pages_range(m, lstart, -1);
 }
 
-/* Drops the clean, unused folios with index in [start, end] (inclusive)
- * and leaves the rest: dirty, under writeback, locked, or referenced by
- * anyone else (a mounted filesystem's pinned metadata, a reader). Safe
- * on a live mapping, unlike truncation; for fadvise(DONTNEED) and
- * BLKFLSBUF. Returns the number dropped. */
-unsigned long invalidate_mapping_pages(struct address_space *m, unsigned long start,
-				       unsigned long end)
+/* Evicts every clean, unused folio with index in [start, end]
+ * (inclusive) and leaves the rest: dirty, under writeback, or referenced
+ * by anyone else (a mounted file system's pinned metadata, a reader in
+ * the middle of a copy). With wait, it sleeps for each folio's lock and
+ * writeback first; without, a locked folio is skipped. Returns the
+ * number evicted; *busy (if given) counts the folios left behind. */
+static unsigned long invalidate_range(struct address_space *m, unsigned long start,
+				      unsigned long end, int wait, unsigned long *busy)
 {
-	unsigned long index = start, count = 0;
+	unsigned long index = start, count = 0, left = 0;
 	while (index <= end) {
 		struct folio *f = filemap_find_get(m, &index, end, XA_PRESENT);
 		if (!f)
 			break;
-		if (folio_trylock(f)) {
+		if (wait) {
+			folio_lock(f);
+			folio_wait_writeback(f);
+		}
+		if (wait || folio_trylock(f)) {
 			if (folio_mapping(f) == m && mapping_evict_folio(m, f, 1)) {
 				lru_del(f);
 				count++;
+			} else if (folio_mapping(f) == m) {
+				left++;
 			}
 			folio_unlock(f);
+		} else {
+			left++;
 		}
 		folio_put(f);
 		if (index++ == end)
 			break;
 	}
+	if (busy)
+		*busy = left;
 	return count;
 }
 
+/* Safe on a live mapping, unlike truncation: for fadvise(DONTNEED) and
+ * BLKFLSBUF. Never sleeps on a folio. Returns the number dropped. */
+unsigned long invalidate_mapping_pages(struct address_space *m, unsigned long start,
+				       unsigned long end)
+{
+	return invalidate_range(m, start, end, 0, NULL);
+}
+
 /* After a direct write to [start, end] (page indices, inclusive): the
- * cached copies are stale, so take them out, but unlike truncation
- * never a folio somebody holds (a mounted fs's pinned metadata, a reader
- * in the middle of a copy) nor one dirtied since the caller's write and
- * wait: those stay, and the result is -EBUSY, as Linux's
- * invalidate_inode_pages2_range. Sleeps (folio lock, writeback). */
+ * cached copies are stale, so take them out; a folio somebody holds or
+ * one dirtied since the caller's write and wait stays, and the result is
+ * -EBUSY, as Linux's invalidate_inode_pages2_range. Sleeps. */
 int invalidate_inode_pages2_range(struct address_space *m, unsigned long start,
 				  unsigned long end)
 {
-	unsigned long index = start;
-	int ret = 0;
-	while (index <= end) {
-		struct folio *f = filemap_find_get(m, &index, end, XA_PRESENT);
-		if (!f)
-			break;
-		folio_lock(f);
-		folio_wait_writeback(f);
-		if (folio_mapping(f) == m && mapping_evict_folio(m, f, 1))
-			lru_del(f);
-		else if (folio_mapping(f) == m)
-			ret = -EBUSY;
-		folio_unlock(f);
-		folio_put(f);
-		if (index++ == end)
-			break;
-	}
-	return ret;
+	unsigned long busy;
+	invalidate_range(m, start, end, 1, &busy);
+	return busy ? -EBUSY : 0;
 }

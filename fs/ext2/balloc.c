@@ -229,12 +229,19 @@ void ext2_free_blocks(struct inode *inode, u32 block, unsigned long count)
 	mutex_unlock(&sbi->s_lock);
 }
 
-unsigned long ext2_count_free_blocks(struct super_block *sb)
+/* The sum over all groups of the 16-bit descriptor field at offset off
+ * (free blocks, free inodes): the groups are authoritative. */
+unsigned long ext2_sum_groups(struct super_block *sb, size_t off)
 {
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
 	unsigned long g, n = 0;
 
 	for (g = 0; g < sbi->s_groups_count; g++)
-		n += le16_to_cpu(ext2_get_group_desc(sb, g, NULL)->bg_free_blocks_count);
+		n += le16_to_cpu(*(__le16 *)((char *)ext2_get_group_desc(sb, g, NULL) + off));
 	return n;
+}
+
+unsigned long ext2_count_free_blocks(struct super_block *sb)
+{
+	return ext2_sum_groups(sb, offsetof(struct ext2_group_desc, bg_free_blocks_count));
 }

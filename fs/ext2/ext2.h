@@ -207,6 +207,7 @@ void ext2_error(struct super_block *sb, const char *fn, const char *msg, unsigne
 /* balloc.c */
 u32 ext2_new_block(struct inode *inode, u32 goal, int *err);
 void ext2_free_blocks(struct inode *inode, u32 block, unsigned long count);
+unsigned long ext2_sum_groups(struct super_block *sb, size_t off);
 unsigned long ext2_count_free_blocks(struct super_block *sb);
 int ext2_bg_has_super(struct super_block *sb, unsigned long group);
 

@@ -178,10 +178,5 @@ void ext2_free_inode(struct inode *inode)
 
 unsigned long ext2_count_free_inodes(struct super_block *sb)
 {
-	struct ext2_sb_info *sbi = EXT2_SB(sb);
-	unsigned long g, n = 0;
-
-	for (g = 0; g < sbi->s_groups_count; g++)
-		n += le16_to_cpu(ext2_get_group_desc(sb, g, NULL)->bg_free_inodes_count);
-	return n;
+	return ext2_sum_groups(sb, offsetof(struct ext2_group_desc, bg_free_inodes_count));
 }

@@ -559,23 +559,6 @@ void submit_bio(struct bio *b)
 }
 int submit_bio_wait(struct bio *b) { return b->bi_status = do_bio(b); }
 
-/* As mm/filemap.c: every page of a finished read bio uptodate, unlocked. */
-void bio_end_read_folios(struct bio *bio)
-{
-	for (unsigned int i = 0; i < bio->bi_vcnt; i++) {
-		struct bio_vec *bv = &bio->bi_io_vec[i];
-		unsigned int n = (bv->bv_offset + bv->bv_len + PAGE_SIZE - 1) / PAGE_SIZE;
-		for (unsigned int k = 0; k < n; k++) {
-			struct folio *f = page_folio(bv->bv_page + k);
-			if (!bio->bi_status)
-				folio_mark_uptodate(f);
-			else
-				folio_set_error(f);
-			folio_unlock(f);
-		}
-	}
-	bio_put(bio);
-}
 void bio_endio(struct bio *b) { if (b->bi_end_io) b->bi_end_io(b); }
 
 static int bdev_read_folio(struct file *file, struct folio *f)
