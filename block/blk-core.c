@@ -12,7 +12,7 @@
 #include <slab.h>
 #include <printk.h>
 #include <timer.h>
-#include <proc.h>
+#include <vmstat.h>
 #include <uapi/errno.h>
 
 static struct kmem_cache *rq_cache;
@@ -48,9 +48,9 @@ static void account_vm(struct request *rq)
 {
 	int op = rq_op(rq);
 	if (op == REQ_OP_READ)
-		atomic_long_add(rq->nr_sectors / 2, &vm_pgpgin);	/* KiB, as Linux */
+		count_vm_events(PGPGIN, rq->nr_sectors / 2);	/* KiB, as Linux */
 	else if (op == REQ_OP_WRITE)
-		atomic_long_add(rq->nr_sectors / 2, &vm_pgpgout);
+		count_vm_events(PGPGOUT, rq->nr_sectors / 2);
 }
 
 static void account_done(struct request *rq)

@@ -30,6 +30,7 @@
  * are dropped (iput, kfree) only after it is released. Callers hold the
  * directory locks stated per function and nothing else. */
 #include <fs.h>
+#include <vmstat.h>
 #include <mm.h>
 #include <slab.h>
 #include <string.h>
@@ -56,7 +57,6 @@ static struct hlist_head d_table[D_HASH];
 static LIST_HEAD(d_lru);
 static long d_nr, d_bytes;	/* hashed entries and their size */
 static DEFINE_SPINLOCK(dcache_lock);
-atomic_long_t vm_dcache_hit, vm_dcache_miss;
 
 static unsigned int d_hashfn(struct inode *dir, const char *name, int len)
 {
@@ -220,7 +220,7 @@ struct inode *d_lookup(struct inode *dir, const char *name, int len, struct dent
 	if (d && !d->d_count)
 		list_move_tail(&d->d_lru, &d_lru);
 	spin_unlock(&dcache_lock);
-	atomic_long_inc(d ? &vm_dcache_hit : &vm_dcache_miss);
+	count_vm_event(d ? DCACHE_HIT : DCACHE_MISS);
 	dput(old);
 	return r;
 }

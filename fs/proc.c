@@ -41,8 +41,6 @@ static struct proc_entry proc_root = {
 };
 static DEFINE_SPINLOCK(proc_lock);
 
-atomic_long_t vm_pgpgin, vm_pgpgout, vm_pgmajfault;
-
 static const struct inode_operations proc_dir_iops, proc_file_iops;
 static const struct file_operations proc_dir_fops, proc_file_fops;
 
@@ -406,37 +404,12 @@ static int meminfo_show(struct seq_buf *m)
 
 	show_kb(m, "MemTotal:", total);
 	show_kb(m, "MemFree:", free);
-	unsigned long cached = atomic_long_read(&nr_file_pages);
+	unsigned long cached = global_node_page_state(NR_FILE_PAGES);
 	show_kb(m, "MemAvailable:", free + cached);
 	show_kb(m, "Buffers:", 0);
 	show_kb(m, "Cached:", cached);
-	show_kb(m, "Dirty:", atomic_long_read(&nr_dirty));
-	show_kb(m, "Writeback:", atomic_long_read(&nr_writeback));
-	return 0;
-}
-
-/* Add a line here to export a counter; NULL prints 0 (not kept yet). */
-static const struct { const char *name; atomic_long_t *v; } vm_counters[] = {
-	{ "nr_file_pages", &nr_file_pages },
-	{ "nr_dirty", &nr_dirty },
-	{ "nr_writeback", &nr_writeback },
-	{ "pgcache_hit", &vm_pgcache_hit },
-	{ "pgcache_miss", &vm_pgcache_miss },
-	{ "pgsteal", &vm_pgsteal },
-	{ "dcache_hit", &vm_dcache_hit },
-	{ "dcache_miss", &vm_dcache_miss },
-	{ "pgpgin", &vm_pgpgin },
-	{ "pgpgout", &vm_pgpgout },
-	{ "pgfault", &vm_pgfault },
-	{ "pgmajfault", &vm_pgmajfault },
-};
-
-static int vmstat_show(struct seq_buf *m)
-{
-	seq_printf(m, "nr_free_pages %lu\n", nr_free_pages());
-	for (unsigned int i = 0; i < ARRAY_SIZE(vm_counters); i++)
-		seq_printf(m, "%s %ld\n", vm_counters[i].name,
-			   vm_counters[i].v ? atomic_long_read(vm_counters[i].v) : 0L);
+	show_kb(m, "Dirty:", global_node_page_state(NR_FILE_DIRTY));
+	show_kb(m, "Writeback:", global_node_page_state(NR_WRITEBACK));
 	return 0;
 }
 

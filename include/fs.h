@@ -244,7 +244,6 @@ void dput(struct dentry *dentry);	/* drop a pin */
  * child; a pinned entry's name and (referenced) dir, 0 once removed. */
 int d_name_in(struct inode *dir, struct inode *child, char *name);
 int dentry_name(struct dentry *dentry, char *name, struct inode **dir);
-extern atomic_long_t vm_dcache_hit, vm_dcache_miss;
 
 /* ---- fs/d_path.c: inodes and files back to absolute paths ---- */
 char *d_path(struct file *f, char *buf, int size);	/* into buf, or ERR_PTR */

@@ -184,6 +184,5 @@ void flush_tlb_range(struct mm_struct *mm, unsigned long start, unsigned long en
 void flush_tlb_kernel_all(void);
 
 extern struct page *zero_page;
-extern atomic_long_t vm_pgfault;
 
 #endif

@@ -12,6 +12,7 @@
  * callers without a file once per mapping (filemap_fdatawait_range). */
 #ifndef _PAGEMAP_H
 #define _PAGEMAP_H
+#include <vmstat.h>
 #include <mm.h>
 #include <xarray.h>
 #include <errseq.h>
@@ -223,8 +224,6 @@ int simple_write_begin(struct file *file, struct address_space *mapping, loff_t 
 int simple_write_end(struct file *file, struct address_space *mapping, loff_t pos,
 		     unsigned int len, unsigned int copied, struct folio *folio, void *fsdata);
 
-/* Counters for /proc/vmstat and /proc/meminfo. */
-extern atomic_long_t nr_file_pages, nr_dirty, nr_writeback;
-extern atomic_long_t vm_pgcache_hit, vm_pgcache_miss, vm_pgsteal;
+/* Reclaim up to nr clean, unused page-cache folios (mm/vmscan.c). */
 unsigned long shrink_page_cache(unsigned long nr);
 #endif

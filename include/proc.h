@@ -41,7 +41,4 @@ int mounts_show(struct seq_buf *m);
 /* /proc/diskstats body: block/genhd.c (a weak empty default in fs/proc.c). */
 int diskstats_show(struct seq_buf *m);
 
-/* /proc/vmstat counters bumped by other code (defined in fs/proc.c). */
-extern atomic_long_t vm_pgpgin, vm_pgpgout, vm_pgmajfault;
-
 #endif

@@ -17,8 +17,6 @@
 #include <string.h>
 #include "internal.h"
 
-atomic_long_t nr_file_pages, nr_dirty, nr_writeback;
-atomic_long_t vm_pgcache_hit, vm_pgcache_miss;
 
 /* ---- folio lock and writeback waits: a hashed table of wait queues ---- */
 #define FOLIO_WAIT_TABLE_SIZE 256
@@ -128,7 +126,7 @@ int filemap_add_folio(struct address_space *m, struct folio *f, unsigned long in
 		folio_put(f);
 		return err == -EBUSY ? -EEXIST : err;
 	}
-	atomic_long_inc(&nr_file_pages);
+	inc_node_page_state(NR_FILE_PAGES);
 	lru_add(f);
 	return 0;
 }
@@ -190,7 +188,7 @@ static void read_pages(struct readahead_control *rac)
 	const struct address_space_operations *a = rac->mapping->a_ops;
 	if (!rac->nr)
 		return;
-	atomic_long_add(rac->nr, &vm_pgcache_miss);
+	count_vm_events(PGCACHE_MISS, rac->nr);
 	if (a->readahead)
 		a->readahead(rac);
 	else
@@ -295,7 +293,7 @@ retry:
 		} else if (!f) {
 			break;
 		} else {
-			atomic_long_inc(&vm_pgcache_hit);
+			count_vm_event(PGCACHE_HIT);
 		}
 		if (folio_test_readahead(f))
 			page_cache_async_readahead(m, file, f, ra > 1 ? ra : RA_BATCH / 2);

@@ -8,6 +8,7 @@
  * and ->fault happen outside it and the PTE is re-checked afterwards.
  * Callers hold mm->mmap_lock (read for faults, write for range changes). */
 #include <mm.h>
+#include <vmstat.h>
 #include <sched.h>
 #include <printk.h>
 #include <string.h>
@@ -15,7 +16,6 @@
 #include <uapi/errno.h>
 
 struct page *zero_page;
-atomic_long_t vm_pgfault;
 
 static void *pt_alloc(void)
 {
@@ -145,7 +145,7 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsig
 {
 	struct mm_struct *mm = vma->vm_mm;
 	struct vm_fault vmf = { .vma = vma, .address = addr & PAGE_MASK, .flags = flags };
-	atomic_long_inc(&vm_pgfault);
+	count_vm_event(PGFAULT);
 
 	spin_lock(&mm->page_table_lock);
 	pte_t *ptep = walk(mm->pgd, vmf.address, 1, NULL);

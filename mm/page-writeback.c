@@ -22,7 +22,7 @@ int vm_dirty_ratio = 20;
 void balance_dirty_pages_ratelimited(struct address_space *m)
 {
 	long limit = totalram_pages() * vm_dirty_ratio / 100;
-	if (atomic_long_read(&nr_dirty) + atomic_long_read(&nr_writeback) <= limit)
+	if (global_node_page_state(NR_FILE_DIRTY) + global_node_page_state(NR_WRITEBACK) <= limit)
 		return;
 	if (m->a_ops && m->a_ops->writepages)
 		filemap_write_and_wait_range(m, 0, -1);
@@ -50,7 +50,7 @@ int filemap_dirty_folio(struct address_space *m, struct folio *f)
 	if (test_and_set_bit(PG_dirty, &f->page.flags))
 		return 0;
 	folio_xa_mark(m, f, PAGECACHE_TAG_DIRTY, 1);
-	atomic_long_inc(&nr_dirty);
+	inc_node_page_state(NR_FILE_DIRTY);
 	return 1;
 }
 
@@ -73,7 +73,7 @@ int folio_clear_dirty_for_io(struct folio *f)
 	if (m && test_bit(AS_NO_WRITEBACK, &m->flags))
 		return 1;	/* never counted (ramfs) */
 	folio_xa_mark(m, f, PAGECACHE_TAG_DIRTY, 0);
-	atomic_long_dec(&nr_dirty);
+	dec_node_page_state(NR_FILE_DIRTY);
 	return 1;
 }
 
@@ -82,7 +82,7 @@ void folio_start_writeback(struct folio *f)
 	struct address_space *m = folio_mapping(f);
 	set_bit(PG_writeback, &f->page.flags);
 	folio_xa_mark(m, f, PAGECACHE_TAG_WRITEBACK, 1);
-	atomic_long_inc(&nr_writeback);
+	inc_node_page_state(NR_WRITEBACK);
 }
 
 /* From I/O completion (interrupt context is fine). A failed write has
@@ -92,7 +92,7 @@ void folio_end_writeback(struct folio *f)
 	struct address_space *m = folio_mapping(f);
 	folio_xa_mark(m, f, PAGECACHE_TAG_WRITEBACK, 0);
 	clear_bit(PG_writeback, &f->page.flags);
-	atomic_long_dec(&nr_writeback);
+	dec_node_page_state(NR_WRITEBACK);
 	smp_mb();
 	wake_up(folio_waitqueue(f));
 	folio_put(f);		/* the reference held for the I/O */

@@ -58,7 +58,7 @@ int mapping_evict_folio(struct address_space *m, struct folio *f, int held)
 	spin_unlock(&m->i_pages_lock);
 	if (!removed)
 		return 0;
-	atomic_long_dec(&nr_file_pages);
+	dec_node_page_state(NR_FILE_PAGES);
 	atomic_set(&f->page._refcount, 1);
 	return 1;
 }
@@ -77,7 +77,7 @@ static void filemap_remove_folio(struct address_space *m, struct folio *f)
 	m->nrpages--;
 	f->page.mapping = NULL;
 	spin_unlock(&m->i_pages_lock);
-	atomic_long_dec(&nr_file_pages);
+	dec_node_page_state(NR_FILE_PAGES);
 	lru_del(f);
 	folio_put(f);
 }

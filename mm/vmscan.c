@@ -15,7 +15,6 @@
 
 static LIST_HEAD(cache_lru);		/* oldest first */
 static DEFINE_SPINLOCK(lru_lock);
-atomic_long_t vm_pgsteal;
 
 void lru_add(struct folio *f)
 {
@@ -39,7 +38,7 @@ static int reclaim_folio(struct folio *f)
 	struct address_space *m = folio_mapping(f);
 	if (!m || !mapping_evict_folio(m, f, 0))
 		return 0;
-	atomic_long_inc(&vm_pgsteal);
+	count_vm_event(PGSTEAL);
 	clear_bit(PG_locked, &f->page.flags);	/* unreachable now: no waiters */
 	put_page(&f->page);	/* back to the buddy allocator */
 	return 1;
@@ -52,7 +51,7 @@ unsigned long shrink_page_cache(unsigned long nr)
 {
 	unsigned long freed = 0, scanned = 0, budget;
 	spin_lock(&lru_lock);
-	budget = 2 * atomic_long_read(&nr_file_pages) + 64;
+	budget = 2 * global_node_page_state(NR_FILE_PAGES) + 64;
 	while (freed < nr && scanned++ < budget && !list_empty(&cache_lru)) {
 		struct folio *f = page_folio(list_first_entry(&cache_lru, struct page, lru));
 		if (test_and_clear_bit(PG_referenced, &f->page.flags) ||

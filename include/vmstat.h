@@ -1,0 +1,58 @@
+/* vmstat.h: the counters of /proc/vmstat, named and laid out as Linux's
+ * (include/linux/vmstat.h, mm/vmstat.c). Two kinds:
+ *  - node_stat_item: gauges of pages in a state (NR_FILE_DIRTY goes up
+ *    and down), read with global_node_page_state();
+ *  - vm_event_item: events that only count up (PGFAULT), bumped with
+ *    count_vm_event().
+ * Adding a counter: one enum entry here and its name, at the same
+ * position, in vmstat_text[] (mm/vmstat.c). All are plain atomics: no
+ * lock, safe from any context including interrupts. */
+#ifndef _VMSTAT_H
+#define _VMSTAT_H
+#include <atomic.h>
+
+enum node_stat_item {
+	NR_FILE_PAGES,		/* page-cache folios (pages) */
+	NR_FILE_DIRTY,		/* dirty and not yet under writeback */
+	NR_WRITEBACK,		/* under writeback */
+	NR_VM_NODE_STAT_ITEMS
+};
+
+enum vm_event_item {
+	PGPGIN,			/* KiB read from block devices */
+	PGPGOUT,		/* KiB written to block devices */
+	PGFAULT,		/* page faults handled */
+	PGMAJFAULT,		/* faults that had to wait for a read */
+	PGSTEAL,		/* page-cache folios reclaimed */
+	PGCACHE_HIT,		/* page-cache lookups that found a folio (ours) */
+	PGCACHE_MISS,		/* ... that did not (ours) */
+	DCACHE_HIT,		/* dentry-cache lookups that hit (ours) */
+	DCACHE_MISS,		/* ... that missed (ours) */
+	NR_VM_EVENT_ITEMS
+};
+
+extern atomic_long_t vm_node_stat[NR_VM_NODE_STAT_ITEMS];
+extern atomic_long_t vm_events[NR_VM_EVENT_ITEMS];
+
+static inline void mod_node_page_state(enum node_stat_item item, long delta)
+{
+	atomic_long_add(delta, &vm_node_stat[item]);
+}
+static inline void inc_node_page_state(enum node_stat_item item) { mod_node_page_state(item, 1); }
+static inline void dec_node_page_state(enum node_stat_item item) { mod_node_page_state(item, -1); }
+static inline long global_node_page_state(enum node_stat_item item)
+{
+	long v = atomic_long_read(&vm_node_stat[item]);
+	return v < 0 ? 0 : v;	/* a reader can see a dec before its inc */
+}
+
+static inline void count_vm_events(enum vm_event_item item, long n)
+{
+	atomic_long_add(n, &vm_events[item]);
+}
+static inline void count_vm_event(enum vm_event_item item) { count_vm_events(item, 1); }
+
+struct seq_buf;
+int vmstat_show(struct seq_buf *m);	/* /proc/vmstat */
+
+#endif
