@@ -14,6 +14,7 @@
 struct seq_buf {
 	char *buf;
 	size_t size, len;
+	void *private;	/* the entry's data (proc_create_data) */
 };
 
 void seq_printf(struct seq_buf *m, const char *fmt, ...)
@@ -38,7 +39,7 @@ void proc_root_init(void);
 /* /proc/mounts and /proc/self/mounts: fs/namespace.c. */
 int mounts_show(struct seq_buf *m);
 
-/* /proc/diskstats body: block/genhd.c (a weak empty default in fs/proc.c). */
+/* /proc/diskstats body: block/genhd.c (a weak empty default in fs/proc/root.c). */
 int diskstats_show(struct seq_buf *m);
 
 #endif

@@ -1,0 +1,56 @@
+/* root.c: /proc itself. proc_root_init (from vfs_init) makes the /proc
+ * directory in the RAM root, mounts proc_root's inode on it ("proc /proc
+ * proc" in /proc/mounts) and registers the built-in files.
+ * Locks: none of its own (see generic.c for the entry tree's). */
+#include <fs.h>
+#include <vmstat.h>
+#include <printk.h>
+#include "internal.h"
+
+/* Empty until the block layer (block/genhd.c) provides the real one. */
+__attribute__((weak)) int diskstats_show(struct seq_buf *m)
+{
+	return 0;
+}
+
+static const struct { const char *name; int (*show)(struct seq_buf *m); } builtins[] = {
+	{ "meminfo", meminfo_show },
+	{ "vmstat", vmstat_show },
+	{ "diskstats", diskstats_show },
+	{ "mounts", mounts_show },
+};
+
+/* mkdir /proc in the RAM root and mount a new proc root inode on it. */
+void proc_root_init(void)
+{
+	struct inode *mp, *root;
+	int err;
+
+	if ((err = do_mkdirat(AT_FDCWD, "/proc", 0555))) {
+		pr_err("proc: mkdir /proc: %d\n", err);
+		return;
+	}
+	mp = kern_path(AT_FDCWD, "/proc", LOOKUP_DIRECTORY);
+	if (IS_ERR(mp)) {
+		pr_err("proc: lookup /proc: %ld\n", PTR_ERR(mp));
+		return;
+	}
+	root = new_inode(S_IFDIR | 0555);
+	if (!root) {
+		iput(mp);
+		pr_err("proc: no memory\n");
+		return;
+	}
+	root->i_nlink = 2;
+	root->i_op = &proc_dir_iops;
+	root->i_fop = &proc_dir_fops;
+	root->i_private = &proc_root;
+	proc_root.inode = root;	/* keeps new_inode's reference for ever */
+	if ((err = vfs_add_mount(mp, root, "proc", "proc", MNT_LOCKED)))
+		pr_err("proc: mount: %d\n", err);
+	iput(mp);
+	for (unsigned int i = 0; i < ARRAY_SIZE(builtins); i++)
+		if ((err = proc_create(builtins[i].name, builtins[i].show)))
+			pr_err("proc: %s: %d\n", builtins[i].name, err);
+	proc_base_init();
+}
