@@ -106,9 +106,13 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	if (!(vmf->flags & FAULT_FLAG_WRITE)) {
-		pte_t prot = vm_get_page_prot(vma->vm_flags & ~VM_WRITE);
+		/* The zero page read-only, but readable even in a PROT_WRITE
+		 * (or PROT_WRITE|PROT_EXEC) mapping: a writable page is
+		 * readable on RISC-V (W without R is reserved), and a PTE
+		 * without R would fault again forever. */
+		pte_t prot = vm_get_page_prot(vma->vm_flags) & ~(_PAGE_W | _PAGE_D);
 		get_page(zero_page);
-		return finish_fault(vmf, zero_page, prot & ~_PAGE_D, 0);
+		return finish_fault(vmf, zero_page, prot, 0);
 	}
 	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!page)
@@ -158,6 +162,10 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsig
 							 : do_anonymous_page(&vmf);
 	if ((flags & FAULT_FLAG_WRITE) && !pte_write(pte))
 		return do_wp_page(&vmf, pte);
+	/* A present PTE that still refuses this access would fault again
+	 * forever (in the kernel too, under uaccess): refuse it instead. */
+	if (!(pte & (flags & FAULT_FLAG_INSTRUCTION ? _PAGE_X : _PAGE_R)))
+		return VM_FAULT_SIGSEGV;
 	/* Already mapped (another thread won, or a stale TLB entry). */
 	local_flush_tlb_page(vmf.address);
 	return 0;

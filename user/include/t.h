@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -62,8 +63,8 @@ static inline int t_wait(pid_t pid)
 	return st;
 }
 
-/* Run fn in a child; return the child's wait status. */
-static inline int t_child(void (*fn)(void))
+/* Start fn in a child (which exits 0 when fn returns); its pid. */
+static inline pid_t t_start(void (*fn)(void))
 {
 	fflush(NULL);
 	pid_t pid = fork();
@@ -72,7 +73,44 @@ static inline int t_child(void (*fn)(void))
 		fn();
 		_exit(0);
 	}
-	return t_wait(pid);
+	return pid;
+}
+
+/* Run fn in a child; return the child's wait status. */
+static inline int t_child(void (*fn)(void))
+{
+	return t_wait(t_start(fn));
+}
+
+/* Under qemu-user (make test-linux)? qemu checks a system call's user
+ * buffer as a whole against its own page flags, where Linux copies up to
+ * the first bad byte and PROT_WRITE implies read: the few tests that
+ * probe those edges accept qemu's answer there. Its process keeps the
+ * name of the emulator. */
+static inline int t_qemu_user(void)
+{
+	char name[17] = "";
+	prctl(PR_GET_NAME, name);
+	return !strncmp(name, "qemu-", 5);
+}
+
+/* Run fn in a child; return its wait status, or -1 if it was still
+ * running after secs seconds (then it is killed with SIGKILL and reaped:
+ * a test of a kernel hang fails instead of hanging the test run). */
+static inline int t_child_timeout(void (*fn)(void), int secs)
+{
+	pid_t pid = t_start(fn);
+	for (long ms = 0; ms < secs * 1000L; ms += 20) {
+		int st;
+		pid_t r = waitpid(pid, &st, WNOHANG);
+		CHECK(r >= 0, "waitpid");
+		if (r == pid)
+			return st;
+		t_sleep_ms(20);
+	}
+	kill(pid, SIGKILL);
+	t_wait(pid);
+	return -1;
 }
 
 /* CHECK that fn run in a child dies from signal sig. */
