@@ -382,26 +382,34 @@ ssize_t filemap_read(struct file *file, struct iov_iter *iter, loff_t *pos)
 
 /* Touches every user page of the next `bytes` of iter (for reading), so
  * that the copy under the folio lock can run with faults disabled.
- * Returns 0, or -EFAULT if the first byte cannot be faulted in. */
-static int fault_in_iov_iter_readable(struct iov_iter *it, size_t bytes)
+ * Returns the number of bytes that could NOT be faulted in (as Linux):
+ * everything from the first unreadable page of any segment on. */
+static size_t fault_in_iov_iter_readable(const struct iov_iter *it, size_t bytes)
 {
-	if (it->type != ITER_IOVEC || !it->nr_segs)
+	size_t done = 0, skip = it->iov_offset;
+
+	if (it->type != ITER_IOVEC)
 		return 0;
-	const struct iovec *v = it->iov;
-	unsigned long a = (unsigned long)v->iov_base + it->iov_offset;
-	size_t n = min(bytes, v->iov_len - it->iov_offset);
-	for (unsigned long p = a & PAGE_MASK; p < a + n; p += PAGE_SIZE) {
-		char c __maybe_unused;
-		if (get_user(c, (const char __user *)max(p, a)))
-			return p <= a ? -EFAULT : 0;
+	for (unsigned long s = 0; s < it->nr_segs && done < bytes; s++, skip = 0) {
+		unsigned long a = (unsigned long)it->iov[s].iov_base + skip;
+		size_t n = min(bytes - done, it->iov[s].iov_len - skip);
+
+		for (unsigned long p = a; p < a + n; p = (p & PAGE_MASK) + PAGE_SIZE) {
+			char c __maybe_unused;
+			if (get_user(c, (const char __user *)p))
+				return bytes - done - (p - a);
+		}
+		done += n;
 	}
 	return 0;
 }
 
 /* write(2) through the cache, one folio at a time. The user buffer may
  * be a mapping of the very folio being written, so it is faulted in
- * first and copied with page faults disabled under the folio lock; a
- * short copy (the page went away again) retries. */
+ * first and copied with page faults disabled under the folio lock. Only
+ * the part that could be faulted in is copied (a buffer that runs into
+ * an unreadable page writes up to it, then fails with EFAULT); a short
+ * copy (the page went away again) is thrown away and retried. */
 ssize_t generic_perform_write(struct file *file, struct iov_iter *it, loff_t *pos)
 {
 	struct address_space *m = file->f_inode->i_mapping;
@@ -413,7 +421,8 @@ ssize_t generic_perform_write(struct file *file, struct iov_iter *it, loff_t *po
 		size_t bytes = min((size_t)(PAGE_SIZE - off), iov_iter_count(it));
 		struct folio *f;
 		void *fsdata = NULL;
-		if (fault_in_iov_iter_readable(it, bytes)) {
+		bytes -= fault_in_iov_iter_readable(it, bytes);
+		if (!bytes) {
 			err = -EFAULT;
 			break;
 		}

@@ -503,7 +503,7 @@ def interactive():
     return shell_boot("interactive", cmd, disk, "interactive.log", body)
 
 
-EXT2_TESTS = ["fs_files", "fs_cache", "fs_race", "links", "fileio", "ramfs", "procfs",
+EXT2_TESTS = ["fs_files", "fs_cache", "fs_race", "links", "fileio", "write_fault", "ramfs", "procfs",
               "dcache", "mounts", "fork_exec_wait", "pthreads", "pipe", "bigfile"]
 EXT2_MEM = "512M"       # bigfile: 1 GiB through half of it
 EXT2_TIMEOUT = 600      # bigfile moves 1 GiB through a 512 MiB machine
