@@ -1,8 +1,8 @@
 /* time.c: the per-hart tick (HZ) programmed with stimecmp when the hart
  * has Sstc, else through SBI; jiffies (advanced by cpu 0), the monotonic
  * clock from the time CSR, and jiffies-based kernel timers.
- * Lock: timer_lock protects the timer list; callbacks run without it, in
- * interrupt context. */
+ * Lock: timer_lock protects the timer list (and run_timers' list of
+ * expired timers); callbacks run without it, in interrupt context. */
 #include <timer.h>
 #include <sched.h>
 #include <setup.h>
@@ -70,21 +70,23 @@ int del_timer(struct timer_list *t)
 static struct timer_list *running_timer;	/* callback in progress */
 
 /* Runs expired timers one at a time; running_timer lets del_timer_sync
- * wait for a callback that already started. */
+ * wait for a callback that already started. A timer waiting on the
+ * private `expired` list stays pending: the lock is dropped around each
+ * callback, and a del_timer meanwhile (its sleeper woken by a signal,
+ * about to return and free the timer's stack frame) must take it off
+ * that list too, not leave it there to be run from freed memory. */
 static void run_timers(void)
 {
 	struct timer_list *t, *n;
 	LIST_HEAD(expired);
 	spin_lock(&timer_lock);
-	list_for_each_entry_safe(t, n, &timer_list_head, entry) {
-		if ((s64)(jiffies - t->expires) >= 0) {
+	list_for_each_entry_safe(t, n, &timer_list_head, entry)
+		if ((s64)(jiffies - t->expires) >= 0)
 			list_move_tail(&t->entry, &expired);
-			t->pending = 0;
-		}
-	}
 	while (!list_empty(&expired)) {
 		t = list_first_entry(&expired, struct timer_list, entry);
 		list_del_init(&t->entry);
+		t->pending = 0;
 		running_timer = t;
 		spin_unlock(&timer_lock);
 		t->function(t);
