@@ -8,6 +8,8 @@
 #include <string.h>
 #include <printk.h>
 
+const struct file_operations empty_fops;
+
 struct file *alloc_file(struct inode *inode, unsigned int flags,
 			const struct file_operations *fop)
 {
@@ -19,8 +21,10 @@ struct file *alloc_file(struct inode *inode, unsigned int flags,
 	f->f_op = fop;
 	f->f_flags = flags;
 	f->f_mode = (flags + 1) & O_ACCMODE;	/* 0->R, 1->W, 2->RW */
-	if (flags & O_PATH)
-		f->f_mode = 0;
+	if (flags & O_PATH) {	/* no operations at all, whatever the inode */
+		f->f_mode = FMODE_PATH;
+		f->f_op = &empty_fops;
+	}
 	if (S_ISREG(inode->i_mode) || S_ISDIR(inode->i_mode))
 		f->f_mode |= FMODE_ATOMIC_POS;
 	atomic_set(&f->f_count, 1);
@@ -190,7 +194,8 @@ void fd_install(int fd, struct file *f)
 	spin_unlock(&files->file_lock);
 }
 
-struct file *fget(int fd)
+/* The file at fd, referenced, unless its f_mode has a bit of mask. */
+static struct file *__fget(int fd, unsigned int mask)
 {
 	struct files_struct *files = current->files;
 	struct file *f = NULL;
@@ -198,10 +203,24 @@ struct file *fget(int fd)
 	if (!files || fd < 0)
 		return NULL;
 	spin_lock(&files->file_lock);
-	if ((unsigned int)fd < files->fdt.max_fds && (f = files->fdt.fd[fd]))
-		get_file(f);
+	if ((unsigned int)fd < files->fdt.max_fds && (f = files->fdt.fd[fd])) {
+		if (f->f_mode & mask)
+			f = NULL;
+		else
+			get_file(f);
+	}
 	spin_unlock(&files->file_lock);
 	return f;
+}
+
+struct file *fget(int fd)
+{
+	return __fget(fd, FMODE_PATH);
+}
+
+struct file *fget_raw(int fd)
+{
+	return __fget(fd, 0);
 }
 
 static struct file *pick_file(struct files_struct *files, unsigned int fd)

@@ -16,7 +16,7 @@ static long dupfd(int oldfd, unsigned int start, unsigned int flags)
 
 	if (start >= NR_OPEN_MAX)
 		return -EINVAL;
-	if (!(f = fget(oldfd)))
+	if (!(f = fget_raw(oldfd)))
 		return -EBADF;
 	fd = alloc_fd_from(start, flags);
 	if (fd < 0)
@@ -41,7 +41,7 @@ long sys_dup3(int oldfd, int newfd, int flags)
 		return -EINVAL;
 	if (newfd < 0 || newfd >= NR_OPEN_MAX)
 		return -EBADF;
-	if (!(f = fget(oldfd)))
+	if (!(f = fget_raw(oldfd)))
 		return -EBADF;
 	return replace_fd(newfd, f, flags);	/* consumes the reference */
 }
@@ -78,8 +78,12 @@ long sys_fcntl(int fd, unsigned int cmd, unsigned long arg)
 	case F_SETFD:
 		return set_close_on_exec(fd, arg & FD_CLOEXEC);
 	}
-	if (!(f = fget(fd)))
+	if (!(f = fget_raw(fd)))
 		return -EBADF;
+	if ((f->f_mode & FMODE_PATH) && cmd != F_GETFL) {	/* as Linux */
+		fput(f);
+		return -EBADF;
+	}
 	switch (cmd) {
 	case F_GETFL:
 		ret = READ_ONCE(f->f_flags);

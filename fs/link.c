@@ -484,7 +484,7 @@ long sys_statfs(const char __user *upath, struct statfs64 __user *buf)
 
 long sys_fstatfs(int fd, struct statfs64 __user *buf)
 {
-	struct file *f = fget(fd);
+	struct file *f = fget_raw(fd);
 	if (!f)
 		return -EBADF;
 	long err = statfs_inode(file_inode(f), buf);

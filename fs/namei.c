@@ -55,7 +55,7 @@ struct inode *path_start(int dfd, const char *path)
 		return get_fs_root(current->fs);
 	if (dfd == AT_FDCWD)
 		return get_fs_pwd(current->fs);
-	if (!(f = fget(dfd)))
+	if (!(f = fget_raw(dfd)))
 		return ERR_PTR(-EBADF);
 	inode = ihold(file_inode(f));
 	fput(f);
@@ -476,7 +476,7 @@ long sys_chdir(const char __user *upath)
 
 long sys_fchdir(int fd)
 {
-	struct file *f = fget(fd);
+	struct file *f = fget_raw(fd);
 	long err = -ENOTDIR;
 
 	if (!f)

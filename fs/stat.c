@@ -75,7 +75,7 @@ long sys_newfstatat(int dfd, const char __user *upath, struct stat __user *ust, 
 
 long sys_fstat(int fd, struct stat __user *ust)
 {
-	struct file *f = fget(fd);
+	struct file *f = fget_raw(fd);
 	long err;
 
 	if (!f)

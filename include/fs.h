@@ -37,6 +37,7 @@ typedef unsigned short umode_t;
 #define FMODE_READ 0x1
 #define FMODE_WRITE 0x2
 #define FMODE_ATOMIC_POS 0x4	/* f_pos updates serialised by f_pos_lock */
+#define FMODE_PATH 0x8		/* O_PATH: names a file, no I/O (fget_raw only) */
 
 struct inode;
 struct file;
@@ -283,7 +284,13 @@ struct file *alloc_file(struct inode *inode, unsigned int flags,
 			const struct file_operations *fop);
 struct file *get_file(struct file *f);
 void fput(struct file *f);
+/* fget: a referenced open file, NULL for a bad fd or an O_PATH one (as
+ * Linux's fdget: I/O, mmap, fchmod, ... answer EBADF); fget_raw also
+ * returns O_PATH files, for the calls that only name the file (fstat,
+ * fchdir, dup, fcntl, a dirfd of *at). */
 struct file *fget(int fd);
+struct file *fget_raw(int fd);
+extern const struct file_operations empty_fops;	/* an O_PATH file's */
 static inline struct inode *file_inode(struct file *f) { return f->f_inode; }
 
 struct files_struct *files_alloc(void);
