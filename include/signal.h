@@ -33,12 +33,13 @@ struct sigqueue {
 };
 
 #define SIGNAL_GROUP_EXIT 1
+#define SIGNAL_UNKILLABLE 2	/* init: no default action but from its own faults */
 struct signal_struct {
 	atomic_t count;			/* threads that reference it */
 	int nr_threads;			/* live threads */
 	struct list_head thread_head;	/* of task_struct.thread_node */
 	struct sigpending shared_pending;
-	int flags;			/* SIGNAL_GROUP_EXIT */
+	int flags;			/* SIGNAL_GROUP_EXIT, SIGNAL_UNKILLABLE */
 	int group_exit_code;
 	struct task_struct *group_exit_task;
 	pid_t pgrp, session;

@@ -36,7 +36,10 @@ static void exit_mm(struct task_struct *t)
 	mmput(mm);
 }
 
-/* Hands t's children to pid 1. Called with tasklist_lock held. */
+/* Hands t's children to pid 1. Their exit signal becomes SIGCHLD
+ * whatever clone asked for (Linux's reparent_leader: "we don't want
+ * people slaying init"), and a child that is a zombie already tells init
+ * now. Called with tasklist_lock held. */
 static void forget_original_parent(struct task_struct *t)
 {
 	struct task_struct *c, *n, *th;
@@ -46,7 +49,11 @@ static void forget_original_parent(struct task_struct *t)
 			th->real_parent = child_reaper;
 		c->real_parent = child_reaper;
 		list_move_tail(&c->sibling, &child_reaper->children);
-		zombies |= c->exit_state == EXIT_ZOMBIE;
+		c->exit_signal = SIGCHLD;
+		if (c->exit_state == EXIT_ZOMBIE && !c->signal->nr_threads) {
+			zombies = 1;
+			do_notify_parent(c, SIGCHLD);
+		}
 	}
 	if (zombies)
 		wake_up(&child_reaper->signal->wait_chldexit);

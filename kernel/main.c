@@ -66,6 +66,7 @@ static int kernel_init(void *unused)
 	char path[128] = "/init";
 	(void)unused;
 	child_reaper = current;
+	current->signal->flags |= SIGNAL_UNKILLABLE;	/* nobody kills init */
 	current->fs = fs_alloc_root();
 	current->files = files_alloc();
 	printk("virtio: %d slots\n", machine.nr_virtio);

@@ -13,7 +13,6 @@
 #include <uapi/errno.h>
 
 static struct kmem_cache *sigqueue_cache, *sighand_cache, *signal_cache;
-extern struct task_struct *child_reaper;
 
 #define SIG_DEFAULT_IGNORE (sigmask(SIGCHLD) | sigmask(SIGURG) | sigmask(SIGWINCH) | \
 	sigmask(SIGCONT) | sigmask(SIGSTOP) | sigmask(SIGTSTP) | sigmask(SIGTTIN) | sigmask(SIGTTOU))
@@ -73,11 +72,18 @@ static void *handler_of(struct task_struct *t, int sig)
 	return t->sighand->action[sig - 1].sa.sa_handler;
 }
 
+/* Is sig dropped at once? A blocked one is kept: its handler may change
+ * before it is unblocked. Init (SIGNAL_UNKILLABLE) gets no signal whose
+ * action is the default one, SIGKILL included, as Linux's
+ * sig_task_ignored; force_sig_fault clears the flag for a fault of init's
+ * own, which must not loop. */
 static int sig_ignored(struct task_struct *t, int sig)
 {
 	void *h = handler_of(t, sig);
 	if (t->blocked & sigmask(sig))
 		return 0;
+	if (h == SIG_DFL && (t->signal->flags & SIGNAL_UNKILLABLE))
+		return 1;
 	return h == SIG_IGN || (h == SIG_DFL && (sigmask(sig) & SIG_DEFAULT_IGNORE));
 }
 
@@ -133,7 +139,7 @@ static int __send_signal(int sig, uapi_siginfo_t *info, struct task_struct *t, i
 		return 0;
 	if (sig_ignored(t, sig))
 		return 0;
-	if (sig == SIGKILL && !(t == child_reaper)) {
+	if (sig == SIGKILL) {	/* never init's: sig_ignored dropped it */
 		t->signal->flags |= SIGNAL_GROUP_EXIT;
 		t->signal->group_exit_code = SIGKILL;
 		t->pending.signal |= sigmask(SIGKILL);
@@ -200,6 +206,8 @@ int force_sig_fault(int sig, int code, unsigned long addr)
 		ka->sa.sa_handler = SIG_DFL;
 		t->blocked &= ~sigmask(sig);
 	}
+	if (ka->sa.sa_handler == SIG_DFL)	/* even init dies of its faults */
+		t->signal->flags &= ~SIGNAL_UNKILLABLE;
 	__send_signal(sig, &info, t, 0);
 	spin_unlock(&t->sighand->siglock);
 	return 0;
@@ -272,7 +280,8 @@ int get_signal(uapi_siginfo_t *info, struct k_sigaction *ka)
 		spin_unlock(&sh->siglock);
 		if (h == SIG_IGN || (sigmask(sig) & SIG_DEFAULT_IGNORE))
 			continue;
-		if (t->tgid == 1 && sig != SIGKILL)	/* init ignores fatal defaults */
+		/* init: a default action queued while blocked is dropped */
+		if ((t->signal->flags & SIGNAL_UNKILLABLE) && sig != SIGKILL && sig != SIGSTOP)
 			continue;
 		do_group_exit(sig);
 	}
