@@ -164,6 +164,7 @@ __noreturn void do_group_exit(int code);
 int send_sig(int sig, struct task_struct *t, int priv);
 int send_sig_info(int sig, uapi_siginfo_t *info, struct task_struct *t);
 int force_sig_fault(int sig, int code, unsigned long addr);
+void force_sigsegv(int sig);
 int kill_pgrp(pid_t pgrp, int sig);
 pid_t task_pgrp_nr(struct task_struct *t);
 pid_t task_session_nr(struct task_struct *t);

@@ -213,6 +213,21 @@ int force_sig_fault(int sig, int code, unsigned long addr)
 	return 0;
 }
 
+/* The frame for a handler of sig could not be written: SIGSEGV, with
+ * its default action if sig was SIGSEGV itself (as Linux), so that a
+ * process whose SIGSEGV handler cannot run dies instead of taking the
+ * same signal forever. */
+void force_sigsegv(int sig)
+{
+	struct task_struct *t = current;
+	if (sig == SIGSEGV) {
+		spin_lock(&t->sighand->siglock);
+		t->sighand->action[SIGSEGV - 1].sa.sa_handler = SIG_DFL;
+		spin_unlock(&t->sighand->siglock);
+	}
+	force_sig_fault(SIGSEGV, SI_KERNEL, 0);
+}
+
 /* Picks the first deliverable signal from p. siglock held. */
 static int dequeue_from(struct sigpending *p, sigset_t blocked, uapi_siginfo_t *info)
 {

@@ -152,7 +152,7 @@ void do_signal(struct pt_regs *regs)
 	current->restore_sigmask = 0;
 	current->blocked = old;
 	if (setup_rt_frame(sig, &info, &ka, regs)) {
-		force_sig_fault(SIGSEGV, SI_KERNEL, regs->sp);
+		force_sigsegv(sig);	/* the stack is unusable */
 		return;
 	}
 	sigset_t m = old | ka.sa.sa_mask;
