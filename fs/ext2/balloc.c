@@ -88,22 +88,28 @@ static unsigned long bm_find_zero_run(const u8 *bm, unsigned long start, unsigne
  * first free window of EXT2_ALLOC_WINDOW blocks, so a file does not
  * trickle through the one-block holes that deleted small files leave
  * (Linux's ext2 gets this from its reservation windows), else any free
- * block, wrapping around. Returns n if the group is full. */
+ * block, wrapping around. Returns n if the group is full. Each search
+ * answers its own end bound when it finds nothing: the wrap-around ones
+ * end before n, so they are checked against that bound, not against n
+ * (taking a wrap-around miss for a hit gave out a used block). */
 static unsigned long pick_bit(const u8 *bm, unsigned long start, unsigned long n)
 {
-	unsigned long bit;
+	unsigned long bit, wrap_end;
 
-	if (start < n && !bm_test(bm, start))
+	if (start >= n)
+		start = 0;
+	if (!bm_test(bm, start))
 		return start;
-	bit = bm_find_zero_run(bm, start, n, EXT2_ALLOC_WINDOW);
-	if (bit >= n && start)
-		bit = bm_find_zero_run(bm, 0, min(n, start + EXT2_ALLOC_WINDOW - 1),
-				       EXT2_ALLOC_WINDOW);
-	if (bit >= n)
-		bit = bm_find_zero(bm, start, n);
-	if (bit >= n && start)
-		bit = bm_find_zero(bm, 0, start);
-	return bit;
+	if ((bit = bm_find_zero_run(bm, start, n, EXT2_ALLOC_WINDOW)) < n)
+		return bit;
+	wrap_end = min(n, start + EXT2_ALLOC_WINDOW - 1);
+	if (start && (bit = bm_find_zero_run(bm, 0, wrap_end, EXT2_ALLOC_WINDOW)) < wrap_end)
+		return bit;
+	if ((bit = bm_find_zero(bm, start, n)) < n)
+		return bit;
+	if (start && (bit = bm_find_zero(bm, 0, start)) < start)
+		return bit;
+	return n;
 }
 
 /* Change a group's free-block count and the superblock's by delta.
