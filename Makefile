@@ -1,6 +1,6 @@
 # Top-level build: kernel (build/kernel, build/Image), user programs,
 # initramfs (build/initramfs.cpio), boot disk (build/disk.img); run targets
-# qemu, qemu-uboot, qemu-gdb, test.
+# qemu, qemu-uboot, qemu-gdb, test; linux-ref and bench (tests/bench.py).
 CROSS ?= riscv64-unknown-elf-
 UCROSS ?= riscv64-linux-gnu-
 CC := $(CROSS)gcc
@@ -114,8 +114,15 @@ unit:
 test: deps
 	python3 tests/run.py
 
-bench: deps
-	python3 tests/bench.py
+# The reference Linux kernel (build/linux/Image) that make bench compares with.
+linux-ref:
+	@sh scripts/linux-ref.sh $(B)
+
+# QUICK=1: one round of one configuration; ROUNDS=N; BENCH_ARGS for more
+# (python3 tests/bench.py --help).
+bench:
+	@sh scripts/deps.sh bench
+	python3 tests/bench.py $(if $(QUICK),--quick) $(if $(ROUNDS),--rounds $(ROUNDS)) $(BENCH_ARGS)
 
 test-linux: deps
 	python3 tests/run.py --linux
@@ -123,5 +130,5 @@ test-linux: deps
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps qemu qemu-uboot qemu-gdb unit test test-linux bench clean
+.PHONY: all deps qemu qemu-uboot qemu-gdb unit test test-linux linux-ref bench clean
 -include $(KOBJ:.o=.d)

@@ -1,142 +1,152 @@
-/* blkbench.c: the raw-device limit. Reads and writes a scratch disk
- * (default /dev/vdb) with direct I/O at request sizes 4K..1M and queue
- * depths 1, 4, 32 (depth = threads with one request each in flight), and
- * prints MB/s per cell. From /proc/diskstats it also reports the average
- * number of requests in flight (time_in_queue / elapsed), whose ratio
- * between depth 32 and depth 1 shows that requests overlap.
- * Usage: blkbench [device] [MiB per cell]   (writes destroy the data!) */
+/* blkbench.c: raw block-device throughput. Reads or writes a scratch disk
+ * (default /dev/vdb) with direct I/O for each request size and queue depth
+ * (depth = threads, each with one request in flight), for a fixed time
+ * per cell, and prints one line per cell:
+ *     BENCH raw_read_4k_qd32 MB/s inflight=N
+ * where inflight is the average number of requests the device held
+ * (from /proc/diskstats: time_in_queue / elapsed), which shows whether
+ * the depth reached the device.
+ * Usage: blkbench [-s 4k,1m] [-d 1,32] [-o r|w|rw] [-t seconds] [device]
+ * Default: sizes 4k,64k,128k,512k,1m, depths 1,4,32, reads then writes,
+ * 1 s per cell. Writes destroy the device's data! */
 #define _GNU_SOURCE
-#include <fcntl.h>
 #include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
 #include <linux/fs.h>
+#include "bench.h"
+
+#define MAX_DEPTH 64
 
 static const char *dev = "/dev/vdb";
 static int fd;
 static unsigned long long disk_size;
-static size_t req_size, cell_bytes;
+static size_t req_size;
 static int depth, writing;
-static char *bufs[32];		/* one 1 MiB buffer per thread, touched up front */
+static double cell_time = 1.0;
+static char *bufs[MAX_DEPTH];	/* one 1 MiB buffer per thread, touched up front */
 static pthread_barrier_t start_line;
 static double t_start;
+static unsigned long next_req;	/* atomic: the next request of the cell */
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Thread i issues requests i, i+depth, i+2*depth, ... of the cell. */
+/* Each thread takes the next request number until the cell's time is up;
+ * request r is at byte r * size (wrapping at the end of the disk). */
 static void *worker(void *arg)
 {
-	long id = (long)arg;
-	char *buf = bufs[id];
+	char *buf = bufs[(long)arg];
 	if (pthread_barrier_wait(&start_line) == PTHREAD_BARRIER_SERIAL_THREAD)
-		t_start = now();
-	size_t nreq = cell_bytes / req_size;
-	for (size_t r = id; r < nreq; r += depth) {
+		t_start = bench_now();
+	pthread_barrier_wait(&start_line);	/* t_start is set */
+	while (bench_now() - t_start < cell_time) {
+		unsigned long r = __atomic_fetch_add(&next_req, 1, __ATOMIC_SEQ_CST);
 		off_t off = (off_t)((r * req_size) % (disk_size - req_size + 1)) & ~(off_t)4095;
 		ssize_t n = writing ? pwrite(fd, buf, req_size, off) : pread(fd, buf, req_size, off);
-		if (n != (ssize_t)req_size) {
-			perror(writing ? "pwrite" : "pread");
-			exit(1);
-		}
+		if (n != (ssize_t)req_size)
+			bench_die(writing ? "pwrite" : "pread");
 	}
 	return NULL;
 }
 
-/* Sum of (requests, time_in_queue ms) for dev from /proc/diskstats. */
-static void diskstats(unsigned long *ios, unsigned long *tiq)
+/* time_in_queue (ms) of dev from /proc/diskstats; 0 if not found. */
+static unsigned long time_in_queue(void)
 {
 	char line[512], name[32];
 	const char *base = strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev;
-	unsigned long v[11];
+	unsigned long v[11], tiq = 0;
 	FILE *f = fopen("/proc/diskstats", "r");
-	*ios = *tiq = 0;
-	while (f && fgets(line, sizeof(line), f)) {
+	while (f && fgets(line, sizeof(line), f))
 		if (sscanf(line, "%*u %*u %31s %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu", name,
 			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9],
-			   &v[10]) == 12 && !strcmp(name, base)) {
-			*ios = v[0] + v[4];
-			*tiq = v[10];
-		}
-	}
+			   &v[10]) == 12 && !strcmp(name, base))
+			tiq = v[10];
 	if (f)
 		fclose(f);
+	return tiq;
 }
 
-static double run_cell(size_t size, int d, int w, double *inflight)
+static void run_cell(size_t size, int d, int w)
 {
-	pthread_t th[32];
-	unsigned long ios0, tiq0, ios1, tiq1;
+	pthread_t th[MAX_DEPTH];
+	char cell[64], extra[64];
 	req_size = size;
 	depth = d;
 	writing = w;
+	next_req = 0;
 	pthread_barrier_init(&start_line, NULL, d);
-	diskstats(&ios0, &tiq0);
+	unsigned long tiq0 = time_in_queue();
 	for (long i = 0; i < d; i++)
-		pthread_create(&th[i], NULL, worker, (void *)i);
+		if (pthread_create(&th[i], NULL, worker, (void *)i))
+			bench_die("pthread_create");
 	for (int i = 0; i < d; i++)
 		pthread_join(th[i], NULL);
-	double t = now() - t_start;
+	double t = bench_now() - t_start;
 	pthread_barrier_destroy(&start_line);
-	diskstats(&ios1, &tiq1);
-	*inflight = t > 0 ? (tiq1 - tiq0) / 1000.0 / t : 0;
-	return cell_bytes / t / 1e6;
+	double inflight = (time_in_queue() - tiq0) / 1000.0 / t;
+	if (size % MiB == 0)
+		snprintf(cell, sizeof(cell), "raw_%s_%zum_qd%d", w ? "write" : "read", size / MiB, d);
+	else
+		snprintf(cell, sizeof(cell), "raw_%s_%zuk_qd%d", w ? "write" : "read", size >> 10, d);
+	snprintf(extra, sizeof(extra), " inflight=%.2f", inflight);
+	bench_result(cell, (double)next_req * size / t / 1e6, "MB/s", extra);
+}
+
+/* "4k,64k,1m" -> sizes in bytes; "1,32" -> numbers. Returns the count. */
+static int parse_list(char *s, long *out, int max)
+{
+	int n = 0;
+	for (char *tok = strtok(s, ","); tok && n < max; tok = strtok(NULL, ",")) {
+		char *end;
+		long v = strtol(tok, &end, 10);
+		v <<= *end == 'k' || *end == 'K' ? 10 : *end == 'm' || *end == 'M' ? 20 : 0;
+		out[n++] = v;
+	}
+	return n;
 }
 
 int main(int argc, char **argv)
 {
-	static const size_t sizes[] = { 4096, 65536, 131072, 524288, 1048576 };
-	static const int depths[] = { 1, 4, 32 };
-	if (argc > 1)
-		dev = argv[1];
-	cell_bytes = (argc > 2 ? atol(argv[2]) : 16) << 20;
-	fd = open(dev, O_RDWR | O_DIRECT);
-	if (fd < 0 || ioctl(fd, BLKGETSIZE64, &disk_size) < 0) {
-		perror(dev);
-		return 1;
-	}
-	for (int i = 0; i < 32; i++) {
-		bufs[i] = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		memset(bufs[i], 0x5a, 1 << 20);
-	}
-	printf("blkbench: %s, %llu MiB, %zu MiB per cell\n", dev, disk_size >> 20, cell_bytes >> 20);
-	double best = 0, small = 0, big = 0, q1 = 0, q32 = 0;
-	for (int w = 0; w < 2; w++) {
-		printf("%-6s %8s", w ? "write" : "read", "size");
-		for (int j = 0; j < 3; j++)
-			printf("   QD%-2d MB/s", depths[j]);
-		printf("\n");
-		for (int i = 0; i < 5; i++) {
-			printf("%-6s %7zuK", "", sizes[i] >> 10);
-			for (int j = 0; j < 3; j++) {
-				double inflight, mbs = run_cell(sizes[i], depths[j], w, &inflight);
-				printf(" %12.1f", mbs);
-				fflush(stdout);
-				best = mbs > best ? mbs : best;
-				if (!w && i == 0 && j == 0)
-					small = mbs;
-				if (!w && i == 3 && j == 2)
-					big = mbs;
-				if (!w && i == 1 && j == 0)
-					q1 = inflight;
-				if (!w && i == 1 && j == 2)
-					q32 = inflight;
-			}
-			printf("\n");
+	long sizes[8] = { 4096, 65536, 131072, 524288, 1048576 }, depths[8] = { 1, 4, 32 };
+	int nsizes = 5, ndepths = 3, rd = 1, wr = 1, opt;
+	while ((opt = getopt(argc, argv, "s:d:o:t:")) != -1) {
+		if (opt == 's')
+			nsizes = parse_list(optarg, sizes, 8);
+		else if (opt == 'd')
+			ndepths = parse_list(optarg, depths, 8);
+		else if (opt == 'o')
+			rd = !!strchr(optarg, 'r'), wr = !!strchr(optarg, 'w');
+		else if (opt == 't')
+			cell_time = atof(optarg);
+		else {
+			fprintf(stderr, "usage: blkbench [-s 4k,1m] [-d 1,32] [-o r|w|rw] "
+					"[-t seconds] [device]\n");
+			return 2;
 		}
 	}
-	printf("raw limit: %.1f MB/s\n", best);
-	printf("read 512K/QD32 vs 4K/QD1: %.1fx\n", small > 0 ? big / small : 0);
-	printf("requests in flight (64K reads): QD1 %.2f, QD32 %.2f, ratio %.1fx\n", q1, q32,
-	       q1 > 0 ? q32 / q1 : 0);
+	if (optind < argc)
+		dev = argv[optind];
+	for (int i = 0; i < nsizes; i++)
+		if (sizes[i] < 4096 || sizes[i] > (long)MiB || sizes[i] % 4096) {
+			fprintf(stderr, "blkbench: sizes are 4 KiB to 1 MiB, multiples of 4 KiB\n");
+			return 2;
+		}
+	for (int i = 0; i < ndepths; i++)
+		if (depths[i] < 1 || depths[i] > MAX_DEPTH) {
+			fprintf(stderr, "blkbench: depths are 1 to %d\n", MAX_DEPTH);
+			return 2;
+		}
+	fd = open(dev, O_RDWR | O_DIRECT);
+	if (fd < 0 || ioctl(fd, BLKGETSIZE64, &disk_size) < 0)
+		bench_die(dev);
+	for (int i = 0; i < MAX_DEPTH; i++) {
+		bufs[i] = mmap(NULL, MiB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (bufs[i] == MAP_FAILED)
+			bench_die("mmap");
+		memset(bufs[i], 0x5a, MiB);
+	}
+	printf("blkbench: %s, %llu MiB, %.1f s per cell\n", dev, disk_size >> 20, cell_time);
+	for (int w = !rd; w <= wr; w++)
+		for (int i = 0; i < nsizes; i++)
+			for (int j = 0; j < ndepths; j++)
+				run_cell(sizes[i], depths[j], w);
 	return 0;
 }
