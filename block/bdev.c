@@ -257,4 +257,5 @@ const struct file_operations def_blk_fops = {
 	.llseek = blkdev_llseek,
 	.ioctl = blkdev_ioctl,
 	.fsync = blkdev_fsync,
+	.mmap = generic_file_mmap,	/* maps the device's page cache */
 };

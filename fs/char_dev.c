@@ -2,6 +2,7 @@
  * devices /dev/null (1,3) and /dev/zero (1,5). chrdev_open swaps f_op.
  * chrdevs_lock (spinlock) guards the table; callers hold nothing. */
 #include <fs.h>
+#include <mm.h>
 #include <spinlock.h>
 
 #define MAX_CHRDEVS 16
@@ -75,8 +76,19 @@ static ssize_t zero_read(struct file *f, struct iov_iter *to, loff_t *pos)
 static const struct file_operations null_fops = {
 	.read = null_read, .write = null_write, .llseek = noop_llseek,
 };
+/* A private mapping of /dev/zero is anonymous memory; a shared one is
+ * shared anonymous memory (an unnamed file, as MAP_SHARED|MAP_ANONYMOUS). */
+static int zero_mmap(struct file *f, struct vm_area_struct *vma)
+{
+	(void)f;
+	if (vma->vm_flags & VM_SHARED)
+		return shmem_zero_setup(vma);
+	vma->vm_ops = NULL;
+	return 0;
+}
+
 static const struct file_operations zero_fops = {
-	.read = zero_read, .write = null_write, .llseek = noop_llseek,
+	.read = zero_read, .write = null_write, .llseek = noop_llseek, .mmap = zero_mmap,
 };
 
 void chr_mem_init(void)

@@ -70,9 +70,11 @@ static int ramfs_setsize(struct inode *inode, loff_t size)
 	if (size < 0 || size > RAMFS_MAX_SIZE)
 		return -EFBIG;
 	loff_t old = inode->i_size;
+	if (size > old && (old & ~PAGE_MASK))	/* bytes a mapping stored past the old EOF */
+		truncate_inode_pages_range(inode->i_mapping, old, (old | ~PAGE_MASK));
 	inode->i_size = size;
 	if (size < old)
-		truncate_inode_pages(inode->i_mapping, size);
+		truncate_pagecache(inode, size);
 	return 0;
 }
 
@@ -104,6 +106,7 @@ static ssize_t ramfs_write(struct file *f, struct iov_iter *from, loff_t *ppos)
 
 const struct file_operations ramfs_file_operations = {
 	.read = ramfs_read, .write = ramfs_write, .llseek = generic_file_llseek,
+	.mmap = generic_file_mmap,
 };
 
 static ssize_t ramfs_dir_read(struct file *f, struct iov_iter *to, loff_t *pos)
@@ -227,6 +230,13 @@ static struct inode *ramfs_get_inode(struct inode *dir, umode_t mode, dev_t rdev
 		init_special_inode(inode, mode, rdev);
 	}
 	return inode;
+}
+
+/* An unnamed regular file (i_nlink 0: evicted with its last reference):
+ * the backing of shared anonymous memory (mm/shmem.c). */
+struct inode *ramfs_new_file_inode(void)
+{
+	return ramfs_get_inode(NULL, S_IFREG | 0600, 0);
 }
 
 static int add_entry(struct inode *dir, const char *name, int len, struct inode *inode)

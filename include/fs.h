@@ -46,6 +46,7 @@ struct iov_iter;
 struct iattr;
 struct super_block;
 struct block_device;
+struct vm_area_struct;
 
 struct iovec {
 	void __user *iov_base;
@@ -94,6 +95,9 @@ struct file_operations {
 	/* Reserve [off, off+len) (mode 0: and grow i_size to cover it), so
 	 * later writes there cannot fail with ENOSPC. Regular files only. */
 	long (*fallocate)(struct file *f, int mode, loff_t off, loff_t len);
+	/* Set up a new VMA mapping the file (vma->vm_ops); files without
+	 * it cannot be mapped (mmap: ENODEV). mmap_lock held for writing. */
+	int (*mmap)(struct file *f, struct vm_area_struct *vma);
 };
 
 /* Directory ops are called with dir->i_rwsem held for writing (lookup:
@@ -357,6 +361,7 @@ loff_t noop_llseek(struct file *f, loff_t off, int whence);
 
 /* ---- fs/ramfs.c ---- */
 void ramfs_init_root(void);
+struct inode *ramfs_new_file_inode(void);
 void chr_mem_init(void);
 extern const struct file_operations ramfs_file_operations, ramfs_dir_operations;
 

@@ -2,10 +2,11 @@
  * device) is a folio in its address_space's i_pages xarray, indexed by
  * file offset >> PAGE_SHIFT; a folio is one page here (order 0), but
  * callers go through folio_* helpers so larger folios can come later.
- * Locks, outermost first: inode->i_rwsem (writers, truncate), the folio
- * lock (PG_locked: a sleeping bit lock, waited for on a hashed wait
- * table), mapping->i_pages_lock (spinlock over the xarray, its marks and
- * nrpages). A folio in the cache holds one reference for the cache;
+ * Locks, outermost first: inode->i_rwsem (writers, truncate), mmap_lock
+ * (faults), the folio lock (PG_locked: a sleeping bit lock, waited for on
+ * a hashed wait table), mapping->i_mmap_rwsem (the VMAs mapping it, see
+ * rmap.h), a page_table_lock, mapping->i_pages_lock (spinlock over the
+ * xarray, its marks and nrpages). A folio in the cache holds one reference for the cache;
  * lookups take their own with folio_try_get and re-check the slot.
  * Writeback errors: completions call mapping_set_error; each open file
  * learns of each error once (file_check_and_advance_wb_err, from fsync),
@@ -130,6 +131,8 @@ struct address_space {
 	errseq_t wb_err;		/* writeback errors, for open files (errseq.h) */
 	void *private_data;		/* the block_device of a bdev mapping */
 	unsigned long flags;		/* AS_* bits, atomic bitops */
+	struct list_head i_mmap;	/* VMAs mapping it, by vm_shared (mm/rmap.c) */
+	struct rw_semaphore i_mmap_rwsem;	/* guards i_mmap and those VMAs' extents */
 };
 /* mapping->flags bit numbers (Linux's). AS_EIO/AS_ENOSPC: a writeback
  * error that no filemap_check_errors has returned yet (the per-mapping
@@ -209,6 +212,9 @@ int file_check_and_advance_wb_err(struct file *file);
 int file_write_and_wait_range(struct file *file, loff_t start, loff_t end);
 void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend);
 void truncate_inode_pages(struct address_space *mapping, loff_t lstart);
+/* Shrink to newsize: unmap past it in every process (private copies
+ * too), drop the cache past it, zero the partial page. i_rwsem held. */
+void truncate_pagecache(struct inode *inode, loff_t newsize);
 unsigned long invalidate_mapping_pages(struct address_space *mapping, unsigned long start,
 				       unsigned long end);
 int invalidate_inode_pages2_range(struct address_space *mapping, unsigned long start,

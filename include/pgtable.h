@@ -39,6 +39,9 @@ static inline int pte_present(pte_t p) { return p & _PAGE_V; }
 static inline int pte_leaf(pte_t p) { return p & _PAGE_LEAF; }
 static inline int pte_write(pte_t p) { return p & _PAGE_W; }
 static inline int pte_none(pte_t p) { return p == 0; }
+static inline int pte_dirty(pte_t p) { return p & _PAGE_D; }
+static inline pte_t pte_wrprotect(pte_t p) { return p & ~(pte_t)_PAGE_W; }
+static inline pte_t pte_mkclean(pte_t p) { return p & ~(pte_t)_PAGE_D; }
 /* Maps a page, accessible or (PROT_NONE) not. */
 static inline int pte_has_page(pte_t p) { return p & (_PAGE_V | _PAGE_PROT_NONE); }
 

@@ -28,6 +28,10 @@ enum vm_event_item {
 	PGCACHE_MISS,		/* ... that did not (ours) */
 	DCACHE_HIT,		/* dentry-cache lookups that hit (ours) */
 	DCACHE_MISS,		/* ... that missed (ours) */
+	PGFAULT_RETRY,		/* faults retried after dropping mmap_lock (ours) */
+	PGFAULT_AROUND,		/* pages mapped by fault-around (ours) */
+	PGCOW_COPY,		/* copy-on-write faults that copied a page (ours) */
+	PGCOW_REUSE,		/* ... that found the page theirs alone (ours) */
 	NR_VM_EVENT_ITEMS
 };
 

@@ -1,6 +1,8 @@
 /* exec.c: execve of static ELF64 RISC-V programs. The new image is built
- * in a fresh mm: each PT_LOAD segment becomes a VMA backed by the file
- * (filled lazily on fault, bytes past p_filesz zero), plus the stack
+ * in a fresh mm: each PT_LOAD segment becomes a private mapping of the
+ * file's page cache (faulted in lazily, copied only when written; two
+ * processes running one program share its text pages) followed by
+ * anonymous memory for the rest of p_memsz (the bss), plus the stack
  * (RLIMIT_STACK, lazily filled), the sigreturn page and an empty heap.
  * Strings are copied from the old mm into a kernel buffer first; once the
  * ELF has been checked, other threads are killed and the mm is replaced
@@ -21,7 +23,6 @@
 #define ARG_MAX_BYTES (256 * 1024)
 #define MAX_PHDRS 32
 extern struct page *sigpage;
-extern const struct vm_operations_struct generic_file_vm_ops;
 void get_random_bytes(void *buf, size_t n);
 extern struct task_struct *child_reaper;
 
@@ -34,6 +35,8 @@ struct linux_binprm {
 	int argc, envc;
 	char filename[256];
 	unsigned long load_bias, phdr_addr, brk, entry;
+	struct { unsigned long addr, len; } pad[MAX_PHDRS];	/* bss heads to zero */
+	int npad;
 };
 
 /* Appends a string vector (from user memory, or kernel memory for the
@@ -91,25 +94,11 @@ static int read_elf(struct linux_binprm *b)
 }
 
 static int map_vma(struct mm_struct *mm, unsigned long start, unsigned long end,
-		   unsigned long flags, struct linux_binprm *b, unsigned long pgoff,
-		   unsigned long filesz)
+		   unsigned long flags, struct file *file, unsigned long pgoff)
 {
-	struct vm_area_struct *v = vm_area_alloc(mm);
-	if (!v)
-		return -ENOMEM;
-	v->vm_start = start;
-	v->vm_end = end;
-	v->vm_flags = flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
-	if (b) {
-		v->vm_file = get_file(b->file);
-		v->vm_ops = &generic_file_vm_ops;
-		v->vm_pgoff = pgoff;
-		v->vm_filesz = filesz;
-	}
-	int err = insert_vm_struct(mm, v);
-	if (err)
-		vm_area_free(v);
-	return err;
+	struct vm_area_struct *v = mmap_region(mm, file, start, end - start,
+					       flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC, pgoff);
+	return IS_ERR(v) ? PTR_ERR(v) : 0;
 }
 
 static vm_fault_t sigpage_fault(struct vm_fault *vmf)
@@ -119,6 +108,47 @@ static vm_fault_t sigpage_fault(struct vm_fault *vmf)
 	return 0;
 }
 static const struct vm_operations_struct sigpage_ops = { .fault = sigpage_fault };
+
+/* The signal-return page: a one-page VMA whose fault maps sigpage. */
+static int map_sigpage(struct mm_struct *mm)
+{
+	struct vm_area_struct *v = vm_area_alloc(mm);
+	if (!v)
+		return -ENOMEM;
+	v->vm_start = SIGPAGE_ADDR;
+	v->vm_end = SIGPAGE_ADDR + PAGE_SIZE;
+	v->vm_flags = VM_READ | VM_EXEC | VM_MAYREAD | VM_MAYEXEC;
+	v->vm_ops = &sigpage_ops;
+	int err = insert_vm_struct(mm, v);
+	if (err)
+		vm_area_free(v);
+	return err;
+}
+
+/* One PT_LOAD segment, as Linux's elf_map: the pages holding file bytes
+ * are a private mapping of the file (its page-cache pages, copied only
+ * when written), the rest of p_memsz anonymous memory. The bytes past
+ * p_filesz in the last file page must read as zero: for a writable
+ * segment they are cleared once the new mm is live (b->pad). */
+static int map_segment(struct mm_struct *mm, struct linux_binprm *b, struct elf64_phdr *p)
+{
+	unsigned long va = p->p_vaddr + b->load_bias;
+	unsigned long start = ALIGN_DOWN(va, PAGE_SIZE), end = ALIGN_UP(va + p->p_memsz, PAGE_SIZE);
+	unsigned long file_end = p->p_filesz ? ALIGN_UP(va + p->p_filesz, PAGE_SIZE) : start;
+	unsigned long flags = (p->p_flags & PF_R ? VM_READ : 0) |
+			      (p->p_flags & PF_W ? VM_WRITE : 0) | (p->p_flags & PF_X ? VM_EXEC : 0);
+	int err = 0;
+	if (file_end > start)
+		err = map_vma(mm, start, file_end, flags, b->file, p->p_offset >> PAGE_SHIFT);
+	if (!err && end > file_end)
+		err = map_vma(mm, file_end, end, flags, NULL, 0);
+	if (!err && (flags & VM_WRITE) && p->p_memsz > p->p_filesz && file_end > va + p->p_filesz &&
+	    b->npad < MAX_PHDRS) {
+		b->pad[b->npad].addr = va + p->p_filesz;
+		b->pad[b->npad++].len = file_end - (va + p->p_filesz);
+	}
+	return err;
+}
 
 /* Builds the new address space from the program headers. */
 static int load_segments(struct mm_struct *mm, struct linux_binprm *b)
@@ -133,10 +163,7 @@ static int load_segments(struct mm_struct *mm, struct linux_binprm *b)
 		if ((va & ~PAGE_MASK) != (p->p_offset & ~PAGE_MASK) || p->p_filesz > p->p_memsz ||
 		    end > STACK_TOP - STACK_MAX || end <= start)
 			return -ENOEXEC;
-		unsigned long flags = (p->p_flags & PF_R ? VM_READ : 0) |
-				      (p->p_flags & PF_W ? VM_WRITE : 0) | (p->p_flags & PF_X ? VM_EXEC : 0);
-		int err = map_vma(mm, start, end, flags, b, p->p_offset >> PAGE_SHIFT,
-				  (va - start) + p->p_filesz);
+		int err = map_segment(mm, b, p);
 		if (err)
 			return err == -EEXIST ? -ENOEXEC : err;
 		if (b->eh.e_phoff >= p->p_offset && b->eh.e_phoff < p->p_offset + p->p_filesz)
@@ -148,13 +175,11 @@ static int load_segments(struct mm_struct *mm, struct linux_binprm *b)
 	b->brk = end_max;
 	b->entry = b->eh.e_entry + b->load_bias;
 	int err = map_vma(mm, STACK_TOP - STACK_MAX, STACK_TOP, VM_READ | VM_WRITE | VM_GROWSDOWN,
-			  NULL, 0, 0);
+			  NULL, 0);
 	if (err)
 		return err;
-	err = map_vma(mm, SIGPAGE_ADDR, SIGPAGE_ADDR + PAGE_SIZE, VM_READ | VM_EXEC, NULL, 0, 0);
-	if (err)
+	if ((err = map_sigpage(mm)))
 		return err;
-	find_vma(mm, SIGPAGE_ADDR)->vm_ops = &sigpage_ops;
 	mm->start_brk = mm->brk = b->brk;
 	return 0;
 }
@@ -306,7 +331,10 @@ int do_execve(const char *filename, const char __user *const __user *argv,
 	flush_signal_handlers(current);
 	do_close_on_exec(current->files);
 	unsigned long sp;
-	if (create_elf_tables(b, current->mm, &sp)) {
+	int bad = 0;
+	for (int i = 0; i < b->npad; i++)
+		bad |= clear_user((void __user *)b->pad[i].addr, b->pad[i].len) != 0;
+	if (bad || create_elf_tables(b, current->mm, &sp)) {
 		err = 0;
 		force_sig_fault(SIGSEGV, SI_KERNEL, 0);
 		goto out;

@@ -43,17 +43,19 @@ static void sigpage_init(void)
 }
 
 /* Execs the init program with argv/envp from kernel memory (the words
- * after " -- " on the command line become its arguments). */
+ * after " -- " on the command line become its arguments, at most
+ * MAX_INIT_ARGS of them, as in Linux). */
+#define MAX_INIT_ARGS 32
 static int run_init_process(const char *path)
 {
 	static const char *envp[] = { "HOME=/", "TERM=linux", "PATH=/bin", NULL };
-	const char *argv[16] = { path };
+	const char *argv[MAX_INIT_ARGS + 2] = { path };
 	int argc = 1;
-	char buf[256] = "";
+	static char buf[1024];	/* the whole command line fits */
 	const char *extra = cmdline_init_args();
 	if (extra) {
 		strlcpy(buf, extra, sizeof(buf));
-		for (char *p = buf, *w; (w = strsep(&p, " ")) && argc < 15;)
+		for (char *p = buf, *w; (w = strsep(&p, " ")) && argc <= MAX_INIT_ARGS;)
 			if (*w)
 				argv[argc++] = w;
 	}
@@ -134,6 +136,9 @@ void start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 					 machine.initrd_end - machine.initrd_start);
 		printk("initramfs: %lu bytes unpacked (%d)\n",
 		       machine.initrd_end - machine.initrd_start, r);
+		/* its files now live in the page cache: the archive can go */
+		unsigned long n = free_reserved_area(machine.initrd_start, machine.initrd_end);
+		printk("Freeing initrd memory: %luK\n", n << (PAGE_SHIFT - 10));
 	}
 	timer_init_cpu();
 	smp_init();

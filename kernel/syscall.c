@@ -29,8 +29,8 @@ typedef long (*syscall_fn_t)(unsigned long, unsigned long, unsigned long,
 	X(157, setsid) X(160, uname) X(163, getrlimit) X(164, setrlimit) \
 	X(165, getrusage) X(166, umask) X(167, prctl) X(169, gettimeofday) \
 	X(172, getpid) X(173, getppid) X(174, getuid) X(175, getuid) X(176, getuid) \
-	X(177, getuid) X(178, gettid) X(179, sysinfo) X(214, brk) X(215, munmap) \
-	X(220, clone) X(221, execve) X(222, mmap) X(226, mprotect) X(233, madvise) \
+	X(177, getuid) X(178, gettid) X(179, sysinfo) X(214, brk) X(215, munmap) X(216, mremap) \
+	X(220, clone) X(221, execve) X(222, mmap) X(226, mprotect) X(227, msync) X(232, mincore) X(233, madvise) \
 	X(260, wait4) X(261, prlimit64) X(267, syncfs) X(278, getrandom) \
 	X(291, statx) X(435, clone3) X(439, faccessat2) \
 	X(276, renameat2) X(37, linkat) X(36, symlinkat) X(53, fchmodat) X(52, fchmod) \

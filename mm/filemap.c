@@ -72,6 +72,8 @@ void address_space_init(struct address_space *m, struct inode *host,
 	init_rwsem(&m->invalidate_lock);
 	m->wb_err = 0;		/* no error yet: every sample is 0 */
 	m->flags = 0;
+	INIT_LIST_HEAD(&m->i_mmap);
+	init_rwsem(&m->i_mmap_rwsem);
 }
 
 /* xarray nodes come from the slab (the lib code calls these hooks). */
@@ -509,32 +511,262 @@ struct folio *filemap_find_get(struct address_space *m, unsigned long *index,
 }
 
 
-/* ---- file mappings ---- */
+/* ---- file mappings: faults map the cache's own folios ---- */
 
-/* A fault in a private file mapping (exec's ELF segments, mmap of a file
- * without MAP_SHARED): read the page from the file into a new private
- * page; bytes past vma->vm_filesz (an ELF segment's bss tail) are zero.
- * The filemap_fault of the mmap issue will map cache folios instead. */
-static vm_fault_t filemap_fault(struct vm_fault *vmf)
+/* ->mmap of page-cache files: faults go through filemap_fault. */
+int generic_file_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	struct vm_area_struct *vma = vmf->vma;
-	unsigned long off_in_vma = vmf->address - vma->vm_start;
-	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	if (!page)
-		return VM_FAULT_OOM;
-	if (off_in_vma < vma->vm_filesz) {
-		size_t n = min(PAGE_SIZE, vma->vm_filesz - off_in_vma);
-		loff_t pos = (loff_t)vmf->pgoff << PAGE_SHIFT;
-		ssize_t r = kernel_read(vma->vm_file, page_address(page), n, &pos);
-		if (r < 0 || (r == 0 && vma->vm_filesz == ~0UL)) {	/* error, or past EOF */
-			put_page(page);
-			return VM_FAULT_SIGBUS;
+	struct address_space *m = file_inode(file)->i_mapping;
+	if (!m->a_ops || !m->a_ops->read_folio)
+		return -ENOEXEC;
+	vma->vm_ops = &generic_file_vm_ops;
+	return 0;
+}
+
+/* ->page_mkwrite for caches without blocks to allocate (ramfs, block
+ * devices, shared anonymous memory): dirty it, return it locked. */
+vm_fault_t filemap_page_mkwrite(struct vm_fault *vmf)
+{
+	struct folio *f = page_folio(vmf->page);
+	folio_lock(f);
+	if (folio_mapping(f) != vma_mapping(vmf->vma)) {
+		folio_unlock(f);
+		return VM_FAULT_NOPAGE;
+	}
+	folio_mark_dirty(f);
+	folio_wait_writeback(f);	/* stable while it is being written */
+	return VM_FAULT_LOCKED;
+}
+
+/* If this fault may drop mmap_lock (the first attempt of a fault that
+ * allows retry), pin the file and drop it, so the caller can sleep on
+ * I/O without blocking mmap/munmap of other threads; the caller must then
+ * return VM_FAULT_RETRY. Returns the pinned file (or the one already
+ * pinned), NULL if the lock is kept. */
+static struct file *maybe_unlock_mmap_for_io(struct vm_fault *vmf, struct file *fpin)
+{
+	if (fpin)
+		return fpin;
+	if ((vmf->flags & (FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_TRIED)) == FAULT_FLAG_ALLOW_RETRY) {
+		fpin = get_file(vmf->vma->vm_file);
+		up_read(&vmf->vma->vm_mm->mmap_lock);
+	}
+	return fpin;
+}
+
+/* Pages of the file from index on, at most nr, clipped at EOF (0: none). */
+static unsigned long pages_before_eof(struct address_space *m, unsigned long index,
+				      unsigned long nr)
+{
+	loff_t isize = READ_ONCE(m->host->i_size);
+	unsigned long end = (isize + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	return index >= end ? 0 : min(nr, end - index);
+}
+
+/* A fault missed the cache: read around it (forward with
+ * MADV_SEQUENTIAL, not at all with MADV_RANDOM), without mmap_lock if
+ * allowed. The readahead issue refines the window (mmap_miss); this is
+ * the mechanism. Returns the pinned file if mmap_lock was dropped. */
+struct file *do_sync_mmap_readahead(struct vm_fault *vmf)
+{
+	unsigned long vm_flags = vmf->vma->vm_flags, index = vmf->pgoff, nr = RA_BATCH;
+	struct file *file = vmf->vma->vm_file, *fpin;
+	struct address_space *m = vma_mapping(vmf->vma);
+	if (vm_flags & VM_RAND_READ)
+		return NULL;
+	if (!(vm_flags & VM_SEQ_READ))
+		index = index > nr / 2 ? index - nr / 2 : 0;
+	fpin = maybe_unlock_mmap_for_io(vmf, NULL);	/* vmf->vma is off limits now */
+	if ((nr = pages_before_eof(m, index, nr)))
+		page_cache_sync_readahead(m, file, index, nr);
+	return fpin;
+}
+
+/* A fault hit a folio carrying the readahead mark: start the next window
+ * without waiting for it. Returns the pinned file if mmap_lock was dropped. */
+struct file *do_async_mmap_readahead(struct vm_fault *vmf, struct folio *folio)
+{
+	struct file *file = vmf->vma->vm_file, *fpin;
+	struct address_space *m = vma_mapping(vmf->vma);
+	unsigned long nr;
+	if ((vmf->vma->vm_flags & VM_RAND_READ) || !folio_test_readahead(folio))
+		return NULL;
+	fpin = maybe_unlock_mmap_for_io(vmf, NULL);
+	if ((nr = pages_before_eof(m, folio_index(folio) + 1, RA_BATCH)))
+		page_cache_async_readahead(m, file, folio, nr);
+	else
+		folio_clear_readahead(folio);
+	return fpin;
+}
+
+/* Lock the folio; if that means waiting (a read in flight), drop
+ * mmap_lock first when allowed (*fpin set: the caller returns RETRY). */
+static void lock_folio_maybe_drop_mmap(struct vm_fault *vmf, struct folio *f, struct file **fpin)
+{
+	if (folio_trylock(f))
+		return;
+	*fpin = maybe_unlock_mmap_for_io(vmf, *fpin);
+	folio_lock(f);
+}
+
+static int beyond_eof(struct address_space *m, unsigned long index)
+{
+	return !pages_before_eof(m, index, 1);
+}
+
+/* ->fault of file mappings (Linux's filemap_fault): the folio at
+ * vmf->pgoff, locked and referenced (VM_FAULT_LOCKED), from the cache;
+ * a miss is a major fault that reads around it. Whenever it has to sleep
+ * on I/O it drops mmap_lock first if allowed and returns VM_FAULT_RETRY
+ * (the arch handler retries, finding the now cached folio). Past EOF
+ * (checked again under the folio lock, against truncate) or on a read
+ * error: VM_FAULT_SIGBUS. A folio truncated meanwhile is looked up
+ * again. Never returns RETRY together with an error bit. */
+vm_fault_t filemap_fault(struct vm_fault *vmf)
+{
+	struct file *file = vmf->vma->vm_file, *fpin = NULL;
+	struct address_space *m = vma_mapping(vmf->vma);
+	unsigned long index = vmf->pgoff;
+	struct folio *f;
+	vm_fault_t ret = 0;
+	int err;
+
+	if (beyond_eof(m, index))
+		return VM_FAULT_SIGBUS;
+	f = filemap_get_entry(m, index);
+	if (f) {
+		count_vm_event(PGCACHE_HIT);
+		if (!(vmf->flags & FAULT_FLAG_TRIED))
+			fpin = do_async_mmap_readahead(vmf, f);
+	} else {
+		count_vm_event(PGMAJFAULT);
+		ret = VM_FAULT_MAJOR;
+		fpin = do_sync_mmap_readahead(vmf);
+retry_find:
+		f = __filemap_get_folio(m, index, FGP_CREAT, GFP_KERNEL);
+		if (IS_ERR(f)) {
+			f = NULL;
+			if (fpin)
+				goto out_retry;
+			return VM_FAULT_OOM;
 		}
 	}
-	vmf->page = page;
-	return VM_FAULT_MAJOR;
+	lock_folio_maybe_drop_mmap(vmf, f, &fpin);
+	if (folio_mapping(f) != m) {	/* truncated while we slept */
+		folio_unlock(f);
+		folio_put(f);
+		goto retry_find;
+	}
+	if (!folio_test_uptodate(f))
+		goto page_not_uptodate;
+	if (fpin) {			/* the VMA may be gone: start over */
+		folio_unlock(f);
+		goto out_retry;
+	}
+	if (beyond_eof(m, index)) {	/* truncated before we locked it */
+		folio_unlock(f);
+		folio_put(f);
+		return VM_FAULT_SIGBUS;
+	}
+	vmf->page = &f->page;
+	return ret | VM_FAULT_LOCKED;
+
+page_not_uptodate:
+	/* A read failed earlier, or this folio is new: read it (once) and
+	 * see; the lock is dropped for the wait when allowed. */
+	fpin = maybe_unlock_mmap_for_io(vmf, fpin);
+	err = filemap_read_folio(file, m, f);
+	if (fpin)
+		goto out_retry;
+	folio_put(f);
+	if (!err)
+		goto retry_find;
+	return VM_FAULT_SIGBUS;
+
+out_retry:
+	if (f)
+		folio_put(f);
+	if (fpin)
+		fput(fpin);
+	return ret | VM_FAULT_RETRY;
+}
+
+/* Trylocks the folio at or after *index (up to end) if it can be mapped
+ * without waiting: cached, uptodate, unlocked, inside EOF, and not
+ * carrying the readahead mark (its fault must start the next window).
+ * Returns it locked and referenced, *index set; NULL if none is left. */
+static struct folio *next_uptodate_folio(struct address_space *m, unsigned long *index,
+					 unsigned long end)
+{
+	struct folio *f;
+	while (*index <= end && (f = filemap_find_get(m, index, end, XA_PRESENT))) {
+		if (folio_test_uptodate(f) && !folio_test_readahead(f) && folio_trylock(f)) {
+			if (folio_mapping(f) == m && folio_test_uptodate(f) &&
+			    !beyond_eof(m, folio_index(f)))
+				return f;
+			folio_unlock(f);
+		}
+		folio_put(f);
+		(*index)++;
+	}
+	return NULL;
+}
+
+#define MAP_PAGES_BATCH 16
+/* ->map_pages (fault-around): maps, read-only, the folios of [start_pgoff,
+ * end_pgoff] (one page table's worth at most) that are ready, never
+ * sleeping on a folio lock; a slot already mapped is left alone. Returns
+ * VM_FAULT_NOPAGE if the faulting address itself got mapped. */
+vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start_pgoff,
+			     unsigned long end_pgoff)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	struct address_space *m = vma_mapping(vma);
+	pte_t prot = pte_mkclean(pte_wrprotect(vm_get_page_prot(vma->vm_flags)));
+	unsigned long index = start_pgoff, mapped = 0;
+	vm_fault_t ret = 0;
+	for (;;) {
+		struct folio *batch[MAP_PAGES_BATCH];
+		int n = 0;
+		while (n < MAP_PAGES_BATCH && (batch[n] = next_uptodate_folio(m, &index, end_pgoff))) {
+			n++;
+			index++;
+		}
+		if (!n)
+			break;
+		/* One page table holds the whole window (do_fault_around). */
+		unsigned long base = vma->vm_start + ((start_pgoff - vma->vm_pgoff) << PAGE_SHIFT);
+		pte_t *pte = pte_alloc_map_lock(mm, base);
+		int installed[MAP_PAGES_BATCH] = { 0 };
+		for (int i = 0; pte && i < n; i++) {
+			unsigned long addr = base + ((folio_index(batch[i]) - start_pgoff) << PAGE_SHIFT);
+			pte_t *p = pte + ((addr - base) >> PAGE_SHIFT);
+			if (!pte_none(*p))
+				continue;
+			do_set_pte(mm, p, &batch[i]->page, prot);	/* takes our reference */
+			installed[i] = 1;
+			if (addr == vmf->address)
+				ret = VM_FAULT_NOPAGE;
+			else
+				mapped++;
+		}
+		if (pte)
+			pte_unmap_unlock(mm);
+		for (int i = 0; i < n; i++) {
+			folio_unlock(batch[i]);
+			if (!installed[i])
+				folio_put(batch[i]);
+		}
+		if (n < MAP_PAGES_BATCH)
+			break;
+	}
+	count_vm_events(PGFAULT_AROUND, mapped);
+	return ret;
 }
 
 const struct vm_operations_struct generic_file_vm_ops = {
 	.fault = filemap_fault,
+	.map_pages = filemap_map_pages,
+	.page_mkwrite = filemap_page_mkwrite,
 };

@@ -1,51 +1,129 @@
-/* memory.c: user page tables and page faults. handle_mm_fault walks
- * (allocating) the three Sv39 levels and installs a PTE for the faulting
- * page: the shared zero page for reads of anonymous memory, a new zeroed
- * page for writes, a page from vma->vm_ops->fault for file mappings, a
- * private copy for writes to a read-only (zero) page. Also the range
- * operations fork, munmap, mprotect and exit use.
- * Lock: mm->page_table_lock protects every PTE of the mm; page allocation
- * and ->fault happen outside it and the PTE is re-checked afterwards.
- * Callers hold mm->mmap_lock (read for faults, write for range changes). */
+/* memory.c: user page tables and page faults, shaped as Linux's
+ * mm/memory.c. A fault is a small state machine that returns vm_fault_t
+ * bits: handle_mm_fault makes the page tables and reads the PTE, then
+ * handle_pte_fault dispatches:
+ *   PTE empty   -> do_pte_missing -> do_anonymous_page (zero page for a
+ *                  read, a new zeroed page for a write) or, for a file,
+ *                  do_read_fault (fault-around, then ->fault),
+ *                  do_cow_fault (a private copy of the file's page) or
+ *                  do_shared_fault (->fault, ->page_mkwrite, dirty);
+ *   write to a read-only PTE -> do_wp_page (shared: ->page_mkwrite and
+ *                  dirty; private: reuse the page when this PTE is its
+ *                  only user, else wp_page_copy).
+ * Every PTE is installed under page_table_lock after re-checking that it
+ * is still what the handler started from (finish_fault and friends);
+ * pages are allocated and files read with no spinlock held. ->fault may
+ * drop mmap_lock for I/O and return VM_FAULT_RETRY, after which nothing
+ * here touches the VMA again. Also the range operations: zap (munmap,
+ * exit, truncate through rmap.c), fork's copy-on-write copy_page_range,
+ * mprotect's change_protection, and the page-table walks other mm files
+ * use (mm/internal.h).
+ * Every PTE that maps a page other than the zero page holds one page
+ * reference and counts once in page->_mapcount and mm->rss.
+ * Locks: mmap_lock (read for faults, write for range changes; rmap
+ * walkers hold i_mmap_rwsem instead) > folio lock > page_table_lock, the
+ * spinlock that guards every PTE and page-table page of the mm. */
 #include <mm.h>
+#include <rmap.h>
+#include <pagemap.h>
+#include <fs.h>
 #include <vmstat.h>
 #include <sched.h>
 #include <printk.h>
 #include <string.h>
+#include <proc.h>
 #include <riscv.h>
 #include <uapi/errno.h>
+#include "internal.h"
 
 struct page *zero_page;
+unsigned long fault_around_bytes = 65536;
 
-static void *pt_alloc(void)
-{
-	return get_zeroed_page(GFP_ATOMIC);
-}
+/* ---- page tables ---- */
 
-/* Returns the level-0 PTE slot for va, allocating tables if alloc;
- * NULL if absent (or out of memory). *skip gets the size of the hole. */
-static pte_t *walk(pgd_t *pgd, unsigned long va, int alloc, unsigned long *skip)
+/* The level-0 PTE slot of va, or NULL with *skip (if given) set to the
+ * span the missing table would cover. A missing table is made from
+ * *spare if the caller has one (which then becomes NULL). ptl held. */
+static pte_t *walk(pgd_t *pgd, unsigned long va, void **spare, unsigned long *skip)
 {
 	pte_t *pt = pgd;
 	for (int level = 2; level > 0; level--) {
 		pte_t *e = &pt[PX(level, va)];
 		if (!pte_present(*e)) {
-			void *n;
-			if (!alloc || !(n = pt_alloc())) {
+			if (!spare || !*spare) {
 				if (skip)
 					*skip = 1UL << (12 + 9 * level);
 				return NULL;
 			}
-			*e = pfn_pte(__pa(n) >> PAGE_SHIFT, _PAGE_V);
+			*e = pfn_pte(__pa(*spare) >> PAGE_SHIFT, _PAGE_V);
+			*spare = NULL;
 		}
 		pt = __va(pte_pfn(*e) << PAGE_SHIFT);
 	}
 	return &pt[PX(0, va)];
 }
 
+pte_t *pte_offset_map_lock(struct mm_struct *mm, unsigned long addr)
+{
+	spin_lock(&mm->page_table_lock);
+	pte_t *pte = walk(mm->pgd, addr, NULL, NULL);
+	if (!pte)
+		spin_unlock(&mm->page_table_lock);
+	return pte;
+}
+
+/* Tables are allocated with the lock dropped (GFP_KERNEL may reclaim)
+ * and installed only if the slot is still empty (Linux's __pte_alloc). */
+pte_t *pte_alloc_map_lock(struct mm_struct *mm, unsigned long addr)
+{
+	void *spare = NULL;
+	for (;;) {
+		spin_lock(&mm->page_table_lock);
+		pte_t *pte = walk(mm->pgd, addr, &spare, NULL);
+		if (pte) {
+			if (spare)
+				free_page(spare);	/* somebody else made it */
+			return pte;
+		}
+		spin_unlock(&mm->page_table_lock);
+		if (!(spare = get_zeroed_page(GFP_KERNEL)))
+			return NULL;
+	}
+}
+
+unsigned long walk_page_range(struct mm_struct *mm, unsigned long start, unsigned long end,
+			      pte_fn_t fn, void *arg)
+{
+	unsigned long a = start, skip;
+	while (a < end) {
+		spin_lock(&mm->page_table_lock);
+		pte_t *pte = walk(mm->pgd, a, NULL, &skip);
+		if (!pte) {
+			spin_unlock(&mm->page_table_lock);
+			a = ALIGN_DOWN(a, skip) + skip;
+			continue;
+		}
+		unsigned long table_end = min(ALIGN_DOWN(a, PMD_SIZE) + PMD_SIZE, end);
+		for (; a < table_end; a += PAGE_SIZE, pte++) {
+			if (fn(pte, a, arg)) {
+				spin_unlock(&mm->page_table_lock);
+				return a;
+			}
+		}
+		spin_unlock(&mm->page_table_lock);
+	}
+	return end;
+}
+
+/* Full access for vm_flags; PTEs that must fault on a store (the zero
+ * page, shared file pages not yet dirtied, pages shared copy-on-write)
+ * are installed with pte_wrprotect of this. A and D are set at install
+ * time: the kernel never relies on the hart to update them. */
 pte_t vm_get_page_prot(unsigned long vm_flags)
 {
 	pte_t p = _PAGE_V | _PAGE_U | _PAGE_A;
+	if (!(vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+		return _PAGE_PROT_NONE;	/* keeps the page, denies access */
 	if (vm_flags & (VM_READ | VM_WRITE))
 		p |= _PAGE_R;
 	if (vm_flags & VM_WRITE)
@@ -55,130 +133,411 @@ pte_t vm_get_page_prot(unsigned long vm_flags)
 	return p;
 }
 
-static struct page *pte_page(pte_t p)
+struct page *vm_normal_page(pte_t pte)
 {
-	unsigned long pfn = pte_pfn(p);
-	return pfn_valid(pfn) ? pfn_to_page(pfn) : NULL;
+	unsigned long pfn = pte_pfn(pte);
+	if (!pte_has_page(pte) || !pfn_valid(pfn))
+		return NULL;
+	struct page *p = pfn_to_page(pfn);
+	return p == zero_page ? NULL : p;
 }
 
-/* Installs page at vmf->address if the slot is still `expect`. Takes
- * over the caller's page reference on success. When a present PTE is
- * replaced (zero page -> private copy), other harts may still cache the
- * old read-only translation: they are flushed after the lock is dropped
- * but before the faulting access is retried, so nobody can observe the
- * new page's data through the old mapping. */
-static vm_fault_t finish_fault(struct vm_fault *vmf, struct page *page, pte_t prot, pte_t expect)
+/* Installs page (its reference already taken for the PTE) at *pte. */
+void do_set_pte(struct mm_struct *mm, pte_t *pte, struct page *page, pte_t prot)
 {
-	struct mm_struct *mm = vmf->vma->vm_mm;
-	struct page *old = NULL;
-	vm_fault_t ret = 0;
-	spin_lock(&mm->page_table_lock);
-	pte_t *pte = walk(mm->pgd, vmf->address, 1, NULL);
-	if (!pte) {
-		ret = VM_FAULT_OOM;
-	} else if (*pte != expect) {
-		ret = VM_FAULT_NOPAGE;	/* raced with another fault: fine */
-	} else {
-		*pte = pfn_pte(page_to_pfn(page), prot);
-		if (page != zero_page) {
-			atomic_inc(&page->_mapcount);
-			if (!pte_present(expect))
-				mm->rss++;
-		}
-		if (pte_present(expect))
-			old = pte_page(expect) ? pte_page(expect) : zero_page;
-		page = NULL;
+	*pte = pfn_pte(page_to_pfn(page), prot);
+	if (page != zero_page) {
+		page_add_rmap(page);
+		mm->rss++;
 	}
-	spin_unlock(&mm->page_table_lock);
-	if (old) {
-		flush_tlb_range(mm, vmf->address, vmf->address + PAGE_SIZE);
-		if (old != zero_page) {
-			atomic_dec(&old->_mapcount);
-			put_page(old);
-		}
+}
+
+void zap_pte_account(struct mm_struct *mm, struct page *page)
+{
+	page_remove_rmap(page);
+	mm->rss--;
+}
+
+static struct page *alloc_anon_page(int zero)
+{
+	struct page *p = alloc_page(GFP_KERNEL | (zero ? __GFP_ZERO : 0));
+	if (p)
+		p->flags |= 1UL << PG_anon;
+	return p;
+}
+
+/* ---- installing a faulted page ---- */
+
+/* Maps the page the handler prepared (vmf->cow_page for a private write,
+ * else vmf->page) if the PTE is still empty: that re-check under the
+ * lock is what makes racing faults safe. Consumes the page reference on
+ * success; VM_FAULT_NOPAGE if somebody else mapped the slot first. */
+static vm_fault_t finish_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	int write = vmf->flags & FAULT_FLAG_WRITE;
+	struct page *page = write && !(vma->vm_flags & VM_SHARED) ? vmf->cow_page : vmf->page;
+	pte_t prot = vm_get_page_prot(vma->vm_flags);
+	if (!write)	/* private: COW later; shared: page_mkwrite later */
+		prot = pte_mkclean(pte_wrprotect(prot));
+	pte_t *pte = pte_alloc_map_lock(mm, vmf->address);
+	if (!pte)
+		return VM_FAULT_OOM;
+	if (!pte_none(*pte)) {
+		pte_unmap_unlock(mm);
+		return VM_FAULT_NOPAGE;
 	}
-	if (page && page != zero_page)
-		put_page(page);
-	return ret == VM_FAULT_NOPAGE ? 0 : ret;
+	do_set_pte(mm, pte, page, prot);
+	pte_unmap_unlock(mm);
+	return 0;
 }
 
 static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	if (!(vmf->flags & FAULT_FLAG_WRITE)) {
-		/* The zero page read-only, but readable even in a PROT_WRITE
-		 * (or PROT_WRITE|PROT_EXEC) mapping: a writable page is
-		 * readable on RISC-V (W without R is reserved), and a PTE
-		 * without R would fault again forever. */
-		pte_t prot = vm_get_page_prot(vma->vm_flags) & ~(_PAGE_W | _PAGE_D);
-		get_page(zero_page);
-		return finish_fault(vmf, zero_page, prot, 0);
-	}
-	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	if (!page)
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *page = zero_page;
+	pte_t prot = vm_get_page_prot(vma->vm_flags);
+	if (!(vmf->flags & FAULT_FLAG_WRITE))	/* a write copies it; readable even if */
+		prot = pte_mkclean(pte_wrprotect(prot));	/* PROT_WRITE only (W needs R) */
+	else if (!(page = alloc_anon_page(1)))
 		return VM_FAULT_OOM;
-	return finish_fault(vmf, page, vm_get_page_prot(vma->vm_flags), 0);
+	pte_t *pte = pte_alloc_map_lock(mm, vmf->address);
+	if (pte && pte_none(*pte)) {
+		do_set_pte(mm, pte, page, prot);
+		page = NULL;
+	}
+	if (pte)
+		pte_unmap_unlock(mm);
+	if (page && page != zero_page)
+		put_page(page);		/* lost the race (or no memory) */
+	return pte ? 0 : VM_FAULT_OOM;
 }
 
-static vm_fault_t do_file_fault(struct vm_fault *vmf)
+/* ->fault, then the page locked (as Linux: handlers that do not lock it
+ * get it locked here, so finish_fault always runs under the page lock). */
+static vm_fault_t __do_fault(struct vm_fault *vmf)
+{
+	vm_fault_t ret = vmf->vma->vm_ops->fault(vmf);
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
+		return ret;
+	if (!(ret & VM_FAULT_LOCKED))
+		folio_lock(page_folio(vmf->page));
+	return ret | VM_FAULT_LOCKED;
+}
+
+/* Maps what the page cache holds ready around the fault, aligned to
+ * fault_around_bytes and clipped to the VMA and to one page table. */
+static vm_fault_t do_fault_around(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	vmf->pgoff = vma->vm_pgoff + ((vmf->address - vma->vm_start) >> PAGE_SHIFT);
-	vm_fault_t ret = vma->vm_ops->fault(vmf);
-	if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY))
+	unsigned long nr = READ_ONCE(fault_around_bytes) >> PAGE_SHIFT;
+	unsigned long addr = max(vmf->address & ~(nr * PAGE_SIZE - 1), vma->vm_start);
+	unsigned long start_pgoff = vmf->pgoff - ((vmf->address - addr) >> PAGE_SHIFT);
+	unsigned long end = min(min(ALIGN_DOWN(addr, PMD_SIZE) + PMD_SIZE, vma->vm_end),
+				addr + nr * PAGE_SIZE);
+	return vma->vm_ops->map_pages(vmf, start_pgoff,
+				      start_pgoff + ((end - addr) >> PAGE_SHIFT) - 1);
+}
+
+static vm_fault_t do_read_fault(struct vm_fault *vmf)
+{
+	vm_fault_t ret;
+	if (vmf->vma->vm_ops->map_pages && READ_ONCE(fault_around_bytes) >> PAGE_SHIFT > 1) {
+		ret = do_fault_around(vmf);
+		if (ret)
+			return ret;
+	}
+	ret = __do_fault(vmf);
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
 		return ret;
-	return finish_fault(vmf, vmf->page, vm_get_page_prot(vma->vm_flags), 0) | ret;
+	ret |= finish_fault(vmf);
+	folio_unlock(page_folio(vmf->page));
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))
+		put_page(vmf->page);
+	return ret;
 }
 
-/* Write to a present read-only PTE of a writable VMA: copy the page
- * (the zero page, or later a copy-on-write page). */
-static vm_fault_t do_wp_page(struct vm_fault *vmf, pte_t orig)
+/* A store to a private file mapping's missing page: copy the file's page
+ * into a new anonymous page and map that; the file never sees the store. */
+static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 {
-	struct page *old = pte_page(orig);
-	struct page *page = alloc_page(GFP_KERNEL);
-	if (!page)
+	if (!(vmf->cow_page = alloc_anon_page(0)))
 		return VM_FAULT_OOM;
-	if (old && old != zero_page)
-		memcpy(page_address(page), page_address(old), PAGE_SIZE);
+	vm_fault_t ret = __do_fault(vmf);
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY)) {
+		put_page(vmf->cow_page);
+		return ret;
+	}
+	memcpy(page_address(vmf->cow_page), page_address(vmf->page), PAGE_SIZE);
+	ret |= finish_fault(vmf);
+	folio_unlock(page_folio(vmf->page));
+	put_page(vmf->page);
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))
+		put_page(vmf->cow_page);
 	else
-		memset(page_address(page), 0, PAGE_SIZE);
-	return finish_fault(vmf, page, vm_get_page_prot(vmf->vma->vm_flags), orig);
+		count_vm_event(PGCOW_COPY);
+	return ret;
 }
 
-vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsigned int flags)
+/* ->page_mkwrite on vmf->page (referenced, unlocked). Returns with the
+ * page locked and VM_FAULT_LOCKED, or with it unlocked and 0 (it left
+ * the file meanwhile: retry the fault), NOPAGE or an error. */
+static vm_fault_t do_page_mkwrite(struct vm_fault *vmf)
 {
-	struct mm_struct *mm = vma->vm_mm;
-	struct vm_fault vmf = { .vma = vma, .address = addr & PAGE_MASK, .flags = flags };
-	count_vm_event(PGFAULT);
+	unsigned int old_flags = vmf->flags;
+	struct folio *f = page_folio(vmf->page);
+	vmf->flags = FAULT_FLAG_WRITE | FAULT_FLAG_MKWRITE;
+	vm_fault_t ret = vmf->vma->vm_ops->page_mkwrite(vmf);
+	vmf->flags = old_flags;
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))
+		return ret;
+	if (!(ret & VM_FAULT_LOCKED)) {
+		folio_lock(f);
+		if (!folio_mapping(f)) {
+			folio_unlock(f);
+			return 0;
+		}
+		ret |= VM_FAULT_LOCKED;
+	}
+	return ret;
+}
 
-	spin_lock(&mm->page_table_lock);
-	pte_t *ptep = walk(mm->pgd, vmf.address, 1, NULL);
-	pte_t pte = ptep ? *ptep : 0;
-	spin_unlock(&mm->page_table_lock);
-	if (!ptep)
-		return VM_FAULT_OOM;
-	if (!pte_present(pte))
-		return vma->vm_ops && vma->vm_ops->fault ? do_file_fault(&vmf)
-							 : do_anonymous_page(&vmf);
-	if ((flags & FAULT_FLAG_WRITE) && !pte_write(pte))
-		return do_wp_page(&vmf, pte);
-	/* A present PTE that still refuses this access would fault again
-	 * forever (in the kernel too, under uaccess): refuse it instead. */
-	if (!(pte & (flags & FAULT_FLAG_INSTRUCTION ? _PAGE_X : _PAGE_R)))
-		return VM_FAULT_SIGSEGV;
-	/* Already mapped (another thread won, or a stale TLB entry). */
-	local_flush_tlb_page(vmf.address);
+/* A shared page was just made writable: dirty it (locked), unlock it and
+ * let the writer throttle. The throttle may write back and wait, so
+ * mmap_lock is dropped for it when allowed (VM_FAULT_COMPLETED). */
+static vm_fault_t fault_dirty_shared_page(struct vm_fault *vmf)
+{
+	struct folio *f = page_folio(vmf->page);
+	struct address_space *m = folio_mapping(f);
+	int dirtied = folio_mark_dirty(f);
+	folio_unlock(f);
+	if (!m || !(dirtied || vmf->vma->vm_ops->page_mkwrite))
+		return 0;
+	if ((vmf->flags & (FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_TRIED)) == FAULT_FLAG_ALLOW_RETRY) {
+		struct file *fpin = get_file(vmf->vma->vm_file);
+		up_read(&vmf->vma->vm_mm->mmap_lock);
+		balance_dirty_pages_ratelimited(m);
+		fput(fpin);
+		return VM_FAULT_COMPLETED;
+	}
+	balance_dirty_pages_ratelimited(m);
 	return 0;
 }
 
-/* Makes sure a user page is mapped for the kernel (get_user_pages-lite). */
+/* A store to a shared file mapping's missing page. */
+static vm_fault_t do_shared_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	vm_fault_t ret = __do_fault(vmf), tmp;
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
+		return ret;
+	if (vma->vm_ops->page_mkwrite) {
+		folio_unlock(page_folio(vmf->page));
+		tmp = do_page_mkwrite(vmf);
+		if (!tmp || (tmp & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))) {
+			put_page(vmf->page);
+			return tmp;
+		}
+	}
+	ret |= finish_fault(vmf);
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)) {
+		folio_unlock(page_folio(vmf->page));
+		put_page(vmf->page);
+		return ret;
+	}
+	return ret | fault_dirty_shared_page(vmf);
+}
+
+static vm_fault_t do_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	if (!vma->vm_ops->fault)
+		return VM_FAULT_SIGBUS;
+	if (!(vmf->flags & FAULT_FLAG_WRITE))
+		return do_read_fault(vmf);
+	if (!(vma->vm_flags & VM_SHARED))
+		return do_cow_fault(vmf);
+	return do_shared_fault(vmf);
+}
+
+static vm_fault_t do_pte_missing(struct vm_fault *vmf)
+{
+	return vma_is_anonymous(vmf->vma) ? do_anonymous_page(vmf) : do_fault(vmf);
+}
+
+/* ---- write faults on present read-only PTEs ---- */
+
+/* Locks the PTE of vmf and returns it if it still holds orig_pte; else
+ * NULL (nothing held): another fault or a zap got there first. */
+static pte_t *pte_lock_same(struct vm_fault *vmf)
+{
+	struct mm_struct *mm = vmf->vma->vm_mm;
+	pte_t *pte = pte_offset_map_lock(mm, vmf->address);
+	if (pte && *pte != vmf->orig_pte) {
+		pte_unmap_unlock(mm);
+		pte = NULL;
+	}
+	return pte;
+}
+
+/* Make the PTE writable in place: the page stays (no flush needed when
+ * adding rights; a stale read-only entry elsewhere just faults again). */
+static void wp_page_reuse(pte_t *pte)
+{
+	*pte |= _PAGE_W | _PAGE_D | _PAGE_A;
+}
+
+/* Replace the PTE's page (old, referenced by the caller, or NULL for the
+ * zero page) with a private copy. */
+static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
+{
+	struct mm_struct *mm = vmf->vma->vm_mm;
+	struct page *new = alloc_anon_page(!old);
+	if (!new) {
+		if (old)
+			put_page(old);
+		return VM_FAULT_OOM;
+	}
+	if (old)
+		memcpy(page_address(new), page_address(old), PAGE_SIZE);
+	pte_t *pte = pte_lock_same(vmf);
+	if (!pte) {
+		put_page(new);
+		if (old)
+			put_page(old);
+		return 0;
+	}
+	if (old)
+		zap_pte_account(mm, old);
+	do_set_pte(mm, pte, new, vm_get_page_prot(vmf->vma->vm_flags));
+	pte_unmap_unlock(mm);
+	/* No hart may keep reading the old page through this address once
+	 * the new one can be written: flush before the store is retried. */
+	flush_tlb_range(mm, vmf->address, vmf->address + PAGE_SIZE);
+	if (old) {
+		count_vm_event(PGCOW_COPY);
+		put_page(old);	/* the PTE's reference */
+		put_page(old);	/* ours */
+	}
+	return 0;
+}
+
+/* A store to a shared mapping's clean page: ->page_mkwrite (which may
+ * allocate blocks), then writable and dirty. page referenced. */
+static vm_fault_t wp_page_shared(struct vm_fault *vmf, struct page *page)
+{
+	struct mm_struct *mm = vmf->vma->vm_mm;
+	vmf->page = page;
+	if (vmf->vma->vm_ops && vmf->vma->vm_ops->page_mkwrite) {
+		vm_fault_t tmp = do_page_mkwrite(vmf);
+		if (!tmp || (tmp & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))) {
+			put_page(page);
+			return tmp;
+		}
+		pte_t *pte = pte_lock_same(vmf);
+		if (!pte) {
+			folio_unlock(page_folio(page));
+			put_page(page);
+			return 0;
+		}
+		wp_page_reuse(pte);
+		pte_unmap_unlock(mm);
+	} else {
+		pte_t *pte = pte_lock_same(vmf);
+		if (!pte) {
+			put_page(page);
+			return 0;
+		}
+		wp_page_reuse(pte);
+		pte_unmap_unlock(mm);
+		folio_lock(page_folio(page));
+	}
+	vm_fault_t ret = fault_dirty_shared_page(vmf);
+	put_page(page);
+	return ret;
+}
+
+static vm_fault_t do_wp_page(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	pte_t *pte = pte_lock_same(vmf);
+	if (!pte)
+		return 0;
+	struct page *page = vm_normal_page(*pte);
+	if ((vma->vm_flags & VM_SHARED) && page) {
+		get_page(page);
+		pte_unmap_unlock(mm);
+		return wp_page_shared(vmf, page);
+	}
+	/* Private: an anonymous page whose only reference is this PTE's is
+	 * ours alone (the other side of a fork has copied or gone). */
+	if (page && PageAnon(page) && page_count(page) == 1) {
+		wp_page_reuse(pte);
+		pte_unmap_unlock(mm);
+		count_vm_event(PGCOW_REUSE);
+		return 0;
+	}
+	if (page)
+		get_page(page);
+	pte_unmap_unlock(mm);
+	return wp_page_copy(vmf, page);
+}
+
+static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
+{
+	pte_t pte = vmf->orig_pte;
+	if (!pte_has_page(pte))
+		return do_pte_missing(vmf);
+	if (!pte_present(pte)) {	/* PROT_NONE, but the VMA allows it now */
+		pte_t *p = pte_lock_same(vmf);
+		if (p) {
+			*p = pfn_pte(pte_pfn(pte),
+				     pte_mkclean(pte_wrprotect(vm_get_page_prot(vmf->vma->vm_flags))));
+			pte_unmap_unlock(vmf->vma->vm_mm);
+		}
+		return 0;
+	}
+	if ((vmf->flags & FAULT_FLAG_WRITE) && !pte_write(pte))
+		return do_wp_page(vmf);
+	/* A present PTE that still refuses this access would fault again
+	 * forever (in the kernel too, under uaccess): refuse it instead. */
+	if (!(pte & (vmf->flags & FAULT_FLAG_INSTRUCTION ? _PAGE_X : _PAGE_R)))
+		return VM_FAULT_SIGSEGV;
+	/* Already mapped: another thread won, or this hart held a stale
+	 * (or cached invalid) translation. */
+	local_flush_tlb_page(vmf->address);
+	return 0;
+}
+
+/* The fault entry: vma covers addr and allows the access; mmap_lock is
+ * held for reading. With FAULT_FLAG_ALLOW_RETRY a VM_FAULT_RETRY or
+ * VM_FAULT_COMPLETED result means mmap_lock has been released. */
+vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address, unsigned int flags)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct vm_fault vmf = { .vma = vma, .address = address & PAGE_MASK, .flags = flags };
+	count_vm_event(PGFAULT);
+	vmf.pgoff = vma->vm_pgoff + ((vmf.address - vma->vm_start) >> PAGE_SHIFT);
+	pte_t *pte = pte_alloc_map_lock(mm, vmf.address);
+	if (!pte)
+		return VM_FAULT_OOM;
+	vmf.orig_pte = *pte;
+	pte_unmap_unlock(mm);
+	return handle_pte_fault(&vmf);
+}
+
+/* Makes sure a user page is mapped for the kernel (get_user_pages-lite).
+ * Without FAULT_FLAG_ALLOW_RETRY: the fault keeps mmap_lock throughout. */
 int fixup_user_fault(struct mm_struct *mm, unsigned long addr, int write)
 {
 	int ret = -EFAULT;
 	down_read(&mm->mmap_lock);
 	struct vm_area_struct *vma = find_vma(mm, addr);
 	if (vma && vma->vm_start <= addr &&
-	    (vma->vm_flags & (write ? VM_WRITE : VM_READ))) {
+	    (vma->vm_flags & (write ? VM_WRITE : VM_READ | VM_WRITE))) {
 		vm_fault_t f = handle_mm_fault(vma, addr, write ? FAULT_FLAG_WRITE : 0);
 		ret = (f & VM_FAULT_ERROR) ? -EFAULT : 0;
 	}
@@ -192,15 +551,16 @@ struct page *get_user_page(unsigned long addr, int write)
 {
 	struct mm_struct *mm = current->mm;
 	for (;;) {
-		spin_lock(&mm->page_table_lock);
-		pte_t *pte = walk(mm->pgd, addr, 0, NULL);
-		pte_t p = pte ? *pte : 0;
 		struct page *pg = NULL;
-		if (pte_present(p) && (p & _PAGE_U) && (!write || pte_write(p)))
-			pg = pte_page(p);
-		if (pg)
-			get_page(pg);
-		spin_unlock(&mm->page_table_lock);
+		pte_t *pte = pte_offset_map_lock(mm, addr);
+		if (pte) {
+			pte_t p = *pte;
+			if (pte_present(p) && (p & _PAGE_U) && (!write || pte_write(p)))
+				pg = pfn_to_page(pte_pfn(p));
+			if (pg)
+				get_page(pg);
+			pte_unmap_unlock(mm);
+		}
 		if (pg)
 			return pg;
 		if (fixup_user_fault(mm, addr, write))
@@ -208,125 +568,188 @@ struct page *get_user_page(unsigned long addr, int write)
 	}
 }
 
-/* Clears a PTE; returns the page to release once the TLBs are flushed. */
-static struct page *zap_pte(struct mm_struct *mm, pte_t *pte)
-{
-	struct page *p = pte_page(*pte);
-	*pte = 0;
-	if (!p || p == zero_page)
-		return NULL;
-	atomic_dec(&p->_mapcount);
-	mm->rss--;
-	return p;
-}
+/* ---- zap: unmapping ranges ---- */
 
-#define ZAP_BATCH 256
-/* Unmaps [start, end). Pages are freed only after every hart's TLB has
- * been flushed, so no stale translation can reach a reused page. The
- * flush runs without page_table_lock (SBI remote fences are slow). */
-void unmap_page_range(struct mm_struct *mm, unsigned long start, unsigned long end)
-{
+#define ZAP_BATCH 64
+struct zap_state {
+	struct mm_struct *mm;
+	struct zap_details *details;
 	struct page *batch[ZAP_BATCH];
-	unsigned long skip, a = start;
+	int n, cleared;
+};
+
+static int zap_one(pte_t *pte, unsigned long addr, void *arg)
+{
+	struct zap_state *z = arg;
+	(void)addr;
+	if (!pte_has_page(*pte))
+		return 0;
+	struct page *page = vm_normal_page(*pte);
+	struct zap_details *d = z->details;
+	if (d && d->single_folio && page != &d->single_folio->page)
+		return 0;
+	if (d && d->mapping && !d->even_cows && page && PageAnon(page))
+		return 0;	/* a private copy: not the file's page */
+	if (page && z->n == ZAP_BATCH)
+		return 1;	/* flush and free these first */
+	*pte = 0;
+	z->cleared = 1;
+	if (page) {
+		zap_pte_account(z->mm, page);
+		z->batch[z->n++] = page;
+	}
+	return 0;
+}
+
+/* Unmaps [start, end) of vma. Pages are released only after every hart's
+ * TLB has been flushed, so no stale translation can reach a reused page;
+ * the flush runs without page_table_lock (remote fences are slow). */
+void zap_page_range_single(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+			   struct zap_details *details)
+{
+	struct zap_state z = { .mm = vma->vm_mm, .details = details };
 	/* A dying mm (exit_mmap) runs nowhere; mmput flushes its ASID. */
-	int dying = atomic_read(&mm->mm_users) == 0;
+	int dying = atomic_read(&z.mm->mm_users) == 0;
+	unsigned long a = start;
 	while (a < end) {
-		int n = 0, cleared = 0;
 		unsigned long from = a;
-		spin_lock(&mm->page_table_lock);
-		while (a < end && n < ZAP_BATCH) {
-			pte_t *pte = walk(mm->pgd, a, 0, &skip);
-			if (!pte) {
-				a = ALIGN_DOWN(a, skip) + skip;
-				continue;
-			}
-			if (pte_has_page(*pte)) {
-				struct page *p = zap_pte(mm, pte);
-				if (p)
-					batch[n++] = p;
-				cleared = 1;
-			}
-			a += PAGE_SIZE;
-		}
-		spin_unlock(&mm->page_table_lock);
-		if (cleared && !dying)
-			flush_tlb_range(mm, from, min(a, end));
-		for (int i = 0; i < n; i++)
-			put_page(batch[i]);
+		z.n = z.cleared = 0;
+		a = walk_page_range(z.mm, a, end, zap_one, &z);
+		if (z.cleared && !dying)
+			flush_tlb_range(z.mm, from, a);
+		for (int i = 0; i < z.n; i++)
+			put_page(z.batch[i]);
 	}
 }
 
-void change_protection(struct mm_struct *mm, unsigned long start, unsigned long end,
-		       unsigned long vm_flags)
+void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
-	unsigned long skip, a = start;
-	pte_t prot = vm_get_page_prot(vm_flags);
-	spin_lock(&mm->page_table_lock);
-	while (a < end) {
-		pte_t *pte = walk(mm->pgd, a, 0, &skip);
-		if (!pte) {
-			a = ALIGN_DOWN(a, skip) + skip;
+	zap_page_range_single(vma, start, end, NULL);
+}
+
+/* ---- fork: copy-on-write ---- */
+
+/* Copies one page table's worth of src PTEs ([addr, end), within one
+ * page table) to dst, both page_table_locks held (dst's first: fork is
+ * the only place that nests them, always in that order). A private
+ * writable mapping's pages become read-only on both sides: the first
+ * store on either side copies (or, last user, reuses). *wrprotected tells
+ * the caller to flush the parent's TLB. */
+static void copy_pte_range(struct mm_struct *dst, struct mm_struct *src, pte_t *dpte,
+			   pte_t *spte, unsigned long addr, unsigned long end,
+			   unsigned long vm_flags, int *wrprotected)
+{
+	for (; addr < end; addr += PAGE_SIZE, dpte++, spte++) {
+		pte_t pte = *spte;
+		if (!pte_has_page(pte))
 			continue;
+		struct page *page = vm_normal_page(pte);
+		if (is_cow_mapping(vm_flags) && pte_write(pte)) {
+			pte = pte_wrprotect(pte);
+			*spte = pte;
+			*wrprotected = 1;
 		}
-		if (pte_has_page(*pte)) {
-			struct page *p = pte_page(*pte);
-			pte_t np = prot;
-			if (p == zero_page)
-				np &= ~(_PAGE_W | _PAGE_D);
-			if (!(vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
-				np = _PAGE_PROT_NONE;	/* keep the page, deny access */
-			*pte = pfn_pte(pte_pfn(*pte), np);
+		*dpte = pte;
+		if (page) {
+			get_page(page);
+			page_add_rmap(page);
+			dst->rss++;
 		}
-		a += PAGE_SIZE;
 	}
-	spin_unlock(&mm->page_table_lock);
-	flush_tlb_range(mm, start, end);
+	(void)src;
 }
 
-/* fork: copy every present page of vma (shared mappings share pages). */
-int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area_struct *vma)
+/* fork: the child's VMA (already on its file's i_mmap, after the
+ * parent's) gets every present PTE of the parent's; nothing is copied.
+ * Caller holds both mmap_locks for writing and flushes the parent's TLB
+ * afterwards (returned 1 if a PTE was write-protected). */
+int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma)
 {
-	unsigned long skip, a = vma->vm_start;
-	while (a < vma->vm_end) {
+	struct mm_struct *dst = dst_vma->vm_mm, *src = src_vma->vm_mm;
+	unsigned long addr = src_vma->vm_start, skip;
+	int wrprotected = 0;
+	while (addr < src_vma->vm_end) {
 		spin_lock(&src->page_table_lock);
-		pte_t *spte = walk(src->pgd, a, 0, &skip);
-		pte_t pte = spte ? *spte : 0;
-		struct page *sp = pte_has_page(pte) ? pte_page(pte) : NULL;
-		if (sp)
-			get_page(sp);
+		pte_t *spte = walk(src->pgd, addr, NULL, &skip);
 		spin_unlock(&src->page_table_lock);
 		if (!spte) {
-			a = ALIGN_DOWN(a, skip) + skip;
+			addr = ALIGN_DOWN(addr, skip) + skip;
 			continue;
 		}
-		if (sp) {
-			struct page *np = sp;
-			if (sp != zero_page && !(vma->vm_flags & VM_SHARED)) {
-				np = alloc_page(GFP_KERNEL);
-				if (!np) {
-					put_page(sp);
-					return -ENOMEM;
-				}
-				memcpy(page_address(np), page_address(sp), PAGE_SIZE);
-				put_page(sp);
-			}
-			spin_lock(&dst->page_table_lock);
-			pte_t *dpte = walk(dst->pgd, a, 1, NULL);
-			if (dpte) {
-				*dpte = pfn_pte(page_to_pfn(np), pte & 0x3ff);
-				if (np != zero_page) {
-					atomic_inc(&np->_mapcount);
-					dst->rss++;
-				}
-			}
-			spin_unlock(&dst->page_table_lock);
-			if (!dpte) {
-				put_page(np);
-				return -ENOMEM;
-			}
-		}
-		a += PAGE_SIZE;
+		unsigned long end = min(ALIGN_DOWN(addr, PMD_SIZE) + PMD_SIZE, src_vma->vm_end);
+		pte_t *dpte = pte_alloc_map_lock(dst, addr);	/* takes dst's lock */
+		if (!dpte)
+			return -ENOMEM;
+		spin_lock(&src->page_table_lock);
+		copy_pte_range(dst, src, dpte, walk(src->pgd, addr, NULL, NULL), addr, end,
+			       src_vma->vm_flags, &wrprotected);
+		spin_unlock(&src->page_table_lock);
+		pte_unmap_unlock(dst);
+		addr = end;
 	}
+	return wrprotected;
+}
+
+/* ---- mprotect ---- */
+
+struct prot_state { unsigned long vm_flags; pte_t prot; };
+
+static int change_one(pte_t *pte, unsigned long addr, void *arg)
+{
+	struct prot_state *s = arg;
+	pte_t old = *pte, np = s->prot & ~(pte_t)(_PAGE_W | _PAGE_D);
+	(void)addr;
+	if (!pte_has_page(old))
+		return 0;
+	/* Never grant a store here: only pages that already allowed one
+	 * keep it (a shared page already dirtied, an anonymous page we
+	 * own); the others get it from their next write fault. The dirty
+	 * bit stays what it was (smaps reads it), the zero page clean. */
+	if (vm_normal_page(old)) {
+		np |= old & _PAGE_D;
+		if ((old & _PAGE_W) && (s->prot & _PAGE_W))
+			np |= _PAGE_W;
+	}
+	*pte = pfn_pte(pte_pfn(old), np);
+	return 0;
+}
+
+/* Rewrites the present PTEs of [start, end) of vma for new vm_flags
+ * (mmap_lock held for writing); PROT_NONE keeps the pages. */
+void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+		       unsigned long vm_flags)
+{
+	struct prot_state s = { vm_flags, vm_get_page_prot(vm_flags) };
+	walk_page_range(vma->vm_mm, start, end, change_one, &s);
+	flush_tlb_range(vma->vm_mm, start, end);
+}
+
+/* ---- mremap ---- */
+
+int move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
+		     struct vm_area_struct *new_vma, unsigned long new_addr, unsigned long len)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long skip;
+	(void)new_vma;
+	for (unsigned long off = 0; off < len;) {
+		spin_lock(&mm->page_table_lock);
+		pte_t *old = walk(mm->pgd, old_addr + off, NULL, &skip);
+		spin_unlock(&mm->page_table_lock);
+		if (!old) {
+			off = ALIGN_DOWN(old_addr + off, skip) + skip - old_addr;
+			continue;
+		}
+		pte_t *new = pte_alloc_map_lock(mm, new_addr + off);
+		if (!new)
+			return -ENOMEM;
+		old = walk(mm->pgd, old_addr + off, NULL, NULL);
+		*new = *old;
+		*old = 0;
+		pte_unmap_unlock(mm);
+		off += PAGE_SIZE;
+	}
+	flush_tlb_range(mm, old_addr, old_addr + len);
 	return 0;
 }
 
@@ -346,8 +769,33 @@ void free_pgtables(struct mm_struct *mm)
 	}
 }
 
+/* /proc/sys/vm/fault_around_bytes, as Linux's debugfs knob: at most one
+ * page table's worth, rounded down to a power of two; one page or less
+ * turns fault-around off. */
+static int fault_around_bytes_show(struct seq_buf *m)
+{
+	seq_printf(m, "%lu\n", READ_ONCE(fault_around_bytes));
+	return 0;
+}
+
+static int fault_around_bytes_store(const char *buf, size_t len)
+{
+	unsigned long val, p = PAGE_SIZE;
+	(void)len;
+	if (kstrtoul(buf, 0, &val))
+		return -EINVAL;
+	if (val / PAGE_SIZE > PTRS_PER_PT)
+		return -EINVAL;
+	while (p * 2 <= val)
+		p *= 2;
+	WRITE_ONCE(fault_around_bytes, p);
+	return 0;
+}
+
 void memory_init(void)
 {
 	zero_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	zero_page->flags |= 1UL << PG_reserved;
+	proc_create_rw("sys/vm/fault_around_bytes", fault_around_bytes_show,
+		       fault_around_bytes_store);
 }

@@ -152,6 +152,28 @@ void free_pages(void *addr, unsigned int order)
 		__free_pages(virt_to_page(addr), order);
 }
 
+/* Gives the whole pages of a boot-time reservation [start, end) to the
+ * allocator once nothing needs them: the initrd after unpacking, as
+ * Linux's free_initrd_mem. Returns the number of pages freed. */
+unsigned long free_reserved_area(phys_addr_t start, phys_addr_t end)
+{
+	unsigned long n = 0;
+	for (phys_addr_t pa = ALIGN_UP(start, PAGE_SIZE); pa + PAGE_SIZE <= end; pa += PAGE_SIZE) {
+		struct page *p = phys_to_page(pa);
+		if (!PageReserved(p))
+			continue;
+		p->flags = 0;
+		atomic_set(&p->_refcount, 0);
+		spin_lock(&zone_lock);
+		__free_one(pa >> PAGE_SHIFT, 0);
+		free_pages_count++;
+		total_pages++;
+		spin_unlock(&zone_lock);
+		n++;
+	}
+	return n;
+}
+
 unsigned long nr_free_pages(void) { return READ_ONCE(free_pages_count); }
 unsigned long totalram_pages(void) { return total_pages; }
 

@@ -5,9 +5,13 @@
  * Both give the filesystem its say about folio private data first
  * (->invalidate_folio, ->release_folio). mapping_evict_folio is shared
  * with reclaim (vmscan.c).
- * Locks: folio lock > mapping->i_pages_lock. Truncation callers hold the
- * inode's i_rwsem (write) so no new folios appear in the range. */
+ * Mapped folios are unmapped from every process first (rmap.c), and
+ * truncate_pagecache also takes away private copies of pages past EOF.
+ * Locks: folio lock > i_mmap_rwsem > mapping->i_pages_lock. Truncation
+ * callers hold the inode's i_rwsem (write) so no new folios appear in
+ * the range. */
 #include <pagemap.h>
+#include <rmap.h>
 #include <fs.h>
 #include <sched.h>
 #include <printk.h>
@@ -63,9 +67,14 @@ int mapping_evict_folio(struct address_space *m, struct folio *f, int held)
 	return 1;
 }
 
-/* Removes a locked folio from its mapping and drops the cache's ref. */
+/* Removes a locked folio from its mapping and drops the cache's ref.
+ * A folio still mapped somewhere is unmapped first (Linux's
+ * truncate_cleanup_folio): under the folio lock no fault can map it
+ * again, and a fault that mapped it earlier did so under that lock. */
 static void filemap_remove_folio(struct address_space *m, struct folio *f)
 {
+	if (folio_mapped(f))
+		unmap_mapping_folio(f);
 	folio_wait_writeback(f);
 	if (folio_test_private(f))
 		folio_invalidate(f, 0, PAGE_SIZE);
@@ -133,6 +142,21 @@ void truncate_inode_pages_range(struct address_space *m, loff_t lstart, loff_t l
 void truncate_inode_pages(struct address_space *m, loff_t lstart)
 {
 	truncate_inode_pages_range(m, lstart, -1);
+}
+
+/* Linux's truncate_pagecache. The new i_size is already set, so no
+ * fault maps a page past it from now on (filemap_fault checks under the
+ * folio lock); the first unmap takes away the private copies (even_cows)
+ * and most of the rest, truncate_inode_pages_range unmaps each folio
+ * it removes, and the second unmap catches a private copy made from a
+ * page that was mapped in between. */
+void truncate_pagecache(struct inode *inode, loff_t newsize)
+{
+	struct address_space *m = inode->i_mapping;
+	loff_t holebegin = ALIGN_UP(newsize, PAGE_SIZE);
+	unmap_mapping_range(m, holebegin, 0, 1);
+	truncate_inode_pages(m, newsize);
+	unmap_mapping_range(m, holebegin, 0, 1);
 }
 
 /* Evicts every clean, unused folio with index in [start, end]

@@ -25,6 +25,10 @@ static const char *const vmstat_text[] = {
 	"pgcache_miss",
 	"dcache_hit",
 	"dcache_miss",
+	"pgfault_retry",
+	"pgfault_around",
+	"pgcow_copy",
+	"pgcow_reuse",
 };
 _Static_assert(sizeof(vmstat_text) / sizeof(vmstat_text[0]) ==
 	       NR_VM_NODE_STAT_ITEMS + NR_VM_EVENT_ITEMS, "a vmstat counter has no name");

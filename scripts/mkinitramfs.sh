@@ -2,6 +2,9 @@
 # mkinitramfs.sh STAGING OUT.cpio USERBUILD - build the initramfs:
 # STAGING gets bin/ (USERBUILD/bin/*), tests/ (USERBUILD/tests/*), dev/,
 # tmp/ and /init (a copy of bin/init), then is packed as a newc cpio.
+# The copies are stripped (STRIP, default riscv64-linux-gnu-strip): the
+# archive must fit below the device tree QEMU places at the top of a
+# 64 MiB machine, and the symbols stay in USERBUILD for gdb.
 set -e
 if [ $# -ne 3 ]; then
 	echo "usage: $0 STAGING OUT.cpio USERBUILD" >&2
@@ -16,6 +19,10 @@ done
 for f in "$ub"/tests/*; do
 	[ -f "$f" ] && cp "$f" "$stage/tests/"
 done
+strip=${STRIP:-riscv64-linux-gnu-strip}
+if command -v "$strip" >/dev/null 2>&1; then
+	"$strip" "$stage"/bin/* "$stage"/tests/*
+fi
 if [ -f "$stage/bin/init" ]; then
 	cp "$stage/bin/init" "$stage/init"
 else

@@ -166,10 +166,15 @@ def make_parts_image(path):
         f.write(pattern(0, size // 512 - p2, 2))
 
 
+THROTTLE_SECTORS = 4096        # vde: 2 MiB
+THROTTLE_BPS = 400000          # ... read at 400 kB/s
+
+
 def disk_args(name, mem):
-    """Four virtio disks per boot: vda with MBR partitions, vdb scratch
+    """Five virtio disks per boot: vda with MBR partitions, vdb scratch
     (256 MiB on the 1G config), vdc failing reads at sector 32768 and
-    writes at sector 36864, vdd with a GPT of two partitions."""
+    writes at sector 36864, vdd with a GPT of two partitions, vde a 2 MiB
+    pattern disk that QEMU throttles to 400 kB/s (mmap_retry)."""
     d = os.path.join(DISKDIR, name)
     os.makedirs(d, exist_ok=True)
     master = os.path.join(DISKDIR, "parts.img")
@@ -200,10 +205,20 @@ def disk_args(name, mem):
     # vdd2 (sectors 18432.., 6 MiB) holds an empty ext2 for the mount test
     subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "4096", "-E", "offset=%d" % (18432 * 512),
                     gpt, "1536"], check=True, stdout=subprocess.DEVNULL)
+    # vde: slow on purpose (mmap_retry's faults wait for it), blk.h's pattern, seed 3
+    tmaster = os.path.join(DISKDIR, "throttle.img")
+    with MASTER_LOCK:
+        if not os.path.exists(tmaster):
+            with open(tmaster + ".tmp", "wb") as f:
+                f.write(pattern(0, THROTTLE_SECTORS, 3))
+            os.rename(tmaster + ".tmp", tmaster)
+    throttle = os.path.join(d, "throttle.img")
+    shutil.copyfile(tmaster, throttle)
     args = []
     drives = ["file=%s,format=raw" % parts, "file=%s,format=raw" % scratch,
               "driver=raw,file.driver=blkdebug,file.config=%s,"
-              "file.image.filename=%s" % (conf, eio), "file=%s,format=raw" % gpt]
+              "file.image.filename=%s" % (conf, eio), "file=%s,format=raw" % gpt,
+              "file=%s,format=raw,throttling.bps-total=%d" % (throttle, THROTTLE_BPS)]
     for i, spec in enumerate(drives):
         args += ["-drive", "%s,if=none,id=d%d,cache=unsafe" % (spec, i),
                  "-device", "virtio-blk-device,drive=d%d" % i]
@@ -504,7 +519,8 @@ def interactive():
 
 
 EXT2_TESTS = ["fs_files", "fs_cache", "fs_race", "links", "fileio", "write_fault", "ramfs", "procfs",
-              "dcache", "mounts", "fork_exec_wait", "pthreads", "pipe", "bigfile"]
+              "dcache", "mounts", "fork_exec_wait", "pthreads", "pipe", "bigfile",
+              "mmap_file", "mmap_ops", "mmap_cow", "mmap_errno", "mmap_ext2", "mmap_exec"]
 EXT2_MEM = "512M"       # bigfile: 1 GiB through half of it
 EXT2_TIMEOUT = 600      # bigfile moves 1 GiB through a 512 MiB machine
 FNV_OFFSET, FNV_PRIME = 0xcbf29ce484222325, 0x100000001b3

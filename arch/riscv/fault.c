@@ -1,10 +1,16 @@
-/* fault.c: the page-fault trap. Takes mmap_lock for reading, finds the
- * VMA, checks the access against its flags and calls handle_mm_fault.
- * On VM_FAULT_RETRY the lock is already gone: retake it, look the VMA up
- * again and retry once with FAULT_FLAG_TRIED. A user fault that cannot be
- * resolved raises SIGSEGV/SIGBUS; a kernel fault on a user address
- * (uaccess) resumes at its exception-table fixup. */
+/* fault.c: the page-fault trap (Linux's arch/riscv/mm/fault.c). Takes
+ * mmap_lock for reading, finds the VMA, checks the access against its
+ * flags and calls handle_mm_fault with FAULT_FLAG_ALLOW_RETRY. On
+ * VM_FAULT_RETRY the handler has already dropped the lock (it waited
+ * for I/O without it): count it, retake the lock, look the VMA up again
+ * (it may have changed or gone) and retry with FAULT_FLAG_TRIED, which
+ * keeps the lock to the end. VM_FAULT_COMPLETED: done, lock dropped.
+ * A user fault that cannot be resolved raises SIGSEGV (SEGV_MAPERR: no
+ * VMA; SEGV_ACCERR: the VMA forbids it) or SIGBUS (BUS_ADRERR), with
+ * si_addr; a kernel fault on a user address (uaccess) takes the same
+ * path and, failing, resumes at its exception-table fixup. */
 #include <mm.h>
+#include <vmstat.h>
 #include <sched.h>
 #include <ptrace.h>
 #include <riscv.h>
@@ -64,12 +70,15 @@ retry:
 		goto bad_area;
 	}
 	fault = handle_mm_fault(vma, addr, flags);
-	if (fault & VM_FAULT_RETRY) {
-		if (!(flags & FAULT_FLAG_TRIED)) {
-			flags |= FAULT_FLAG_TRIED;
-			goto retry;	/* mmap_lock was dropped for us */
-		}
+	/* From here on vma may be gone if the lock was dropped. */
+	if (fault & VM_FAULT_COMPLETED)
 		return;
+	if (fault & VM_FAULT_RETRY) {
+		count_vm_event(PGFAULT_RETRY);
+		if (user_mode(regs) && fatal_signal_pending(current))
+			return;		/* dying anyway: no need to finish */
+		flags |= FAULT_FLAG_TRIED;
+		goto retry;
 	}
 	up_read(&mm->mmap_lock);
 	if (!(fault & VM_FAULT_ERROR))

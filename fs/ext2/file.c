@@ -1,12 +1,14 @@
 /* file.c: ext2 regular-file I/O through the page cache: the address
  * space operations (read_folio, readahead, writepages, dirty_folio,
- * write_begin/end, invalidate_folio, release_folio, bmap) and
- * the file operations (read, write, fsync). With 4096-byte blocks a
- * page is exactly one block.
+ * write_begin/end, invalidate_folio, release_folio, bmap), the file
+ * operations (read, write, fsync, fallocate, mmap) and the mapping's
+ * page_mkwrite. With 4096-byte blocks a page is exactly one block.
  * Locks: write and fsync take the inode's i_rwsem (write); read takes
  * it for reading; read_folio is called with the folio locked and
  * unlocks it from bio completion; writepages gets locked folios from
- * write_cache_pages and ends their writeback from bio completion. */
+ * write_cache_pages and ends their writeback from bio completion;
+ * page_mkwrite runs under mmap_lock (read), takes the folio lock and
+ * then the block map's truncate_mutex, never i_rwsem. */
 #include "ext2.h"
 #include <string.h>
 #include <printk.h>
@@ -438,10 +440,56 @@ int ext2_fsync(struct file *f)
 	return err ? err : err2;
 }
 
+/* ->page_mkwrite: a shared mapping is about to store into a clean page.
+ * Allocate its block now, as ext4's block_page_mkwrite does, so that a
+ * store into a hole is refused here (ENOSPC: SIGBUS for the writer)
+ * rather than lost at writeback; then dirty the folio and return it
+ * locked. A folio truncated meanwhile: VM_FAULT_NOPAGE (the fault is
+ * retried and finds the new EOF). */
+static vm_fault_t ext2_page_mkwrite(struct vm_fault *vmf)
+{
+	struct folio *folio = page_folio(vmf->page);
+	struct inode *inode = file_inode(vmf->vma->vm_file);
+	u32 pblk;
+	int err;
+
+	if (ext2_inode_sb(inode)->s_readonly)
+		return VM_FAULT_SIGBUS;
+	folio_lock(folio);
+	if (folio_mapping(folio) != inode->i_mapping || folio_pos(folio) >= inode->i_size) {
+		folio_unlock(folio);
+		return VM_FAULT_NOPAGE;
+	}
+	err = ext2_folio_block(inode, folio, &pblk, 1);
+	if (err < 0) {
+		folio_unlock(folio);
+		return err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+	}
+	folio_mark_dirty(folio);
+	folio_wait_writeback(folio);	/* no store into a page being written */
+	inode->i_mtime = inode->i_ctime = ext2_get_seconds();
+	ext2_mark_inode_dirty(inode);
+	return VM_FAULT_LOCKED;
+}
+
+static const struct vm_operations_struct ext2_file_vm_ops = {
+	.fault = filemap_fault,
+	.map_pages = filemap_map_pages,
+	.page_mkwrite = ext2_page_mkwrite,
+};
+
+static int ext2_file_mmap(struct file *f, struct vm_area_struct *vma)
+{
+	(void)f;
+	vma->vm_ops = &ext2_file_vm_ops;
+	return 0;
+}
+
 const struct file_operations ext2_file_operations = {
 	.read = ext2_file_read,
 	.write = ext2_file_write,
 	.llseek = generic_file_llseek,
 	.fsync = ext2_fsync,
 	.fallocate = ext2_fallocate,
+	.mmap = ext2_file_mmap,
 };

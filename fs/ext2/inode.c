@@ -641,7 +641,7 @@ int ext2_setsize(struct inode *inode, loff_t size)
 		return err;
 	inode->i_size = size;
 	if (size < old) {
-		truncate_inode_pages(inode->i_mapping, size);
+		truncate_pagecache(inode, size);	/* unmaps past EOF everywhere */
 		ext2_truncate_blocks(inode, size);
 	}
 	inode->i_mtime = inode->i_ctime = ext2_get_seconds();

@@ -15,6 +15,7 @@ static int proc_pid_mounts(struct seq_buf *m, struct task_struct *task)
 static const struct pid_entry tgid_base_stuff[] = {
 	ONE("maps", proc_pid_maps),
 	ONE("mounts", proc_pid_mounts),
+	ONE("smaps", proc_pid_smaps),
 	ONE("status", proc_pid_status),
 };
 

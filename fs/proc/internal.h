@@ -55,6 +55,7 @@ int proc_pid_status(struct seq_buf *m, struct task_struct *task);
 
 /* task_mmu.c */
 int proc_pid_maps(struct seq_buf *m, struct task_struct *task);
+int proc_pid_smaps(struct seq_buf *m, struct task_struct *task);
 
 /* meminfo.c */
 int meminfo_show(struct seq_buf *m);

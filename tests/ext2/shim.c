@@ -242,6 +242,14 @@ void folio_end_writeback(struct folio *f)
 }
 void folio_wait_writeback(struct folio *f) { if (folio_test_writeback(f)) panic("writeback never ended"); }
 
+/* ext2's vm_ops name the generic fault handlers; the host never faults. */
+vm_fault_t filemap_fault(struct vm_fault *vmf) { panic("filemap_fault on the host"); return 0; }
+vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long s, unsigned long e)
+{
+	panic("filemap_map_pages on the host");
+	return 0;
+}
+
 static int cmp_idx(const void *a, const void *b)
 {
 	unsigned long x = folio_index(*(struct folio **)a), y = folio_index(*(struct folio **)b);
@@ -401,6 +409,12 @@ void truncate_inode_pages_range(struct address_space *m, loff_t lstart, loff_t l
 void truncate_inode_pages(struct address_space *m, loff_t lstart)
 {
 	truncate_inode_pages_range(m, lstart, -1);
+}
+
+/* Nothing is ever mapped on the host: truncating the cache is all. */
+void truncate_pagecache(struct inode *inode, loff_t newsize)
+{
+	truncate_inode_pages(inode->i_mapping, newsize);
 }
 
 long shim_drop_mapping(struct address_space *m)
