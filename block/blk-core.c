@@ -4,9 +4,11 @@
  * a bio that continues the previous one is merged into it (up to the
  * queue limits). Requests go to the driver while it has room
  * (->queue_rq), wait on q->dispatch otherwise, and are restarted after
- * each completion, so one task can keep the device saturated.
- * Locks: q->lock (irq-safe) for dispatch and statistics. submit_bio
- * never sleeps waiting for the device. */
+ * each completion, so one task can keep the device saturated. Once q->lock
+ * is dropped, ->commit_rqs starts the batch the driver took (one device
+ * notify for all of it).
+ * Locks: q->lock (irq-safe) for dispatch and statistics, never held
+ * across ->commit_rqs. submit_bio never sleeps waiting for the device. */
 #include <blkdev.h>
 #include <sched.h>
 #include <slab.h>
@@ -74,9 +76,12 @@ static void account_done(struct request *rq)
 	}
 }
 
-/* Starts as many queued requests as the driver takes. q->lock held. */
-static void __blk_run_queue(struct request_queue *q)
+/* Hands as many queued requests to the driver as it takes. q->lock held.
+ * Returns how many it took: the caller, after dropping q->lock, calls
+ * blk_commit_rqs if that is not 0. */
+static int __blk_run_queue(struct request_queue *q)
 {
+	int n = 0;
 	while (!list_empty(&q->dispatch)) {
 		struct request *rq = list_first_entry(&q->dispatch, struct request, queuelist);
 		list_del_init(&rq->queuelist);
@@ -85,17 +90,30 @@ static void __blk_run_queue(struct request_queue *q)
 			break;
 		}
 		q->in_driver++;
+		n++;
 	}
+	return n;
+}
+
+static void blk_commit_rqs(struct request_queue *q)
+{
+	if (q->ops->commit_rqs)
+		q->ops->commit_rqs(q);
 }
 
 void blk_run_queue(struct request_queue *q)
 {
 	spin_lock(&q->lock);
-	__blk_run_queue(q);
+	int n = __blk_run_queue(q);
 	spin_unlock(&q->lock);
+	if (n)
+		blk_commit_rqs(q);
 }
 
-static void blk_dispatch(struct request *rq)
+/* Queues rq; with commit, also starts the driver on what it took, now or
+ * in earlier calls without commit (a plug flush commits once per queue,
+ * after its last request for it). */
+static void blk_dispatch(struct request *rq, int commit)
 {
 	struct request_queue *q = rq->q;
 	spin_lock(&q->lock);
@@ -103,6 +121,8 @@ static void blk_dispatch(struct request *rq)
 	list_add_tail(&rq->queuelist, &q->dispatch);
 	__blk_run_queue(q);
 	spin_unlock(&q->lock);
+	if (commit)
+		blk_commit_rqs(q);
 }
 
 /* After a step of a FUA/PREFLUSH write succeeds: the next step, or 0 when
@@ -133,8 +153,10 @@ void blk_mq_end_request(struct request *rq, int status)
 		rq->flush_state = step;
 		account_start(rq);
 		list_add(&rq->queuelist, &q->dispatch);
-		__blk_run_queue(q);
+		int n = __blk_run_queue(q);
 		spin_unlock(&q->lock);
+		if (n)
+			blk_commit_rqs(q);
 		return;
 	}
 	spin_unlock(&q->lock);
@@ -232,7 +254,7 @@ void submit_bio(struct bio *b)
 	struct request *rq = bio_to_request(b);
 	if (!rq)
 		{ bio_io_error(b, -ENOMEM); return; }
-	blk_dispatch(rq);
+	blk_dispatch(rq, 1);
 }
 
 void blk_start_plug(struct blk_plug *plug)
@@ -253,7 +275,10 @@ void blk_flush_plug(struct task_struct *t)
 	while (!list_empty(&plug->list)) {
 		struct request *rq = list_first_entry(&plug->list, struct request, queuelist);
 		list_del_init(&rq->queuelist);
-		blk_dispatch(rq);
+		/* one notify per run of requests for the same queue */
+		int last = list_empty(&plug->list) ||
+			   list_first_entry(&plug->list, struct request, queuelist)->q != rq->q;
+		blk_dispatch(rq, last);
 	}
 	plug->count = 0;
 }

@@ -1,6 +1,9 @@
-/* plic.c: the platform-level interrupt controller. Each hart's S-mode
- * context (from the FDT) enables every registered source at priority 1,
- * so a device interrupt goes to whichever hart claims it first.
+/* plic.c: the platform-level interrupt controller. Every registered
+ * source has priority 1 and is enabled in one S-mode context only, the
+ * boot hart's (cpu 0; as Linux's default affinity, the first online
+ * cpu): enabled everywhere, each interrupt would wake every idle hart,
+ * all but one to find nothing to claim, which on an emulator with more
+ * harts than host cores costs the host scheduling them all.
  * request_irq is called at boot before secondary harts start. */
 #include <irq.h>
 #include <setup.h>
@@ -17,13 +20,11 @@ static volatile u32 *plic;
 #define THRESHOLD(ctx) (plic + (0x200000 + 0x1000 * (ctx)) / 4)
 #define CLAIM(ctx) (plic + (0x200004 + 0x1000 * (ctx)) / 4)
 
-static void enable_on_all(int irq)
+static void enable_on_boot_hart(int irq)
 {
-	for (int c = 0; c < machine.nr_harts; c++) {
-		int ctx = machine.plic_ctx[c];
-		if (ctx >= 0)
-			*ENABLE(ctx, irq) |= 1U << (irq % 32);
-	}
+	int ctx = machine.plic_ctx[0];
+	if (ctx >= 0)
+		*ENABLE(ctx, irq) |= 1U << (irq % 32);
 }
 
 int request_irq(int irq, irq_handler_t fn, void *data)
@@ -33,7 +34,7 @@ int request_irq(int irq, irq_handler_t fn, void *data)
 	handlers[irq].fn = fn;
 	handlers[irq].data = data;
 	*PRIORITY(irq) = 1;
-	enable_on_all(irq);
+	enable_on_boot_hart(irq);
 	return 0;
 }
 

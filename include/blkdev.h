@@ -65,9 +65,12 @@ static inline unsigned int rq_op(struct request *rq)
 }
 
 struct blk_mq_ops {
-	/* Start rq on the device: 0, or -EBUSY if the device is full (the
+	/* Hand rq to the device: 0, or -EBUSY if the device is full (the
 	 * queue retries after the next completion). Called with q->lock. */
 	int (*queue_rq)(struct request *rq);
+	/* Start what queue_rq handed over (notify the device). Called
+	 * without q->lock after one or more queue_rq; may be NULL. */
+	void (*commit_rqs)(struct request_queue *q);
 };
 
 struct request_queue {

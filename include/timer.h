@@ -19,4 +19,7 @@ u64 ktime_get_ns(void);		/* monotonic since boot */
 extern u64 boot_realtime_ns;	/* wall clock at boot, from the RTC */
 void time_init(void);
 void timer_init_cpu(void);
+/* An idle hart other than cpu 0 stops its tick until it wakes. */
+void tick_nohz_idle_enter(void);
+void tick_nohz_idle_exit(void);
 #endif

@@ -2,7 +2,9 @@
  * as in the virtio 1.1 specification (sections 2.6 and 4.2).
  * A virtqueue's lock protects its rings and free list; it is taken from
  * the submitter (with the queue lock of the block layer held) and from
- * the interrupt handler. */
+ * the interrupt handler. The device is notified (an MMIO write, during
+ * which QEMU runs the device model) with no lock held: the driver marks
+ * the ring under vq->lock (virtqueue_kick_prepare), then notifies. */
 #ifndef _VIRTIO_H
 #define _VIRTIO_H
 #include <types.h>
@@ -46,6 +48,7 @@
 #define VRING_DESC_F_NEXT 1
 #define VRING_DESC_F_WRITE 2
 #define VRING_DESC_F_INDIRECT 4
+#define VRING_USED_F_NO_NOTIFY 1	/* the device is polling the ring */
 
 struct vring_desc { u64 addr; u32 len; u16 flags, next; };
 struct vring_avail { u16 flags, idx, ring[]; };
@@ -74,6 +77,7 @@ struct virtqueue {
 	void **data;		/* per head descriptor: the caller's token */
 	void **indirect;	/* per head: an indirect table to free */
 	int use_indirect;
+	unsigned int num_added;	/* chains added since the last kick_prepare */
 };
 
 static inline u32 vio_read32(struct virtio_device *d, int off) { return *(volatile u32 *)(d->base + off); }
@@ -84,7 +88,11 @@ struct virtqueue *virtio_setup_vq(struct virtio_device *d, int index);
 void virtio_driver_ok(struct virtio_device *d);
 /* Adds a chain; returns 0 or -EBUSY (ring full). Caller holds vq->lock. */
 int virtqueue_add_sgs(struct virtqueue *vq, struct vq_sg *sg, int n, void *token);
-void virtqueue_kick(struct virtqueue *vq);
+/* Whether the chains added since the last call need a notify (the device
+ * may be polling the ring already); vq->lock held. Then virtqueue_notify,
+ * without the lock. */
+int virtqueue_kick_prepare(struct virtqueue *vq);
+void virtqueue_notify(struct virtqueue *vq);
 /* Next completed token (and its written length) or NULL. vq->lock held. */
 void *virtqueue_get_buf(struct virtqueue *vq, u32 *len);
 u32 virtio_ack_irq(struct virtio_device *d);

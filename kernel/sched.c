@@ -6,7 +6,11 @@
  * away, so a wakeup never queues a task whose stack is still in use.
  * The kernel is not preemptible: the timer tick sets TIF_NEED_RESCHED
  * and the switch happens on the way back to user mode (or when a task
- * blocks). Idle harts sleep in wfi and are kicked by an IPI.
+ * blocks). Idle harts sleep in wfi (with their tick stopped, except cpu
+ * 0) and are kicked by an IPI; a wakeup taken by an idle hart's own
+ * interrupt kicks nobody (that hart runs the task next), and the IPI is
+ * sent after rq_lock is dropped (it is an SBI call: other harts would
+ * spin on rq_lock through it).
  * Lock order: wait-queue locks, tasklist_lock, then rq_lock. */
 #include <sched.h>
 #include <mm.h>
@@ -15,6 +19,7 @@
 #include <ptrace.h>
 #include <setup.h>
 #include <sbi.h>
+#include <timer.h>
 #include <uaccess.h>
 
 struct cpu cpus[NCPU];
@@ -42,30 +47,40 @@ static void dequeue(struct task_struct *t)
 	nr_running--;
 }
 
-/* Kick one idle hart (other than this one) to pick up new work. */
-static void kick_idle(void)
+/* Which idle hart to kick for a task just queued (rq_lock held): none
+ * if this hart is in its idle loop (the wakeup is its interrupt: it
+ * schedules when the handler returns) or no hart is idle; else the
+ * hart-id mask to pass to kick_idle once rq_lock is dropped. */
+static unsigned long idle_to_kick(void)
 {
-	unsigned long m = READ_ONCE(idle_mask) & ~(1UL << smp_processor_id());
-	if (m) {
-		int c = __builtin_ctzl(m);
-		sbi_send_ipi(1UL << machine.hartid[c]);
-	}
+	unsigned long m = READ_ONCE(idle_mask), me = 1UL << smp_processor_id();
+	if (!m || (m & me))
+		return 0;
+	return 1UL << machine.hartid[__builtin_ctzl(m)];
+}
+
+static void kick_idle(unsigned long hartmask)
+{
+	if (hartmask)
+		sbi_send_ipi(hartmask);
 }
 
 /* Wakes t if its state is in `state`; returns 1 if it was woken. */
 int wake_up_state(struct task_struct *t, long state)
 {
 	int woke = 0;
+	unsigned long kick = 0;
 	spin_lock(&rq_lock);
 	if (t->state & state) {
 		t->state = TASK_RUNNING;
 		if (!t->on_rq && !t->on_cpu) {
 			enqueue(t);
-			kick_idle();
+			kick = idle_to_kick();
 		}
 		woke = 1;
 	}
 	spin_unlock(&rq_lock);
+	kick_idle(kick);
 	return woke;
 }
 
@@ -88,8 +103,9 @@ void wake_up_new_task(struct task_struct *t)
 	spin_lock(&rq_lock);
 	t->state = TASK_RUNNING;
 	enqueue(t);
-	kick_idle();
+	unsigned long kick = idle_to_kick();
 	spin_unlock(&rq_lock);
+	kick_idle(kick);
 }
 
 void set_current_state(long state)
@@ -191,17 +207,23 @@ int need_resched(void)
 	return test_tsk_thread_flag(current, TIF_NEED_RESCHED);
 }
 
-/* The idle task of each hart. */
+/* The idle task of each hart. Its bit in idle_mask stays set while it
+ * takes the interrupt that woke it, so that a wakeup in that interrupt
+ * sends no IPI (see idle_to_kick); a kick from elsewhere in that window
+ * only costs a spurious IPI. */
 void cpu_idle(void)
 {
 	int cpu = smp_processor_id();
 	for (;;) {
 		local_irq_disable();
 		__atomic_fetch_or(&idle_mask, 1UL << cpu, __ATOMIC_SEQ_CST);
-		if (READ_ONCE(nr_running) == 0)
+		if (READ_ONCE(nr_running) == 0) {
+			tick_nohz_idle_enter();
 			wait_for_interrupt();	/* wakes on a pending irq even with SIE off */
-		__atomic_fetch_and(&idle_mask, ~(1UL << cpu), __ATOMIC_SEQ_CST);
+			tick_nohz_idle_exit();
+		}
 		local_irq_enable();	/* take the interrupt that woke us */
+		__atomic_fetch_and(&idle_mask, ~(1UL << cpu), __ATOMIC_SEQ_CST);
 		if (READ_ONCE(nr_running) > 0)
 			schedule();
 	}

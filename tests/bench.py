@@ -45,6 +45,7 @@ KERNELS = {"ours": os.path.join(BUILD, "kernel"),
 CONFIGS = {"smp1": (1, "512M"), "smp4": (4, "512M")}
 SCRATCH_MIB = 256
 BOOT_TIMEOUT = 900
+NULL_LATENCY_US = 0     # --null-latency-us: the scratch disk is QEMU's null-co
 BENCH_RE = re.compile(r"^BENCH (\S+) ([-\d.]+) (\S+)(.*)$")
 # Derived ratios, each naming both of its cells: (numerator, denominator).
 VS_RAW = [("read_cold_1m", "raw_read_1m_qd32"),
@@ -54,12 +55,16 @@ VS_RAW = [("read_cold_1m", "raw_read_1m_qd32"),
 def qemu_cmd(kernel, cpus, mem, disk, scratch, args):
     """The QEMU command line: identical for both kernels but -kernel."""
     append = "root=/dev/vda1 rw console=ttyS0 panic=1 init=/bin/benchinit -- " + " ".join(args)
+    scratch_drive = "file=%s,format=raw,if=none,id=d1,cache=unsafe" % scratch
+    if NULL_LATENCY_US:  # completes each request after a fixed time, in parallel
+        scratch_drive = "driver=null-co,size=%dM,latency-ns=%d,if=none,id=d1" % (
+            SCRATCH_MIB, NULL_LATENCY_US * 1000)
     return ["qemu-system-riscv64", "-machine", "virt", "-bios", "default",
             "-kernel", kernel, "-smp", str(cpus), "-m", mem, "-nographic", "-no-reboot",
             "-global", "virtio-mmio.force-legacy=false",
             "-drive", "file=%s,format=raw,if=none,id=d0,cache=unsafe" % disk,
             "-device", "virtio-blk-device,drive=d0",
-            "-drive", "file=%s,format=raw,if=none,id=d1,cache=unsafe" % scratch,
+            "-drive", scratch_drive,
             "-device", "virtio-blk-device,drive=d1",
             "-append", append]
 
@@ -197,7 +202,13 @@ def main():
     ap.add_argument("--kernels", default="ours,linux", help="ours,linux (default: both)")
     ap.add_argument("--no-build", action="store_true", help="skip make all / linux-ref")
     ap.add_argument("--list", action="store_true", help="list the workloads and exit")
+    ap.add_argument("--null-latency-us", type=int, default=0,
+                    help="make the scratch disk QEMU's null-co device, which completes every "
+                    "request after this many microseconds, all in parallel (shows whether a "
+                    "queue depth reaches the device; for the raw workload)")
     a = ap.parse_args()
+    global NULL_LATENCY_US
+    NULL_LATENCY_US = a.null_latency_us
     if a.list:
         for w, (args, what) in WORKLOADS.items():
             print("%-10s %-40s %s" % (w, " ".join(args), what))
@@ -227,7 +238,7 @@ def main():
         w: {"program": " ".join(WORKLOADS[w][0]), "measures": WORKLOADS[w][1]}
         for w in workloads},
         "qemu": " ".join(qemu_cmd("KERNEL", "CPUS", "MEM", "DISK", "SCRATCH", ["PROGRAM"])),
-        "host_cpus": os.cpu_count(), "configs": {}}
+        "host_cpus": os.cpu_count(), "null_latency_us": NULL_LATENCY_US, "configs": {}}
     t0 = time.time()
     for cfg in cfgs:
         run_config(cfg, rounds, workloads, kernels, results)

@@ -6,9 +6,11 @@
  * where inflight is the average number of requests the device held
  * (from /proc/diskstats: time_in_queue / elapsed), which shows whether
  * the depth reached the device.
- * Usage: blkbench [-s 4k,1m] [-d 1,32] [-o r|w|rw] [-t seconds] [device]
+ * Usage: blkbench [-s 4k,1m] [-d 1,32] [-o r|w|rw] [-t seconds | -n requests]
+ *                 [device]
  * Default: sizes 4k,64k,128k,512k,1m, depths 1,4,32, reads then writes,
- * 1 s per cell. Writes destroy the device's data! */
+ * 1 s per cell (-n: a fixed number of requests per cell instead, for
+ * profiles that compare runs). Writes destroy the device's data! */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sys/ioctl.h>
@@ -24,25 +26,29 @@ static unsigned long long disk_size;
 static size_t req_size;
 static int depth, writing;
 static double cell_time = 1.0;
+static unsigned long cell_reqs;	/* -n: a fixed number of requests instead */
 static char *bufs[MAX_DEPTH];	/* one 1 MiB buffer per thread, touched up front */
 static pthread_barrier_t start_line;
-static double t_start;
 static unsigned long next_req;	/* atomic: the next request of the cell */
+static unsigned long done_reqs;	/* atomic: requests completed */
+static int stop;		/* atomic: the cell's time is over */
 
-/* Each thread takes the next request number until the cell's time is up;
+/* Each thread takes the next request number until the cell is over (the
+ * main thread sets `stop` after -t seconds, or -n requests were taken);
  * request r is at byte r * size (wrapping at the end of the disk). */
 static void *worker(void *arg)
 {
 	char *buf = bufs[(long)arg];
-	if (pthread_barrier_wait(&start_line) == PTHREAD_BARRIER_SERIAL_THREAD)
-		t_start = bench_now();
-	pthread_barrier_wait(&start_line);	/* t_start is set */
-	while (bench_now() - t_start < cell_time) {
+	pthread_barrier_wait(&start_line);
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
 		unsigned long r = __atomic_fetch_add(&next_req, 1, __ATOMIC_SEQ_CST);
+		if (cell_reqs && r >= cell_reqs)
+			break;
 		off_t off = (off_t)((r * req_size) % (disk_size - req_size + 1)) & ~(off_t)4095;
 		ssize_t n = writing ? pwrite(fd, buf, req_size, off) : pread(fd, buf, req_size, off);
 		if (n != (ssize_t)req_size)
 			bench_die(writing ? "pwrite" : "pread");
+		__atomic_fetch_add(&done_reqs, 1, __ATOMIC_RELAXED);
 	}
 	return NULL;
 }
@@ -71,12 +77,20 @@ static void run_cell(size_t size, int d, int w)
 	req_size = size;
 	depth = d;
 	writing = w;
-	next_req = 0;
-	pthread_barrier_init(&start_line, NULL, d);
-	unsigned long tiq0 = time_in_queue();
+	next_req = done_reqs = 0;
+	stop = 0;
+	pthread_barrier_init(&start_line, NULL, d + 1);
 	for (long i = 0; i < d; i++)
 		if (pthread_create(&th[i], NULL, worker, (void *)i))
 			bench_die("pthread_create");
+	unsigned long tiq0 = time_in_queue();
+	pthread_barrier_wait(&start_line);
+	double t_start = bench_now();
+	if (!cell_reqs) {
+		struct timespec ts = { (time_t)cell_time, (long)((cell_time - (time_t)cell_time) * 1e9) };
+		nanosleep(&ts, NULL);
+		__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
+	}
 	for (int i = 0; i < d; i++)
 		pthread_join(th[i], NULL);
 	double t = bench_now() - t_start;
@@ -87,7 +101,7 @@ static void run_cell(size_t size, int d, int w)
 	else
 		snprintf(cell, sizeof(cell), "raw_%s_%zuk_qd%d", w ? "write" : "read", size >> 10, d);
 	snprintf(extra, sizeof(extra), " inflight=%.2f", inflight);
-	bench_result(cell, (double)next_req * size / t / 1e6, "MB/s", extra);
+	bench_result(cell, (double)done_reqs * size / t / 1e6, "MB/s", extra);
 }
 
 /* "4k,64k,1m" -> sizes in bytes; "1,32" -> numbers. Returns the count. */
@@ -107,7 +121,7 @@ int main(int argc, char **argv)
 {
 	long sizes[8] = { 4096, 65536, 131072, 524288, 1048576 }, depths[8] = { 1, 4, 32 };
 	int nsizes = 5, ndepths = 3, rd = 1, wr = 1, opt;
-	while ((opt = getopt(argc, argv, "s:d:o:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:d:o:t:n:")) != -1) {
 		if (opt == 's')
 			nsizes = parse_list(optarg, sizes, 8);
 		else if (opt == 'd')
@@ -116,9 +130,11 @@ int main(int argc, char **argv)
 			rd = !!strchr(optarg, 'r'), wr = !!strchr(optarg, 'w');
 		else if (opt == 't')
 			cell_time = atof(optarg);
+		else if (opt == 'n')
+			cell_reqs = strtoul(optarg, NULL, 0);
 		else {
 			fprintf(stderr, "usage: blkbench [-s 4k,1m] [-d 1,32] [-o r|w|rw] "
-					"[-t seconds] [device]\n");
+					"[-t seconds | -n requests] [device]\n");
 			return 2;
 		}
 	}
@@ -143,7 +159,11 @@ int main(int argc, char **argv)
 			bench_die("mmap");
 		memset(bufs[i], 0x5a, MiB);
 	}
-	printf("blkbench: %s, %llu MiB, %.1f s per cell\n", dev, disk_size >> 20, cell_time);
+	if (cell_reqs)
+		printf("blkbench: %s, %llu MiB, %lu requests per cell\n", dev, disk_size >> 20,
+		       cell_reqs);
+	else
+		printf("blkbench: %s, %llu MiB, %.1f s per cell\n", dev, disk_size >> 20, cell_time);
 	for (int w = !rd; w <= wr; w++)
 		for (int i = 0; i < nsizes; i++)
 			for (int j = 0; j < ndepths; j++)

@@ -1,6 +1,9 @@
 /* time.c: the per-hart tick (HZ) programmed with stimecmp when the hart
  * has Sstc, else through SBI; jiffies (advanced by cpu 0), the monotonic
- * clock from the time CSR, and jiffies-based kernel timers.
+ * clock from the time CSR, and jiffies-based kernel timers. Idle harts
+ * other than cpu 0 stop their tick (tick_nohz_idle_enter): on them it
+ * only does scheduler bookkeeping, and an idle hart is woken by an IPI
+ * when there is work; cpu 0 keeps it for jiffies and the timers.
  * Lock: timer_lock protects the timer list (and run_timers' list of
  * expired timers); callbacks run without it, in interrupt context. */
 #include <timer.h>
@@ -114,6 +117,22 @@ int del_timer_sync(struct timer_list *t)
 	}
 	spin_unlock(&timer_lock);
 	return was;
+}
+
+void tick_nohz_idle_enter(void)
+{
+	if (smp_processor_id() == 0)
+		return;
+	if (machine.sstc)
+		csr_write(0x14d, ~0UL);		/* stimecmp: never */
+	else
+		sbi_set_timer(~0ULL);
+}
+
+void tick_nohz_idle_exit(void)
+{
+	if (smp_processor_id() != 0)
+		set_next_event();
 }
 
 void timer_interrupt(void)

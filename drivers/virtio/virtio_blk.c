@@ -1,10 +1,16 @@
 /* virtio_blk.c: the virtio block device. Each block-layer request becomes
  * one descriptor chain {header, data segments..., status byte} (one
  * indirect descriptor when negotiated), so as many requests are in
- * flight as the ring has entries. The interrupt handler collects used
- * chains and completes their requests with the device status
+ * flight as the ring has entries. ->queue_rq only adds the chain;
+ * ->commit_rqs, called by the block layer once it has dropped q->lock,
+ * notifies the device once for everything added (as Linux's
+ * virtio_commit_rqs). The interrupt handler collects used chains and
+ * completes their requests with the device status
  * (VIRTIO_BLK_S_IOERR -> -EIO).
- * Locks: q->lock (block layer, held in ->queue_rq) before vq->lock. */
+ * Locks: q->lock (block layer, held in ->queue_rq) before vq->lock; no
+ * lock is held across the notify, whose MMIO write runs QEMU's device
+ * model: a hart spinning for vq->lock in the interrupt handler would wait
+ * for all of it. */
 #include <virtio.h>
 #include <blkdev.h>
 #include <irq.h>
@@ -78,8 +84,6 @@ static int virtblk_queue_rq(struct request *rq)
 	r->sg[n++] = (struct vq_sg){ __pa(&r->status), 1, 1 };
 	spin_lock(&vb->vq->lock);
 	int err = virtqueue_add_sgs(vb->vq, r->sg, n, r);
-	if (!err)
-		virtqueue_kick(vb->vq);
 	spin_unlock(&vb->vq->lock);
 	if (err) {
 		kfree(r);
@@ -89,7 +93,20 @@ static int virtblk_queue_rq(struct request *rq)
 	return 0;
 }
 
-static const struct blk_mq_ops virtblk_ops = { .queue_rq = virtblk_queue_rq };
+static void virtblk_commit_rqs(struct request_queue *q)
+{
+	struct virtio_blk *vb = q->queuedata;
+	spin_lock(&vb->vq->lock);
+	int kick = virtqueue_kick_prepare(vb->vq);
+	spin_unlock(&vb->vq->lock);
+	if (kick)
+		virtqueue_notify(vb->vq);
+}
+
+static const struct blk_mq_ops virtblk_ops = {
+	.queue_rq = virtblk_queue_rq,
+	.commit_rqs = virtblk_commit_rqs,
+};
 
 static void virtblk_irq(int irq, void *data)
 {

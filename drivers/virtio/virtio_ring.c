@@ -3,7 +3,8 @@
  * descriptors form a list through .next. A request is one chain, or, with
  * VIRTIO_F_INDIRECT_DESC, a single descriptor pointing at a table of its
  * own, so the whole ring size is available as in-flight requests.
- * Lock: vq->lock, held by callers of add/get (irq-safe spinlock). */
+ * Lock: vq->lock, held by callers of add/get/kick_prepare (irq-safe
+ * spinlock); virtqueue_notify is called without it. */
 #include <virtio.h>
 #include <mm.h>
 #include <slab.h>
@@ -96,12 +97,23 @@ publish:
 	vq->avail->ring[vq->avail->idx % vq->num] = head;
 	wmb();		/* descriptors before the index the device reads */
 	vq->avail->idx++;
+	vq->num_added++;
 	return 0;
 }
 
-void virtqueue_kick(struct virtqueue *vq)
+/* Several submitters may add chains before one of them kicks: the first
+ * kick_prepare after them covers them all (the device reads avail->idx
+ * after the notify), later ones find nothing added and skip the notify. */
+int virtqueue_kick_prepare(struct virtqueue *vq)
 {
-	mb();
+	mb();		/* avail->idx before reading the device's flags */
+	int kick = vq->num_added && !(READ_ONCE(vq->used->flags) & VRING_USED_F_NO_NOTIFY);
+	vq->num_added = 0;
+	return kick;
+}
+
+void virtqueue_notify(struct virtqueue *vq)
+{
 	vio_write32(vq->vdev, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 }
 
