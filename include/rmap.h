@@ -39,6 +39,11 @@ struct rmap_walk_control {
 };
 void rmap_walk(struct folio *folio, struct rmap_walk_control *rwc);
 
+/* Write-protect and clean every shared mapping of a locked folio, as
+ * writeback must before the folio counts as clean (a later store then
+ * faults and dirties it again). Returns how many PTEs it changed. */
+int folio_mkclean(struct folio *folio);
+
 /* The PTE that maps page at address in vma, with vma->vm_mm's
  * page_table_lock held, or NULL (not mapped there; no lock held). */
 pte_t *page_check_address(struct page *page, struct vm_area_struct *vma, unsigned long address);

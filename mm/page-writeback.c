@@ -3,11 +3,13 @@
  * marks), write_cache_pages, the fdatawrite/fdatawait family, the
  * reporting of writeback errors (mapping_set_error: per mapping, per
  * open file through errseq, per super block) and the dirty throttle.
- * Locks: folio lock (sleeping bit) > mapping->i_pages_lock (spinlock);
+ * Locks: folio lock (sleeping bit) > i_mmap_rwsem > page_table_lock
+ * (folio_mkclean) and > mapping->i_pages_lock (spinlock);
  * file->f_lock (spinlock) guards f_wb_err while it advances. Callers of
  * write_cache_pages and the waits hold no folio locks; folio_end_writeback
  * runs from I/O completion (interrupt context). */
 #include <pagemap.h>
+#include <rmap.h>
 #include <fs.h>
 #include <sched.h>
 #include <printk.h>
@@ -64,10 +66,15 @@ int folio_mark_dirty(struct folio *f)
 	return filemap_dirty_folio(m, f);
 }
 
-/* Folio locked: clears dirty before I/O starts (a later store re-dirties). */
+/* Folio locked: clears dirty before I/O starts. Its shared mappings are
+ * write-protected first (folio_mkclean: i_mmap_rwsem, page_table_locks),
+ * so a store made from now on faults and dirties it again. */
 int folio_clear_dirty_for_io(struct folio *f)
 {
 	struct address_space *m = folio_mapping(f);
+	/* Stores through a shared mapping must fault again to dirty it */
+	if (m && !test_bit(AS_NO_WRITEBACK, &m->flags) && folio_test_dirty(f))
+		folio_mkclean(f);
 	if (!test_and_clear_bit(PG_dirty, &f->page.flags))
 		return 0;
 	if (m && test_bit(AS_NO_WRITEBACK, &m->flags))

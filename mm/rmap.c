@@ -5,7 +5,9 @@
  * covers its index, at vma_address; unmap_mapping_range and
  * unmap_mapping_folio (which Linux keeps in mm/memory.c) use the same
  * walk to take a file's pages out of every process before truncation,
- * and writeback uses it to write-protect a folio's mappings.
+ * and writeback uses it to write-protect a folio's mappings before
+ * cleaning it (folio_mkclean), so the next store faults and dirties the
+ * folio again.
  * Locks: i_mmap_rwsem (read to walk, write to change i_mmap or a listed
  * VMA's extent) > page_table_lock. Walkers hold no mmap_lock: the
  * i_mmap_rwsem keeps each listed VMA, its mm and its page tables alive
@@ -64,6 +66,35 @@ pte_t *page_check_address(struct page *page, struct vm_area_struct *vma, unsigne
 		pte = NULL;
 	}
 	return pte;
+}
+
+/* One shared mapping of the folio: make its PTE read-only and clean. */
+static int page_mkclean_one(struct folio *folio, struct vm_area_struct *vma,
+			    unsigned long address, void *arg)
+{
+	int *cleaned = arg;
+	if (!(vma->vm_flags & VM_SHARED))
+		return 1;	/* private mappings never map it writable */
+	pte_t *pte = page_check_address(&folio->page, vma, address);
+	if (!pte)
+		return 1;
+	if (pte_write(*pte) || pte_dirty(*pte)) {
+		*pte = pte_mkclean(pte_wrprotect(*pte));
+		/* before anyone can store through the old entry again */
+		flush_tlb_range(vma->vm_mm, address, address + PAGE_SIZE);
+		(*cleaned)++;
+	}
+	pte_unmap_unlock(vma->vm_mm);
+	return 1;
+}
+
+int folio_mkclean(struct folio *folio)
+{
+	int cleaned = 0;
+	struct rmap_walk_control rwc = { .arg = &cleaned, .rmap_one = page_mkclean_one };
+	if (folio_mapped(folio))
+		rmap_walk(folio, &rwc);
+	return cleaned;
 }
 
 /* Zaps, in every VMA of m, the PTEs of file pages [first, last]. */

@@ -3,7 +3,7 @@
  *    page (free memory barely moves), the child's writes copy exactly
  *    the written pages (pgcow_copy), the parent's later writes reuse its
  *    pages once the child is gone (pgcow_reuse), and neither side ever
- *    sees the other's stores;
+ *    sees the other's stores; after munmap all the memory is back;
  *  - reading untouched anonymous memory maps the zero page (no memory
  *    used, nothing in smaps' Rss);
  *  - MAP_SHARED|MAP_ANONYMOUS and MAP_SHARED of /dev/zero are shared
@@ -28,7 +28,7 @@ static void cow_fork(void)
 	CHECK(sysinfo(&si) == 0, "sysinfo");
 	long size = (long)si.freeram * si.mem_unit / 4;
 	size = size > 64 * MiB ? 64 * MiB : size & ~(MiB - 1);
-	long nr = size / PG, written = 100;
+	long nr = size / PG, written = 100, start = free_pages();
 	unsigned char *a = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 				-1, 0);
 	CHECK(a != MAP_FAILED, "mmap");
@@ -72,6 +72,8 @@ static void cow_fork(void)
 		CHECK(copy1 - copy0 >= written, "the copies were counted");
 	}
 	CHECK(munmap(a, size) == 0, "munmap");
+	if (o)	/* every copy, every shared page and every reuse accounted for */
+		CHECK(start - free_pages() < 64, "all the memory came back");
 }
 
 /* One smaps field of the VMA that holds addr, in kB (-1: none). */

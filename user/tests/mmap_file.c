@@ -14,9 +14,10 @@
  *  - the kernel touching user memory takes the same fault path: read()
  *    of a file into its own mapping, write() from it, and a pipe read
  *    into a shared mapping;
- *  - a MAP_SHARED store plus msync(MS_SYNC) reaches the disk: the file
- *    stays behind with a CHECKSUM line, which the ext2 root boot checks
- *    with debugfs after power-off. */
+ *  - a MAP_SHARED store plus msync(MS_SYNC) reaches the disk, and so
+ *    does a second store into the same, now clean, pages: the file stays
+ *    behind with a CHECKSUM line, which the ext2 root boot checks with
+ *    debugfs after power-off. */
 #define _GNU_SOURCE
 #include <sys/stat.h>
 #include "mmt.h"
@@ -220,6 +221,11 @@ static void keep_for_host(void)
 	for (size_t off = 0; off < size; off += 3 * PG)	/* every third page: holes stay */
 		fill(s + off, off, off + PG <= size ? PG : size - off, 7);
 	CHECK(msync(s, size, MS_SYNC) == 0, "msync");
+	/* stores into pages already written back must fault, dirty them
+	 * again and reach the disk with the next msync */
+	for (size_t off = 0; off < size; off += 6 * PG)
+		s[off + 17] ^= 0x5a;
+	CHECK(msync(s, size, MS_SYNC) == 0, "msync again");
 	uint64_t h = fnv(s, size, 0xcbf29ce484222325ULL);
 	munmap(s, size);
 	close(fd);
