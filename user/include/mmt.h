@@ -2,7 +2,8 @@
  * /proc/vmstat counters (ours() tells this kernel from Linux under
  * qemu-riscv64: Linux has no pgfault_retry), a fault probe that catches
  * SIGSEGV/SIGBUS in-process and reports si_code and si_addr, byte
- * patterns, and a count of /proc/self/maps lines inside a range. */
+ * patterns, FNV-1a checksums, and a count of /proc/self/maps lines
+ * inside a range. */
 #ifndef MMT_H
 #define MMT_H
 #include <fcntl.h>
@@ -111,6 +112,15 @@ static inline long bad_at(const unsigned char *b, uint64_t off, size_t n, unsign
 			return i;
 	return -1;
 }
+
+/* FNV-1a 64, the checksum tests/run.py compares with debugfs's bytes. */
+static inline uint64_t fnv64(const unsigned char *p, size_t n, uint64_t h)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h;
+}
+#define FNV64_INIT 0xcbf29ce484222325ULL
 
 /* Makes path a file of size bytes of pattern seed; returns an O_RDWR fd. */
 static inline int make_file(const char *path, size_t size, unsigned seed)

@@ -25,13 +25,6 @@
 #define KEEP "/tmp/keep-mmap"
 static char path[256];
 
-static uint64_t fnv(const unsigned char *p, size_t n, uint64_t h)
-{
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
-	return h;
-}
-
 /* Every byte of every page-aligned view of a 5.5-page file. */
 static void bytes_match(void)
 {
@@ -226,7 +219,7 @@ static void keep_for_host(void)
 	for (size_t off = 0; off < size; off += 6 * PG)
 		s[off + 17] ^= 0x5a;
 	CHECK(msync(s, size, MS_SYNC) == 0, "msync again");
-	uint64_t h = fnv(s, size, 0xcbf29ce484222325ULL);
+	uint64_t h = fnv64(s, size, FNV64_INIT);
 	munmap(s, size);
 	close(fd);
 	printf("CHECKSUM %s %016llx\n", kpath, (unsigned long long)h);
