@@ -43,7 +43,7 @@
 #define LEGACY_MAP_MASK (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | \
 			 MAP_EXECUTABLE | MAP_UNINITIALIZED | MAP_GROWSDOWN | MAP_LOCKED | \
 			 MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB)
-#define MMAP_MIN_ADDR 65536UL	/* hints below this are ignored */
+#define MMAP_MIN_ADDR 65536UL	/* nothing is mapped below this (mmap_min_addr) */
 
 static struct kmem_cache *vma_cache, *mm_cache;
 pgd_t *pgd_alloc(void);
@@ -284,7 +284,11 @@ unsigned long get_unmapped_area(struct file *file, unsigned long addr, unsigned 
 	if (flags & MAP_FIXED) {
 		if (addr > USER_TOP - len)
 			return -ENOMEM;
-		return addr & ~PAGE_MASK ? -EINVAL : addr;
+		if (addr & ~PAGE_MASK)
+			return -EINVAL;
+		/* Linux's mmap_min_addr (as for a process without CAP_SYS_RAWIO):
+		 * a NULL dereference must stay a fault */
+		return addr < MMAP_MIN_ADDR ? -EPERM : addr;
 	}
 	if (addr) {
 		addr = ALIGN_UP(addr, PAGE_SIZE);

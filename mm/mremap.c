@@ -81,6 +81,9 @@ static unsigned long mremap_to(struct mm_struct *mm, unsigned long addr, unsigne
 		return -EINVAL;
 	if (addr + old_len > new_addr && new_addr + new_len > addr)
 		return -EINVAL;		/* the ranges overlap */
+	long where = get_unmapped_area(NULL, new_addr, new_len, 0, MAP_FIXED);
+	if (IS_ERR_VALUE(where))
+		return where;		/* below mmap_min_addr */
 	int err = do_munmap(mm, new_addr, new_len);
 	if (err)
 		return err;

@@ -118,6 +118,11 @@ static void zero_page(void)
 	CHECK(a[5 * PG] == 1 && a[6 * PG] == 0 && a[4 * PG] == 0, "a store copies just that page");
 	rss = smaps_field((void *)a, "Rss");
 	CHECK(rss == 4 || (rss < 0 && !ours()), "one page resident");
+	if (rss >= 0) {
+		CHECK(smaps_field((void *)a, "Private_Dirty") == 4, "smaps: private dirty");
+		CHECK(smaps_field((void *)a, "Anonymous") == 4, "smaps: anonymous");
+		CHECK(smaps_field((void *)a, "Shared_Dirty") == 0, "smaps: not shared");
+	}
 	munmap((void *)a, n * PG);
 }
 
