@@ -56,10 +56,18 @@ long sys_setpgid(pid_t pid, pid_t pgid)
 	return r;
 }
 
+/* As find_process, but a zombie counts until it is reaped: getpgid and
+ * getsid answer for one, as Linux's do (its pid is still taken). */
+static struct task_struct *find_process_or_zombie(pid_t pid)
+{
+	struct task_struct *t = pid ? find_task_by_pid(pid) : current->group_leader;
+	return t && t == t->group_leader && t->exit_state != EXIT_DEAD ? t : NULL;
+}
+
 long sys_getpgid(pid_t pid)
 {
 	spin_lock(&tasklist_lock);
-	struct task_struct *t = find_process(pid);
+	struct task_struct *t = find_process_or_zombie(pid);
 	long r = t ? t->signal->pgrp : -ESRCH;
 	spin_unlock(&tasklist_lock);
 	return r;
@@ -68,7 +76,7 @@ long sys_getpgid(pid_t pid)
 long sys_getsid(pid_t pid)
 {
 	spin_lock(&tasklist_lock);
-	struct task_struct *t = find_process(pid);
+	struct task_struct *t = find_process_or_zombie(pid);
 	long r = t ? t->signal->session : -ESRCH;
 	spin_unlock(&tasklist_lock);
 	return r;

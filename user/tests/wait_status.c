@@ -1,7 +1,8 @@
 /* wait_status.c - wait statuses: WIFSIGNALED/WTERMSIG for SIGKILL,
  * SIGTERM, SIGSEGV, SIGABRT (abort) and SIGUSR1's default action, exit
  * codes (truncated to 8 bits); waitpid on one pid among several; WNOHANG;
- * wait4 on pid 0 and -pgid with setpgid children; an orphaned grandchild
+ * wait4 on pid 0 and -pgid with setpgid children; getpgid and getsid of
+ * a zombie (it keeps its pid until reaped); an orphaned grandchild
  * is re-parented (to us as a child subreaper, else away from its parent). */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -107,6 +108,17 @@ int main(void)
 	kill(live, SIGKILL);
 	st = t_wait(live);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "live child killed");
+
+	/* a zombie keeps its pid, group and session until it is reaped */
+	fflush(NULL);
+	pid_t z = fork();
+	CHECK(z >= 0, "fork z");
+	if (z == 0)
+		_exit(0);
+	t_sleep_ms(200);	/* long enough to be a zombie */
+	CHECK(getpgid(z) == getpgrp() && getsid(z) == getsid(0), "getpgid/getsid of a zombie");
+	CHECK(waitpid(z, &st, 0) == z, "reap z");
+	CHECK_ERR(getpgid(z), ESRCH, "getpgid after reaping");
 
 	/* process groups: a in its own group exits first, b in ours later */
 	pid_t mypg = getpgrp();
