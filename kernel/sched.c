@@ -49,14 +49,18 @@ static void dequeue(struct task_struct *t)
 
 /* Which idle hart to kick for a task just queued (rq_lock held): none
  * if this hart is in its idle loop (the wakeup is its interrupt: it
- * schedules when the handler returns) or no hart is idle; else the
- * hart-id mask to pass to kick_idle once rq_lock is dropped. */
+ * schedules when the handler returns; it leaves idle_mask, so that a
+ * second wakeup in the same interrupt kicks another hart) or if no hart
+ * is idle; else the hart-id mask to pass to kick_idle once rq_lock is
+ * dropped. */
 static unsigned long idle_to_kick(void)
 {
 	unsigned long m = READ_ONCE(idle_mask), me = 1UL << smp_processor_id();
-	if (!m || (m & me))
+	if (m & me) {
+		__atomic_fetch_and(&idle_mask, ~me, __ATOMIC_SEQ_CST);
 		return 0;
-	return 1UL << machine.hartid[__builtin_ctzl(m)];
+	}
+	return m ? 1UL << machine.hartid[__builtin_ctzl(m)] : 0;
 }
 
 static void kick_idle(unsigned long hartmask)
@@ -208,9 +212,9 @@ int need_resched(void)
 }
 
 /* The idle task of each hart. Its bit in idle_mask stays set while it
- * takes the interrupt that woke it, so that a wakeup in that interrupt
- * sends no IPI (see idle_to_kick); a kick from elsewhere in that window
- * only costs a spurious IPI. */
+ * takes the interrupt that woke it, so that the first wakeup in that
+ * interrupt sends no IPI (see idle_to_kick); a kick from elsewhere in
+ * that window only costs a spurious IPI. */
 void cpu_idle(void)
 {
 	int cpu = smp_processor_id();
