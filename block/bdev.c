@@ -149,10 +149,12 @@ static ssize_t blkdev_read(struct file *f, struct iov_iter *to, loff_t *pos)
 	return filemap_read(f, to, pos);
 }
 
-/* Data (errors reported once per open file), then a device FLUSH. */
-static int blkdev_fsync(struct file *f)
+/* Data of the range (errors reported once per open file), then a
+ * device FLUSH; a device has no inode metadata, so datasync is moot. */
+static int blkdev_fsync(struct file *f, loff_t start, loff_t end, int datasync)
 {
-	int err = file_write_and_wait_range(f, 0, -1);
+	(void)datasync;
+	int err = file_write_and_wait_range(f, start, end);
 	int err2 = blkdev_issue_flush(f->private_data);
 	return err ? err : err2;
 }
@@ -177,7 +179,7 @@ static ssize_t blkdev_write(struct file *f, struct iov_iter *from, loff_t *pos)
 		from->count = size - *pos;	/* shorten: stop at the end of the device */
 	ssize_t r = generic_perform_write(f, from, pos);
 	if (r > 0 && (f->f_flags & O_DSYNC)) {	/* an fsync: errors through the file */
-		int err = blkdev_fsync(f);
+		int err = blkdev_fsync(f, *pos - r, *pos - 1, 1);
 		if (err)
 			return err;
 	}

@@ -1,9 +1,11 @@
 /* genhd.c: registering disks and partitions (struct gendisk, struct
  * block_device), their /dev nodes, device-number lookup and
- * /proc/diskstats in Linux's format.
+ * /proc/diskstats in Linux's format. Each disk gets a backing_dev_info
+ * and its flusher thread (mm/backing-dev.c).
  * Lock: bdev_lock (spinlock) protects the device table; statistics are
  * read under each disk's q->lock. */
 #include <blkdev.h>
+#include <backing-dev.h>
 #include <fs.h>
 #include <proc.h>
 #include <slab.h>
@@ -63,9 +65,21 @@ struct block_device *add_partition(struct gendisk *disk, int partno,
 
 int add_disk(struct gendisk *disk)
 {
+	char name[16];
+
 	spin_lock(&bdev_lock);
 	disk->first_minor = nr_disks++ * DISK_MAX_PARTS;
 	spin_unlock(&bdev_lock);
+	disk->bdi = bdi_alloc();	/* the flusher starts before anything is dirty */
+	if (!disk->bdi)
+		return -ENOMEM;
+	disk->bdi->disk = disk;
+	snprintf(name, sizeof(name), "%d:%d", BLOCK_EXT_MAJOR, disk->first_minor);
+	if (bdi_register(disk->bdi, name)) {
+		kfree(disk->bdi);
+		disk->bdi = NULL;
+		return -ENOMEM;
+	}
 	if (!add_partition(disk, 0, 0, disk->capacity))
 		return -ENOMEM;
 	printk("%s: %lu sectors (%lu MiB)%s\n", disk->disk_name, disk->capacity,

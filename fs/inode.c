@@ -5,7 +5,9 @@
  * in the super block's s_inode_refs, raised before i_count and lowered
  * after it (and after any eviction), so that sum never under-counts: an
  * unmount that sees only its own references knows nobody else holds one
- * (fs/namespace.c). No locks held by callers. */
+ * (fs/namespace.c). Eviction takes the inode off its disk's writeback
+ * lists (fs/fs-writeback.c) and waits for a writeback in progress.
+ * No locks held by callers. */
 #include <fs.h>
 #include <blkdev.h>
 #include <slab.h>
@@ -26,6 +28,7 @@ struct inode *new_inode(umode_t mode)
 	atomic_set(&inode->i_count, 1);
 	init_rwsem(&inode->i_rwsem);
 	spin_lock_init(&inode->i_lock);
+	INIT_LIST_HEAD(&inode->i_io_list);
 	address_space_init(&inode->i_data, inode, NULL);
 	inode->i_mapping = &inode->i_data;
 	return inode;
@@ -38,8 +41,12 @@ struct inode *ihold(struct inode *inode)
 	return inode;
 }
 
+/* I_FREEING is set: off the writeback lists, and let a writeback in
+ * progress (I_SYNC) finish before the file system frees it. */
 static void evict(struct inode *inode)
 {
+	inode_io_list_del(inode);
+	inode_wait_for_writeback(inode);
 	if (inode->i_op && inode->i_op->evict)
 		inode->i_op->evict(inode);
 	kfree(inode);
@@ -73,6 +80,8 @@ void iput(struct inode *inode)
 	if (!dec_unless_last(&inode->i_count)) {
 		spin_lock(&inode->i_lock);
 		unlinked = atomic_dec_and_test(&inode->i_count) && inode->i_nlink == 0;
+		if (unlinked)
+			inode->i_state |= I_FREEING;	/* the flusher will not start on it */
 		spin_unlock(&inode->i_lock);
 		if (unlinked)
 			evict(inode);

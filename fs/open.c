@@ -1,7 +1,6 @@
 /* open.c: opening files (openat, filp_open for exec/init), close,
- * truncate/ftruncate, faccessat, umask and the sync family (fsync
- * reports writeback errors once per open file: f_op->fsync ends in
- * file_write_and_wait_range; sync(2) reports none, as Linux).
+ * truncate/ftruncate, faccessat and umask (the sync family is in
+ * fs/sync.c).
  * O_CREAT takes the parent's i_rwsem (write) and updates the dcache
  * under it; truncation takes the file's i_rwsem (write). An open file
  * other than a directory pins the dcache entry it was found by
@@ -238,46 +237,3 @@ long sys_umask(int mask)
 	return old;
 }
 
-long sys_sync(void)
-{
-	sync_filesystems(1);	/* data and metadata into the block devices' caches */
-	sync_all_blockdevs();	/* then to the disks, with a FLUSH each */
-	return 0;
-}
-
-long sys_fsync(int fd)
-{
-	struct file *f = fget(fd);
-
-	if (!f)
-		return -EBADF;
-	int err = f->f_op && f->f_op->fsync ? f->f_op->fsync(f) : 0;
-	fput(f);
-	return err;
-}
-
-/* As Linux: sync the file system fd is on, then report the writeback
- * errors of any of its files that this open file has not been told of
- * (s_wb_err against f_sb_err). RAM file systems have nothing to sync. */
-long sys_syncfs(int fd)
-{
-	struct file *f = fget(fd);
-
-	if (!f)
-		return -EBADF;
-	struct super_block *sb = file_inode(f)->i_sb;
-	int err = 0, err2 = 0;
-	if (sb) {
-		err = sync_filesystem(sb);
-		spin_lock(&f->f_lock);
-		err2 = errseq_check_and_advance(&sb->s_wb_err, &f->f_sb_err);
-		spin_unlock(&f->f_lock);
-	}
-	fput(f);
-	return err ? err : err2;
-}
-
-long sys_fdatasync(int fd)
-{
-	return sys_fsync(fd);
-}

@@ -21,6 +21,7 @@ struct disk_stats {
 };
 
 struct gendisk;
+struct backing_dev_info;
 struct block_device {
 	dev_t bd_dev;
 	struct gendisk *bd_disk;
@@ -92,6 +93,7 @@ struct gendisk {
 	int ro, flush;			/* read-only; supports FLUSH */
 	int nr_parts;
 	struct block_device *part[DISK_MAX_PARTS];	/* [0] = whole disk */
+	struct backing_dev_info *bdi;	/* its writeback state and flusher */
 };
 
 struct gendisk *alloc_disk(const char *name, struct request_queue *q);

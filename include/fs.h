@@ -91,7 +91,10 @@ struct file_operations {
 	int (*iterate)(struct file *f, struct dir_context *ctx);
 	int (*open)(struct inode *inode, struct file *f);
 	int (*release)(struct inode *inode, struct file *f);
-	int (*fsync)(struct file *f);	/* data to stable storage */
+	/* Bytes [start, end] of the data (and, unless datasync, all of the
+	 * inode; with datasync only what reading the data back needs) to
+	 * stable storage, ending with a device FLUSH. */
+	int (*fsync)(struct file *f, loff_t start, loff_t end, int datasync);
 	/* Reserve [off, off+len) (mode 0: and grow i_size to cover it), so
 	 * later writes there cannot fail with ENOSPC. Regular files only. */
 	long (*fallocate)(struct file *f, int mode, loff_t off, loff_t len);
@@ -138,6 +141,10 @@ struct kstatfs {
 
 /* A mounted file system instance (ext2); ramfs and /proc have none. */
 struct super_operations {
+	/* Copy a dirty inode to its place on disk (ext2: the inode-table
+	 * block in the block device's cache), called by writeback after the
+	 * inode's data; wbc->sync_mode WB_SYNC_ALL: for a sync. */
+	int (*write_inode)(struct inode *inode, struct writeback_control *wbc);
 	int (*sync_fs)(struct super_block *sb, int wait);
 	int (*statfs)(struct super_block *sb, struct kstatfs *st);
 	void (*put_super)(struct super_block *sb);
@@ -153,6 +160,10 @@ struct super_block {
 	void *s_fs_info;
 	int s_readonly;
 	struct list_head s_list;	/* all mounted super blocks */
+	/* Held for writing while the file system is being unmounted; the
+	 * flusher takes it for reading (trylock) around its writes of the
+	 * file system's inodes, so unmount never frees an inode under it. */
+	struct rw_semaphore s_umount;
 	errseq_t s_wb_err;	/* writeback errors of its files, for syncfs */
 	/* The sum of i_count over this super block's inodes: every open
 	 * file, cwd, root, cached name, walk in progress and mount on one of
@@ -178,6 +189,16 @@ struct iattr {
 	long ia_atime, ia_mtime, ia_ctime;	/* seconds */
 };
 
+/* inode->i_state bits (Linux's), under i_lock; fs/fs-writeback.c. */
+#define I_DIRTY_SYNC (1 << 0)		/* changed (times): fsync writes it */
+#define I_DIRTY_DATASYNC (1 << 1)	/* changed so that fdatasync must write it (size) */
+#define I_DIRTY_PAGES (1 << 2)		/* its mapping has dirty folios */
+#define I_SYNC (1 << 3)			/* writeback_single_inode is writing it */
+#define I_FREEING (1 << 4)		/* being evicted: never queued again */
+#define I_SYNC_QUEUED (1 << 5)		/* on b_io or b_more_io (the flusher requeues it) */
+#define I_DIRTY_INODE (I_DIRTY_SYNC | I_DIRTY_DATASYNC)
+#define I_DIRTY (I_DIRTY_INODE | I_DIRTY_PAGES)
+
 struct inode {
 	unsigned long i_ino;
 	umode_t i_mode;
@@ -200,6 +221,9 @@ struct inode {
 	struct hlist_head i_dchildren;	/* dcache entries in this directory */
 	struct address_space i_data;	/* the inode's own page cache */
 	struct address_space *i_mapping;	/* &i_data, or a block device's */
+	unsigned long i_state;		/* I_* above, under i_lock */
+	unsigned long dirtied_when;	/* jiffies when it became dirty */
+	struct list_head i_io_list;	/* on its disk's b_dirty/b_io/b_more_io */
 };
 
 struct file {
@@ -352,6 +376,9 @@ struct file *filp_open(const char *path, int flags, int mode);
 int filp_close(struct file *f);
 int do_truncate(struct inode *inode, loff_t size);
 int file_may_exec(struct file *f);
+
+/* ---- fs/sync.c ---- */
+int vfs_fsync_range(struct file *file, loff_t start, loff_t end, int datasync);
 
 /* ---- fs/read_write.c ---- */
 ssize_t kernel_read(struct file *f, void *kbuf, size_t n, loff_t *pos);

@@ -209,6 +209,12 @@ static inline void list_replace_init(struct list_head *old, struct list_head *ne
 	     !list_entry_is_head(pos, head, member);			\
 	     pos = n, n = list_next_entry(n, member))
 
+#define list_for_each_entry_safe_reverse(pos, n, head, member)		\
+	for (pos = list_last_entry(head, __typeof__(*pos), member),	\
+	     n = list_prev_entry(pos, member);				\
+	     !list_entry_is_head(pos, head, member);			\
+	     pos = n, n = list_prev_entry(n, member))
+
 /*
  * hlist: singly headed double lists for hash tables. The head is one
  * pointer; pprev points at the previous node's next (or head->first).

@@ -27,6 +27,7 @@ struct rw_semaphore {
 };
 void init_rwsem(struct rw_semaphore *s);
 void down_read(struct rw_semaphore *s);
+int down_read_trylock(struct rw_semaphore *s);	/* 1 if taken */
 void up_read(struct rw_semaphore *s);
 void down_write(struct rw_semaphore *s);
 void up_write(struct rw_semaphore *s);

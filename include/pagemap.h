@@ -19,6 +19,7 @@
 #include <errseq.h>
 #include <bio.h>
 #include <riscv.h>
+#include <writeback.h>
 
 struct folio { struct page page; };	/* a head page */
 #define page_folio(p) ((struct folio *)(p))
@@ -133,6 +134,7 @@ struct address_space {
 	unsigned long flags;		/* AS_* bits, atomic bitops */
 	struct list_head i_mmap;	/* VMAs mapping it, by vm_shared (mm/rmap.c) */
 	struct rw_semaphore i_mmap_rwsem;	/* guards i_mmap and those VMAs' extents */
+	unsigned long writeback_index;	/* where range_cyclic writeback goes on */
 };
 /* mapping->flags bit numbers (Linux's). AS_EIO/AS_ENOSPC: a writeback
  * error that no filemap_check_errors has returned yet (the per-mapping
@@ -154,13 +156,6 @@ static inline errseq_t filemap_sample_wb_err(struct address_space *mapping)
 	return errseq_sample(&mapping->wb_err);
 }
 
-#define WB_SYNC_NONE 0
-#define WB_SYNC_ALL 1
-struct writeback_control {
-	long nr_to_write;
-	loff_t range_start, range_end;	/* bytes, inclusive */
-	int sync_mode;
-};
 /* Writes one locked dirty folio (already cleared for I/O and marked
  * writeback); must eventually call folio_end_writeback. */
 typedef int (*writepage_t)(struct folio *folio, struct writeback_control *wbc, void *data);
@@ -206,6 +201,12 @@ ssize_t filemap_read(struct file *file, struct iov_iter *iter, loff_t *pos);
 ssize_t generic_perform_write(struct file *file, struct iov_iter *iter, loff_t *pos);
 int filemap_fdatawrite_range(struct address_space *mapping, loff_t start, loff_t end);
 int filemap_fdatawait_range(struct address_space *mapping, loff_t start, loff_t end);
+/* Start writeback of the range's dirty folios (WB_SYNC_NONE: no wait). */
+int filemap_flush_range(struct address_space *mapping, loff_t start, loff_t end);
+/* Wait for the range's writeback; errors stay for fsync to report. */
+void filemap_fdatawait_range_keep_errors(struct address_space *mapping, loff_t start, loff_t end);
+/* ... then report this open file's unseen error, once (errseq). */
+int file_fdatawait_range(struct file *file, loff_t start, loff_t end);
 int filemap_write_and_wait_range(struct address_space *mapping, loff_t start, loff_t end);
 int filemap_check_errors(struct address_space *mapping);
 int file_check_and_advance_wb_err(struct file *file);

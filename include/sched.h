@@ -89,6 +89,10 @@ struct task_struct {
 	int pagefault_disabled;	/* uaccess faults fail instead of sleeping */
 	struct completion *vfork_done;
 	struct blk_plug *plug;		/* block requests being collected */	/* parent waits on it (CLONE_VFORK) */
+	/* the dirty throttle (mm/page-writeback.c) */
+	unsigned long nr_dirtied;	/* pages dirtied since the last check */
+	unsigned long nr_dirtied_pause;	/* ... allowed before the next check */
+	unsigned long dirty_paused_when;	/* jiffies of the last pause */
 };
 
 struct cpu {

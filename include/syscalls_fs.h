@@ -44,6 +44,7 @@ long sys_sync(void);
 long sys_syncfs(int fd);
 long sys_fsync(int fd);
 long sys_fdatasync(int fd);
+long sys_sync_file_range(int fd, loff_t offset, loff_t nbytes, unsigned int flags);
 long sys_umask(int mask);
 long sys_ftruncate(int fd, long length);
 long sys_truncate(const char __user *path, long length);

@@ -15,6 +15,8 @@ enum node_stat_item {
 	NR_FILE_PAGES,		/* page-cache folios (pages) */
 	NR_FILE_DIRTY,		/* dirty and not yet under writeback */
 	NR_WRITEBACK,		/* under writeback */
+	NR_DIRTIED,		/* folios that became dirty, ever (only counts up) */
+	NR_WRITTEN,		/* folios whose writeback ended, ever */
 	NR_VM_NODE_STAT_ITEMS
 };
 
@@ -32,6 +34,10 @@ enum vm_event_item {
 	PGFAULT_AROUND,		/* pages mapped by fault-around (ours) */
 	PGCOW_COPY,		/* copy-on-write faults that copied a page (ours) */
 	PGCOW_REUSE,		/* ... that found the page theirs alone (ours) */
+	FLUSHER_WAKEUP,		/* a flusher thread woke up (timer or request) (ours) */
+	FLUSHER_KUPDATE,	/* pages its periodic pass wrote (old inodes) (ours) */
+	FLUSHER_BACKGROUND,	/* pages it wrote over the background threshold (ours) */
+	DIRTY_THROTTLE,		/* sleeps of writers in balance_dirty_pages (ours) */
 	NR_VM_EVENT_ITEMS
 };
 

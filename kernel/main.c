@@ -1,6 +1,7 @@
 /* main.c: start_kernel, the boot hart's path from the first C code to
  * pid 1: device tree, memory, page tables, allocators, interrupts,
- * timer, other harts, the root file system, then /init (or rdinit=).
+ * timer, other harts, kthreadd (pid 2), the root file system, then
+ * /init (or rdinit=).
  * Runs single-threaded until smp_init. */
 #include <sched.h>
 #include <setup.h>
@@ -32,6 +33,8 @@ extern struct task_struct *child_reaper;
 struct page *sigpage;
 extern int syscall_trace;
 static char path_buf[8];
+int kthreadd(void *done);
+static struct completion kthreadd_done;
 
 static void sigpage_init(void)
 {
@@ -69,6 +72,7 @@ static int kernel_init(void *unused)
 	(void)unused;
 	child_reaper = current;
 	current->signal->flags |= SIGNAL_UNKILLABLE;	/* nobody kills init */
+	wait_for_completion(&kthreadd_done);	/* disks start flusher threads */
 	current->fs = fs_alloc_root();
 	current->files = files_alloc();
 	printk("virtio: %d slots\n", machine.nr_virtio);
@@ -123,6 +127,7 @@ void start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 	fork_init();
 	futex_init();
 	pagecache_init();
+	writeback_init();	/* /proc/sys/vm/dirty_* */
 	sched_init();
 	sigpage_init();
 	time_init();
@@ -143,6 +148,8 @@ void start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 	timer_init_cpu();
 	smp_init();
 	local_irq_enable();
-	kernel_thread(kernel_init, NULL, 0);
+	init_completion(&kthreadd_done);
+	kernel_thread(kernel_init, NULL, 0);		/* pid 1 */
+	kernel_thread(kthreadd, &kthreadd_done, 0);	/* pid 2, as in Linux */
 	cpu_idle();
 }

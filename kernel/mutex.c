@@ -88,6 +88,11 @@ void down_read(struct rw_semaphore *s)
 	wait_event(s->wait, try_read(s));
 }
 
+int down_read_trylock(struct rw_semaphore *s)
+{
+	return try_read(s);
+}
+
 void up_read(struct rw_semaphore *s)
 {
 	spin_lock(&s->lock);

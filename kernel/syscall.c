@@ -19,7 +19,7 @@ typedef long (*syscall_fn_t)(unsigned long, unsigned long, unsigned long,
 	X(59, pipe2) X(61, getdents64) X(62, lseek) X(63, read) X(64, write) \
 	X(65, readv) X(66, writev) X(67, pread64) X(68, pwrite64) X(69, preadv) \
 	X(70, pwritev) X(78, readlinkat) X(79, newfstatat) X(80, fstat) X(81, sync) \
-	X(82, fsync) X(83, fdatasync) X(93, exit) X(94, exit_group) \
+	X(82, fsync) X(83, fdatasync) X(84, sync_file_range) X(93, exit) X(94, exit_group) \
 	X(96, set_tid_address) X(98, futex) X(99, set_robust_list) X(101, nanosleep) \
 	X(113, clock_gettime) X(114, clock_getres) X(115, clock_nanosleep) \
 	X(124, sched_yield) X(129, kill) X(130, tkill) X(131, tgkill) \

@@ -74,6 +74,7 @@ void address_space_init(struct address_space *m, struct inode *host,
 	m->flags = 0;
 	INIT_LIST_HEAD(&m->i_mmap);
 	init_rwsem(&m->i_mmap_rwsem);
+	m->writeback_index = 0;
 }
 
 /* xarray nodes come from the slab (the lib code calls these hooks). */

@@ -2,7 +2,8 @@
  * folio joins the list when it enters the cache (lru_add) and leaves it
  * when truncated or invalidated (lru_del) or reclaimed. Reclaim frees
  * clean, unreferenced folios with a second-chance scan; it never sleeps
- * (trylocks only), so the page allocator may call it.
+ * (trylocks only), so the page allocator may call it. Dirty folios it
+ * meets wake the flusher threads (wakeup_flusher_threads).
  * Locks: lru_lock (spinlock) is innermost except for the folio trylock
  * taken under it; mapping_evict_folio then takes i_pages_lock with
  * lru_lock dropped. */
@@ -45,15 +46,17 @@ static int reclaim_folio(struct folio *f)
 }
 
 /* Second-chance scan of the LRU: referenced folios get another round,
- * clean unreferenced ones are freed. Never sleeps (trylock only), so the
+ * clean unreferenced ones are freed; finding dirty ones (which only
+ * writeback can free) starts the flushers, as Linux's reclaim does. Never sleeps (trylock only), so the
  * page allocator can call it. Returns the number of pages freed. */
 unsigned long shrink_page_cache(unsigned long nr)
 {
-	unsigned long freed = 0, scanned = 0, budget;
+	unsigned long freed = 0, scanned = 0, budget, dirty = 0;
 	spin_lock(&lru_lock);
 	budget = 2 * global_node_page_state(NR_FILE_PAGES) + 64;
 	while (freed < nr && scanned++ < budget && !list_empty(&cache_lru)) {
 		struct folio *f = page_folio(list_first_entry(&cache_lru, struct page, lru));
+		dirty += folio_test_dirty(f) && !folio_test_writeback(f);
 		if (test_and_clear_bit(PG_referenced, &f->page.flags) ||
 		    folio_test_dirty(f) || folio_test_writeback(f) ||
 		    page_count(&f->page) != 1 || !folio_trylock(f)) {
@@ -71,5 +74,7 @@ unsigned long shrink_page_cache(unsigned long nr)
 		spin_lock(&lru_lock);
 	}
 	spin_unlock(&lru_lock);
+	if (dirty)	/* what we cannot free, the flushers can clean */
+		wakeup_flusher_threads(WB_REASON_VMSCAN);
 	return freed;
 }

@@ -169,7 +169,7 @@ static void dir_commit(struct inode *dir, struct folio *f, loff_t pos, unsigned 
 	ext2_write_end(NULL, dir->i_mapping, pos, len, len, f, NULL);
 	EXT2_I(dir)->i_flags &= ~EXT2_INDEX_FL;
 	dir->i_mtime = dir->i_ctime = ext2_get_seconds();
-	ext2_mark_inode_dirty(dir);
+	mark_inode_dirty(dir);
 }
 
 static void fill_dirent(ext2_dirent *de, const char *name, int len, struct inode *inode)

@@ -220,8 +220,7 @@ unsigned long ext2_count_free_inodes(struct super_block *sb);
 struct inode *ext2_iget(struct super_block *sb, unsigned long ino);
 struct inode *ext2_alloc_vfs_inode(struct super_block *sb, unsigned long ino);
 void ext2_hash_inode(struct inode *inode);
-int ext2_write_inode(struct inode *inode);
-void ext2_mark_inode_dirty(struct inode *inode);
+int ext2_write_inode(struct inode *inode, struct writeback_control *wbc);
 int ext2_get_block(struct inode *inode, u64 iblock, u32 *pblk, int create);
 int ext2_setsize(struct inode *inode, loff_t size);
 void ext2_truncate_blocks(struct inode *inode, loff_t size);
@@ -234,7 +233,7 @@ void ext2_drop_inodes(struct super_block *sb);
 /* file.c (address space and file operations) */
 extern const struct address_space_operations ext2_aops;
 extern const struct file_operations ext2_file_operations;
-int ext2_fsync(struct file *f);
+int ext2_fsync(struct file *f, loff_t start, loff_t end, int datasync);
 int ext2_write_begin(struct file *file, struct address_space *mapping, loff_t pos,
 		     unsigned int len, struct folio **foliop, void **fsdata);
 int ext2_write_end(struct file *file, struct address_space *mapping, loff_t pos,

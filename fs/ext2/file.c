@@ -299,7 +299,7 @@ int ext2_write_end(struct file *file, struct address_space *mapping, loff_t pos,
 		folio_mark_dirty(folio);
 	if (pos + copied > inode->i_size) {
 		inode->i_size = pos + copied;
-		ext2_mark_inode_dirty(inode);
+		mark_inode_dirty(inode);
 	}
 	folio_unlock(folio);
 	folio_put(folio);
@@ -362,9 +362,9 @@ static ssize_t ext2_file_write(struct file *f, struct iov_iter *from, loff_t *po
 		ret = generic_perform_write(f, from, pos);
 	if (ret < (ssize_t)count)
 		ext2_trim_past_eof(inode);
-	if (ret > 0) {
+	if (ret > 0) {		/* times only: fdatasync need not write them */
 		inode->i_mtime = inode->i_ctime = ext2_get_seconds();
-		ext2_mark_inode_dirty(inode);
+		mark_inode_dirty_sync(inode);
 	}
 	up_write(&inode->i_rwsem);
 	return ret;
@@ -428,16 +428,21 @@ static long ext2_fallocate(struct file *f, int mode, loff_t off, loff_t len)
 	return err;
 }
 
-/* Data (its errors reported once per open file), then the metadata it
- * needs (the whole bdev cache: simple), then a device cache FLUSH. */
-int ext2_fsync(struct file *f)
+/* Linux's generic_file_fsync order: the data of the range (its errors
+ * reported once per open file), then the inode into its inode-table
+ * block (fdatasync: only if the size or block map changed), then the
+ * metadata (the whole bdev cache: simple; its bitmaps and indirect
+ * blocks cover this file's blocks), then a device cache FLUSH. */
+int ext2_fsync(struct file *f, loff_t start, loff_t end, int datasync)
 {
 	struct inode *inode = file_inode(f);
 	struct ext2_sb_info *sbi = EXT2_SB(ext2_inode_sb(inode));
-	int err = file_write_and_wait_range(f, 0, (loff_t)-1 >> 1);
-	int err2 = sync_blockdev(sbi->s_bdev);	/* metadata + FLUSH */
+	int err = file_write_and_wait_range(f, start, end), err2 = 0, err3;
 
-	return err ? err : err2;
+	if (!datasync || (READ_ONCE(inode->i_state) & I_DIRTY_DATASYNC))
+		err2 = sync_inode_metadata(inode, 1);
+	err3 = sync_blockdev(sbi->s_bdev);	/* metadata + FLUSH */
+	return err ? err : err2 ? err2 : err3;
 }
 
 /* ->page_mkwrite: a shared mapping is about to store into a clean page.

@@ -137,7 +137,7 @@ struct inode *ext2_new_inode(struct inode *dir, umode_t mode)
 	ei->i_new = 1;
 	ext2_set_inode_ops(inode);
 	ext2_hash_inode(inode);
-	ext2_mark_inode_dirty(inode);
+	mark_inode_dirty(inode);
 	return inode;
 }
 

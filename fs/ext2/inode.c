@@ -9,7 +9,10 @@
  * (get_block allocation vs. truncate); sbi->s_inode_lock (spinlock)
  * protects the hash, then inode->i_lock (iput drops the last reference
  * under it) when pruning. Callers of ext2_setsize hold i_rwsem (write);
- * ext2_evict_inode runs on the last iput of an unlinked inode. */
+ * ext2_evict_inode runs on the last iput of an unlinked inode.
+ * A change to an inode only marks it dirty (mark_inode_dirty: on its
+ * disk's writeback list); ext2_write_inode copies it into the inode
+ * table when writeback, fsync or sync get to it, after its data. */
 #include "ext2.h"
 #include <slab.h>
 #include <string.h>
@@ -38,6 +41,7 @@ struct inode *ext2_alloc_vfs_inode(struct super_block *sb, unsigned long ino)
 	atomic_set(&inode->i_count, 1);
 	init_rwsem(&inode->i_rwsem);
 	spin_lock_init(&inode->i_lock);
+	INIT_LIST_HEAD(&inode->i_io_list);
 	address_space_init(&inode->i_data, inode, &ext2_aops);
 	inode->i_mapping = &inode->i_data;
 	mutex_init(&ei->truncate_mutex);
@@ -66,25 +70,27 @@ static void ext2_unhash_inode(struct ext2_sb_info *sbi, struct inode *inode)
 
 /* An inode nobody uses may be freed: no reference (the dcache, open
  * files, cwds all hold one), still linked (an unlinked one is being
- * evicted by its last iput), no dirty page or page under writeback.
+ * evicted by its last iput), clean (inode and pages: not on a writeback
+ * list), not being written (I_SYNC) and no page under writeback.
  * Nothing can change that while we hold s_inode_lock (no new reference:
- * lookups take it first) and i_lock (iput drops the last one under it);
- * writers and writeback hold references. */
+ * lookups take it first) and i_lock (iput drops the last one under it,
+ * writeback sets I_SYNC under it); writers hold references. */
 static int ext2_inode_unused(struct inode *inode)
 {
 	struct xarray *xa = &inode->i_mapping->i_pages;
 
 	return !atomic_read(&inode->i_count) && inode->i_nlink &&
+	       !(inode->i_state & (I_DIRTY | I_SYNC | I_FREEING)) &&
 	       !xa_marked(xa, PAGECACHE_TAG_DIRTY) && !xa_marked(xa, PAGECACHE_TAG_WRITEBACK);
 }
 
 /* The inode cache's bound: past EXT2_INODE_CACHE_MAX hashed inodes,
  * every EXT2_PRUNE_EVERY-th miss visits up to EXT2_PRUNE_SCAN inodes
  * (from a rotating bucket, so the cost per miss stays small even when
- * the dentry cache pins thousands) and frees the unused ones. Their raw
- * inodes are already in the block device's cache (ext2_mark_inode_dirty
- * writes through) and their pages are clean, so dropping them loses
- * nothing; the dentry cache's LRU has already decided which names (and
+ * the dentry cache pins thousands) and frees the unused ones. They are
+ * clean, so their raw inodes are already in the block device's cache
+ * (writeback called ext2_write_inode) and so is their data: dropping
+ * them loses nothing; the dentry cache's LRU has already decided which names (and
  * so inodes) are hot. Called from ext2_alloc_vfs_inode, no locks held. */
 #define EXT2_INODE_CACHE_MAX 4096
 #define EXT2_PRUNE_EVERY 16
@@ -117,6 +123,7 @@ static void ext2_prune_inodes(struct ext2_sb_info *sbi)
 	}
 	spin_unlock(&sbi->s_inode_lock);
 	list_for_each_entry_safe(ei, next, &victims, i_hash) {	/* unreachable now */
+		inode_io_list_del(&ei->vfs_inode);	/* clean: on no list, but be sure */
 		truncate_inode_pages(ei->vfs_inode.i_mapping, 0);
 		kfree(ei);
 	}
@@ -312,8 +319,12 @@ static void ext2_fill_raw(struct inode *inode, struct ext2_inode *raw)
 		memcpy(raw->i_block, ei->i_data, sizeof(ei->i_data));
 }
 
-/* Copy the inode into its inode-table block in the bdev page cache. */
-int ext2_write_inode(struct inode *inode)
+/* ->write_inode: copy the in-core inode into its inode-table block in
+ * the bdev page cache and mark that block dirty. mark_inode_dirty only
+ * puts the inode on its disk's dirty list; writeback calls this after
+ * the inode's data is written, fsync and sync call it directly (wbc may
+ * be NULL: eviction). */
+int ext2_write_inode(struct inode *inode, struct writeback_control *wbc)
 {
 	struct super_block *sb = ext2_inode_sb(inode);
 	struct ext2_inode_info *ei = EXT2_I(inode);
@@ -335,11 +346,6 @@ int ext2_write_inode(struct inode *inode)
 	folio_unlock(f);
 	folio_put(f);
 	return 0;
-}
-
-void ext2_mark_inode_dirty(struct inode *inode)
-{
-	ext2_write_inode(inode);
 }
 
 /* Logical block -> path of offsets through the tree; depth or -EFBIG. */
@@ -467,7 +473,7 @@ int ext2_get_block(struct inode *inode, u64 iblock, u32 *pblk, int create)
 	ret = ext2_walk(inode, off, depth, pblk, create);
 	mutex_unlock(&ei->truncate_mutex);
 	if (blocks != ei->i_blocks)
-		ext2_mark_inode_dirty(inode);
+		mark_inode_dirty(inode);
 	return ret;
 }
 
@@ -594,7 +600,7 @@ void ext2_truncate_blocks(struct inode *inode, loff_t size)
 	freer_flush(&fr);
 	ei->i_last_alloc = 0;
 	mutex_unlock(&ei->truncate_mutex);
-	ext2_mark_inode_dirty(inode);
+	mark_inode_dirty(inode);
 }
 
 /* Zero the part of size's page past size, on disk too (if mapped). */
@@ -645,7 +651,7 @@ int ext2_setsize(struct inode *inode, loff_t size)
 		ext2_truncate_blocks(inode, size);
 	}
 	inode->i_mtime = inode->i_ctime = ext2_get_seconds();
-	ext2_mark_inode_dirty(inode);
+	mark_inode_dirty(inode);
 	return 0;
 }
 
@@ -666,7 +672,7 @@ void ext2_evict_inode(struct inode *inode)
 		ext2_truncate_blocks(inode, 0);
 	inode->i_size = 0;
 	ei->i_dtime = ext2_get_seconds();
-	ext2_mark_inode_dirty(inode);
+	ext2_write_inode(inode, NULL);	/* off the dirty lists already: write it now */
 	ext2_free_inode(inode);
 }
 
@@ -711,7 +717,10 @@ again:
 	return v;
 }
 
-/* Write back every cached inode's dirty pages and wait. */
+/* After sync_inodes_sb: write and wait for what is still dirty or under
+ * writeback in any cached inode's pages (dirtied since the pass began,
+ * or started by someone else). Cheap when there is nothing: a look at
+ * two xarray marks per inode. */
 int ext2_sync_inodes(struct super_block *sb)
 {
 	int n, i, err = 0;
@@ -742,6 +751,7 @@ void ext2_drop_inodes(struct super_block *sb)
 				list_first_entry(&sbi->s_inode_hash[i], struct ext2_inode_info, i_hash);
 
 			ext2_unhash_inode(sbi, &ei->vfs_inode);
+			inode_io_list_del(&ei->vfs_inode);
 			if (atomic_read(&ei->vfs_inode.i_count))
 				printk("EXT2-fs: inode %lu busy at unmount\n", ei->vfs_inode.i_ino);
 			truncate_inode_pages(ei->vfs_inode.i_mapping, 0);

@@ -30,7 +30,7 @@ static int ext2_rdonly(struct inode *dir)
 static void ext2_discard_new(struct inode *inode)
 {
 	inode->i_nlink = 0;
-	ext2_mark_inode_dirty(inode);
+	mark_inode_dirty(inode);
 	iput(inode);
 }
 
@@ -61,7 +61,7 @@ static struct inode *ext2_mknod(struct inode *dir, const char *name, int len,
 	if (S_ISCHR(mode) || S_ISBLK(mode)) {
 		inode->i_rdev = rdev;
 		ext2_set_inode_ops(inode);
-		ext2_mark_inode_dirty(inode);
+		mark_inode_dirty(inode);
 	}
 	return ext2_add_nondir(dir, name, len, inode);
 }
@@ -94,8 +94,8 @@ static struct inode *ext2_mkdir(struct inode *dir, const char *name, int len, um
 		return ERR_PTR(err);
 	}
 	dir->i_nlink++;
-	ext2_mark_inode_dirty(dir);
-	ext2_mark_inode_dirty(inode);
+	mark_inode_dirty(dir);
+	mark_inode_dirty(inode);
 	return inode;
 }
 
@@ -112,7 +112,7 @@ int ext2_unlink_name(struct inode *dir, const char *name, int len, struct inode 
 		return err;
 	victim->i_ctime = dir->i_ctime;
 	WRITE_ONCE(victim->i_nlink, victim->i_nlink - 1);
-	ext2_mark_inode_dirty(victim);
+	mark_inode_dirty(victim);
 	return 0;
 }
 
@@ -127,9 +127,9 @@ int ext2_rmdir_name(struct inode *dir, const char *name, int len, struct inode *
 		return err;
 	WRITE_ONCE(victim->i_nlink, 0);
 	victim->i_size = 0;
-	ext2_mark_inode_dirty(victim);
+	mark_inode_dirty(victim);
 	dir->i_nlink--;
-	ext2_mark_inode_dirty(dir);
+	mark_inode_dirty(dir);
 	return 0;
 }
 
@@ -149,7 +149,7 @@ int ext2_link(struct inode *old, struct inode *dir, const char *name, int len)
 		return err;
 	old->i_nlink++;
 	old->i_ctime = ext2_get_seconds();
-	ext2_mark_inode_dirty(old);
+	mark_inode_dirty(old);
 	return 0;
 }
 
@@ -192,7 +192,7 @@ struct inode *ext2_symlink(struct inode *dir, const char *name, int len, const c
 		ext2_discard_new(inode);
 		return ERR_PTR(err);
 	}
-	ext2_mark_inode_dirty(inode);
+	mark_inode_dirty(inode);
 	return ext2_add_nondir(dir, name, len, inode);
 }
 
@@ -259,7 +259,7 @@ static int ext2_rename_over(struct inode *new_dir, const char *new_name, int new
 	} else {
 		WRITE_ONCE(new_inode->i_nlink, new_inode->i_nlink - 1);
 	}
-	ext2_mark_inode_dirty(new_inode);
+	mark_inode_dirty(new_inode);
 	return 0;
 }
 
@@ -298,9 +298,9 @@ static int ext2_do_rename(struct inode *old_dir, const char *old_name, int old_l
 		old_dir->i_nlink--;
 	}
 	old_inode->i_ctime = ext2_get_seconds();
-	ext2_mark_inode_dirty(old_inode);
-	ext2_mark_inode_dirty(old_dir);
-	ext2_mark_inode_dirty(new_dir);
+	mark_inode_dirty(old_inode);
+	mark_inode_dirty(old_dir);
+	mark_inode_dirty(new_dir);
 	return err;
 }
 
@@ -353,7 +353,7 @@ static int ext2_setattr(struct inode *inode, struct iattr *attr)
 	if (attr->ia_valid & ATTR_MTIME)
 		inode->i_mtime = attr->ia_mtime;
 	inode->i_ctime = (attr->ia_valid & ATTR_CTIME) ? attr->ia_ctime : ext2_get_seconds();
-	ext2_mark_inode_dirty(inode);
+	mark_inode_dirty(inode);
 	return 0;
 }
 

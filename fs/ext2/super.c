@@ -4,7 +4,9 @@
  * mounted; updates to them are made under their folio lock and marked
  * dirty so the bdev writeback writes them.
  * Locks: ext2_sync_fs takes sbi->s_lock then folio locks; callers hold
- * none. ext2_mount runs before anyone else can see the file system. */
+ * none. ext2_put_super holds sb->s_umount for writing throughout, so
+ * the flusher (which trylocks it for reading) never works on an inode
+ * it frees. ext2_mount runs before anyone else can see the file system. */
 #include "ext2.h"
 #include <slab.h>
 #include <string.h>
@@ -287,6 +289,7 @@ struct inode *ext2_mount(struct block_device *bdev, int flags)
 	sb->s_readonly = !!(flags & EXT2_MOUNT_RDONLY);
 	sb->s_op = &ext2_super_ops;
 	INIT_LIST_HEAD(&sb->s_list);
+	init_rwsem(&sb->s_umount);
 	err = ext2_fill_super(sb, 0);
 	if (err) {
 		kfree(sb);
@@ -309,7 +312,8 @@ static void ext2_update_sb_counts(struct super_block *sb)
 	folio_unlock(sbi->s_sb_folio);
 }
 
-/* Write all dirty file data, then the metadata in the bdev cache. */
+/* Write all dirty file data and inodes, then the metadata in the bdev
+ * cache. The caller keeps sb mounted (sb_lock, or s_umount held). */
 int ext2_sync_fs(struct super_block *sb, int wait)
 {
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
@@ -318,7 +322,8 @@ int ext2_sync_fs(struct super_block *sb, int wait)
 	(void)wait;
 	if (sb->s_readonly && !sbi->s_error_ro)
 		return 0;
-	err = ext2_sync_inodes(sb);
+	sync_inodes_sb(sb);		/* the flusher: each inode's data, then the inode */
+	err = ext2_sync_inodes(sb);	/* what was dirtied meanwhile */
 	mutex_lock(&sbi->s_lock);
 	ext2_update_sb_counts(sb);
 	mutex_unlock(&sbi->s_lock);
@@ -350,6 +355,7 @@ void ext2_put_super(struct super_block *sb)
 {
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
 
+	down_write(&sb->s_umount);	/* the flusher's own passes stay out */
 	ext2_sync_fs(sb, 1);
 	if (!sb->s_readonly || sbi->s_error_ro)
 		ext2_mark_clean(sb);
@@ -357,6 +363,7 @@ void ext2_put_super(struct super_block *sb)
 	ext2_drop_inodes(sb);
 	ext2_release_sbi(sbi);
 	sb->s_fs_info = NULL;
+	up_write(&sb->s_umount);	/* no inode of sb is on a writeback list now */
 	kfree(sb);
 }
 
@@ -374,6 +381,7 @@ static void ext2_shutdown(struct super_block *sb)
 }
 
 const struct super_operations ext2_super_ops = {
+	.write_inode = ext2_write_inode,
 	.sync_fs = ext2_sync_fs,
 	.statfs = ext2_statfs,
 	.put_super = ext2_put_super,

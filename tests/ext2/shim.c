@@ -64,6 +64,7 @@ void mutex_unlock(struct mutex *m) { m->wait_lock.locked = 0; }
 void init_rwsem(struct rw_semaphore *s) { s->count = 0; }
 void down_read(struct rw_semaphore *s) { if (s->count < 0) panic("rwsem deadlock"); s->count++; }
 void up_read(struct rw_semaphore *s) { s->count--; }
+int down_read_trylock(struct rw_semaphore *s) { if (s->count < 0) return 0; s->count++; return 1; }
 void down_write(struct rw_semaphore *s) { if (s->count) panic("rwsem deadlock (write)"); s->count = -1; }
 void up_write(struct rw_semaphore *s) { s->count = 0; }
 
@@ -637,6 +638,49 @@ void shim_close_bdev(struct block_device *bdev)
 	free(sb);
 }
 
+/* ---- inode writeback, as fs/fs-writeback.c but synchronous: dirty
+ * inodes wait on one list (in dirtying order) until sync_inodes_sb or
+ * fsync writes each one's data, then the inode (->write_inode). ---- */
+static LIST_HEAD(dirty_inodes);
+
+void __mark_inode_dirty(struct inode *inode, int flags)
+{
+	if (!inode->i_sb || (inode->i_state & I_FREEING))
+		return;
+	inode->i_state |= flags;
+	if (list_empty(&inode->i_io_list))
+		list_add_tail(&inode->i_io_list, &dirty_inodes);
+}
+void mark_inode_dirty(struct inode *inode) { __mark_inode_dirty(inode, I_DIRTY_INODE); }
+void mark_inode_dirty_sync(struct inode *inode) { __mark_inode_dirty(inode, I_DIRTY_SYNC); }
+void inode_io_list_del(struct inode *inode) { list_del_init(&inode->i_io_list); }
+void inode_wait_for_writeback(struct inode *inode) { (void)inode; }
+int sync_inode_metadata(struct inode *inode, int wait)
+{
+	struct writeback_control wbc = { .sync_mode = wait ? WB_SYNC_ALL : WB_SYNC_NONE };
+	int err = 0;
+
+	if (inode->i_state & I_DIRTY_INODE) {
+		inode->i_state &= ~I_DIRTY_INODE;
+		err = inode->i_sb->s_op->write_inode(inode, &wbc);
+	}
+	if (!(inode->i_state & I_DIRTY))
+		list_del_init(&inode->i_io_list);
+	return err;
+}
+void sync_inodes_sb(struct super_block *sb)
+{
+	struct inode *inode, *next;
+
+	list_for_each_entry_safe(inode, next, &dirty_inodes, i_io_list) {
+		if (inode->i_sb != sb)
+			continue;
+		shim_fdatawrite(&inode->i_data, 0, (loff_t)-1 >> 1);
+		inode->i_state &= ~I_DIRTY_PAGES;
+		sync_inode_metadata(inode, 1);
+	}
+}
+
 /* ---- inodes, as fs/inode.c ---- */
 struct inode *ihold(struct inode *inode)
 {
@@ -650,6 +694,8 @@ void iput(struct inode *inode)
 	if (atomic_read(&inode->i_count) <= 0)
 		panic("iput of inode %lu with count 0", inode->i_ino);
 	if (atomic_dec_and_test(&inode->i_count) && READ_ONCE(inode->i_nlink) == 0) {
+		inode->i_state |= I_FREEING;
+		inode_io_list_del(inode);
 		if (inode->i_op && inode->i_op->evict)
 			inode->i_op->evict(inode);
 		if (inode->i_mapping && inode->i_mapping->i_pages.xa_head)
