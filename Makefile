@@ -26,11 +26,16 @@ KOBJ := $(patsubst %,$(B)/k/%.o,$(basename $(KSRC)))
 
 USRC := $(wildcard user/*.c)
 TSRC := $(wildcard user/tests/*.c)
+# Tests that run only from a disk (build/disk.img's /tests, and the ext2
+# root of tests/run.py's writeback boots): kept out of the initramfs,
+# whose memory the small configurations cannot spare.
+DTSRC := $(wildcard user/tests/disk/*.c)
+DTBIN := $(patsubst user/tests/disk/%.c,$(B)/user/disktests/%,$(DTSRC))
 UBIN := $(patsubst user/%.c,$(B)/user/bin/%,$(USRC))
 TBIN := $(patsubst user/tests/%.c,$(B)/user/tests/%,$(TSRC))
 UCFLAGS := -static -O2 -Wall -Iuser/include
 
-all: $(B)/kernel $(B)/Image $(B)/initramfs.cpio $(B)/disk.img
+all: $(B)/kernel $(B)/Image $(B)/initramfs.cpio $(B)/disk.img $(DTBIN)
 
 Q ?= @
 $(B)/k/%.o: %.c
@@ -69,13 +74,16 @@ $(B)/user/bin/%: user/%.c $(wildcard user/include/*.h)
 $(B)/user/tests/%: user/tests/%.c $(wildcard user/include/*.h)
 	@mkdir -p $(dir $@)
 	$(UCC) $(UCFLAGS) -o $@ $< -lpthread
+$(B)/user/disktests/%: user/tests/disk/%.c $(wildcard user/include/*.h)
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) -o $@ $< -lpthread
 
 $(B)/initramfs.cpio: $(UBIN) $(TBIN) scripts/mkinitramfs.sh
 	sh scripts/mkinitramfs.sh $(B)/initramfs $@ $(B)/user
 
 # 512 MiB sparse MBR disk, vda1 = ext2 with /bin, /tests, /boot/Image,
 # /boot/initramfs.cpio and /boot/extlinux/extlinux.conf (for qemu-uboot).
-$(B)/disk.img: $(B)/Image $(B)/initramfs.cpio $(UBIN) $(TBIN) scripts/mkdisk.sh
+$(B)/disk.img: $(B)/Image $(B)/initramfs.cpio $(UBIN) $(TBIN) $(DTBIN) scripts/mkdisk.sh
 	$(Q)sh scripts/mkdisk.sh $(B)/disk-staging $@ $(B)/user $(B)/Image $(B)/initramfs.cpio
 
 QEMU := qemu-system-riscv64

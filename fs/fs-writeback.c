@@ -12,12 +12,11 @@
  * Each pass moves the inodes it will write from b_dirty to b_io
  * (queue_io) and writes them oldest first, a chunk of pages each; an
  * inode with pages left goes to b_more_io for the next round. Within a
- * round, data goes first: the round waits for the data it wrote, then
- * copies the inodes whose data is all on disk into their inode-table
- * blocks (->write_inode), and only then writes the block devices' own
- * page-cache inodes, which hold the file systems' metadata (inode
- * tables, bitmaps, indirect blocks). So the flusher never writes an
- * inode whose size or block pointers cover data it has not written.
+ * round, what a pointer points to is written before the pointer: file
+ * data, then the inodes (->write_inode, only once their data is all on
+ * disk), then the metadata in the block devices' own caches (inode
+ * tables, bitmaps, indirect blocks), then the directories naming those
+ * inodes (see "the flusher's rounds" below).
  * Locks: wb->list_lock > inode->i_lock (lists, i_io_list, i_state);
  * wb->work_lock (leaf). I_SYNC, set under i_lock, marks an inode being
  * written: it keeps the inode alive (evict waits for it, the inode cache
@@ -34,7 +33,7 @@
 #include <printk.h>
 
 #define MIN_WRITEBACK_PAGES (4096UL >> (PAGE_SHIFT - 10))	/* 4 MiB */
-#define WB_ROUND_MAX 64		/* inodes whose data one round waits for */
+#define WB_ROUND_MAX 32		/* inodes of each kind one round holds */
 
 static DECLARE_WAIT_QUEUE_HEAD(inode_sync_wait);	/* I_SYNC cleared */
 
@@ -312,10 +311,21 @@ int sync_inode_metadata(struct inode *inode, int wait)
 	return writeback_single_inode(inode, &wbc);
 }
 
-/* ---- the flusher's rounds ---- */
+/* ---- the flusher's rounds ----
+ * A round writes what queue_io put on b_io in an order that makes each
+ * pointer reach the disk after what it points to, so a power cut in the
+ * middle leaves at worst leaked blocks or an unattached inode, never a
+ * pointer to garbage:
+ *  1. file data (regular files, symlinks), then wait for it;
+ *  2. those inodes whose data is all on disk (->write_inode copies them
+ *     into the inode tables in the block device's cache);
+ *  3. the metadata: the disk's block-device cache inodes (inode tables,
+ *     bitmaps, group descriptors, indirect blocks), then wait;
+ *  4. directory data (entries naming the inodes of step 2), wait, the
+ *     directory inodes, and the metadata once more.
+ * An inode picked for the round keeps I_SYNC (and, for a file system's,
+ * the s_umount read lock) until its step is done. */
 
-/* An inode whose data this round wrote; its I_SYNC (and, for a file
- * system's inode, the s_umount read lock) is held until the round ends. */
 struct wb_round_inode {
 	struct inode *inode;
 	long nr_to_write;	/* left of its slice */
@@ -326,9 +336,10 @@ struct wb_round_inode {
 struct wb_round {
 	struct bdi_writeback *wb;
 	struct wb_writeback_work *work;
-	struct wb_round_inode done[WB_ROUND_MAX];
-	int nr;
-	struct list_head meta;	/* block devices' inodes, written last */
+	struct wb_round_inode files[WB_ROUND_MAX];	/* data written, inode not yet */
+	struct wb_round_inode dirs[WB_ROUND_MAX];	/* picked, nothing written yet */
+	int nr_files, nr_dirs;
+	struct list_head meta;	/* block devices' inodes of b_io */
 	long progress;		/* pages written and inodes cleaned */
 };
 
@@ -368,14 +379,49 @@ static void finish_inode(struct bdi_writeback *wb, struct inode *inode,
 }
 
 /* A block device's cache inode (a file system's metadata, or a disk
- * written through /dev): the round writes these last. */
+ * written through /dev): written in step 3. */
 static int is_meta_inode(struct inode *inode)
 {
 	return !inode->i_sb;
 }
 
-/* The disk's dirty metadata inodes that are not in this round yet join
- * it: the data just written needs them on disk too. list_lock held. */
+/* A slice of inode's data; the pages count against the work. */
+static void round_write_data(struct wb_round *r, struct wb_round_inode *ri)
+{
+	struct writeback_control wbc;
+	long chunk = writeback_chunk_size(r->wb, r->work);
+
+	wbc_for(&wbc, r->work, chunk);
+	writeback_data(ri->inode, &wbc);
+	r->progress += chunk - wbc.nr_to_write;
+	r->work->nr_pages -= chunk - wbc.nr_to_write;
+	ri->nr_to_write = wbc.nr_to_write;
+	ri->pages_skipped = wbc.pages_skipped;
+}
+
+/* Steps 1-2 (or 4) for v[0..n): wait for their data, write the inodes
+ * whose data is all written, requeue them, let them go. */
+static void round_finish_inodes(struct wb_round *r, struct wb_round_inode *v, int n)
+{
+	struct writeback_control wbc;
+
+	for (int i = 0; i < n; i++)
+		filemap_fdatawait_range_keep_errors(&v[i].inode->i_data, 0, (loff_t)-1 >> 1);
+	for (int i = 0; i < n; i++) {
+		struct inode *inode = v[i].inode;
+
+		wbc_for(&wbc, r->work, v[i].nr_to_write);
+		wbc.pages_skipped = v[i].pages_skipped;
+		if (!(READ_ONCE(inode->i_state) & I_DIRTY_PAGES))
+			writeback_inode_meta(inode, &wbc);
+		finish_inode(r->wb, inode, &wbc, &r->progress);
+		if (v[i].umount_held)
+			up_read(&inode->i_sb->s_umount);
+	}
+}
+
+/* The disk's dirty metadata inodes join r->meta: the data and inodes
+ * just written need them on disk too. list_lock held. */
 static void collect_meta(struct wb_round *r)
 {
 	struct gendisk *disk = r->wb->bdi->disk;
@@ -394,49 +440,16 @@ static void collect_meta(struct wb_round *r)
 	}
 }
 
-/* Write one inode now (WB_SYNC_ALL) or its data into the round. */
-static void writeback_one(struct wb_round *r, struct inode *inode, int umount_held)
-{
-	struct writeback_control wbc;
-	long chunk = writeback_chunk_size(r->wb, r->work);
-
-	wbc_for(&wbc, r->work, chunk);
-	writeback_data(inode, &wbc);
-	r->progress += chunk - wbc.nr_to_write;
-	r->work->nr_pages -= chunk - wbc.nr_to_write;
-	if (r->work->sync_mode == WB_SYNC_ALL) {
-		writeback_inode_meta(inode, &wbc);
-		finish_inode(r->wb, inode, &wbc, &r->progress);
-		if (umount_held)
-			up_read(&inode->i_sb->s_umount);
-		return;
-	}
-	r->done[r->nr++] = (struct wb_round_inode){ inode, wbc.nr_to_write, wbc.pages_skipped,
-						    umount_held };
-}
-
-/* End of a round: wait for its data, write the inodes whose data is all
- * on disk, requeue them, then write the metadata inodes. */
-static void finish_round(struct wb_round *r)
+/* Step 3: write r->meta (after collecting the disk's other dirty
+ * metadata inodes, if asked), then, if asked, wait for it. */
+static void round_write_meta(struct wb_round *r, int collect, int wait)
 {
 	struct bdi_writeback *wb = r->wb;
+	struct gendisk *disk = wb->bdi->disk;
 	struct writeback_control wbc;
 
-	for (int i = 0; i < r->nr; i++)
-		filemap_fdatawait_range_keep_errors(&r->done[i].inode->i_data, 0, (loff_t)-1 >> 1);
-	for (int i = 0; i < r->nr; i++) {
-		struct inode *inode = r->done[i].inode;
-
-		wbc_for(&wbc, r->work, r->done[i].nr_to_write);
-		wbc.pages_skipped = r->done[i].pages_skipped;
-		if (!(READ_ONCE(inode->i_state) & I_DIRTY_PAGES))
-			writeback_inode_meta(inode, &wbc);
-		finish_inode(wb, inode, &wbc, &r->progress);
-		if (r->done[i].umount_held)
-			up_read(&inode->i_sb->s_umount);
-	}
 	spin_lock(&wb->list_lock);
-	if (r->nr)
+	if (collect)
 		collect_meta(r);
 	while (!list_empty(&r->meta)) {
 		struct inode *inode = list_first_entry(&r->meta, struct inode, i_io_list);
@@ -459,7 +472,50 @@ static void finish_round(struct wb_round *r)
 		spin_lock(&wb->list_lock);
 	}
 	spin_unlock(&wb->list_lock);
-	r->nr = 0;
+	for (int i = 0; wait && disk && i < disk->nr_parts; i++)
+		if (disk->part[i])
+			filemap_fdatawait_range_keep_errors(&disk->part[i]->bd_inode->i_data, 0,
+							    (loff_t)-1 >> 1);
+}
+
+/* The end of a round: steps 1-4 for what it picked. */
+static void finish_round(struct wb_round *r)
+{
+	int files = r->nr_files, dirs = r->nr_dirs;
+
+	round_finish_inodes(r, r->files, files);
+	round_write_meta(r, files || dirs, dirs);
+	for (int i = 0; i < dirs; i++)
+		round_write_data(r, &r->dirs[i]);
+	round_finish_inodes(r, r->dirs, dirs);
+	if (dirs)
+		round_write_meta(r, 1, 0);
+	r->nr_files = r->nr_dirs = 0;
+}
+
+/* Inode picked (I_SYNC set, off b_io): WB_SYNC_ALL writes its data and
+ * then the inode at once; otherwise it joins the round. */
+static void round_add(struct wb_round *r, struct inode *inode, int umount_held)
+{
+	struct wb_round_inode ri = { .inode = inode, .umount_held = umount_held };
+
+	if (r->work->sync_mode == WB_SYNC_ALL) {
+		struct writeback_control wbc;
+
+		round_write_data(r, &ri);
+		wbc_for(&wbc, r->work, ri.nr_to_write);
+		writeback_inode_meta(inode, &wbc);
+		finish_inode(r->wb, inode, &wbc, &r->progress);
+		if (umount_held)
+			up_read(&inode->i_sb->s_umount);
+		return;
+	}
+	if (S_ISDIR(inode->i_mode)) {
+		r->dirs[r->nr_dirs++] = ri;
+		return;
+	}
+	round_write_data(r, &ri);
+	r->files[r->nr_files++] = ri;
 }
 
 /* One round over b_io (Linux's writeback_sb_inodes and
@@ -515,8 +571,8 @@ static long writeback_round(struct bdi_writeback *wb, struct wb_writeback_work *
 		spin_unlock(&inode->i_lock);
 		list_move(&inode->i_io_list, &wb->b_more_io);	/* off b_io while written */
 		spin_unlock(&wb->list_lock);
-		writeback_one(&r, inode, umount_held);
-		if (r.nr == WB_ROUND_MAX)
+		round_add(&r, inode, umount_held);
+		if (r.nr_files == WB_ROUND_MAX || r.nr_dirs == WB_ROUND_MAX)
 			finish_round(&r);
 		spin_lock(&wb->list_lock);
 		if (work->nr_pages <= 0 ||

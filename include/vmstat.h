@@ -13,6 +13,7 @@
 
 enum node_stat_item {
 	NR_FILE_PAGES,		/* page-cache folios (pages) */
+	NR_UNEVICTABLE,		/* ... of them that reclaim can never free (ramfs) */
 	NR_FILE_DIRTY,		/* dirty and not yet under writeback */
 	NR_WRITEBACK,		/* under writeback */
 	NR_DIRTIED,		/* folios that became dirty, ever (only counts up) */

@@ -130,6 +130,8 @@ int filemap_add_folio(struct address_space *m, struct folio *f, unsigned long in
 		return err == -EBUSY ? -EEXIST : err;
 	}
 	inc_node_page_state(NR_FILE_PAGES);
+	if (test_bit(AS_NO_WRITEBACK, &m->flags))
+		inc_node_page_state(NR_UNEVICTABLE);
 	lru_add(f);
 	return 0;
 }

@@ -185,11 +185,14 @@ void writeback_init(void)
 
 /* ---- dirty limits ---- */
 
-/* Memory that may hold dirty data: free pages and the page cache (which
- * reclaim can free once it is clean). Never 0. */
+/* Memory that may hold dirty data: free pages and the page cache that
+ * reclaim can free once it is clean (not ramfs's: Linux counts its
+ * file LRUs, where unevictable pages are not). Never 0. */
 static unsigned long global_dirtyable_memory(void)
 {
-	return nr_free_pages() + global_node_page_state(NR_FILE_PAGES) + 1;
+	long cache = global_node_page_state(NR_FILE_PAGES) - global_node_page_state(NR_UNEVICTABLE);
+
+	return nr_free_pages() + (cache > 0 ? cache : 0) + 1;
 }
 
 void global_dirty_limits(unsigned long *pbackground, unsigned long *pdirty)
@@ -659,10 +662,35 @@ int filemap_fdatawait_range(struct address_space *m, loff_t start, loff_t end)
 	return filemap_check_errors(m);
 }
 
+/* The byte just past the last folio in [start, end] that is dirty or
+ * under writeback now; start if none. A data-integrity wait goes no
+ * further: past it, folios that writeback starts later (the flusher
+ * following a writer) were clean when the caller asked, and waiting for
+ * them could chase the writer for as long as it writes. */
+static loff_t filemap_busy_end(struct address_space *m, loff_t start, loff_t end)
+{
+	static const xa_mark_t marks[] = { PAGECACHE_TAG_DIRTY, PAGECACHE_TAG_WRITEBACK };
+	unsigned long first = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT, i, busy = 0;
+	int any = 0;
+
+	spin_lock(&m->i_pages_lock);
+	for (int k = 0; k < 2; k++) {
+		i = first;
+		for (void *f = xa_find(&m->i_pages, &i, last, marks[k]); f;
+		     f = xa_find_after(&m->i_pages, &i, last, marks[k])) {
+			busy = max(busy, i);
+			any = 1;
+		}
+	}
+	spin_unlock(&m->i_pages_lock);
+	return any ? min(end, (loff_t)((busy + 1) << PAGE_SHIFT) - 1) : start;
+}
+
 int filemap_write_and_wait_range(struct address_space *m, loff_t start, loff_t end)
 {
+	loff_t busy = filemap_busy_end(m, start, end);
 	int err = filemap_fdatawrite_range(m, start, end);
-	int err2 = filemap_fdatawait_range(m, start, end);
+	int err2 = filemap_fdatawait_range(m, start, busy);
 	return err ? err : err2;
 }
 
@@ -677,8 +705,9 @@ int file_fdatawait_range(struct file *file, loff_t start, loff_t end)
 int file_write_and_wait_range(struct file *file, loff_t start, loff_t end)
 {
 	struct address_space *m = file_inode(file)->i_mapping;
+	loff_t busy = filemap_busy_end(m, start, end);
 	int err = filemap_fdatawrite_range(m, start, end);
-	filemap_fdatawait_range_keep_errors(m, start, end);
+	filemap_fdatawait_range_keep_errors(m, start, busy);
 	int err2 = file_check_and_advance_wb_err(file);
 	return err ? err : err2;
 }

@@ -63,6 +63,8 @@ int mapping_evict_folio(struct address_space *m, struct folio *f, int held)
 	if (!removed)
 		return 0;
 	dec_node_page_state(NR_FILE_PAGES);
+	if (test_bit(AS_NO_WRITEBACK, &m->flags))
+		dec_node_page_state(NR_UNEVICTABLE);
 	atomic_set(&f->page._refcount, 1);
 	return 1;
 }
@@ -87,6 +89,8 @@ static void filemap_remove_folio(struct address_space *m, struct folio *f)
 	f->page.mapping = NULL;
 	spin_unlock(&m->i_pages_lock);
 	dec_node_page_state(NR_FILE_PAGES);
+	if (test_bit(AS_NO_WRITEBACK, &m->flags))
+		dec_node_page_state(NR_UNEVICTABLE);
 	lru_del(f);
 	folio_put(f);
 }

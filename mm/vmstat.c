@@ -15,6 +15,7 @@ atomic_long_t vm_events[NR_VM_EVENT_ITEMS];
 /* Names in enum order: node_stat_item, then vm_event_item. */
 static const char *const vmstat_text[] = {
 	"nr_file_pages",
+	"nr_unevictable",
 	"nr_dirty",
 	"nr_writeback",
 	"nr_dirtied",

@@ -27,7 +27,7 @@ mkdir -p "$stage/bin" "$stage/tests" "$stage/dev" "$stage/proc" \
 for f in "$ub"/bin/*; do
 	[ -f "$f" ] && cp "$f" "$stage/bin/"
 done
-for f in "$ub"/tests/*; do
+for f in "$ub"/tests/* "$ub"/disktests/*; do	# disktests: too big for the initramfs
 	[ -f "$f" ] && cp "$f" "$stage/tests/"
 done
 chmod 1777 "$stage/tmp"

@@ -519,7 +519,7 @@ def interactive():
 
 
 EXT2_TESTS = ["fs_files", "fs_cache", "fs_race", "links", "fileio", "write_fault", "ramfs", "procfs",
-              "dcache", "mounts", "fork_exec_wait", "pthreads", "pipe", "bigfile",
+              "dcache", "mounts", "fork_exec_wait", "pthreads", "pipe", "wb_sync", "bigfile",
               "mmap_file", "mmap_ops", "mmap_cow", "mmap_errno", "mmap_ext2", "mmap_exec",
               "mmap_stress"]
 EXT2_MEM = "512M"       # bigfile: 1 GiB through half of it
@@ -532,6 +532,30 @@ def fnv64(data):
     for b in data:
         h = ((h ^ b) * FNV_PRIME) & MASK64
     return h
+
+
+def debugfs_checks(lines, fs, label):
+    """For every "CHECKSUM path fnv64" or "CRC32 path crc32" line the guest
+    printed, debugfs -R 'cat path' on fs (an image, "?offset=N" allowed)
+    must return bytes with that hash. Returns steps LABEL:debugfs:PATH."""
+    steps = []
+    for line in lines:
+        m = re.match(r"(CHECKSUM|CRC32) (\S+) ([0-9a-f]{16}|[0-9a-f]{8})$", line.strip())
+        if not m:
+            continue
+        d = subprocess.Popen(["debugfs", "-R", "cat " + m.group(2), fs],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        if m.group(1) == "CHECKSUM":
+            got = "%016x" % fnv64(d.stdout.read())
+        else:
+            crc = 0
+            for chunk in iter(lambda: d.stdout.read(1 << 20), b""):
+                crc = zlib.crc32(chunk, crc)
+            got = "%08x" % crc
+        d.wait()
+        steps.append(("%s:debugfs:%s" % (label, m.group(2)), None if got == m.group(3) else
+                      "debugfs content differs (%s vs guest %s)" % (got, m.group(3)), []))
+    return steps
 
 
 def ext2root():
@@ -549,7 +573,7 @@ def ext2root():
            "-global", "virtio-mmio.force-legacy=false",
            "-drive", "file=%s,format=raw,if=none,id=hd0,cache=unsafe" % img,
            "-device", "virtio-blk-device,drive=hd0",
-           "-append", "root=/dev/vda1 init=/bin/runtests panic=1 -- " + " ".join(EXT2_TESTS)]
+           "-append", "root=/dev/vda1 init=/bin/runtests panic=1 -- " + ",".join(EXT2_TESTS)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     lines, deadline, panic = [], [time.time() + EXT2_TIMEOUT], None
@@ -584,33 +608,179 @@ def ext2root():
         return steps
     problem, tail = fsck(img, ROOT_PART_OFFSET)
     steps.append(("ext2:e2fsck", problem, tail))
-    fs = "%s?offset=%d" % (img, ROOT_PART_OFFSET)     # debugfs takes it too
-    for line in lines:
-        m = re.match(r"CHECKSUM (\S+) ([0-9a-f]{16})$", line.strip())
-        if not m:
-            continue
-        d = subprocess.run(["debugfs", "-R", "cat " + m.group(1), fs], capture_output=True)
-        got = fnv64(d.stdout)
-        steps.append(("ext2:debugfs:" + m.group(1), None if got == int(m.group(2), 16) else
-                      "debugfs content differs (%016x vs guest %s)" % (got, m.group(2)), []))
-    for line in lines:
-        m = re.match(r"CRC32 (\S+) ([0-9a-f]{8})$", line.strip())
-        if not m:
-            continue
-        d = subprocess.Popen(["debugfs", "-R", "cat " + m.group(1), fs],
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        crc = 0
-        for chunk in iter(lambda: d.stdout.read(1 << 20), b""):
-            crc = zlib.crc32(chunk, crc)
-        d.wait()
-        steps.append(("ext2:debugfs:" + m.group(1), None if crc == int(m.group(2), 16) else
-                      "debugfs content differs (crc %08x vs guest %s)" % (crc, m.group(2)), []))
+    steps += debugfs_checks(lines, "%s?offset=%d" % (img, ROOT_PART_OFFSET), "ext2")
+    return steps
+
+
+KILL_MARKER = "KILL-QEMU-NOW"
+POWERCUT_TIMEOUT = 300
+
+
+def powercut_boot(label, cpus, mem, tests, drive_args, append):
+    """Boot the kernel (no initramfs) with the given drives and command
+    line, which runs `tests` with runtests; the moment the console shows
+    a line KILL_MARKER, kill QEMU (SIGKILL: no sync, no unmount, a power
+    cut), for tests whose point is what the disks hold afterwards. Every
+    test but the last must print its TEST line; the last must print the
+    marker. Returns (steps, console lines); the caller then checks the
+    disk images on the host."""
+    cmd = ["qemu-system-riscv64", "-machine", "virt", "-bios", "default",
+           "-kernel", "build/kernel", "-smp", str(cpus), "-m", mem, "-nographic", "-no-reboot",
+           "-global", "virtio-mmio.force-legacy=false",
+           "-append", append + " -- " + ",".join(tests)] + drive_args
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    lines, deadline, problem, cut = [], [time.time() + POWERCUT_TIMEOUT], None, False
+    for line in read_console(proc, deadline):
+        if line is None:
+            problem = problem or "timeout after %d s" % POWERCUT_TIMEOUT
+            break
+        lines.append(line)
+        if line.strip() == KILL_MARKER:
+            proc.kill()
+            cut = True
+            break
+        if "Kernel panic" in line or "panic:" in line.lower():
+            problem = problem or "kernel panic"
+            deadline[0] = min(deadline[0], time.time() + 2)
+        if DONE_RE.match(line):
+            break
+    proc.kill()
+    proc.wait()
+    os.makedirs(LOGDIR, exist_ok=True)
+    with open(os.path.join(LOGDIR, label + ".log"), "w") as f:
+        f.write("# %s\n%s\n" % (" ".join(cmd), "\n".join(lines)))
+    steps, seen = [], set()
+    for i, line in enumerate(lines):
+        m = TEST_RE.match(line)
+        if m:
+            seen.add(m.group(1))
+            steps.append(("%s:%s" % (label, m.group(1)),
+                          None if m.group(2) == "PASS" else m.group(3), lines[max(0, i - 15):i]))
+    for t in tests[:-1]:
+        if t not in seen:
+            steps.append(("%s:%s" % (label, t), problem or "no TEST line", lines[-30:]))
+    steps.append(("%s:%s" % (label, tests[-1]), None if cut else
+                  problem or "no %s line" % KILL_MARKER, lines[-30:]))
+    return steps, lines
+
+
+# What e2fsck -fn may report after a power cut: what ext2, without a
+# journal, cannot avoid. Leaks are tolerated (blocks or inodes marked in
+# use on disk that nothing references: a bitmap block is shared by many
+# files, so writing one file's allocation writes others' too, and the
+# group and superblock counts follow the bitmaps); references to free or
+# wrong blocks or inodes, bad sizes, bad directories are damage.
+FSCK_NOISE = [r"^Pass \d", r"^Fix\? no$", r"^$", r"Filesystem still has errors",
+              r"^\S+: \d+/\d+ files", r"^e2fsck \d", r"was not cleanly unmounted"]
+
+
+def fsck_tolerated(line):
+    """The leak-shaped e2fsck -n lines: the name of the kind, or None."""
+    m = re.match(r"^(Block|Inode) bitmap differences: +(.*)$", line)
+    if m and "+" not in m.group(2):
+        return "%s bitmap: in use on disk, referenced by nothing (-)" % m.group(1).lower()
+    m = re.match(r"^Free (blocks|inodes) count wrong( for group #\d+)? \((\d+), "
+                 r"counted=(\d+)\)\.$", line)
+    if m and int(m.group(4)) >= int(m.group(3)):
+        return "free %s count lower than counted%s" % (m.group(1), " (group)" if m.group(2) else "")
+    m = re.match(r"^Directories count wrong for group #\d+ \((\d+), counted=(\d+)\)\.$", line)
+    if m and int(m.group(2)) <= int(m.group(1)):
+        return "directories count higher than counted"
+    return None
+
+
+def fsck_after_cut(img, offset, label):
+    """e2fsck -fn after a power cut: a step that fails on any problem but
+    the leaks of fsck_tolerated; the tolerated ones are printed and logged."""
+    r = subprocess.run(["e2fsck", "-fn", "%s?offset=%d" % (img, offset)],
+                       capture_output=True, text=True)
+    out = (r.stdout + r.stderr).splitlines()
+    bad = [l for l in out if not fsck_tolerated(l) and not any(re.search(p, l) for p in FSCK_NOISE)]
+    seen = sorted({fsck_tolerated(l) for l in out if fsck_tolerated(l)})
+    with open(os.path.join(LOGDIR, label + ".log"), "a") as f:
+        f.write("# e2fsck -fn (exit %d):\n%s\n" % (r.returncode, "\n".join(out)))
+    name = "%s:e2fsck" % label
+    if r.returncode not in (0, 4) or bad:
+        return [(name, "e2fsck -fn exit %d: %d unexpected line(s)" % (r.returncode, len(bad)),
+                 bad[:20] or out[-20:])]
+    if seen:
+        print("== %s: e2fsck found only leaks after the cut: %s" % (label, "; ".join(seen)))
+    return [(name, None, [])]
+
+
+def wb_disks(label):
+    """The writeback boots' disks: vda, a 160 MiB ext2 (the whole disk,
+    label wbtest) that the boot mounts as its root: /bin/runtests, the
+    tests of user/tests/disk/ in /tests, /WBTEST, /prefilled
+    and /victim, whose first block fails every write request (blkdebug);
+    and vdb, a 64 MiB raw disk whose writes QEMU throttles to 4 MB/s.
+    The disk tests live there, not in the initramfs, whose memory the
+    small configurations cannot spare. Returns (drive args, image)."""
+    d = os.path.join(DISKDIR, label)
+    stage = os.path.join(d, "stage")
+    shutil.rmtree(d, ignore_errors=True)
+    for sub in ("bin", "tests", "dev", "proc", "tmp"):
+        os.makedirs(os.path.join(stage, sub))
+    ub = os.path.join(ROOT, "build", "user")
+    shutil.copy(os.path.join(ub, "bin", "runtests"), os.path.join(stage, "bin"))
+    for t in WB_STAGED_TESTS:
+        shutil.copy(os.path.join(ub, "tests", t), os.path.join(stage, "tests"))
+    for t in os.listdir(os.path.join(ub, "disktests")):
+        shutil.copy(os.path.join(ub, "disktests", t), os.path.join(stage, "tests"))
+    with open(os.path.join(stage, "WBTEST"), "w") as f:
+        f.write("the writeback boots' disk (tests/run.py)\n")
+    with open(os.path.join(stage, "victim"), "wb") as f:
+        f.write(b"\x11" * (64 << 10))
+    with open(os.path.join(stage, "prefilled"), "wb") as f:
+        f.write(b"\x22" * (64 << 10))
+    img = os.path.join(d, "wb.img")
+    subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "4096", "-L", "wbtest",
+                    "-d", stage, img, "160M"], check=True, stdout=subprocess.DEVNULL)
+    bmap = subprocess.run(["debugfs", "-R", "bmap /victim 0", img], capture_output=True,
+                          text=True).stdout.split()
+    conf = os.path.join(d, "blkdebug.conf")
+    with open(conf, "w") as f:
+        f.write('[inject-error]\nevent = "write_aio"\nerrno = "5"\n'
+                'sector = "%d"\nonce = "off"\n' % (int(bmap[-1]) * 8))
+    slow = os.path.join(d, "throttled.img")
+    with open(slow, "wb") as f:
+        f.truncate(64 << 20)
+    return ["-drive", "driver=raw,file.driver=blkdebug,file.config=%s,file.image.filename=%s,"
+            "if=none,id=w0,cache=unsafe" % (conf, img), "-device", "virtio-blk-device,drive=w0",
+            "-drive", "file=%s,format=raw,if=none,id=w1,cache=unsafe,throttling.bps-write=%d"
+            % (slow, 4 << 20), "-device", "virtio-blk-device,drive=w1"], img
+
+
+# label: (cpus, memory, tests; the last one ends with the power cut)
+WB_BOOTS = {
+    "wbcut": (2, "1G", ["wb_crash"]),
+    "wbsync": (2, "256M", ["wb_flush", "wb_throttle", "wb_sync", "wb_eio", "wb_fsync"]),
+}
+WB_STAGED_TESTS = []    # from build/user/tests, besides the disk tests
+
+
+def wb_boot(label):
+    """A writeback boot: its disks, the tests up to the power cut, then
+    e2fsck and debugfs on the ext2 image."""
+    cpus, mem, tests = WB_BOOTS[label]
+    args, img = wb_disks(label)
+    steps, lines = powercut_boot(label, cpus, mem, tests, args,
+                                 "root=/dev/vda init=/bin/runtests panic=1")
+    if any(s[0] == "%s:%s" % (label, tests[-1]) and s[1] is None for s in steps):
+        steps += fsck_after_cut(img, 0, label)
+        steps += debugfs_checks(lines, img, label)
     return steps
 
 
 def run_linux(res, names):
-    for t in expected_tests(names):
+    disk = os.path.join(ROOT, "build", "user", "disktests")
+    tests = names or sorted(expected_tests(None) + [t for t in os.listdir(disk)
+                                                    if not t.startswith(".")])
+    for t in tests:
         path = os.path.join(TESTDIR, t)
+        if not os.path.exists(path):
+            path = os.path.join(disk, t)
         try:
             p = subprocess.run(["qemu-riscv64", path], cwd="/",
                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -654,6 +824,8 @@ def main():
                     help="skip the interactive shell boot")
     ap.add_argument("--interactive-only", action="store_true",
                     help="only the interactive shell boot")
+    ap.add_argument("--wb-only", action="store_true",
+                    help="only the writeback boots (WB_BOOTS: power cut, then host checks)")
     ap.add_argument("-j", type=int, default=2, help="parallel boots (default 2)")
     args = ap.parse_args()
     names = [t for t in (args.tests or "").split(",") if t]
@@ -677,18 +849,21 @@ def main():
                     configs.append((int(m.group(1)), m.group(2).upper()))
         elif args.quick:
             configs = CONFIGS[:1]
-        if args.interactive_only:
+        if args.interactive_only or args.wb_only:
             configs = []
         expected = expected_tests(names)
         want_inter = args.interactive_only or (
-            not args.no_interactive and not args.config and not names)
+            not args.no_interactive and not args.config and not names and not args.wb_only)
         inter = ub = e2 = None
-        with concurrent.futures.ThreadPoolExecutor(max_workers=3) as ix, \
+        wbs = {}
+        with concurrent.futures.ThreadPoolExecutor(max_workers=3 + len(WB_BOOTS)) as ix, \
                 concurrent.futures.ThreadPoolExecutor(max_workers=args.j) as ex:
             if want_inter:
                 inter = ix.submit(interactive)
                 ub = ix.submit(uboot)
                 e2 = ix.submit(ext2root)
+            if (want_inter and not args.interactive_only) or args.wb_only:
+                wbs = {label: ix.submit(wb_boot, label) for label in WB_BOOTS}
             futs = [ex.submit(boot, c, m, names) for c, m in configs]
             for f in futs:
                 name, lines, problem, done, secs = f.result()
@@ -699,6 +874,8 @@ def main():
                       % (name, problem or "done", secs, len(res.failed) - before,
                          os.path.relpath(os.path.join(LOGDIR, name + ".log"), ROOT)),
                       flush=True)
+            for label, fut in wbs.items():
+                tally_steps(res, label, fut.result(), label + ".log")
             for fut, label, log in ((inter, "interactive", "interactive.log"),
                                      (ub, "uboot", "uboot.log"), (e2, "ext2 root", "ext2root.log")):
                 if fut:

@@ -16,9 +16,10 @@ int meminfo_show(struct seq_buf *m)
 	show_kb(m, "MemTotal:", total);
 	show_kb(m, "MemFree:", free);
 	unsigned long cached = global_node_page_state(NR_FILE_PAGES);
-	show_kb(m, "MemAvailable:", free + cached);
+	show_kb(m, "MemAvailable:", free + cached - global_node_page_state(NR_UNEVICTABLE));
 	show_kb(m, "Buffers:", 0);
 	show_kb(m, "Cached:", cached);
+	show_kb(m, "Unevictable:", global_node_page_state(NR_UNEVICTABLE));	/* ramfs */
 	show_kb(m, "Dirty:", global_node_page_state(NR_FILE_DIRTY));
 	show_kb(m, "Writeback:", global_node_page_state(NR_WRITEBACK));
 	return 0;

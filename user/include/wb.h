@@ -146,6 +146,45 @@ static inline long wb_wait_clean(long max_ms)
 	}
 }
 
+/* The writeback boots (tests/run.py) boot from their test disk: an
+ * ext2 labelled wbtest, holding /WBTEST, /prefilled and /victim, is the
+ * root, and the tests that need it live on it (user/tests/disk/). */
+#include <sys/stat.h>
+static inline int wb_on_test_disk(void)
+{
+	struct stat st;
+	return wb_ours() && stat("/WBTEST", &st) == 0;
+}
+
+/* The line on which tests/run.py kills QEMU at once (a power cut); the
+ * test then waits to be killed. */
+#define KILL_MARKER "KILL-QEMU-NOW"
+static inline void wb_power_cut(void)
+{
+	printf("\n" KILL_MARKER "\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
+/* CRC-32 (zlib's), as tests/run.py checks "CRC32 path crc" lines. */
+static inline uint32_t wb_crc32(uint32_t crc, const void *p, size_t n)
+{
+	static uint32_t table[256];
+	const unsigned char *c = p;
+	if (!table[1])
+		for (uint32_t i = 0; i < 256; i++) {
+			uint32_t v = i;
+			for (int k = 0; k < 8; k++)
+				v = v & 1 ? 0xedb88320u ^ (v >> 1) : v >> 1;
+			table[i] = v;
+		}
+	crc = ~crc;
+	while (n--)
+		crc = table[(crc ^ *c++) & 0xff] ^ (crc >> 8);
+	return ~crc;
+}
+
 /* FNV-1a 64, as tests/run.py checks "CHECKSUM path hash" lines. */
 static inline uint64_t fnv64(uint64_t h, const void *p, size_t n)
 {
