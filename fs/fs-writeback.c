@@ -3,8 +3,8 @@
  * that becomes dirty (__mark_inode_dirty: a dirty folio, or a changed
  * inode) goes on its disk's b_dirty list, stamped with dirtied_when.
  * The disk's flusher thread (bdi_writeback_thread) writes:
- *  - works queued by sync(2)/syncfs(2)/unmount (sync_inodes_sb,
- *    writeback_inodes_sb), which their callers wait for;
+ *  - works queued by sync(2)/syncfs(2)/unmount (sync_inodes_sb), which
+ *    their callers wait for;
  *  - everything, when asked (wakeup_flusher_threads: sync, reclaim);
  *  - every dirty_writeback_centisecs, the inodes dirty for longer than
  *    dirty_expire_centisecs (the "kupdate" pass);
@@ -260,7 +260,7 @@ static int writeback_inode_meta(struct inode *inode, struct writeback_control *w
 	return op->write_inode(inode, wbc);
 }
 
-/* For callers outside the flusher (fsync, write_inode_now): the data,
+/* For callers outside the flusher (fsync: sync_inode_metadata): the data,
  * then the inode; off the lists if it ends up clean. */
 int writeback_single_inode(struct inode *inode, struct writeback_control *wbc)
 {
@@ -294,14 +294,6 @@ int writeback_single_inode(struct inode *inode, struct writeback_control *wbc)
 	spin_unlock(&inode->i_lock);
 	spin_unlock(&wb->list_lock);
 	return err ? err : err2;
-}
-
-int write_inode_now(struct inode *inode, int sync)
-{
-	struct writeback_control wbc = { .nr_to_write = 0x7fffffffffffffffL,
-					 .range_end = (loff_t)-1 >> 1,
-					 .sync_mode = sync ? WB_SYNC_ALL : WB_SYNC_NONE };
-	return writeback_single_inode(inode, &wbc);
 }
 
 int sync_inode_metadata(struct inode *inode, int wait)
@@ -773,13 +765,6 @@ static void wb_run_and_wait(struct super_block *sb, struct wb_writeback_work *wo
 	INIT_LIST_HEAD(&work->list);
 	wb_queue_work(wb, work);
 	wait_for_completion(&done);
-}
-
-void writeback_inodes_sb(struct super_block *sb, enum wb_reason reason)
-{
-	struct wb_writeback_work work = { .nr_pages = nr_dirty_work(), .sync_mode = WB_SYNC_NONE,
-					  .tagged_writepages = 1, .reason = reason };
-	wb_run_and_wait(sb, &work);
 }
 
 /* Every inode of sb dirtied before now: data, wait, inode (in that

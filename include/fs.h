@@ -2,7 +2,8 @@
  * iov_iter, path lookup and the in-kernel file API used by exec and init.
  * Lock order: file->f_pos_lock > namespace_sem (fs/namespace.c) > parent
  * dir i_rwsem > child i_rwsem > pipe->mutex > spinlocks (files->file_lock,
- * fs->lock, f_lock, dcache_lock, mount_lock, wait queues: leaves).
+ * fs->lock, f_lock, dcache_lock, mount_lock, wait queues: leaves);
+ * a disk's wb->list_lock > inode->i_lock (fs/fs-writeback.c).
  * Callers of these functions hold no locks unless noted. */
 #ifndef _FS_H
 #define _FS_H

@@ -75,12 +75,8 @@ void inode_io_list_del(struct inode *inode);
 void inode_wait_for_writeback(struct inode *inode);
 /* Write inode's data and then the inode (WB_SYNC_ALL: and wait). */
 int writeback_single_inode(struct inode *inode, struct writeback_control *wbc);
-int write_inode_now(struct inode *inode, int sync);
 /* fsync's metadata part: the inode itself, if it is dirty. */
 int sync_inode_metadata(struct inode *inode, int wait);
-/* Start writeback of every dirty inode of sb (WB_SYNC_NONE), and wait
- * until it has been started. */
-void writeback_inodes_sb(struct super_block *sb, enum wb_reason reason);
 /* Write and wait for every inode of sb dirtied before the call. */
 void sync_inodes_sb(struct super_block *sb);
 /* Ask every flusher to write everything it has (no waiting). */

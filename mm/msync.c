@@ -1,7 +1,9 @@
 /* msync.c: msync(2). Stores through a shared file mapping already sit in
  * dirty page-cache folios (page_mkwrite dirtied them), so MS_ASYNC has
- * nothing to start (as in Linux) and MS_SYNC writes the file's dirty
- * data and waits, through the file's ->fsync; MS_INVALIDATE asks for
+ * nothing to start (as in Linux) and MS_SYNC writes the mapped range's
+ * dirty data and waits, through the file's ->fsync (vfs_fsync_range,
+ * datasync as Linux; it reports write errors once per open file and
+ * ends with a device FLUSH); MS_INVALIDATE asks for
  * nothing more here, since mappings already map the cache itself. A
  * range with unmapped parts still syncs the mapped ones and reports
  * ENOMEM. Lock: mmap_lock for reading, dropped around each ->fsync
@@ -39,11 +41,13 @@ long sys_msync(unsigned long start, unsigned long len, int flags)
 				break;
 		}
 		struct file *file = v->vm_file;
+		loff_t fstart = ((loff_t)v->vm_pgoff << PAGE_SHIFT) + (start - v->vm_start);
+		loff_t fend = fstart + (min(end, v->vm_end) - start) - 1;
 		start = v->vm_end;
 		if ((flags & MS_SYNC) && file && (v->vm_flags & VM_SHARED) && file->f_op->fsync) {
 			get_file(file);
 			up_read(&mm->mmap_lock);
-			err = file->f_op->fsync(file);
+			err = vfs_fsync_range(file, fstart, fend, 1);	/* as Linux: datasync */
 			fput(file);
 			if (err || start >= end)
 				return err ? err : unmapped;

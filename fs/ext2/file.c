@@ -473,7 +473,7 @@ static vm_fault_t ext2_page_mkwrite(struct vm_fault *vmf)
 	folio_mark_dirty(folio);
 	folio_wait_writeback(folio);	/* no store into a page being written */
 	inode->i_mtime = inode->i_ctime = ext2_get_seconds();
-	ext2_mark_inode_dirty(inode);
+	mark_inode_dirty_sync(inode);	/* times: the block map marked itself */
 	return VM_FAULT_LOCKED;
 }
 

@@ -1,14 +1,18 @@
 /* wb_crash.c - data written without fsync reaches the disk by itself and
- * survives a power cut. On the writeback boot's ext2 (tests/run.py),
- * with dirty_expire_centisecs 5 s and dirty_writeback_centisecs 1 s in a
- * machine big enough that 64 MiB stays under the background threshold:
- * 64 MiB written to a new file, a small file in a new directory, nothing
- * synced; Dirty and Writeback drop to 0 within expire + interval (+ the
- * time to write) through the periodic pass alone; then the test prints
+ * survives a power cut. On the writeback boot's ext2 root (tests/run.py),
+ * in a machine big enough that 64 MiB stays under the background
+ * threshold, with the periodic pass off: a page of a MAP_SHARED mapping
+ * stored, msynced (which ends with a device FLUSH) and stored again;
+ * 64 MiB written to a new file and a small file in a new directory; none
+ * of it synced, all of it dirty. Then dirty_expire_centisecs 5 s and
+ * dirty_writeback_centisecs 1 s: Dirty and Writeback drop to 0 within
+ * expire + interval (+ the time to write) through the periodic pass
+ * alone, the second store included; then the test prints
  * the checksums and KILL-QEMU-NOW, QEMU is killed (no sync, no unmount),
  * and the host reads the files back with debugfs and runs e2fsck.
  * Skipped anywhere else (no test disk; Linux). */
 #include "wb.h"
+#include "blk.h"
 #include <sys/mman.h>
 
 #define MiB (1L << 20)
@@ -26,6 +30,27 @@ int main(void)
 	printf("wb_crash: background threshold %ld MiB\n", bg >> 8);
 	CHECK(bg > (64 + 16) * 256, "64 MiB stays under the background threshold here");
 	long kup = vmstat("flusher_kupdate"), bgw = vmstat("flusher_background");
+
+	/* A shared mapping: stored, msynced, stored again, never synced. The
+	 * msync's writeback write-protects the page (folio_mkclean), so the
+	 * second store faults and dirties it again, and the flusher writes
+	 * it below; without that, the disk would keep the first store. */
+	static char mapped[16384];
+	int mfd = open("/mapped", O_CREAT | O_TRUNC | O_RDWR, 0644);
+	CHECK(mfd >= 0 && ftruncate(mfd, sizeof(mapped)) == 0, "create /mapped");
+	char *map = mmap(NULL, sizeof(mapped), PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	CHECK(map != MAP_FAILED, "mmap shared");
+	sync();		/* the new name, the inode: only the pages remain */
+	CHECK(wb_wait_clean(30000) >= 0, "clean after sync");
+	memset(map, 'a', sizeof(mapped));
+	unsigned long flushes = blk_stats("vda").flush;
+	CHECK(msync(map, sizeof(mapped), MS_SYNC) == 0, "msync");
+	CHECK(blk_stats("vda").flush > flushes, "msync ended with a device FLUSH");
+	CHECK(vmstat("nr_dirty") == 0, "msync wrote the page");
+	memcpy(map + 100, "the second store", 16);
+	CHECK(vmstat("nr_dirty") >= 1, "the store after msync made the page dirty again");
+	memset(mapped, 'a', sizeof(mapped));
+	memcpy(mapped + 100, "the second store", 16);
 
 	static char buf[MiB];
 	uint32_t crc = 0;
@@ -55,7 +80,7 @@ int main(void)
 	CHECK(meminfo_kb("Dirty") == 0 && meminfo_kb("Writeback") == 0, "meminfo agrees");
 	CHECK(vmstat("flusher_kupdate") - kup >= 64 * 256, "written by the periodic pass");
 	CHECK(vmstat("flusher_background") == bgw, "not by the background pass");
-	printf("CRC32 /big %08x\n", crc);
+	printf("CRC32 /big %08x\nCRC32 /mapped %08x\n", crc, wb_crc32(0, mapped, sizeof(mapped)));
 	printf("CHECKSUM /d/small %016llx\n",
 	       (unsigned long long)fnv64(FNV64_INIT, small, sizeof(small) - 1));
 	t_ok("wb_crash: written back, now the power cut");

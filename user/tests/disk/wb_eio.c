@@ -4,7 +4,9 @@
  * no sync; the flusher writes them all (dirty_expire_centisecs 1 s):
  *  - each descriptor open on /victim then gets EIO from exactly one
  *    fsync/fdatasync; one opened afterwards gets none; syncfs on any file
- *    of the file system reports it once to each open file too;
+ *    of the file system reports it once to each open file too; a store
+ *    through a shared mapping of the failing page makes msync(MS_SYNC)
+ *    return EIO once;
  *  - the other file, and /victim's other pages, are unaffected: fsync
  *    returns 0, and after the power cut at the end of the boot the host
  *    finds their bytes (CRC32 lines; /victim's first block keeps what
@@ -12,6 +14,7 @@
  *  - the flusher keeps writing: a file written afterwards is clean soon.
  * Skipped anywhere else. */
 #include "wb.h"
+#include <sys/mman.h>
 
 #define MiB (1L << 20)
 
@@ -62,6 +65,22 @@ int main(void)
 	int fd5 = open("/good", O_RDONLY);
 	CHECK(fd5 >= 0 && syncfs(fd5) == 0 && syncfs(fd4) == 0, "then nothing more");
 	close(fd5);
+
+	/* through a shared mapping: msync reports it, once per open file */
+	int fd6 = open("/victim", O_RDWR);
+	CHECK(fd6 >= 0, "open /victim again");
+	char *map = mmap(NULL, sizeof(victim), PROT_READ | PROT_WRITE, MAP_SHARED, fd6, 0);
+	CHECK(map != MAP_FAILED, "mmap /victim shared");
+	map[0] = 0x55;			/* the failing block */
+	map[3 * 4096] = 0x66;		/* a good one */
+	victim[3 * 4096] = 0x66;
+	CHECK_ERR(msync(map, sizeof(victim), MS_SYNC), EIO, "msync: EIO");
+	CHECK(msync(map, sizeof(victim), MS_SYNC) == 0, "... once");
+	CHECK(fsync(fd6) == 0, "the mapping's file was told already");
+	CHECK_ERR(fsync(fd4), EIO, "a file open before this new error is told too");
+	CHECK(fsync(fd4) == 0, "... once");
+	munmap(map, sizeof(victim));
+	close(fd6);
 
 	uint32_t good2 = fill_file("/good2", 0x44);
 	CHECK(wb_wait_clean(20000) >= 0, "the flusher keeps writing");
