@@ -1,14 +1,19 @@
-/* filemap.c: the page cache (seeds 000, 003, 004 walk Linux's version).
+/* filemap.c: the page cache, after Linux's mm/filemap.c.
  * Lookup (filemap_get_entry, __filemap_get_folio), insertion
  * (filemap_add_folio), the read path (filemap_read with a simple
  * synchronous readahead batch), the write path (generic_perform_write
  * with write_begin/write_end and the fault-in-then-copy-without-faults
- * rule), the folio lock and its hashed wait table. Also the file-mapping
- * fault used by exec and mmap. Dirty state and writeback are in
- * page-writeback.c, truncation and invalidation in truncate.c, the LRU
- * and reclaim in vmscan.c; mm/internal.h is what they share.
- * Locks: folio lock (sleeping bit) > mapping->i_pages_lock (spinlock).
- * The cache holds one reference on each folio it contains. */
+ * rule), the folio lock and its hashed wait table. Also file mappings:
+ * generic_file_mmap, filemap_fault (a mapping maps the cache's own folio;
+ * it drops mmap_lock to wait for I/O and returns VM_FAULT_RETRY),
+ * filemap_map_pages (fault-around) and filemap_page_mkwrite. Dirty state
+ * and writeback are in page-writeback.c, truncation and invalidation in
+ * truncate.c, the LRU and reclaim in vmscan.c; mm/internal.h is what
+ * they share.
+ * Locks: mmap_lock (faults, held for reading or dropped) > folio lock
+ * (sleeping bit) > page_table_lock (fault-around); folio lock >
+ * mapping->i_pages_lock (spinlock). The cache holds one reference on
+ * each folio it contains. */
 #include <pagemap.h>
 #include <fs.h>
 #include <sched.h>

@@ -166,8 +166,9 @@ void truncate_pagecache(struct inode *inode, loff_t newsize)
 /* Evicts every clean, unused folio with index in [start, end]
  * (inclusive) and leaves the rest: dirty, under writeback, or referenced
  * by anyone else (a mounted file system's pinned metadata, a reader in
- * the middle of a copy). With wait, it sleeps for each folio's lock and
- * writeback first; without, a locked folio is skipped. Returns the
+ * the middle of a copy; without wait, a mapped folio). With wait, it
+ * sleeps for each folio's lock and writeback first and unmaps a mapped
+ * folio from every process; without, a locked folio is skipped. Returns the
  * number evicted; *busy (if given) counts the folios left behind. */
 static unsigned long invalidate_range(struct address_space *m, unsigned long start,
 				      unsigned long end, int wait, unsigned long *busy)
@@ -182,6 +183,10 @@ static unsigned long invalidate_range(struct address_space *m, unsigned long sta
 			folio_wait_writeback(f);
 		}
 		if (wait || folio_trylock(f)) {
+			/* the data under a mapping is stale too: unmap it first
+			 * (Linux's invalidate_inode_pages2_range does) */
+			if (wait && folio_mapping(f) == m && folio_mapped(f))
+				unmap_mapping_folio(f);
 			if (folio_mapping(f) == m && mapping_evict_folio(m, f, 1)) {
 				lru_del(f);
 				count++;

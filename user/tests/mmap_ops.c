@@ -9,6 +9,7 @@
  *  - mincore: anonymous pages resident once touched, file pages whenever
  *    cached, touched through this mapping or not;
  *  - msync with MS_ASYNC, MS_INVALIDATE and MS_SYNC;
+ *  - an O_DIRECT write to a disk under a mapping of it shows through;
  *  - fault-around: a sequential walk of a cached 4 MiB file mapping
  *    takes at most 1/8 as many faults as pages (one per page with
  *    /proc/sys/vm/fault_around_bytes at 4096). Counter checks, WILLNEED
@@ -183,6 +184,31 @@ static void fault_around(void)
 	unlink(path);
 }
 
+/* An O_DIRECT write under a mapping of a disk: the mapping shows the new
+ * data (the stale cached page is unmapped and dropped, then faulted in
+ * again). /dev/vdb is the scratch disk; the host has none. */
+static void direct_write(void)
+{
+	int fd = open("/dev/vdb", O_RDWR), dfd = open("/dev/vdb", O_RDWR | O_DIRECT);
+	off_t off = 16L << 20;
+	if (fd < 0 || dfd < 0)
+		return;
+	unsigned char *buf = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				  -1, 0);
+	volatile unsigned char *m = mmap(NULL, 4 * PG, PROT_READ, MAP_SHARED, fd, off);
+	CHECK(buf != MAP_FAILED && m != MAP_FAILED, "mmap /dev/vdb");
+	memset(buf, 0x11, PG);
+	CHECK(pwrite(dfd, buf, PG, off) == PG, "direct write");
+	CHECK(m[0] == 0x11 && m[PG - 1] == 0x11, "mapped: the first data");
+	memset(buf, 0xab, PG);
+	CHECK(pwrite(dfd, buf, PG, off) == PG, "direct write under the mapping");
+	CHECK(m[0] == 0xab && m[PG - 1] == 0xab, "the mapping shows the new data");
+	munmap((void *)m, 4 * PG);
+	munmap(buf, PG);
+	close(fd);
+	close(dfd);
+}
+
 int main(void)
 {
 	probe_init();
@@ -190,6 +216,7 @@ int main(void)
 	remap();
 	advise();
 	fault_around();
+	direct_write();
 	t_ok("mmap_ops");
 	return 0;
 }
