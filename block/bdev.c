@@ -7,6 +7,7 @@
  * Also the block ioctls and fsync (a device FLUSH). No locks held across
  * waits; f_pos is serialised by the VFS. */
 #include <blkdev.h>
+#include <backing-dev.h>
 #include <fs.h>
 #include <sched.h>
 #include <uaccess.h>
@@ -227,12 +228,17 @@ static long blkdev_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		invalidate_mapping_pages(bdev_mapping(bd), 0, ~0UL);
 		return err;
 	}
-	case BLKRAGET:
-		return put_user((long)bd->ra_pages * (PAGE_SIZE / SECTOR_SIZE), (long __user *)p);
-	case BLKRASET:
+	case BLKRAGET:		/* the disk's, as Linux: partitions share it */
+		if (!bd->bd_disk->bdi)
+			return -ENOTTY;
+		return put_user((long)bd->bd_disk->bdi->ra_pages * (PAGE_SIZE / SECTOR_SIZE),
+				(long __user *)p);
+	case BLKRASET:		/* files opened from now on use it */
+		if (!bd->bd_disk->bdi)
+			return -ENOTTY;
 		if (arg > (1UL << 20))
 			return -EINVAL;
-		bd->ra_pages = arg / (PAGE_SIZE / SECTOR_SIZE);
+		WRITE_ONCE(bd->bd_disk->bdi->ra_pages, arg / (PAGE_SIZE / SECTOR_SIZE));
 		return 0;
 	}
 	return -ENOTTY;
@@ -249,6 +255,7 @@ static int blkdev_open(struct inode *inode, struct file *f)
 	f->f_op = &def_blk_fops;
 	f->f_inode->i_mapping = bdev_mapping(bd);	/* the device node shares the cache */
 	f->f_wb_err = filemap_sample_wb_err(bdev_mapping(bd));	/* sampled the node's own */
+	file_ra_state_init(&f->f_ra, bdev_mapping(bd));	/* the disk's window, not the node's fs */
 	return 0;
 }
 

@@ -51,28 +51,37 @@ static int bdev_read_folio(struct file *file, struct folio *f)
 	return 0;
 }
 
-/* A run of consecutive pages is consecutive on the device: one bio
- * (partial last page of the device: through read_folio). */
+/* A run of consecutive pages is consecutive on the device: bios as
+ * large as the queue takes (a partial last page of the device, or a
+ * failed allocation: through read_folio). */
 static void bdev_readahead(struct readahead_control *rac)
 {
 	struct block_device *bd = rac->mapping->private_data;
-	sector_t first = (sector_t)folio_index(rac->folios[0]) << (PAGE_SHIFT - SECTOR_SHIFT);
-	unsigned int whole = 0;
-	while (whole < rac->nr &&
-	       first + (sector_t)(whole + 1) * (PAGE_SIZE / SECTOR_SIZE) <= bd->bd_nr_sectors)
-		whole++;
-	struct bio *b = whole ? bio_alloc(bd, whole, REQ_OP_READ, GFP_KERNEL) : NULL;
-	if (b) {
-		b->bi_sector = first;
+	unsigned int max_pages = bdev_max_bio_pages(bd);
+	struct bio *b = NULL;
+	struct folio *f;
+
+	while ((f = readahead_folio(rac)) != NULL) {
+		sector_t sector = (sector_t)folio_index(f) << (PAGE_SHIFT - SECTOR_SHIFT);
+		int whole = sector + PAGE_SIZE / SECTOR_SIZE <= bd->bd_nr_sectors;
+		if (b && (!whole || b->bi_size >= max_pages * PAGE_SIZE ||
+			  !bio_add_page(b, &f->page, PAGE_SIZE, 0))) {
+			submit_bio(b);
+			b = NULL;
+		} else if (b) {
+			continue;	/* added to the current bio */
+		}
+		if (!whole || !(b = bio_alloc(bd, min(readahead_count(rac), max_pages), REQ_OP_READ,
+				    GFP_KERNEL))) {
+			bdev_read_folio(rac->file, f);
+			continue;
+		}
+		b->bi_sector = sector;
 		b->bi_end_io = bio_end_read_folios;
-		for (unsigned int i = 0; i < whole; i++)
-			bio_add_page(b, &rac->folios[i]->page, PAGE_SIZE, 0);
-		submit_bio(b);
-	} else {
-		whole = 0;
+		bio_add_page(b, &f->page, PAGE_SIZE, 0);
 	}
-	for (unsigned int i = whole; i < rac->nr; i++)
-		bdev_read_folio(rac->file, rac->folios[i]);
+	if (b)
+		submit_bio(b);
 }
 
 /* A failed page stays clean (its data is lost, as in Linux): fsync

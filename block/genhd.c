@@ -39,7 +39,6 @@ struct block_device *add_partition(struct gendisk *disk, int partno,
 	b->bd_start_sect = start;
 	b->bd_nr_sectors = len;
 	b->bd_dev = MKDEV(BLOCK_EXT_MAJOR, disk->first_minor + partno);
-	b->ra_pages = 32;	/* 128 KiB */
 	if (partno)
 		snprintf(b->name, sizeof(b->name), "%s%d", disk->disk_name, partno);
 	else
@@ -74,6 +73,7 @@ int add_disk(struct gendisk *disk)
 	if (!disk->bdi)
 		return -ENOMEM;
 	disk->bdi->disk = disk;
+	disk->bdi->io_pages = disk->queue->limits.max_sectors >> (PAGE_SHIFT - SECTOR_SHIFT);
 	snprintf(name, sizeof(name), "%d:%d", BLOCK_EXT_MAJOR, disk->first_minor);
 	if (bdi_register(disk->bdi, name)) {
 		kfree(disk->bdi);

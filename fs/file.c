@@ -35,6 +35,7 @@ struct file *alloc_file(struct inode *inode, unsigned int flags,
 	f->f_wb_err = filemap_sample_wb_err(inode->i_mapping);
 	if (inode->i_sb)
 		f->f_sb_err = errseq_sample(&inode->i_sb->s_wb_err);
+	file_ra_state_init(&f->f_ra, inode->i_mapping);	/* ->open redoes it if it moves i_mapping */
 	return f;
 }
 

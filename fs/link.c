@@ -1,6 +1,6 @@
 /* link.c: the namespace calls that create names for existing inodes or
  * move them: renameat2, linkat, symlinkat; and attribute changes:
- * fchmodat/fchmod, utimensat, fallocate, posix_fadvise, statfs/fstatfs.
+ * fchmodat/fchmod, utimensat, fallocate, statfs/fstatfs.
  * Locking: rename locks both parent directories' i_rwsem (write) in
  * address order; link and symlink lock the new parent; setattr locks the
  * inode. Each name change updates the dcache (d_move, d_set) before the
@@ -397,54 +397,6 @@ long sys_fallocate(int fd, int mode, loff_t off, loff_t len)
 		err = vfs_fallocate(f, mode, off, len);
 	else if (off + len > inode->i_size)	/* ramfs: pages come on write */
 		err = do_truncate(inode, off + len);
-	fput(f);
-	return err;
-}
-
-/* DONTNEED as Linux's generic_fadvise: start writeback of the range
- * (without waiting), then drop its clean, unused whole pages; a page
- * only partly inside the range stays. len 0 means to the end. */
-static void fadvise_dontneed(struct address_space *m, loff_t off, loff_t len)
-{
-	u64 endbyte = (u64)off + (u64)len;	/* inclusive after the fix-up */
-	if (!len || endbyte < (u64)len || endbyte > 0x7fffffffffffffffULL)
-		endbyte = 0x7fffffffffffffffULL;
-	else
-		endbyte--;
-	if (!test_bit(AS_NO_WRITEBACK, &m->flags))
-		filemap_fdatawrite_range(m, off, endbyte);
-	unsigned long start = ((u64)off + PAGE_SIZE - 1) >> PAGE_SHIFT;
-	unsigned long end = endbyte >> PAGE_SHIFT;
-	if ((endbyte & ~PAGE_MASK) != ~PAGE_MASK) {	/* partial last page */
-		if (end == 0)
-			return;
-		end--;
-	}
-	if (end >= start)
-		invalidate_mapping_pages(m, start, end);
-}
-
-#define POSIX_FADV_NORMAL 0
-#define POSIX_FADV_DONTNEED 4
-#define POSIX_FADV_WILLNEED 3
-long sys_fadvise64(int fd, loff_t off, loff_t len, int advice)
-{
-	struct file *f = fget(fd);
-	if (!f)
-		return -EBADF;
-	long err = 0;
-	struct inode *inode = file_inode(f);
-	if (advice < 0 || advice > 5 || len < 0)
-		err = -EINVAL;
-	else if (S_ISFIFO(inode->i_mode))
-		err = -ESPIPE;
-	else if (advice == POSIX_FADV_WILLNEED && inode->i_mapping->a_ops &&
-		 inode->i_mapping->a_ops->read_folio && off < inode->i_size) {
-		loff_t end = len ? min(off + len, inode->i_size) : inode->i_size;
-		page_cache_sync_readahead(inode->i_mapping, f, off >> PAGE_SHIFT,
-					  ((end - 1) >> PAGE_SHIFT) - (off >> PAGE_SHIFT) + 1);
-	} else if (advice == POSIX_FADV_DONTNEED && inode->i_mapping && off >= 0)
-		fadvise_dontneed(inode->i_mapping, off, len);
 	fput(f);
 	return err;
 }

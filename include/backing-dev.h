@@ -60,9 +60,17 @@ struct bdi_writeback {
 };
 
 struct gendisk;
+#define VM_READAHEAD_PAGES (128 * 1024 / PAGE_SIZE)	/* the default window: 128 KiB */
+
 struct backing_dev_info {
 	char name[16];			/* "254:0": the disk's numbers */
 	struct gendisk *disk;		/* whose partitions' cache inodes hold metadata */
+	/* Readahead (mm/readahead.c): the largest window of files on this
+	 * disk and of its device nodes, in pages, sampled by each open
+	 * (file_ra_state_init) and set with BLKRASET on any of the disk's
+	 * nodes, 0: off; and the most a single large read may ask for at
+	 * once, one request of the queue's largest size. */
+	unsigned long ra_pages, io_pages;
 	struct bdi_writeback wb;
 	struct list_head bdi_list;	/* all of them (bdi_list_lock) */
 };

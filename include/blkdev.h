@@ -27,7 +27,6 @@ struct block_device {
 	struct gendisk *bd_disk;
 	int bd_partno;
 	sector_t bd_start_sect, bd_nr_sectors;
-	unsigned int ra_pages;		/* readahead window (BLKRASET) */
 	struct disk_stats stats;
 	char name[16];
 	struct inode *bd_inode;		/* its page cache: bd_inode->i_data */
@@ -95,6 +94,13 @@ struct gendisk {
 	struct block_device *part[DISK_MAX_PARTS];	/* [0] = whole disk */
 	struct backing_dev_info *bdi;	/* its writeback state and flusher */
 };
+/* The most pages one bio to bd may carry: the block layer does not
+ * split bios, so a submitter stays within the queue's limits. */
+static inline unsigned int bdev_max_bio_pages(struct block_device *bd)
+{
+	struct queue_limits *l = &bd->bd_disk->queue->limits;
+	return min(l->max_segments, l->max_sectors >> (PAGE_SHIFT - SECTOR_SHIFT));
+}
 
 struct gendisk *alloc_disk(const char *name, struct request_queue *q);
 int add_disk(struct gendisk *disk);

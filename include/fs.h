@@ -39,6 +39,8 @@ typedef unsigned short umode_t;
 #define FMODE_WRITE 0x2
 #define FMODE_ATOMIC_POS 0x4	/* f_pos updates serialised by f_pos_lock */
 #define FMODE_PATH 0x8		/* O_PATH: names a file, no I/O (fget_raw only) */
+#define FMODE_RANDOM 0x1000	/* POSIX_FADV_RANDOM: no readahead windows */
+#define FMODE_NOREUSE 0x800000	/* POSIX_FADV_NOREUSE: reads do not age folios */
 
 struct inode;
 struct file;
@@ -227,6 +229,20 @@ struct inode {
 	struct list_head i_io_list;	/* on its disk's b_dirty/b_io/b_more_io */
 };
 
+/* The readahead state of one open file (mm/readahead.c): the most
+ * recent window [start, start + size) and the mark async_size pages
+ * before its end. Updated without a lock by whoever reads through the
+ * file, as in Linux: racing readers can only make the next window
+ * smaller or larger within ra_pages, never wrong data. */
+struct file_ra_state {
+	unsigned long start;	/* first page of the window */
+	unsigned int size;	/* pages in it */
+	unsigned int async_size;	/* start the next one this many pages before its end */
+	unsigned int ra_pages;	/* the largest window (device's, x2 with FADV_SEQUENTIAL) */
+	unsigned int mmap_miss;	/* faults that missed the cache minus those that hit */
+	loff_t prev_pos;	/* the byte after the last one read (-1: none yet) */
+};
+
 struct file {
 	struct inode *f_inode;
 	const struct file_operations *f_op;
@@ -240,6 +256,7 @@ struct file {
 	spinlock_t f_lock;	/* f_flags updates, f_wb_err/f_sb_err advances */
 	errseq_t f_wb_err;	/* i_mapping->wb_err as of open or last fsync report */
 	errseq_t f_sb_err;	/* i_sb->s_wb_err as of open or last syncfs report */
+	struct file_ra_state f_ra;
 };
 
 /* ---- fs/namespace.c: mounts (a mounted tree's root covers a dir) ---- */
@@ -380,6 +397,8 @@ int file_may_exec(struct file *f);
 
 /* ---- fs/sync.c ---- */
 int vfs_fsync_range(struct file *file, loff_t start, loff_t end, int datasync);
+/* ---- mm/fadvise.c ---- */
+int vfs_fadvise(struct file *f, loff_t off, loff_t len, int advice);
 
 /* ---- fs/read_write.c ---- */
 ssize_t kernel_read(struct file *f, void *kbuf, size_t n, loff_t *pos);

@@ -3,9 +3,10 @@
  * file offset >> PAGE_SHIFT; a folio is one page here (order 0), but
  * callers go through folio_* helpers so larger folios can come later.
  * Locks, outermost first: inode->i_rwsem (writers, truncate), mmap_lock
- * (faults), the folio lock (PG_locked: a sleeping bit lock, waited for on
- * a hashed wait table), mapping->i_mmap_rwsem (the VMAs mapping it, see
- * rmap.h), a page_table_lock, mapping->i_pages_lock (spinlock over the
+ * (faults), mapping->invalidate_lock (truncation exclusive, readahead and
+ * read misses shared), the folio lock (PG_locked: a sleeping bit lock,
+ * waited for on a hashed wait table), mapping->i_mmap_rwsem (the VMAs
+ * mapping it, see rmap.h), a page_table_lock, mapping->i_pages_lock (spinlock over the
  * xarray, its marks and nrpages). A folio in the cache holds one reference for the cache;
  * lookups take their own with folio_try_get and re-check the slot.
  * Writeback errors: completions call mapping_set_error; each open file
@@ -39,6 +40,7 @@ static inline int folio_try_get(struct folio *f) { return atomic_inc_not_zero(&f
 #define PG_referenced 8
 #define PG_readahead 9
 #define PG_private 10	/* page.private holds the filesystem's data */
+#define PG_ra_unused 11	/* read ahead and not used yet (ours: the waste counter) */
 #define FOLIO_FLAG(name, bit)							\
 static inline int folio_test_##name(struct folio *f) { return test_bit(bit, &f->page.flags); } \
 static inline void folio_set_##name(struct folio *f) { set_bit(bit, &f->page.flags); }	\
@@ -51,6 +53,17 @@ FOLIO_FLAG(error, PG_error)
 FOLIO_FLAG(referenced, PG_referenced)
 FOLIO_FLAG(readahead, PG_readahead)
 FOLIO_FLAG(private, PG_private)
+FOLIO_FLAG(ra_unused, PG_ra_unused)
+
+/* A reader used f: reclaim gives it a second chance, and if readahead
+ * brought it in, that read was not wasted. */
+static inline void folio_mark_accessed(struct folio *f)
+{
+	if (!folio_test_referenced(f))
+		folio_set_referenced(f);
+	if (folio_test_ra_unused(f))
+		folio_clear_ra_unused(f);
+}
 
 /* A filesystem's per-folio data (ext2: the folio's disk block). Set and
  * cleared with the folio locked. Unlike Linux, attaching takes no folio
@@ -80,21 +93,16 @@ struct inode;
 struct writeback_control;
 struct address_space;
 struct iov_iter;
-
-/* A run of new, locked folios at consecutive indices for ->readahead. */
-struct readahead_control {
-	struct file *file;
-	struct address_space *mapping;
-	struct folio **folios;
-	unsigned int nr;
-};
+struct readahead_control;
 
 struct address_space_operations {
 	/* Folio locked and not uptodate: start reading it; unlock it when
 	 * done (from I/O completion is fine), uptodate on success. */
 	int (*read_folio)(struct file *file, struct folio *folio);
-	/* Start reading every folio of rac (each unlocked when done,
-	 * uptodate on success); as few large bios as the layout allows. */
+	/* Start reading every folio of rac, taking them in order with
+	 * readahead_folio (each unlocked when done, uptodate on success);
+	 * as few large bios as the layout allows. Folios it leaves are
+	 * unlocked by the caller and read later with read_folio. */
 	void (*readahead)(struct readahead_control *rac);
 	/* Write back dirty folios as wbc asks (write_cache_pages helps). */
 	int (*writepages)(struct address_space *mapping, struct writeback_control *wbc);
@@ -145,6 +153,14 @@ struct address_space {
  * never written back or reclaimed. */
 #define AS_NO_WRITEBACK 2
 
+/* Truncation (exclusive) against readahead and read misses (shared):
+ * no folio is inserted past a new EOF, or over blocks being freed.
+ * Order: i_rwsem > invalidate_lock > folio lock. */
+static inline void filemap_invalidate_lock(struct address_space *m) { down_write(&m->invalidate_lock); }
+static inline void filemap_invalidate_unlock(struct address_space *m) { up_write(&m->invalidate_lock); }
+static inline void filemap_invalidate_lock_shared(struct address_space *m) { down_read(&m->invalidate_lock); }
+static inline void filemap_invalidate_unlock_shared(struct address_space *m) { up_read(&m->invalidate_lock); }
+
 /* Record a writeback error (err = -errno; 0 is a no-op) in wb_err, in
  * AS_EIO/AS_ENOSPC and in the host's super block (syncfs). Any context,
  * no locks: bio completions call it in interrupt context. */
@@ -183,8 +199,83 @@ struct folio *read_mapping_folio(struct address_space *mapping, unsigned long in
 				 struct file *file);
 /* Completion helper: every page of a read bio uptodate (or error), unlocked. */
 void bio_end_read_folios(struct bio *bio);
-void page_cache_sync_readahead(struct address_space *mapping, struct file *file,
-			       unsigned long index, unsigned long nr);
+/* The first index in [index, index + max_scan) with no folio, or one
+ * past that range; the last such index going down from index, or one
+ * below the range (page_cache_prev_miss). */
+unsigned long page_cache_next_miss(struct address_space *mapping, unsigned long index,
+				   unsigned long max_scan);
+unsigned long page_cache_prev_miss(struct address_space *mapping, unsigned long index,
+				   unsigned long max_scan);
+
+/* ---- readahead (mm/readahead.c) ---- */
+struct file_ra_state;
+
+/* A run of new, locked folios at consecutive indices [_index, _index +
+ * _nr_pages) in the cache, for ->readahead. readahead_folio hands them
+ * out in order, dropping the allocation's reference (the cache keeps
+ * its own, and the folio lock keeps truncation away until the read
+ * completes). */
+struct readahead_control {
+	struct file *file;
+	struct address_space *mapping;
+	struct file_ra_state *ra;
+	unsigned long _index;
+	unsigned int _nr_pages;
+	unsigned int _batch_count;	/* handed out, not yet stepped past */
+};
+#define DEFINE_READAHEAD(name, f, r, m, i)					\
+	struct readahead_control name = { .file = f, .mapping = m, .ra = r, ._index = i }
+
+/* The next folio of the run, or NULL at its end. */
+static inline struct folio *readahead_folio(struct readahead_control *rac)
+{
+	struct folio *f;
+
+	rac->_index += rac->_batch_count;
+	rac->_nr_pages -= rac->_batch_count;
+	rac->_batch_count = 0;
+	if (!rac->_nr_pages)
+		return NULL;
+	f = filemap_get_entry(rac->mapping, rac->_index);	/* ours, locked: there */
+	rac->_batch_count = 1;
+	folio_put(f);		/* the lookup's reference */
+	folio_put(f);		/* the allocation's; the cache keeps its own */
+	return f;
+}
+static inline unsigned long readahead_index(struct readahead_control *rac) { return rac->_index; }
+static inline unsigned int readahead_count(struct readahead_control *rac) { return rac->_nr_pages; }
+static inline loff_t readahead_pos(struct readahead_control *rac) { return (loff_t)rac->_index << PAGE_SHIFT; }
+
+void file_ra_state_init(struct file_ra_state *ra, struct address_space *mapping);
+void page_cache_ra_unbounded(struct readahead_control *rac, unsigned long nr_to_read,
+			     unsigned long lookahead_size);
+void force_page_cache_ra(struct readahead_control *rac, unsigned long nr_to_read);
+void page_cache_sync_ra(struct readahead_control *rac, unsigned long req_count);
+void page_cache_async_ra(struct readahead_control *rac, struct folio *folio,
+			 unsigned long req_count);
+
+/* A read of req_count pages from index missed the cache. */
+static inline void page_cache_sync_readahead(struct address_space *mapping, struct file_ra_state *ra,
+					     struct file *file, unsigned long index,
+					     unsigned long req_count)
+{
+	DEFINE_READAHEAD(rac, file, ra, mapping, index);
+	page_cache_sync_ra(&rac, req_count);
+}
+
+/* A read found folio (at index) with the readahead mark. */
+static inline void page_cache_async_readahead(struct address_space *mapping,
+					      struct file_ra_state *ra, struct file *file,
+					      struct folio *folio, unsigned long index,
+					      unsigned long req_count)
+{
+	DEFINE_READAHEAD(rac, file, ra, mapping, index);
+	page_cache_async_ra(&rac, folio, req_count);
+}
+
+/* Start reading nr pages from index (hints: fadvise WILLNEED, readahead(2)). */
+void force_page_cache_readahead(struct address_space *mapping, struct file *file,
+				unsigned long index, unsigned long nr_to_read);
 
 void folio_lock(struct folio *f);
 int folio_trylock(struct folio *f);

@@ -8,6 +8,7 @@ typedef unsigned int gfp_t;
 #define GFP_KERNEL  0x0u
 #define GFP_ATOMIC  0x1u
 #define __GFP_ZERO  0x100u
+#define __GFP_NORETRY 0x200u	/* one light reclaim at most, never below the reserve */
 #define GFP_USER    GFP_KERNEL
 
 struct kmem_cache;

@@ -39,6 +39,11 @@ enum vm_event_item {
 	FLUSHER_KUPDATE,	/* pages its periodic pass wrote (old inodes) (ours) */
 	FLUSHER_BACKGROUND,	/* pages it wrote over the background threshold (ours) */
 	DIRTY_THROTTLE,		/* sleeps of writers in balance_dirty_pages (ours) */
+	RA_PAGES,		/* pages readahead inserted and started reading (ours) */
+	RA_SYNC,		/* readahead windows started on a miss (ours) */
+	RA_ASYNC,		/* ... started at a readahead mark (ours) */
+	RA_MMAP_AROUND,		/* faults that read around the faulting page (ours) */
+	RA_WASTE,		/* read-ahead pages evicted or truncated unused (ours) */
 	NR_VM_EVENT_ITEMS
 };
 

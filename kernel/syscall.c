@@ -35,7 +35,7 @@ typedef long (*syscall_fn_t)(unsigned long, unsigned long, unsigned long,
 	X(291, statx) X(435, clone3) X(439, faccessat2) \
 	X(276, renameat2) X(37, linkat) X(36, symlinkat) X(53, fchmodat) X(52, fchmod) \
 	X(88, utimensat) X(47, fallocate) X(223, fadvise64) X(43, statfs) X(44, fstatfs) \
-	X(40, mount) X(39, umount2)
+	X(40, mount) X(39, umount2) X(213, readahead)
 
 #define DECLARE(nr, name) long sys_##name();
 SYSCALLS(DECLARE)

@@ -39,6 +39,7 @@ struct backing_dev_info *bdi_alloc(void)
 	struct backing_dev_info *bdi = kzalloc(sizeof(*bdi), GFP_KERNEL);
 
 	if (bdi) {
+		bdi->ra_pages = VM_READAHEAD_PAGES;
 		wb_init(&bdi->wb, bdi);
 		INIT_LIST_HEAD(&bdi->bdi_list);
 	}

@@ -1,19 +1,21 @@
-/* filemap.c: the page cache, after Linux's mm/filemap.c.
- * Lookup (filemap_get_entry, __filemap_get_folio), insertion
- * (filemap_add_folio), the read path (filemap_read with a simple
- * synchronous readahead batch), the write path (generic_perform_write
- * with write_begin/write_end and the fault-in-then-copy-without-faults
- * rule), the folio lock and its hashed wait table. Also file mappings:
+/* filemap.c: the page cache, after Linux's mm/filemap.c. Lookup
+ * (filemap_get_entry, __filemap_get_folio), insertion
+ * (filemap_add_folio), the read path (filemap_read: batches of cached
+ * folios, readahead on a miss or at a readahead mark; the windows are
+ * readahead.c's), the write path (generic_perform_write with
+ * write_begin/write_end and the fault-in-then-copy-without-faults rule),
+ * the folio lock and its hashed wait table. Also file mappings:
  * generic_file_mmap, filemap_fault (a mapping maps the cache's own folio;
- * it drops mmap_lock to wait for I/O and returns VM_FAULT_RETRY),
- * filemap_map_pages (fault-around) and filemap_page_mkwrite. Dirty state
- * and writeback are in page-writeback.c, truncation and invalidation in
- * truncate.c, the LRU and reclaim in vmscan.c; mm/internal.h is what
- * they share.
- * Locks: mmap_lock (faults, held for reading or dropped) > folio lock
- * (sleeping bit) > page_table_lock (fault-around); folio lock >
- * mapping->i_pages_lock (spinlock). The cache holds one reference on
- * each folio it contains. */
+ * it drops mmap_lock to wait for I/O and returns VM_FAULT_RETRY; a miss
+ * reads around the fault, do_sync_mmap_readahead), filemap_map_pages
+ * (fault-around) and filemap_page_mkwrite. Dirty state and writeback are
+ * in page-writeback.c, truncation and invalidation in truncate.c, the LRU
+ * and reclaim in vmscan.c; mm/internal.h is what they share.
+ * Locks: mmap_lock (faults, held for reading or dropped) >
+ * mapping->invalidate_lock (shared, around inserting a folio for a read)
+ * > folio lock (sleeping bit) > page_table_lock (fault-around); folio
+ * lock > mapping->i_pages_lock (spinlock). The cache holds one reference
+ * on each folio it contains. */
 #include <pagemap.h>
 #include <fs.h>
 #include <sched.h>
@@ -157,7 +159,9 @@ repeat:
 			}
 		}
 		if (fgp & FGP_ACCESSED)
-			folio_set_referenced(f);
+			folio_mark_accessed(f);
+		else if ((fgp & FGP_WRITE) && folio_test_ra_unused(f))
+			folio_clear_ra_unused(f);	/* a write uses it too */
 		return f;
 	}
 	if (!(fgp & FGP_CREAT))
@@ -178,7 +182,8 @@ repeat:
 	return f;
 }
 
-/* Starts reading a locked folio; returns 0 or -errno (folio unlocked). */
+/* Reads a locked folio and waits for it; returns 0 or -errno (folio
+ * unlocked either way). */
 static int filemap_read_folio(struct file *file, struct address_space *m, struct folio *f)
 {
 	folio_clear_error(f);
@@ -191,79 +196,27 @@ static int filemap_read_folio(struct file *file, struct address_space *m, struct
 	return 0;
 }
 
-/* Starts the reads of a run of new locked folios: ->readahead if the
- * file system has one (few large bios), else ->read_folio each. */
-static void read_pages(struct readahead_control *rac)
+/* Gaps in the cache, for readahead's pattern detection (readahead.c). */
+unsigned long page_cache_next_miss(struct address_space *m, unsigned long index,
+				   unsigned long max_scan)
 {
-	const struct address_space_operations *a = rac->mapping->a_ops;
-	if (!rac->nr)
-		return;
-	count_vm_events(PGCACHE_MISS, rac->nr);
-	if (a->readahead)
-		a->readahead(rac);
-	else
-		for (unsigned int i = 0; i < rac->nr; i++)
-			a->read_folio(rac->file, rac->folios[i]);
-	for (unsigned int i = 0; i < rac->nr; i++)
-		folio_put(rac->folios[i]);
-	rac->nr = 0;
+	spin_lock(&m->i_pages_lock);
+	while (max_scan-- && xa_load(&m->i_pages, index))
+		if (++index == 0)
+			break;
+	spin_unlock(&m->i_pages_lock);
+	return index;
 }
 
-#define RA_BATCH 32
-/* Reads up to nr missing folios from index on, as runs of new folios
- * under one plug (so the block layer merges them). The window logic
- * (sizes, async marks) is the readahead issue's; this is the mechanism. */
-void page_cache_sync_readahead(struct address_space *m, struct file *file,
-			       unsigned long index, unsigned long nr)
+unsigned long page_cache_prev_miss(struct address_space *m, unsigned long index,
+				   unsigned long max_scan)
 {
-	struct folio *batch[RA_BATCH];
-	struct readahead_control rac = { .file = file, .mapping = m, .folios = batch };
-	struct blk_plug plug;
-	blk_start_plug(&plug);
-	for (unsigned long i = 0; i < min(nr, (unsigned long)RA_BATCH); i++) {
-		struct folio *f = filemap_get_entry(m, index + i);
-		if (f) {	/* present: ends the current run */
-			folio_put(f);
-			read_pages(&rac);
-			continue;
-		}
-		struct page *p = alloc_page(GFP_KERNEL);
-		if (!p)
+	spin_lock(&m->i_pages_lock);
+	while (max_scan-- && xa_load(&m->i_pages, index))
+		if (index-- == 0)
 			break;
-		f = page_folio(p);
-		folio_set_locked(f);
-		if (filemap_add_folio(m, f, index + i, GFP_KERNEL)) {
-			folio_put(f);
-			read_pages(&rac);
-			continue;
-		}
-		/* The readahead mark: a reader reaching this folio starts the
-		 * next batch before it needs it (async readahead). */
-		if (nr >= 8 && i == nr - nr / 4)
-			folio_set_readahead(f);
-		rac.folios[rac.nr++] = f;
-	}
-	read_pages(&rac);
-	blk_finish_plug(&plug);
-}
-
-/* A reader hit a folio with the readahead mark: start reading the next
- * nr folios after it now, without waiting for them. */
-static void page_cache_async_readahead(struct address_space *m, struct file *file,
-				       struct folio *f, unsigned long nr)
-{
-	folio_clear_readahead(f);
-	unsigned long next = folio_index(f) + 1;
-	while (nr) {		/* skip what is already cached */
-		struct folio *g = filemap_get_entry(m, next);
-		if (!g)
-			break;
-		folio_put(g);
-		next++;
-		nr--;
-	}
-	if (nr)
-		page_cache_sync_readahead(m, file, next, nr);
+	spin_unlock(&m->i_pages_lock);
+	return index;
 }
 
 #define AOP_TRUNCATED_PAGE 0x80001
@@ -284,52 +237,135 @@ static int filemap_update_page(struct file *file, struct address_space *m, struc
 	return filemap_read_folio(file, m, f);
 }
 
-/* Fills fbatch with up to nr uptodate, referenced folios from index on,
- * stopping at the first one still missing: batch lookup, create and read
- * on a miss (sync readahead of ra pages), update of non-uptodate folios,
- * retry after a truncation. Returns the count or -errno. */
-static int filemap_get_pages(struct file *file, struct address_space *m, unsigned long index,
-			     unsigned long ra, struct folio **fbatch, int nr)
+/* Up to nr consecutive cached folios in [index, max], referenced. The
+ * batch ends after a folio that is not uptodate or carries the
+ * readahead mark: the caller deals with that one before going on. */
+static int filemap_get_read_batch(struct address_space *m, unsigned long index,
+				  unsigned long max, struct folio **fbatch, int nr)
 {
 	int n = 0;
-retry:
-	while (n < nr) {
+	while (n < nr && index + n <= max) {
 		struct folio *f = filemap_get_entry(m, index + n);
-		if (!f && n == 0) {
-			page_cache_sync_readahead(m, file, index, ra ? ra : 1);
-			f = filemap_get_entry(m, index);
-			if (!f)
-				return -ENOMEM;
-		} else if (!f) {
+		if (!f)
 			break;
-		} else {
-			count_vm_event(PGCACHE_HIT);
-		}
-		if (folio_test_readahead(f))
-			page_cache_async_readahead(m, file, f, ra > 1 ? ra : RA_BATCH / 2);
-		if (!folio_test_uptodate(f)) {
-			int err = filemap_update_page(file, m, f);
-			if (err) {
-				folio_put(f);
-				if (err == AOP_TRUNCATED_PAGE)
-					goto retry;
-				if (n)
-					break;	/* return what we have; the error comes next */
-				return err;
-			}
-		}
 		fbatch[n++] = f;
+		if (!folio_test_uptodate(f) || folio_test_readahead(f))
+			break;
 	}
 	return n;
 }
 
-/* The folio at index, uptodate and referenced (read synchronously if
- * needed), or ERR_PTR(-EIO/-ENOMEM). */
+/* Readahead could not insert the folio at index (memory short, or
+ * readahead off for a file without a file_ra_state): read just it.
+ * invalidate_lock keeps a racing truncation from seeing it half made. */
+static int filemap_create_folio(struct file *file, struct address_space *m,
+				unsigned long index, struct folio **fbatch)
+{
+	struct page *p = alloc_page(GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	struct folio *f = page_folio(p);
+	folio_set_locked(f);
+	filemap_invalidate_lock_shared(m);
+	int err = filemap_add_folio(m, f, index, GFP_KERNEL);
+	if (err == -EEXIST)
+		err = AOP_TRUNCATED_PAGE;	/* somebody else made it: look again */
+	if (!err) {
+		count_vm_event(PGCACHE_MISS);
+		err = filemap_read_folio(file, m, f);
+	}
+	filemap_invalidate_unlock_shared(m);
+	if (err) {
+		folio_put(f);
+		return err;
+	}
+	fbatch[0] = f;
+	return 0;
+}
+
+/* Fills fbatch with up to nr uptodate, referenced folios for a read of
+ * count bytes at pos (Linux's filemap_get_pages): batch lookup; on a
+ * miss, synchronous readahead, then the batch again; a folio with the
+ * readahead mark starts the next window (asynchronous readahead); a
+ * folio not uptodate is waited for, and read again if its read failed.
+ * Only the pages of this read are ever waited for. Returns the count
+ * or -errno. */
+static int filemap_get_pages(struct file *file, loff_t pos, size_t count,
+			     struct folio **fbatch, int nr)
+{
+	struct address_space *m = file->f_inode->i_mapping;
+	struct file_ra_state *ra = &file->f_ra;
+	unsigned long index = pos >> PAGE_SHIFT;
+	unsigned long last_index = DIV_ROUND_UP(pos + count, PAGE_SIZE);	/* past the read */
+	int n, err;
+retry:
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	n = filemap_get_read_batch(m, index, last_index - 1, fbatch, nr);
+	count_vm_events(PGCACHE_HIT, n);
+	if (!n) {
+		page_cache_sync_readahead(m, ra, file, index, last_index - index);
+		n = filemap_get_read_batch(m, index, last_index - 1, fbatch, nr);
+	}
+	if (!n) {
+		err = filemap_create_folio(file, m, index, fbatch);
+		if (err == AOP_TRUNCATED_PAGE)
+			goto retry;
+		return err ? err : 1;
+	}
+	struct folio *f = fbatch[n - 1];
+	if (folio_test_readahead(f))
+		page_cache_async_readahead(m, ra, file, f, folio_index(f),
+					   last_index - folio_index(f));
+	if (!folio_test_uptodate(f)) {
+		err = filemap_update_page(file, m, f);
+		if (err) {
+			folio_put(f);
+			if (--n)
+				return n;	/* the error (or retry) comes next time */
+			if (err == AOP_TRUNCATED_PAGE)
+				goto retry;
+			return err;
+		}
+	}
+	return n;
+}
+
+/* The folio at index, uptodate and referenced, read synchronously if
+ * needed (no readahead: metadata and directory blocks), or
+ * ERR_PTR(-EIO/-ENOMEM). */
 struct folio *read_cache_folio(struct address_space *m, unsigned long index, struct file *file)
 {
 	struct folio *f;
-	int n = filemap_get_pages(file, m, index, 1, &f, 1);
-	return n < 0 ? ERR_PTR(n) : f;
+repeat:
+	f = __filemap_get_folio(m, index, FGP_ACCESSED, 0);
+	if (IS_ERR(f)) {
+		f = __filemap_get_folio(m, index, FGP_LOCK | FGP_CREAT | FGP_ACCESSED, GFP_KERNEL);
+		if (IS_ERR(f))
+			return f;
+		if (folio_test_uptodate(f)) {	/* found, not created */
+			folio_unlock(f);
+			return f;
+		}
+		count_vm_event(PGCACHE_MISS);
+		int err = filemap_read_folio(file, m, f);
+		if (err) {
+			folio_put(f);
+			return ERR_PTR(err);
+		}
+		return f;
+	}
+	count_vm_event(PGCACHE_HIT);
+	if (!folio_test_uptodate(f)) {
+		int err = filemap_update_page(file, m, f);
+		if (err) {
+			folio_put(f);
+			if (err == AOP_TRUNCATED_PAGE)
+				goto repeat;
+			return ERR_PTR(err);
+		}
+	}
+	return f;
 }
 
 struct folio *read_mapping_folio(struct address_space *m, unsigned long index, struct file *file)
@@ -337,33 +373,27 @@ struct folio *read_mapping_folio(struct address_space *m, unsigned long index, s
 	return read_cache_folio(m, index, file);
 }
 
-/* read(2) through the cache: copy out of uptodate folios, checking i_size
- * after each folio is uptodate (a truncate may have raced). */
-/* read(2) through the cache: batches of uptodate folios from
- * filemap_get_pages, i_size re-checked once they are uptodate (a
- * truncate may have raced), then copied out. */
+/* read(2) through the cache (Linux's filemap_read): batches of
+ * uptodate folios from filemap_get_pages, i_size re-checked once they
+ * are uptodate (a truncate may have raced), then copied out. prev_pos
+ * tells the next read's readahead where this one ended. */
 ssize_t filemap_read(struct file *file, struct iov_iter *iter, loff_t *pos)
 {
-	struct address_space *m = file->f_inode->i_mapping;
-	struct inode *inode = m->host;
+	struct inode *inode = file->f_inode->i_mapping->host;
+	struct file_ra_state *ra = &file->f_ra;
 	struct folio *fbatch[16];
 	ssize_t done = 0;
 	int err = 0;
 	while (iov_iter_count(iter) && !err) {
-		loff_t isize = READ_ONCE(inode->i_size);
-		if (*pos >= isize)
+		if (*pos >= READ_ONCE(inode->i_size))
 			break;
-		unsigned long index = *pos >> PAGE_SHIFT;
-		unsigned long last = (isize - 1) >> PAGE_SHIFT;
-		unsigned long want = (*pos + iov_iter_count(iter) - 1) >> PAGE_SHIFT;
-		unsigned long ra = min(min(last, want + 8) - index + 1, (unsigned long)RA_BATCH);
-		int nr = min(min(want, last) - index + 1, 16UL);
-		nr = filemap_get_pages(file, m, index, ra, fbatch, nr);
+		int nr = filemap_get_pages(file, *pos, iov_iter_count(iter), fbatch, 16);
 		if (nr < 0) {
 			err = nr;
 			break;
 		}
-		isize = READ_ONCE(inode->i_size);
+		smp_rmb();	/* uptodate before i_size: a racing truncate is seen */
+		loff_t isize = READ_ONCE(inode->i_size);
 		int i;
 		for (i = 0; i < nr && !err; i++) {
 			struct folio *f = fbatch[i];
@@ -374,9 +404,15 @@ ssize_t filemap_read(struct file *file, struct iov_iter *iter, loff_t *pos)
 			if (*pos + (loff_t)n > isize)
 				n = isize - *pos;
 			size_t c = copy_to_iter((char *)folio_address(f) + off, n, iter);
-			folio_set_referenced(f);
+			/* a read-once file (FADV_NOREUSE) does not age its folios,
+			 * but using one is still not readahead's waste */
+			if (!(file->f_mode & FMODE_NOREUSE))
+				folio_mark_accessed(f);
+			else if (folio_test_ra_unused(f))
+				folio_clear_ra_unused(f);
 			done += c;
 			*pos += c;
+			ra->prev_pos = *pos;
 			if (c < n)
 				err = -EFAULT;
 		}
@@ -571,39 +607,64 @@ static unsigned long pages_before_eof(struct address_space *m, unsigned long ind
 	return index >= end ? 0 : min(nr, end - index);
 }
 
-/* A fault missed the cache: read around it (forward with
- * MADV_SEQUENTIAL, not at all with MADV_RANDOM), without mmap_lock if
- * allowed. The readahead issue refines the window (mmap_miss); this is
- * the mechanism. Returns the pinned file if mmap_lock was dropped. */
+#define MMAP_LOTSAMISS 100
+/* A fault missed the cache (Linux's do_sync_mmap_readahead): with
+ * MADV_RANDOM read nothing more than the page; with MADV_SEQUENTIAL,
+ * sequential readahead as read(2) gets; else read around the fault, a
+ * window of ra_pages centred on it with the mark a quarter from its end,
+ * unless this file's faults miss far more often than they hit
+ * (mmap_miss: read-around is not paying off). Drops mmap_lock first if
+ * allowed; returns the pinned file then. */
 struct file *do_sync_mmap_readahead(struct vm_fault *vmf)
 {
-	unsigned long vm_flags = vmf->vma->vm_flags, index = vmf->pgoff, nr = RA_BATCH;
-	struct file *file = vmf->vma->vm_file, *fpin;
-	struct address_space *m = vma_mapping(vmf->vma);
-	if (vm_flags & VM_RAND_READ)
+	struct file *file = vmf->vma->vm_file, *fpin = NULL;
+	struct file_ra_state *ra = &file->f_ra;
+	unsigned long vm_flags = vmf->vma->vm_flags;
+	DEFINE_READAHEAD(rac, file, ra, vma_mapping(vmf->vma), vmf->pgoff);
+	unsigned int mmap_miss;
+
+	if ((vm_flags & VM_RAND_READ) || !ra->ra_pages)
 		return NULL;
-	if (!(vm_flags & VM_SEQ_READ))
-		index = index > nr / 2 ? index - nr / 2 : 0;
-	fpin = maybe_unlock_mmap_for_io(vmf, NULL);	/* vmf->vma is off limits now */
-	if ((nr = pages_before_eof(m, index, nr)))
-		page_cache_sync_readahead(m, file, index, nr);
+	if (vm_flags & VM_SEQ_READ) {
+		fpin = maybe_unlock_mmap_for_io(vmf, fpin);	/* vmf->vma is off limits now */
+		page_cache_sync_ra(&rac, ra->ra_pages);
+		return fpin;
+	}
+	mmap_miss = READ_ONCE(ra->mmap_miss);
+	if (mmap_miss < MMAP_LOTSAMISS * 10)
+		WRITE_ONCE(ra->mmap_miss, ++mmap_miss);
+	if (mmap_miss > MMAP_LOTSAMISS)
+		return NULL;
+	fpin = maybe_unlock_mmap_for_io(vmf, fpin);
+	ra->start = vmf->pgoff > ra->ra_pages / 2 ? vmf->pgoff - ra->ra_pages / 2 : 0;
+	ra->size = ra->ra_pages;
+	ra->async_size = ra->ra_pages / 4;
+	rac._index = ra->start;
+	count_vm_event(RA_MMAP_AROUND);
+	page_cache_ra_order(&rac, ra, 0);
 	return fpin;
 }
 
-/* A fault hit a folio carrying the readahead mark: start the next window
- * without waiting for it. Returns the pinned file if mmap_lock was dropped. */
+/* A fault found its folio cached (Linux's do_async_mmap_readahead): a
+ * hit for mmap_miss, and if the folio carries the readahead mark, the
+ * next window starts now, without waiting for it. Returns the pinned
+ * file if mmap_lock was dropped. */
 struct file *do_async_mmap_readahead(struct vm_fault *vmf, struct folio *folio)
 {
-	struct file *file = vmf->vma->vm_file, *fpin;
-	struct address_space *m = vma_mapping(vmf->vma);
-	unsigned long nr;
-	if ((vmf->vma->vm_flags & VM_RAND_READ) || !folio_test_readahead(folio))
+	struct file *file = vmf->vma->vm_file, *fpin = NULL;
+	struct file_ra_state *ra = &file->f_ra;
+	DEFINE_READAHEAD(rac, file, ra, vma_mapping(vmf->vma), vmf->pgoff);
+	unsigned int mmap_miss;
+
+	if ((vmf->vma->vm_flags & VM_RAND_READ) || !ra->ra_pages)
 		return NULL;
-	fpin = maybe_unlock_mmap_for_io(vmf, NULL);
-	if ((nr = pages_before_eof(m, folio_index(folio) + 1, RA_BATCH)))
-		page_cache_async_readahead(m, file, folio, nr);
-	else
-		folio_clear_readahead(folio);
+	mmap_miss = READ_ONCE(ra->mmap_miss);
+	if (mmap_miss)
+		WRITE_ONCE(ra->mmap_miss, --mmap_miss);
+	if (folio_test_readahead(folio)) {
+		fpin = maybe_unlock_mmap_for_io(vmf, fpin);
+		page_cache_async_ra(&rac, folio, ra->ra_pages);
+	}
 	return fpin;
 }
 
@@ -676,6 +737,7 @@ retry_find:
 		folio_put(f);
 		return VM_FAULT_SIGBUS;
 	}
+	folio_clear_ra_unused(f);	/* mapped: readahead was not wasted */
 	vmf->page = &f->page;
 	return ret | VM_FAULT_LOCKED;
 
@@ -752,6 +814,7 @@ vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start_pgoff,
 			pte_t *p = pte + ((addr - base) >> PAGE_SHIFT);
 			if (!pte_none(*p))
 				continue;
+			folio_clear_ra_unused(batch[i]);
 			do_set_pte(mm, p, &batch[i]->page, prot);	/* takes our reference */
 			installed[i] = 1;
 			if (addr == vmf->address)
@@ -770,6 +833,11 @@ vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start_pgoff,
 			break;
 	}
 	count_vm_events(PGFAULT_AROUND, mapped);
+	if (vma->vm_file) {	/* mapped without a miss: hits for read-around */
+		struct file_ra_state *ra = &vma->vm_file->f_ra;
+		unsigned int mmap_miss = READ_ONCE(ra->mmap_miss);
+		WRITE_ONCE(ra->mmap_miss, mmap_miss > mapped ? mmap_miss - mapped : 0);
+	}
 	return ret;
 }
 

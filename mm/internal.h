@@ -48,8 +48,12 @@ void zap_pte_account(struct mm_struct *mm, struct page *page);
 int move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
 		     struct vm_area_struct *new_vma, unsigned long new_addr, unsigned long len);
 
-/* ---- readahead for faults (filemap.c) ---- */
+/* ---- readahead for faults (filemap.c, readahead.c) ---- */
 struct vm_fault;
+/* Read the window ra describes from readahead_index(rac) (ra->start);
+ * new_order is for large folios, which this kernel does not have. */
+void page_cache_ra_order(struct readahead_control *rac, struct file_ra_state *ra,
+			 unsigned int new_order);
 struct file *do_sync_mmap_readahead(struct vm_fault *vmf);
 struct file *do_async_mmap_readahead(struct vm_fault *vmf, struct folio *folio);
 

@@ -14,6 +14,7 @@
 #include <fs.h>
 #include <sched.h>
 #include <uapi/errno.h>
+#include <uapi/fadvise.h>
 #include "internal.h"
 
 #define MADV_NORMAL 0
@@ -65,20 +66,12 @@ static void madvise_willneed(struct mm_struct *mm, struct vm_area_struct *v, uns
 			     unsigned long end)
 {
 	struct file *file = v->vm_file;
-	unsigned long index = v->vm_pgoff + ((start - v->vm_start) >> PAGE_SHIFT);
-	unsigned long nr = (end - start) >> PAGE_SHIFT;
+	loff_t off = ((loff_t)v->vm_pgoff << PAGE_SHIFT) + (start - v->vm_start);
 	if (!file || vma_is_anonymous(v))
 		return;
-	struct address_space *m = vma_mapping(v);
-	loff_t isize = READ_ONCE(m->host->i_size);
-	unsigned long eof = (isize + PAGE_SIZE - 1) >> PAGE_SHIFT;
-	if (index >= eof)
-		return;
-	nr = min(nr, eof - index);
 	get_file(file);
 	up_read(&mm->mmap_lock);
-	for (unsigned long done = 0; done < nr; done += 32)
-		page_cache_sync_readahead(m, file, index + done, min(nr - done, 32UL));
+	vfs_fadvise(file, off, end - start, POSIX_FADV_WILLNEED);	/* as Linux */
 	fput(file);
 	down_read(&mm->mmap_lock);
 }

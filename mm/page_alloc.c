@@ -86,7 +86,9 @@ static struct page *rmqueue(unsigned int order)
 
 /* Allocates 2^order pages. When memory runs out, clean page-cache pages
  * are reclaimed and the allocation retried (not for GFP_ATOMIC callers,
- * which may hold the locks reclaim takes). */
+ * which may hold the locks reclaim takes). __GFP_NORETRY callers
+ * (readahead) would rather do without: they get no retries and never
+ * take pages from the reserve. */
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
 	struct page *p;
@@ -97,8 +99,10 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	 * nodes, bios under spinlocks), which cannot reclaim themselves. */
 	if (!(gfp & GFP_ATOMIC) && READ_ONCE(free_pages_count) < min_free_pages())
 		shrink_page_cache(min_free_pages());
+	if ((gfp & __GFP_NORETRY) && READ_ONCE(free_pages_count) < min_free_pages() + (1UL << order))
+		return NULL;
 	p = rmqueue(order);
-	for (int tries = 0; !p && !(gfp & GFP_ATOMIC) && tries < 4; tries++) {
+	for (int tries = 0; !p && !(gfp & (GFP_ATOMIC | __GFP_NORETRY)) && tries < 4; tries++) {
 		if (!shrink_page_cache(64UL << order))
 			break;
 		p = rmqueue(order);

@@ -65,6 +65,8 @@ int mapping_evict_folio(struct address_space *m, struct folio *f, int held)
 	dec_node_page_state(NR_FILE_PAGES);
 	if (test_bit(AS_NO_WRITEBACK, &m->flags))
 		dec_node_page_state(NR_UNEVICTABLE);
+	if (folio_test_ra_unused(f))
+		count_vm_event(RA_WASTE);
 	atomic_set(&f->page._refcount, 1);
 	return 1;
 }
@@ -91,6 +93,8 @@ static void filemap_remove_folio(struct address_space *m, struct folio *f)
 	dec_node_page_state(NR_FILE_PAGES);
 	if (test_bit(AS_NO_WRITEBACK, &m->flags))
 		dec_node_page_state(NR_UNEVICTABLE);
+	if (folio_test_ra_unused(f))
+		count_vm_event(RA_WASTE);
 	lru_del(f);
 	folio_put(f);
 }

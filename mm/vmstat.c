@@ -38,6 +38,11 @@ static const char *const vmstat_text[] = {
 	"flusher_kupdate",
 	"flusher_background",
 	"dirty_throttle",
+	"readahead_pages",
+	"readahead_sync",
+	"readahead_async",
+	"readahead_mmap_around",
+	"readahead_waste",
 };
 _Static_assert(sizeof(vmstat_text) / sizeof(vmstat_text[0]) ==
 	       NR_VM_NODE_STAT_ITEMS + NR_VM_EVENT_ITEMS, "a vmstat counter has no name");

@@ -92,15 +92,17 @@ static int ext2_read_folio(struct file *file, struct folio *folio)
 }
 
 /* A run of new locked folios: map each to its block, read runs of
- * consecutive blocks with one bio, zero holes. */
+ * consecutive blocks with one bio (as large as the queue takes), zero
+ * holes. */
 static void ext2_readahead(struct readahead_control *rac)
 {
 	struct inode *inode = rac->mapping->host;
+	unsigned int max_pages = bdev_max_bio_pages(inode_bdev(inode));
 	struct bio *bio = NULL;
+	struct folio *folio;
 	u32 next = 0;
 
-	for (unsigned int i = 0; i < rac->nr; i++) {
-		struct folio *folio = rac->folios[i];
+	while ((folio = readahead_folio(rac)) != NULL) {
 		u32 pblk = 0;
 		int err = 0;
 
@@ -115,12 +117,14 @@ static void ext2_readahead(struct readahead_control *rac)
 			folio_unlock(folio);
 			continue;
 		}
-		if (bio && (pblk != next || !bio_add_page(bio, folio_page(folio, 0), EXT2_BLOCK_SIZE, 0))) {
+		if (bio && (pblk != next || bio->bi_size >= max_pages * EXT2_BLOCK_SIZE ||
+			    !bio_add_page(bio, folio_page(folio, 0), EXT2_BLOCK_SIZE, 0))) {
 			submit_bio(bio);
 			bio = NULL;
 		}
 		if (!bio) {
-			bio = bio_alloc(inode_bdev(inode), rac->nr - i, REQ_OP_READ, GFP_KERNEL);
+			bio = bio_alloc(inode_bdev(inode), min(readahead_count(rac), max_pages),
+					REQ_OP_READ, GFP_KERNEL);
 			if (!bio) {
 				ext2_read_folio(rac->file, folio);
 				continue;

@@ -9,7 +9,9 @@
  * (get_block allocation vs. truncate); sbi->s_inode_lock (spinlock)
  * protects the hash, then inode->i_lock (iput drops the last reference
  * under it) when pruning. Callers of ext2_setsize hold i_rwsem (write);
- * ext2_evict_inode runs on the last iput of an unlinked inode.
+ * it takes the mapping's invalidate_lock (exclusive) around the new size
+ * and the truncation, then truncate_mutex; ext2_evict_inode runs on the
+ * last iput of an unlinked inode.
  * A change to an inode only marks it dirty (mark_inode_dirty: on its
  * disk's writeback list); ext2_write_inode copies it into the inode
  * table when writeback, fsync or sync get to it, after its data. */
@@ -645,11 +647,15 @@ int ext2_setsize(struct inode *inode, loff_t size)
 	err = ext2_zero_tail(inode, size < old ? size : old);
 	if (err)
 		return err;
+	/* invalidate_lock: readahead (which holds it shared) either
+	 * inserted its folios before and they go now, or sees the new size */
+	filemap_invalidate_lock(inode->i_mapping);
 	inode->i_size = size;
 	if (size < old) {
 		truncate_pagecache(inode, size);	/* unmaps past EOF everywhere */
 		ext2_truncate_blocks(inode, size);
 	}
+	filemap_invalidate_unlock(inode->i_mapping);
 	inode->i_mtime = inode->i_ctime = ext2_get_seconds();
 	mark_inode_dirty(inode);
 	return 0;

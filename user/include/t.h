@@ -52,6 +52,21 @@ static inline void t_ok(const char *name)
 	fflush(stdout);
 }
 
+/* A /proc/vmstat counter, or -1 if there is none (not our kernel). */
+static inline long t_vmstat(const char *name)
+{
+	char line[256], n[64];
+	long v, r = -1;
+	FILE *f = fopen("/proc/vmstat", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %ld", n, &v) == 2 && !strcmp(n, name))
+			r = v;
+	fclose(f);
+	return r;
+}
+
 /* Wait for pid and return its raw wait status (exits on error). */
 static inline int t_wait(pid_t pid)
 {

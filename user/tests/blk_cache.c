@@ -1,7 +1,8 @@
 /* blk_cache.c - buffered I/O on /dev/vdb goes through the block device's
  * page cache: unaligned writes work and reach the disk on fsync; a second
- * read of the same range is served from the cache (no new device reads
- * in /proc/diskstats, hits in /proc/vmstat); a cold 1 MiB read reaches the
+ * read of the same range is served from the cache (no misses, hits in
+ * /proc/vmstat; the only device reads are readahead past the range,
+ * started by a readahead mark inside it, as on Linux); a cold 1 MiB read reaches the
  * device as a few large requests; two descriptors see one cache; dirty
  * pages are counted until written back. Skipped without vdb. */
 #include "blk.h"
@@ -51,10 +52,11 @@ int main(void)
 	CHECK(b.rd_sect - a.rd_sect >= 2048, "the data came from the device");
 	CHECK(b.rd - a.rd <= 16, "in a few large requests");
 	CHECK(vmstat("pgcache_miss") - miss0 >= 256, "misses counted");
-	long hit0 = vmstat("pgcache_hit");
+	long hit0 = vmstat("pgcache_hit"), sync0 = vmstat("readahead_sync");
 	CHECK(pread(fd2, buf, 1 << 20, 4 << 20) == 1 << 20, "warm 1 MiB read");
 	struct blk_stats c = blk_stats("vdb");
-	CHECK(c.rd == b.rd && c.rd_sect == b.rd_sect, "no device reads for a cached range");
+	CHECK(vmstat("readahead_sync") == sync0, "no misses in a cached range");
+	CHECK(c.rd_sect - b.rd_sect <= 2048, "at most one readahead window past it");
 	CHECK(vmstat("pgcache_hit") - hit0 >= 256, "hits counted");
 	CHECK(!memcmp(buf, big, 1 << 20), "same data");
 

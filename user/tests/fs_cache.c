@@ -20,20 +20,6 @@
 #define DIR "/tmp/fs_cache"
 #define EXT2_MAGIC 0xEF53
 
-static long vmstat(const char *name)
-{
-	char line[256], n[64];
-	long v, r = -1;
-	FILE *f = fopen("/proc/vmstat", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %ld", n, &v) == 2 && !strcmp(n, name))
-			r = v;
-	fclose(f);
-	return r;
-}
-
 /* Sectors read from the root disk vda (diskstats field 6). */
 static long vda_sectors_read(void)
 {
@@ -133,10 +119,10 @@ static void dontneed(void)
 	int fd = make_file(DIR "/dn", 1 << 20, 2);
 	CHECK(fsync(fd) == 0, "fsync");
 	CHECK(same(fd, 0, 1 << 20, 2), "read back");
-	long pages = vmstat("nr_file_pages"), sect = vda_sectors_read();
+	long pages = t_vmstat("nr_file_pages"), sect = vda_sectors_read();
 	CHECK(posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) == 0, "DONTNEED whole file");
 	if (ours_on_ext2) {
-		long dropped = pages - vmstat("nr_file_pages");
+		long dropped = pages - t_vmstat("nr_file_pages");
 		printf("fs_cache: DONTNEED dropped %ld pages\n", dropped);
 		CHECK(dropped >= 200, "DONTNEED dropped the clean pages");
 	}
@@ -176,9 +162,9 @@ static void flush_mounted(void)
 	int bfd = open("/dev/vda1", O_RDONLY);
 	if (!ours_on_ext2 || bfd < 0)
 		return;
-	long pages = vmstat("nr_file_pages");
+	long pages = t_vmstat("nr_file_pages");
 	CHECK(ioctl(bfd, BLKFLSBUF, 0) == 0, "BLKFLSBUF on the mounted root");
-	printf("fs_cache: BLKFLSBUF dropped %ld pages\n", pages - vmstat("nr_file_pages"));
+	printf("fs_cache: BLKFLSBUF dropped %ld pages\n", pages - t_vmstat("nr_file_pages"));
 	struct statfs a, b;
 	CHECK(statfs(DIR, &a) == 0, "statfs");
 	int fd = make_file(DIR "/after-flush", 1 << 20, 3);
@@ -215,7 +201,7 @@ static void write_from_own_mapping(void)
  * range reads as zeros, data already there stays, free space drops. */
 static void falloc(void)
 {
-	int ours = vmstat("pgcache_hit") >= 0;	/* else Linux */
+	int ours = t_vmstat("pgcache_hit") >= 0;	/* else Linux */
 	struct statfs a, b;
 	struct stat st;
 	char buf[4096];
@@ -280,7 +266,7 @@ int main(void)
 	struct statfs sf;
 	mkdir("/tmp", 01777);
 	CHECK(mkdir(DIR, 0755) == 0 || errno == EEXIST, "mkdir");
-	ours_on_ext2 = vmstat("pgcache_hit") >= 0 && statfs(DIR, &sf) == 0 && sf.f_type == EXT2_MAGIC;
+	ours_on_ext2 = t_vmstat("pgcache_hit") >= 0 && statfs(DIR, &sf) == 0 && sf.f_type == EXT2_MAGIC;
 	bmap();
 	dontneed();
 	flush_mounted();
