@@ -34,6 +34,8 @@ WORKLOADS = {
             "direct reads and writes of the scratch disk /dev/vdb, QD1 and QD32"),
     "read": (["bench_read", "seq"], "64 MiB ext2 file, read(2) cold and warm, 4 KiB and 1 MiB"),
     "read256k": (["bench_read", "small"], "256 KiB file opened and read 20 times"),
+    "ra": (["bench_read", "ra"], "readahead: 64 MiB file read cold (4 KiB, 1 MiB calls, a "
+           "mapping) against its blocks read raw in the same boot, and with readahead off"),
     "mmap": (["bench_mmap"], "64 MiB file mapping walked page by page, cold and warm, "
              "against a cold read(2) of it and a memcpy of 64 MiB"),
     "fsync": (["bench_write", "fsync"], "64 MiB written and fsynced"),
@@ -52,10 +54,16 @@ NULL_LATENCY_US = 0     # --null-latency-us: the scratch disk is QEMU's null-co
 BENCH_RE = re.compile(r"^BENCH (\S+) ([-\d.]+) (\S+)(.*)$")
 # Derived ratios, each naming both of its cells: (numerator, denominator).
 VS_RAW = [("read_cold_1m", "raw_read_1m_qd32"),
-          ("mmap_cold", "raw_read_1m_qd32")]
-# Ratios with a target (the mmap issue's): (numerator, denominator, target).
+          ("mmap_cold", "raw_read_1m_qd32"),
+          ("ra_cold_1m", "ra_warm_1m"), ("ra_cold_4k", "ra_warm_4k"),
+          ("ra_off_cold_1m", "ra_cold_1m"), ("ra_off_cold_4k", "ra_cold_4k"),
+          ("ra_off_mmap_cold", "ra_mmap_cold")]
+# Ratios with a target (the mmap and readahead issues'): (numerator, denominator, target).
 TARGETS = [("mmap_cold", "mmap_read_cold", 0.9),
-           ("mmap_warm", "memcpy_64m", 0.5)]
+           ("mmap_warm", "memcpy_64m", 0.5),
+           ("ra_cold_1m", "ra_raw_1m", 0.9),
+           ("ra_cold_4k", "ra_raw_1m", 0.8),
+           ("ra_mmap_cold", "ra_raw_1m", 0.8)]
 
 
 def qemu_cmd(kernel, cpus, mem, disk, scratch, args):

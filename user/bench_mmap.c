@@ -12,43 +12,7 @@
  * The walks also report faults_per_page (pgfault from /proc/vmstat,
  * which both kernels have). The file is written (and fsynced) in the
  * same boot before anything is timed. */
-#include <sys/mman.h>
 #include "bench.h"
-
-static long pgfault(void)
-{
-	char buf[8192];
-	int fd = open("/proc/vmstat", O_RDONLY);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	char *p = strstr(buf, "\npgfault ");
-	return p ? atol(p + 9) : -1;
-}
-
-static void walk(const char *cell, int fd, size_t size)
-{
-	char extra[64] = "";
-	long f0 = pgfault();
-	double t0 = bench_now();
-	volatile unsigned long *p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-	unsigned long sum = 0;
-	if (p == MAP_FAILED)
-		bench_die("mmap");
-	for (size_t off = 0; off < size; off += 4096)
-		sum += p[off / sizeof(*p)];
-	munmap((void *)p, size);
-	double t = bench_now() - t0;
-	long f1 = pgfault();
-	if (sum == 0x5a5a5a5a)	/* keep the loads */
-		printf("bench_mmap: unlikely sum\n");
-	if (f0 >= 0 && f1 >= f0)
-		snprintf(extra, sizeof(extra), " faults_per_page=%.3f", (f1 - f0) / (size / 4096.0));
-	bench_result(cell, size / t / 1e6, "MB/s", extra);
-}
 
 static void read_cold(int fd, size_t size)
 {
@@ -85,8 +49,8 @@ int main(void)
 	int fd = bench_make_file("/bench_mmap.dat", size);
 	read_cold(fd, size);
 	bench_drop_cache(fd);
-	walk("mmap_cold", fd, size);
-	walk("mmap_warm", fd, size);
+	bench_walk("mmap_cold", fd, size);
+	bench_walk("mmap_warm", fd, size);
 	copy(size);
 	close(fd);
 	unlink("/bench_mmap.dat");

@@ -7,8 +7,19 @@
  *   bench_read small  a 256 KiB file opened, read whole in 4 KiB calls and
  *                     closed 20 times, the first time cold: cell
  *                     read256k_x20, in MB/s
+ *   bench_read ra     readahead against the device's limit, in one boot:
+ *                     ra_raw_1m, the file's 64 MiB of blocks read from
+ *                     /dev/vda1 with O_DIRECT in 1 MiB calls (the raw
+ *                     limit); ra_cold_4k, ra_cold_1m (read(2) calls of
+ *                     4 KiB and 1 MiB) and ra_mmap_cold (a walk of a
+ *                     mapping), each cold, and ra_warm_4k, ra_warm_1m
+ *                     (the same reads again, all cached: what copying out
+ *                     alone costs); then ra_off_* the cold ones with the
+ *                     disk's readahead off (BLKRASET 0, restored after)
  * The file is written (and fsynced) in the same boot before it is timed. */
 #include "bench.h"
+#include <sys/ioctl.h>
+#include <linux/fs.h>
 
 static char buf[MiB];
 
@@ -69,8 +80,61 @@ static void small(void)
 	unlink("/bench_small.dat");
 }
 
+/* The file's first 64 MiB of disk, read raw: where its blocks start
+ * (FIBMAP) on the root partition, O_DIRECT, 1 MiB per call. */
+static void raw_limit(int fd, int dev, size_t size)
+{
+	int blk = 0;	/* FIBMAP: file block in, disk block out (an int) */
+	char *abuf = mmap(NULL, MiB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (abuf == MAP_FAILED || ioctl(fd, FIBMAP, &blk) < 0 || blk <= 0)
+		bench_die("FIBMAP");
+	double t0 = bench_now();
+	for (size_t off = 0; off < size; off += MiB)
+		if (pread(dev, abuf, MiB, (off_t)blk * 4096 + off) != (ssize_t)MiB)
+			bench_die("pread /dev/vda1");
+	bench_result("ra_raw_1m", size / (bench_now() - t0) / 1e6, "MB/s", "");
+	munmap(abuf, MiB);
+}
+
+static void ra(void)
+{
+	const char *path = "/bench_ra.dat";
+	const size_t size = 64 * MiB;
+	int fd = bench_make_file(path, size);
+	int dev = open("/dev/vda1", O_RDONLY | O_DIRECT);
+	long window = 0;
+	if (dev < 0 || ioctl(dev, BLKRAGET, &window) < 0)
+		bench_die("/dev/vda1");
+	raw_limit(fd, dev, size);
+	for (int off = 0; off < 2; off++) {
+		static const char *const cells[2][3] = {
+			{ "ra_cold_4k", "ra_cold_1m", "ra_mmap_cold" },
+			{ "ra_off_cold_4k", "ra_off_cold_1m", "ra_off_mmap_cold" } };
+		if (off && ioctl(dev, BLKRASET, 0L) < 0)
+			bench_die("BLKRASET 0");
+		for (int i = 0; i < 3; i++) {
+			close(fd);	/* a new open samples the disk's window */
+			if ((fd = open(path, O_RDONLY)) < 0)
+				bench_die(path);
+			bench_drop_cache(fd);
+			if (i < 2)
+				bench_result(cells[off][i], read_all(fd, i ? MiB : 4096, size), "MB/s", "");
+			if (i < 2 && !off)	/* the copy-out alone: a bound on any buffered read */
+				bench_result(i ? "ra_warm_1m" : "ra_warm_4k", read_all(fd, i ? MiB : 4096, size),
+					     "MB/s", "");
+			if (i == 2)
+				bench_walk(cells[off][i], fd, size);
+		}
+	}
+	if (ioctl(dev, BLKRASET, window) < 0)
+		bench_die("BLKRASET");
+	close(dev);
+	close(fd);
+	unlink(path);
+}
+
 int main(int argc, char **argv)
 {
-	static const struct bench_mode modes[] = { { "seq", seq }, { "small", small } };
-	return bench_main(argc, argv, modes, 2);
+	static const struct bench_mode modes[] = { { "seq", seq }, { "small", small }, { "ra", ra } };
+	return bench_main(argc, argv, modes, 3);
 }
