@@ -224,14 +224,16 @@ static void inode_sleep_on_writeback(struct inode *inode)
 
 /* ---- writing one inode ---- */
 
-/* The inode's data, as wbc asks (WB_SYNC_ALL: and wait for it); then
- * I_DIRTY_PAGES says again whether dirty folios remain. I_SYNC held. */
+/* The inode's data, as wbc asks (WB_SYNC_ALL: and wait for it, but not
+ * for sync(2), whose ->sync_fs waits for all of it at once before it
+ * writes the metadata: Linux's rule); then I_DIRTY_PAGES says again
+ * whether dirty folios remain. I_SYNC held. */
 static int writeback_data(struct inode *inode, struct writeback_control *wbc)
 {
 	struct address_space *m = &inode->i_data;
 	int err = do_writepages(m, wbc);
 
-	if (wbc->sync_mode == WB_SYNC_ALL)
+	if (wbc->sync_mode == WB_SYNC_ALL && !wbc->for_sync)
 		filemap_fdatawait_range_keep_errors(m, 0, (loff_t)-1 >> 1);
 	spin_lock(&inode->i_lock);
 	inode->i_state &= ~I_DIRTY_PAGES;
@@ -516,8 +518,10 @@ static void round_add(struct wb_round *r, struct inode *inode, int umount_held)
 static long writeback_round(struct bdi_writeback *wb, struct wb_writeback_work *work)
 {
 	struct wb_round r = { .wb = wb, .work = work };
+	struct blk_plug plug;
 
 	INIT_LIST_HEAD(&r.meta);
+	blk_start_plug(&plug);	/* neighbouring inodes' blocks merge into one request */
 	spin_lock(&wb->list_lock);
 	while (!list_empty(&wb->b_io)) {
 		struct inode *inode = list_last_entry(&wb->b_io, struct inode, i_io_list);
@@ -573,6 +577,7 @@ static long writeback_round(struct bdi_writeback *wb, struct wb_writeback_work *
 	}
 	spin_unlock(&wb->list_lock);
 	finish_round(&r);
+	blk_finish_plug(&plug);
 	return r.progress;
 }
 
