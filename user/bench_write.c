@@ -26,22 +26,29 @@
 
 static char buf[MiB];
 
-static void write_fsync(void)
+/* Writes size bytes of buf to a new file in 1 MiB calls (then fsync, if
+ * asked) and returns the seconds it took; the file stays. */
+static double write_file(const char *path, size_t size, int do_fsync)
 {
-	const size_t size = 64 * MiB;
-	memset(buf, 0x5a, sizeof(buf));
 	double t0 = bench_now();
-	int fd = open("/bench_write.dat", O_CREAT | O_TRUNC | O_WRONLY, 0644);
+	int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0644);
 	if (fd < 0)
 		bench_die("open");
 	for (size_t off = 0; off < size; off += sizeof(buf))
 		if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
 			bench_die("write");
-	if (fsync(fd) < 0)
+	if (do_fsync && fsync(fd) < 0)
 		bench_die("fsync");
 	double t = bench_now() - t0;
 	close(fd);
-	bench_result("write_fsync", size / t / 1e6, "MB/s", "");
+	return t;
+}
+
+static void write_fsync(void)
+{
+	const size_t size = 64 * MiB;
+	memset(buf, 0x5a, sizeof(buf));
+	bench_result("write_fsync", size / write_file("/bench_write.dat", size, 1) / 1e6, "MB/s", "");
 	unlink("/bench_write.dat");
 }
 
@@ -145,18 +152,8 @@ static void write_seq(void)
 	free(dst);
 	sync();
 	disk_writes("vda", &ios0, &sect0);
-	double t0 = bench_now();
-	int fd = open("/bench_seq.dat", O_CREAT | O_TRUNC | O_WRONLY, 0644);
-	if (fd < 0)
-		bench_die("open");
-	for (size_t off = 0; off < size; off += sizeof(buf))
-		if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
-			bench_die("write");
-	if (fsync(fd) < 0)
-		bench_die("fsync");
-	double t = bench_now() - t0;
+	double t = write_file("/bench_seq.dat", size, 1);
 	disk_writes("vda", &ios1, &sect1);
-	close(fd);
 	bench_result("writeseq_fsync", size / t / 1e6, "MB/s", "");
 	snprintf(extra, sizeof(extra), " requests=%lu", ios1 - ios0);
 	bench_result("writeseq_req", ios1 > ios0 ? (sect1 - sect0) / 2.0 / (ios1 - ios0) : 0,
@@ -224,17 +221,9 @@ static void dd(void)
 	memset(buf, 0x6b, sizeof(buf));
 	sync();
 	pthread_create(&mon, NULL, dirty_monitor, NULL);
-	double t0 = bench_now();
-	int fd = open("/bench_dd.dat", O_CREAT | O_TRUNC | O_WRONLY, 0644);
-	if (fd < 0)
-		bench_die("open");
-	for (size_t off = 0; off < size; off += sizeof(buf))
-		if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
-			bench_die("write");
-	double t = bench_now() - t0;
+	double t = write_file("/bench_dd.dat", size, 0);
 	dd_done = 1;
 	pthread_join(mon, NULL);
-	close(fd);
 	snprintf(extra, sizeof(extra), " max_dirty_mib=%.1f", dd_max_dirty_kb / 1024.0);
 	bench_result("dd_512m", size / t / 1e6, "MB/s", extra);
 }
