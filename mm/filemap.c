@@ -12,7 +12,8 @@
  * in page-writeback.c, truncation and invalidation in truncate.c, the LRU
  * and reclaim in vmscan.c; mm/internal.h is what they share.
  * Locks: mmap_lock (faults, held for reading or dropped) >
- * mapping->invalidate_lock (shared, around inserting a folio for a read)
+ * mapping->invalidate_lock (shared, around inserting a folio for a read
+ * or a fault)
  * > folio lock (sleeping bit) > page_table_lock (fault-around); folio
  * lock > mapping->i_pages_lock (spinlock). The cache holds one reference
  * on each folio it contains. */
@@ -683,6 +684,22 @@ static int beyond_eof(struct address_space *m, unsigned long index)
 	return !pages_before_eof(m, index, 1);
 }
 
+/* The folio at index for a fault that missed: looked up or created under
+ * invalidate_lock (shared) after re-checking EOF, so a truncation (which
+ * sets i_size and empties the cache under it, exclusive) either removes
+ * the new folio or has already made this fault one past EOF, and no
+ * folio is left in the cache past EOF (as Linux's filemap_fault).
+ * -ERANGE: past EOF; -ENOMEM. */
+static struct folio *fault_get_folio(struct address_space *m, unsigned long index)
+{
+	struct folio *f = ERR_PTR(-ERANGE);
+	filemap_invalidate_lock_shared(m);
+	if (!beyond_eof(m, index))
+		f = __filemap_get_folio(m, index, FGP_CREAT, GFP_KERNEL);
+	filemap_invalidate_unlock_shared(m);
+	return f;
+}
+
 /* ->fault of file mappings (Linux's filemap_fault): the folio at
  * vmf->pgoff, locked and referenced (VM_FAULT_LOCKED), from the cache;
  * a miss is a major fault that reads around it. Whenever it has to sleep
@@ -712,12 +729,13 @@ vm_fault_t filemap_fault(struct vm_fault *vmf)
 		ret = VM_FAULT_MAJOR;
 		fpin = do_sync_mmap_readahead(vmf);
 retry_find:
-		f = __filemap_get_folio(m, index, FGP_CREAT, GFP_KERNEL);
+		f = fault_get_folio(m, index);
 		if (IS_ERR(f)) {
+			err = PTR_ERR(f);
 			f = NULL;
 			if (fpin)
 				goto out_retry;
-			return VM_FAULT_OOM;
+			return err == -ERANGE ? VM_FAULT_SIGBUS : VM_FAULT_OOM;
 		}
 	}
 	lock_folio_maybe_drop_mmap(vmf, f, &fpin);
