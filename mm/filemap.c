@@ -256,9 +256,27 @@ static int filemap_get_read_batch(struct address_space *m, unsigned long index,
 	return n;
 }
 
-/* Readahead could not insert the folio at index (memory short, or
- * readahead off for a file without a file_ra_state): read just it.
- * invalidate_lock keeps a racing truncation from seeing it half made. */
+/* Pages of the file from index on, at most nr, clipped at EOF (0: none). */
+static unsigned long pages_before_eof(struct address_space *m, unsigned long index,
+				      unsigned long nr)
+{
+	loff_t isize = READ_ONCE(m->host->i_size);
+	unsigned long end = (isize + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	return index >= end ? 0 : min(nr, end - index);
+}
+
+static int beyond_eof(struct address_space *m, unsigned long index)
+{
+	return !pages_before_eof(m, index, 1);
+}
+
+/* Readahead could not insert the folio at index (memory short, readahead
+ * off, or the file was truncated below index meanwhile): read just it.
+ * Under invalidate_lock (shared) EOF is checked again and the folio
+ * inserted, so a racing truncation either removes it or has already
+ * moved EOF before it: no folio is left in the cache past EOF. Returns
+ * the number of folios put in fbatch (0: index is past EOF now), -errno,
+ * or AOP_TRUNCATED_PAGE (somebody else inserted it: look again). */
 static int filemap_create_folio(struct file *file, struct address_space *m,
 				unsigned long index, struct folio **fbatch)
 {
@@ -268,20 +286,21 @@ static int filemap_create_folio(struct file *file, struct address_space *m,
 	struct folio *f = page_folio(p);
 	folio_set_locked(f);
 	filemap_invalidate_lock_shared(m);
-	int err = filemap_add_folio(m, f, index, GFP_KERNEL);
+	int past_eof = beyond_eof(m, index);
+	int err = past_eof ? 0 : filemap_add_folio(m, f, index, GFP_KERNEL);
 	if (err == -EEXIST)
 		err = AOP_TRUNCATED_PAGE;	/* somebody else made it: look again */
-	if (!err) {
+	if (!err && !past_eof) {
 		count_vm_event(PGCACHE_MISS);
 		err = filemap_read_folio(file, m, f);
 	}
 	filemap_invalidate_unlock_shared(m);
-	if (err) {
+	if (err || past_eof) {
 		folio_put(f);
 		return err;
 	}
 	fbatch[0] = f;
-	return 0;
+	return 1;
 }
 
 /* Fills fbatch with up to nr uptodate, referenced folios for a read of
@@ -312,7 +331,7 @@ retry:
 		err = filemap_create_folio(file, m, index, fbatch);
 		if (err == AOP_TRUNCATED_PAGE)
 			goto retry;
-		return err ? err : 1;
+		return err;
 	}
 	struct folio *f = fbatch[n - 1];
 	if (folio_test_readahead(f))
@@ -599,15 +618,6 @@ static struct file *maybe_unlock_mmap_for_io(struct vm_fault *vmf, struct file *
 	return fpin;
 }
 
-/* Pages of the file from index on, at most nr, clipped at EOF (0: none). */
-static unsigned long pages_before_eof(struct address_space *m, unsigned long index,
-				      unsigned long nr)
-{
-	loff_t isize = READ_ONCE(m->host->i_size);
-	unsigned long end = (isize + PAGE_SIZE - 1) >> PAGE_SHIFT;
-	return index >= end ? 0 : min(nr, end - index);
-}
-
 #define MMAP_LOTSAMISS 100
 /* A fault missed the cache (Linux's do_sync_mmap_readahead): with
  * MADV_RANDOM read nothing more than the page; with MADV_SEQUENTIAL,
@@ -677,11 +687,6 @@ static void lock_folio_maybe_drop_mmap(struct vm_fault *vmf, struct folio *f, st
 		return;
 	*fpin = maybe_unlock_mmap_for_io(vmf, *fpin);
 	folio_lock(f);
-}
-
-static int beyond_eof(struct address_space *m, unsigned long index)
-{
-	return !pages_before_eof(m, index, 1);
 }
 
 /* The folio at index for a fault that missed: looked up or created under
