@@ -1,6 +1,7 @@
 # Top-level build: kernel (build/kernel, build/Image), user programs,
 # initramfs (build/initramfs.cpio), boot disk (build/disk.img); run targets
-# qemu, qemu-uboot, qemu-gdb, test; linux-ref and bench (tests/bench.py).
+# qemu, qemu-uboot, qemu-gdb, test; linux-ref and bench (tests/bench.py);
+# the course labs: lab (scripts/lab.py) and grade (tests/grade.py).
 CROSS ?= riscv64-unknown-elf-
 UCROSS ?= riscv64-linux-gnu-
 CC := $(CROSS)gcc
@@ -31,11 +32,14 @@ TSRC := $(wildcard user/tests/*.c)
 # whose memory the small configurations cannot spare.
 DTSRC := $(wildcard user/tests/disk/*.c)
 DTBIN := $(patsubst user/tests/disk/%.c,$(B)/user/disktests/%,$(DTSRC))
+# The course labs' graded tests (docs/labs/): on the disk only, too.
+LTSRC := $(wildcard user/tests/lab/*.c)
+LTBIN := $(patsubst user/tests/lab/%.c,$(B)/user/labtests/%,$(LTSRC))
 UBIN := $(patsubst user/%.c,$(B)/user/bin/%,$(USRC))
 TBIN := $(patsubst user/tests/%.c,$(B)/user/tests/%,$(TSRC))
 UCFLAGS := -static -O2 -Wall -Iuser/include
 
-all: $(B)/kernel $(B)/Image $(B)/initramfs.cpio $(B)/disk.img $(DTBIN)
+all: $(B)/kernel $(B)/Image $(B)/initramfs.cpio $(B)/disk.img $(DTBIN) $(LTBIN)
 
 Q ?= @
 $(B)/k/%.o: %.c
@@ -77,13 +81,16 @@ $(B)/user/tests/%: user/tests/%.c $(wildcard user/include/*.h)
 $(B)/user/disktests/%: user/tests/disk/%.c $(wildcard user/include/*.h)
 	@mkdir -p $(dir $@)
 	$(UCC) $(UCFLAGS) -o $@ $< -lpthread
+$(B)/user/labtests/%: user/tests/lab/%.c $(wildcard user/include/*.h)
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) -o $@ $< -lpthread
 
 $(B)/initramfs.cpio: $(UBIN) $(TBIN) scripts/mkinitramfs.sh
 	sh scripts/mkinitramfs.sh $(B)/initramfs $@ $(B)/user
 
 # 512 MiB sparse MBR disk, vda1 = ext2 with /bin, /tests, /boot/Image,
 # /boot/initramfs.cpio and /boot/extlinux/extlinux.conf (for qemu-uboot).
-$(B)/disk.img: $(B)/Image $(B)/initramfs.cpio $(UBIN) $(TBIN) $(DTBIN) scripts/mkdisk.sh
+$(B)/disk.img: $(B)/Image $(B)/initramfs.cpio $(UBIN) $(TBIN) $(DTBIN) $(LTBIN) scripts/mkdisk.sh
 	$(Q)sh scripts/mkdisk.sh $(B)/disk-staging $@ $(B)/user $(B)/Image $(B)/initramfs.cpio
 
 QEMU := qemu-system-riscv64
@@ -135,8 +142,19 @@ bench:
 test-linux: deps
 	python3 tests/run.py --linux
 
+# Course labs (docs/labs/README.md). make lab LAB=cow [DEST=dir] writes the
+# student tree of a lab (default build/lab-LAB); make grade [LAB=cow]
+# builds and scores a tree (a student tree knows its lab); VERBOSE=1
+# shows the console.
+lab:
+	@test -n "$(LAB)" || { python3 scripts/lab.py list; echo "usage: make lab LAB=name [DEST=dir]"; exit 2; }
+	@python3 scripts/lab.py make $(LAB) $(DEST)
+
+grade: deps
+	@python3 tests/grade.py $(LAB) $(if $(VERBOSE),--verbose)
+
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps qemu qemu-uboot qemu-gdb unit test test-linux linux-ref bench clean
+.PHONY: all deps qemu qemu-uboot qemu-gdb unit test test-linux linux-ref bench lab grade clean
 -include $(KOBJ:.o=.d)

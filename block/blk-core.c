@@ -55,9 +55,18 @@ static void account_vm(struct request *rq)
 		count_vm_events(PGPGOUT, rq->nr_sectors / 2);
 }
 
+/* The driver took rq (Linux's blk_mq_start_request). q->lock held. */
+static void account_driver(struct request *rq, int delta)
+{
+	rq->part->stats.in_driver += delta;
+	if (rq->part != rq->part->bd_disk->part[0])
+		rq->part->bd_disk->part[0]->stats.in_driver += delta;
+}
+
 static void account_done(struct request *rq)
 {
 	account_vm(rq);
+	account_driver(rq, -1);
 	struct block_device *parts[2] = { rq->part, rq->part->bd_disk->part[0] };
 	u64 now = ktime_get_ms();
 	int op = rq_op(rq);
@@ -90,6 +99,7 @@ static int __blk_run_queue(struct request_queue *q)
 			break;
 		}
 		q->in_driver++;
+		account_driver(rq, 1);
 		n++;
 	}
 	return n;

@@ -129,7 +129,7 @@ int diskstats_show(struct seq_buf *m)
 			   " 0 0 0 0 %lu %lu\n", MAJOR(b->bd_dev), MINOR(b->bd_dev), b->name,
 			   s.ios[0], s.merges[0], s.sectors[0], s.ticks[0],
 			   s.ios[1], s.merges[1], s.sectors[1], s.ticks[1],
-			   s.in_flight, s.io_ticks, s.time_in_queue,
+			   s.in_driver, s.io_ticks, s.time_in_queue,
 			   s.flush_ios, s.flush_ticks);
 	}
 	return 0;

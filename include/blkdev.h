@@ -16,7 +16,8 @@ struct disk_stats {
 	unsigned long ios[2], merges[2], sectors[2], ticks[2];	/* [read, write] */
 	unsigned long flush_ios, flush_ticks;
 	unsigned long io_ticks, time_in_queue;
-	unsigned int in_flight;
+	unsigned int in_flight;	/* dispatched, not completed (io_ticks) */
+	unsigned int in_driver;	/* of those, handed to the driver (field 12) */
 	u64 stamp;		/* last io_ticks update, ms */
 };
 

@@ -17,7 +17,8 @@
  * here touches the VMA again. Also the range operations: zap (munmap,
  * exit, truncate through rmap.c), fork's copy-on-write copy_page_range,
  * mprotect's change_protection, and the page-table walks other mm files
- * use (mm/internal.h).
+ * use (mm/internal.h). copy_page_range_eager is the cow course lab's
+ * starting point (docs/labs/cow.md), unused here.
  * Every PTE that maps a page other than the zero page holds one page
  * reference and counts once in page->_mapcount and mm->rss.
  * Locks: mmap_lock (read for faults, write for range changes; rmap
@@ -472,14 +473,22 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 		pte_unmap_unlock(mm);
 		return wp_page_shared(vmf, page);
 	}
-	/* Private: an anonymous page whose only reference is this PTE's is
-	 * ours alone (the other side of a fork has copied or gone). */
+	/* LAB(cow) BEGIN: reuse the page when nobody else has it
+	 * A store to a private page through a read-only PTE. If the page is
+	 * anonymous (PageAnon: this mapping's own, not the file's or the
+	 * zero page) and this PTE holds its only reference (page_count), the
+	 * other side of the fork has already copied it or is gone: make
+	 * the PTE writable in place (wp_page_reuse, under the lock you hold),
+	 * count PGCOW_REUSE and return 0; no copy, no TLB flush.
+	 * Provided until then: every such store copies (below).
+	 */
 	if (page && PageAnon(page) && page_count(page) == 1) {
 		wp_page_reuse(pte);
 		pte_unmap_unlock(mm);
 		count_vm_event(PGCOW_REUSE);
 		return 0;
 	}
+	/* LAB(cow) END */
 	if (page)
 		get_page(page);
 	pte_unmap_unlock(mm);
@@ -629,15 +638,75 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 
 /* ---- fork: copy-on-write ---- */
 
+/* What the cow lab's student tree forks with (docs/labs/cow.md) until
+ * copy_page_range shares pages; the solution never calls it. Every
+ * anonymous page of a private mapping is copied into a new page for the
+ * child at once (allocated with no lock held, then installed if the
+ * parent's PTE did not change meanwhile); the other pages (file pages,
+ * the zero page, shared mappings) are mapped as they are. Correct, but
+ * a fork of a big process copies all of it. */
+static int __maybe_unused copy_page_range_eager(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma)
+{
+	struct mm_struct *dst = dst_vma->vm_mm, *src = src_vma->vm_mm;
+	unsigned long addr = src_vma->vm_start, skip;
+	while (addr < src_vma->vm_end) {
+		struct page *page, *copy = NULL;
+		spin_lock(&src->page_table_lock);
+		pte_t *spte = walk(src->pgd, addr, NULL, &skip), pte = spte ? *spte : 0;
+		int private = (page = vm_normal_page(pte)) && PageAnon(page) &&
+			      is_cow_mapping(src_vma->vm_flags);
+		if (private)
+			get_page(page);
+		spin_unlock(&src->page_table_lock);
+		if (!spte || !pte_has_page(pte)) {
+			addr = spte ? addr + PAGE_SIZE : ALIGN_DOWN(addr, skip) + skip;
+			continue;
+		}
+		if (private) {
+			if ((copy = alloc_anon_page(0)))
+				memcpy(page_address(copy), page_address(page), PAGE_SIZE);
+			put_page(page);
+			if (!copy)
+				return -ENOMEM;
+		}
+		pte_t *dpte = pte_alloc_map_lock(dst, addr);	/* dst's lock, then src's */
+		if (!dpte) {
+			if (copy)
+				put_page(copy);
+			return -ENOMEM;
+		}
+		spin_lock(&src->page_table_lock);
+		int same = *walk(src->pgd, addr, NULL, NULL) == pte;
+		if (same && copy) {
+			do_set_pte(dst, dpte, copy, pte & ((1UL << _PAGE_PFN_SHIFT) - 1));
+		} else if (same) {
+			*dpte = pte;
+			if ((page = vm_normal_page(pte))) {
+				get_page(page);
+				page_add_rmap(page);
+				dst->rss++;
+			}
+		}
+		spin_unlock(&src->page_table_lock);
+		pte_unmap_unlock(dst);
+		if (!same && copy)
+			put_page(copy);
+		if (same)		/* else the parent's PTE changed: again */
+			addr += PAGE_SIZE;
+	}
+	return 0;
+}
+
+/* LAB(cow) BEGIN: a helper for copy_page_range, if you want one
+ */
 /* Copies one page table's worth of src PTEs ([addr, end), within one
  * page table) to dst, both page_table_locks held (dst's first: fork is
  * the only place that nests them, always in that order). A private
  * writable mapping's pages become read-only on both sides: the first
  * store on either side copies (or, last user, reuses). *wrprotected tells
  * the caller to flush the parent's TLB. */
-static void copy_pte_range(struct mm_struct *dst, struct mm_struct *src, pte_t *dpte,
-			   pte_t *spte, unsigned long addr, unsigned long end,
-			   unsigned long vm_flags, int *wrprotected)
+static void copy_pte_range(struct mm_struct *dst, pte_t *dpte, pte_t *spte, unsigned long addr,
+			   unsigned long end, unsigned long vm_flags, int *wrprotected)
 {
 	for (; addr < end; addr += PAGE_SIZE, dpte++, spte++) {
 		pte_t pte = *spte;
@@ -656,8 +725,8 @@ static void copy_pte_range(struct mm_struct *dst, struct mm_struct *src, pte_t *
 			dst->rss++;
 		}
 	}
-	(void)src;
 }
+/* LAB(cow) END */
 
 /* fork: the child's VMA (already on its file's i_mmap, after the
  * parent's) gets every present PTE of the parent's; nothing is copied.
@@ -665,6 +734,25 @@ static void copy_pte_range(struct mm_struct *dst, struct mm_struct *src, pte_t *
  * afterwards (returned 1 if a PTE was write-protected). */
 int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma)
 {
+	/* LAB(cow) BEGIN: share the parent's pages with the child
+	 * Walk the parent's page tables over the VMA (walk() with a skip
+	 * for the tables that do not exist; pte_alloc_map_lock makes the
+	 * child's, taking its page_table_lock, then take the parent's: that
+	 * order, always). Every present PTE (pte_has_page) of the parent
+	 * goes into the child's table as it is, and its page (vm_normal_page:
+	 * NULL for the zero page, which is not counted) gets what a PTE
+	 * holds: a reference (get_page), a mapcount (page_add_rmap) and one
+	 * more page in the child's rss. In a private mapping that may be
+	 * written (is_cow_mapping), a writable PTE becomes read-only on BOTH
+	 * sides (pte_wrprotect): the first store of either side then faults
+	 * into do_wp_page, which copies the page, or reuses it once nobody
+	 * else maps it. The parent's TLB still holds writable entries: return
+	 * 1 if you write-protected any (dup_mm flushes it), else 0, or
+	 * -ENOMEM.
+	 * Provided until then: copy_page_range_eager copies every private
+	 * anonymous page at once.
+	 * STUB: return copy_page_range_eager(dst_vma, src_vma);
+	 */
 	struct mm_struct *dst = dst_vma->vm_mm, *src = src_vma->vm_mm;
 	unsigned long addr = src_vma->vm_start, skip;
 	int wrprotected = 0;
@@ -681,13 +769,14 @@ int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_v
 		if (!dpte)
 			return -ENOMEM;
 		spin_lock(&src->page_table_lock);
-		copy_pte_range(dst, src, dpte, walk(src->pgd, addr, NULL, NULL), addr, end,
+		copy_pte_range(dst, dpte, walk(src->pgd, addr, NULL, NULL), addr, end,
 			       src_vma->vm_flags, &wrprotected);
 		spin_unlock(&src->page_table_lock);
 		pte_unmap_unlock(dst);
 		addr = end;
 	}
 	return wrprotected;
+	/* LAB(cow) END */
 }
 
 /* ---- mprotect ---- */

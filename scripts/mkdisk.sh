@@ -1,6 +1,7 @@
 #!/bin/sh
 # mkdisk.sh STAGING OUT.img USERBUILD IMAGE INITRD - build a bootable disk:
-# STAGING gets bin/ (USERBUILD/bin/*), tests/ (USERBUILD/tests/*), dev/,
+# STAGING gets bin/ (USERBUILD/bin/*), tests/ (USERBUILD/tests/*, and the
+# disk-only disktests/* and labtests/*), dev/,
 # proc/, tmp/, etc/, boot/Image, boot/initramfs.cpio and
 # boot/extlinux/extlinux.conf (for U-Boot's distro boot). OUT.img is a
 # sparse 512 MiB disk with an MBR whose first partition (1 MiB .. end,
@@ -27,7 +28,7 @@ mkdir -p "$stage/bin" "$stage/tests" "$stage/dev" "$stage/proc" \
 for f in "$ub"/bin/*; do
 	[ -f "$f" ] && cp "$f" "$stage/bin/"
 done
-for f in "$ub"/tests/* "$ub"/disktests/*; do	# disktests: too big for the initramfs
+for f in "$ub"/tests/* "$ub"/disktests/* "$ub"/labtests/*; do	# too big for the initramfs
 	[ -f "$f" ] && cp "$f" "$stage/tests/"
 done
 chmod 1777 "$stage/tmp"

@@ -7,7 +7,9 @@ a copy of build/disk.img) and drives /bin/sh through the console; each
 step is one "interactive:STEP" result. Another ("uboot:STEP") boots
 through U-Boot's distro boot from a copy of build/disk.img (extlinux.conf
 -> booti build/Image) and types at the shell; a third runs EXT2_TESTS on
-the ext2 root and checks the image with e2fsck and debugfs.
+the ext2 root and checks the image with e2fsck and debugfs; the course
+labs' checks (tests/grade.py: every lab's solution scores full marks,
+every student tree builds, boots and scores 0) run alongside ("lab:*").
 --linux runs the guest tests under qemu-riscv64 on the host instead.
 The last line is always `N passed, N failed`; exit status 1 on failure."""
 import argparse
@@ -774,13 +776,15 @@ def wb_boot(label):
 
 
 def run_linux(res, names):
-    disk = os.path.join(ROOT, "build", "user", "disktests")
-    tests = names or sorted(expected_tests(None) + [t for t in os.listdir(disk)
+    dirs = [os.path.join(ROOT, "build", "user", d) for d in ("disktests", "labtests")]
+    tests = names or sorted(expected_tests(None) + [t for d in dirs if os.path.isdir(d)
+                                                    for t in os.listdir(d)
                                                     if not t.startswith(".")])
     for t in tests:
         path = os.path.join(TESTDIR, t)
-        if not os.path.exists(path):
-            path = os.path.join(disk, t)
+        for d in dirs:
+            if not os.path.exists(path):
+                path = os.path.join(d, t)
         try:
             p = subprocess.run(["qemu-riscv64", path], cwd="/",
                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -826,6 +830,8 @@ def main():
                     help="only the interactive shell boot")
     ap.add_argument("--wb-only", action="store_true",
                     help="only the writeback boots (WB_BOOTS: power cut, then host checks)")
+    ap.add_argument("--labs-only", action="store_true",
+                    help="only the course labs' checks (tests/grade.py)")
     ap.add_argument("-j", type=int, default=2, help="parallel boots (default 2)")
     args = ap.parse_args()
     names = [t for t in (args.tests or "").split(",") if t]
@@ -849,14 +855,16 @@ def main():
                     configs.append((int(m.group(1)), m.group(2).upper()))
         elif args.quick:
             configs = CONFIGS[:1]
-        if args.interactive_only or args.wb_only:
+        if args.interactive_only or args.wb_only or args.labs_only:
             configs = []
         expected = expected_tests(names)
         want_inter = args.interactive_only or (
-            not args.no_interactive and not args.config and not names and not args.wb_only)
-        inter = ub = e2 = None
+            not args.no_interactive and not args.config and not names and not args.wb_only
+            and not args.labs_only)
+        want_labs = args.labs_only or (want_inter and not args.interactive_only)
+        inter = ub = e2 = labs = None
         wbs = {}
-        with concurrent.futures.ThreadPoolExecutor(max_workers=3 + len(WB_BOOTS)) as ix, \
+        with concurrent.futures.ThreadPoolExecutor(max_workers=4 + len(WB_BOOTS)) as ix, \
                 concurrent.futures.ThreadPoolExecutor(max_workers=args.j) as ex:
             if want_inter:
                 inter = ix.submit(interactive)
@@ -864,6 +872,10 @@ def main():
                 e2 = ix.submit(ext2root)
             if (want_inter and not args.interactive_only) or args.wb_only:
                 wbs = {label: ix.submit(wb_boot, label) for label in WB_BOOTS}
+            if want_labs:
+                sys.modules.setdefault("run", sys.modules[__name__])	# one copy of our helpers
+                import grade
+                labs = ix.submit(grade.make_test_steps)
             futs = [ex.submit(boot, c, m, names) for c, m in configs]
             for f in futs:
                 name, lines, problem, done, secs = f.result()
@@ -876,6 +888,8 @@ def main():
                       flush=True)
             for label, fut in wbs.items():
                 tally_steps(res, label, fut.result(), label + ".log")
+            if labs:
+                tally_steps(res, "labs", labs.result(), "lab-*.log")
             for fut, label, log in ((inter, "interactive", "interactive.log"),
                                      (ub, "uboot", "uboot.log"), (e2, "ext2 root", "ext2root.log")):
                 if fut:

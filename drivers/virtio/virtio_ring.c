@@ -3,6 +3,9 @@
  * descriptors form a list through .next. A request is one chain, or, with
  * VIRTIO_F_INDIRECT_DESC, a single descriptor pointing at a table of its
  * own, so the whole ring size is available as in-flight requests.
+ * virtqueue_add_sgs_one and virtqueue_get_buf_one, one chain at a time,
+ * are the virtio course lab's starting point (docs/labs/virtio.md),
+ * unused here.
  * Lock: vq->lock, held by callers of add/get/kick_prepare (irq-safe
  * spinlock); virtqueue_notify is called without it. */
 #include <virtio.h>
@@ -60,8 +63,59 @@ static void fill(struct vring_desc *d, struct vq_sg *sg, u16 next, int last)
 	d->next = next;
 }
 
+/* What the virtio lab's student tree (docs/labs/virtio.md) runs its
+ * queues on until it has its own virtqueue_add_sgs and virtqueue_get_buf;
+ * the solution never calls them. As xv6's driver: one chain at a time,
+ * always in descriptors 0..n-1 (no free list, no indirect table), so a
+ * device has at most one request in flight. vq->lock held. */
+static int __maybe_unused virtqueue_add_sgs_one(struct virtqueue *vq, struct vq_sg *sg, int n,
+						void *token)
+{
+	if (vq->data[0] || (unsigned int)n > vq->num)
+		return -EBUSY;	/* the device still has the one chain */
+	for (int i = 0; i < n; i++)
+		fill(&vq->desc[i], &sg[i], i + 1, i == n - 1);
+	vq->data[0] = token;
+	vq->avail->ring[vq->avail->idx % vq->num] = 0;
+	wmb();		/* descriptors before the index the device reads */
+	vq->avail->idx++;
+	return 0;
+}
+
+static __maybe_unused void *virtqueue_get_buf_one(struct virtqueue *vq, u32 *len)
+{
+	if (vq->last_used == READ_ONCE(vq->used->idx))
+		return NULL;
+	rmb();		/* the element after the index */
+	if (len)
+		*len = vq->used->ring[vq->last_used % vq->num].len;
+	vq->last_used++;
+	void *token = vq->data[0];
+	vq->data[0] = NULL;
+	return token;
+}
+
 int virtqueue_add_sgs(struct virtqueue *vq, struct vq_sg *sg, int n, void *token)
 {
+	/* LAB(virtio) BEGIN: expose a chain of n buffers to the device
+	 * Descriptors: vq->desc[] (vq->num of them); the free ones form a
+	 * list from vq->free_head through .next (virtio_setup_vq built it),
+	 * vq->num_free counts them. A chain is n descriptors linked by .next
+	 * with VRING_DESC_F_NEXT on all but the last (fill() writes one).
+	 * With vq->use_indirect, spend ONE ring descriptor instead: kmalloc
+	 * (GFP_ATOMIC) a table of n descriptors holding the chain, point the
+	 * ring descriptor at it (__pa, len = table size, VRING_DESC_F_INDIRECT)
+	 * and remember the table in vq->indirect[head] to free it later;
+	 * without indirect (or if the kmalloc fails) take n from the free
+	 * list, or return -EBUSY if there are not that many (the block layer
+	 * retries after a completion). Then remember token in vq->data[head],
+	 * publish head in vq->avail->ring[avail->idx % num], and only after
+	 * a write barrier (wmb: the device must see the descriptors before
+	 * the index) increment avail->idx; count it in vq->num_added for
+	 * virtqueue_kick_prepare. Do not notify here: the driver batches.
+	 * Provided until then: virtqueue_add_sgs_one, one chain at a time.
+	 * STUB: return virtqueue_add_sgs_one(vq, sg, n, token);
+	 */
 	u16 head = vq->free_head;
 	if (vq->use_indirect && n > 1) {
 		struct vring_desc *t = kmalloc(n * sizeof(*t), GFP_ATOMIC);
@@ -99,6 +153,7 @@ publish:
 	vq->avail->idx++;
 	vq->num_added++;
 	return 0;
+	/* LAB(virtio) END */
 }
 
 /* Several submitters may add chains before one of them kicks: the first
@@ -106,10 +161,20 @@ publish:
  * after the notify), later ones find nothing added and skip the notify. */
 int virtqueue_kick_prepare(struct virtqueue *vq)
 {
+	/* LAB(virtio) BEGIN: does the device need a notify?
+	 * Yes if chains were added since the last call (vq->num_added; reset
+	 * it) and the device has not said it is polling the ring anyway
+	 * (VRING_USED_F_NO_NOTIFY in vq->used->flags). Read the flags only
+	 * after a full barrier (mb): the device must be able to see the new
+	 * avail->idx before we decide it will look without being told.
+	 * Provided until then: always notify.
+	 * STUB: return 1;
+	 */
 	mb();		/* avail->idx before reading the device's flags */
 	int kick = vq->num_added && !(READ_ONCE(vq->used->flags) & VRING_USED_F_NO_NOTIFY);
 	vq->num_added = 0;
 	return kick;
+	/* LAB(virtio) END */
 }
 
 void virtqueue_notify(struct virtqueue *vq)
@@ -117,6 +182,8 @@ void virtqueue_notify(struct virtqueue *vq)
 	vio_write32(vq->vdev, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 }
 
+/* LAB(virtio) BEGIN: helpers for virtqueue_get_buf, if you want them
+ */
 /* Returns the chain starting at head to the free list. */
 static void detach(struct virtqueue *vq, u16 head)
 {
@@ -134,9 +201,23 @@ static void detach(struct virtqueue *vq, u16 head)
 	vq->free_head = head;
 	vq->num_free++;
 }
+/* LAB(virtio) END */
 
 void *virtqueue_get_buf(struct virtqueue *vq, u32 *len)
 {
+	/* LAB(virtio) BEGIN: take back the next chain the device is done with
+	 * The device appends the head of each chain it has finished, with the
+	 * bytes it wrote, to vq->used->ring and then increments used->idx;
+	 * vq->last_used is how far we have consumed. If they are equal,
+	 * return NULL. Else read the element only after a read barrier
+	 * (rmb: the element is valid once we have seen the index), set *len
+	 * (if len), advance last_used, take the token from vq->data[head]
+	 * (and clear it), and give the chain's descriptors back to the free
+	 * list (free an indirect table instead), counting them in
+	 * vq->num_free. Return the token.
+	 * Provided until then: virtqueue_get_buf_one (one chain at a time).
+	 * STUB: return virtqueue_get_buf_one(vq, len);
+	 */
 	if (vq->last_used == READ_ONCE(vq->used->idx))
 		return NULL;
 	rmb();		/* the element after the index */
@@ -149,4 +230,5 @@ void *virtqueue_get_buf(struct virtqueue *vq, u32 *len)
 	vq->data[head] = NULL;
 	detach(vq, head);
 	return token;
+	/* LAB(virtio) END */
 }

@@ -383,6 +383,37 @@ static int ext2_block_to_path(u64 i, int offsets[4])
 	return -EFBIG;
 }
 
+/* Allocate one block for inode near its last one (the goal keeps a file
+ * contiguous); 0 and *err on failure. Its contents are garbage. */
+static u32 ext2_alloc_block(struct inode *inode, int *err)
+{
+	struct ext2_inode_info *ei = EXT2_I(inode);
+
+	return ext2_new_block(inode, ei->i_last_alloc ? ei->i_last_alloc + 1 : 0, err);
+}
+
+/* Follow the path from the inode as far as it is mapped: chain[i] is
+ * the block at level i (level 0 is the inode's i_data slot). Returns how
+ * many levels exist (depth: the data block is mapped), or -errno. */
+static int ext2_get_branch(struct inode *inode, const int *off, int depth, u32 *chain)
+{
+	struct address_space *bmap = EXT2_SB(ext2_inode_sb(inode))->s_bmap;
+	int i;
+
+	chain[0] = le32_to_cpu(EXT2_I(inode)->i_data[off[0]]);
+	for (i = 1; i < depth && chain[i - 1]; i++) {
+		struct folio *f = read_mapping_folio(bmap, chain[i - 1], NULL);
+
+		if (IS_ERR(f))
+			return PTR_ERR(f);
+		chain[i] = le32_to_cpu(((__le32 *)folio_address(f))[off[i]]);
+		folio_put(f);
+	}
+	return chain[i - 1] ? i : i - 1;
+}
+
+/* LAB(ext2) BEGIN: helpers for ext2_alloc_branch, if you want them
+ */
 /* A new indirect block: zeroed in the bdev cache and dirty. */
 static int ext2_init_meta_block(struct super_block *sb, u32 blk)
 {
@@ -399,80 +430,103 @@ static int ext2_init_meta_block(struct super_block *sb, u32 blk)
 	return 0;
 }
 
-/* Allocate the block for one level of the path (meta: an indirect one). */
-static u32 ext2_alloc_level(struct inode *inode, int meta, int *err)
+/* Point slot off of indirect block parent at blk. */
+static int ext2_link_block(struct super_block *sb, u32 parent, int off, u32 blk)
 {
-	struct ext2_inode_info *ei = EXT2_I(inode);
-	u32 blk = ext2_new_block(inode, ei->i_last_alloc ? ei->i_last_alloc + 1 : 0, err);
+	struct folio *f = read_mapping_folio(EXT2_SB(sb)->s_bmap, parent, NULL);
 
-	if (blk && meta) {
-		*err = ext2_init_meta_block(ext2_inode_sb(inode), blk);
-		if (*err) {
-			ext2_free_blocks(inode, blk, 1);
-			blk = 0;
-		}
-	}
-	return blk;
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	folio_lock(f);
+	((__le32 *)folio_address(f))[off] = cpu_to_le32(blk);
+	folio_mark_dirty(f);
+	folio_unlock(f);
+	folio_put(f);
+	return 0;
 }
+/* LAB(ext2) END */
 
-/* Follow (and with create, build) the path. Returns 1 if the data block
- * was just allocated, 0 if it existed or is a hole (*pblk = 0), or -errno. */
-static int ext2_walk(struct inode *inode, const int *off, int depth, u32 *pblk, int create)
+/* Make the levels of the path from `found` down exist (ext2_get_branch
+ * found the ones above): allocate each missing block, indirect ones
+ * zeroed, and link it into its parent, the inode's i_data for level 0.
+ * On success chain[depth - 1] is the new data block and 1 is returned;
+ * else -errno, with what was linked so far left linked (a later
+ * truncate frees it). ei->truncate_mutex held. */
+static int ext2_alloc_branch(struct inode *inode, const int *off, int depth, u32 *chain,
+			     int found)
 {
-	struct address_space *bmap = EXT2_SB(ext2_inode_sb(inode))->s_bmap;
 	struct ext2_inode_info *ei = EXT2_I(inode);
-	u32 blk = le32_to_cpu(ei->i_data[off[0]]);
-	int i, err = 0, isnew = 0;
+	int err = 0;
 
-	if (!blk && create) {
-		blk = ext2_alloc_level(inode, depth > 1, &err);
-		if (!blk)
+	if (depth == 1) {		/* a direct block: the inode points at it */
+		if (!(chain[0] = ext2_alloc_block(inode, &err)))
 			return err;
-		ei->i_data[off[0]] = cpu_to_le32(blk);
-		isnew = depth == 1;
+		ei->i_data[off[0]] = cpu_to_le32(chain[0]);
+		return 1;
 	}
-	for (i = 1; i < depth && blk; i++) {
-		struct folio *f = read_mapping_folio(bmap, blk, NULL);
-		__le32 *p;
+	/* LAB(ext2) BEGIN: allocate a branch of indirect blocks
+	 * The block is reached through depth levels (depth 2: i_data[12],
+	 * the indirect block, points at it; 3: i_data[13], the double
+	 * indirect block, then an indirect one; 4: i_data[14], three
+	 * levels), off[i] is the slot at level i, and ext2_get_branch found
+	 * chain[0..found-1] already there. For each level i from found to
+	 * depth - 1: allocate a block (ext2_alloc_block: it also counts
+	 * i_blocks and moves the goal); unless it is the data block
+	 * (i == depth - 1), it is an indirect block and must read as zeros:
+	 * make its page in the block device's cache (EXT2_SB(sb)->s_bmap,
+	 * page index = block number) with __filemap_get_folio(FGP_LOCK |
+	 * FGP_CREAT), zero it, folio_mark_uptodate and folio_mark_dirty, so
+	 * writeback writes it (nothing reads it from the disk, where it holds
+	 * garbage). Then link it into its parent: for i == 0 the inode's
+	 * i_data[off[0]]; else slot off[i] of the block chain[i - 1], read
+	 * with read_mapping_folio, changed under the folio lock and marked
+	 * dirty. Return 1 with chain[depth - 1] set, or -errno (-ENOSPC).
+	 * Provided until then: only direct blocks (the first 48 KiB of a
+	 * file) can be allocated; a write beyond fails with EFBIG.
+	 * STUB: return -EFBIG;
+	 */
+	struct super_block *sb = ext2_inode_sb(inode);
 
-		if (IS_ERR(f))
-			return PTR_ERR(f);
-		p = (__le32 *)folio_address(f) + off[i];
-		blk = le32_to_cpu(*p);
-		if (!blk && create) {
-			blk = ext2_alloc_level(inode, i < depth - 1, &err);
-			if (blk) {
-				folio_lock(f);
-				*p = cpu_to_le32(blk);
-				folio_mark_dirty(f);
-				folio_unlock(f);
-				isnew = i == depth - 1;
-			}
+	for (int i = found; i < depth; i++) {
+		if (!(chain[i] = ext2_alloc_block(inode, &err)))
+			return err;
+		if (i < depth - 1 && (err = ext2_init_meta_block(sb, chain[i]))) {
+			ext2_free_blocks(inode, chain[i], 1);
+			return err;
 		}
-		folio_put(f);
-		if (err)
+		if (i == 0)
+			ei->i_data[off[0]] = cpu_to_le32(chain[0]);
+		else if ((err = ext2_link_block(sb, chain[i - 1], off[i], chain[i]))) {
+			ext2_free_blocks(inode, chain[i], 1);
 			return err;
+		}
 	}
-	*pblk = blk;
-	return isnew;
+	return 1;
+	/* LAB(ext2) END */
 }
 
 /* Map logical block iblock of inode to *pblk (0: a hole). With create,
  * allocate missing blocks (goal: the block after the last allocated).
  * Returns 1 if the data block is new (its contents are garbage), else 0,
- * or -errno. The inode is written to the cache if its map changed. */
+ * or -errno. The inode is marked dirty if its map changed. */
 int ext2_get_block(struct inode *inode, u64 iblock, u32 *pblk, int create)
 {
 	struct ext2_inode_info *ei = EXT2_I(inode);
-	int off[4], depth = ext2_block_to_path(iblock, off), ret;
-	u32 blocks;
+	int off[4], depth = ext2_block_to_path(iblock, off), found, ret = 0;
+	u32 chain[4], blocks;
 
 	*pblk = 0;
 	if (depth < 0)
 		return depth;
 	mutex_lock(&ei->truncate_mutex);
 	blocks = ei->i_blocks;
-	ret = ext2_walk(inode, off, depth, pblk, create);
+	found = ext2_get_branch(inode, off, depth, chain);
+	if (found < 0)
+		ret = found;
+	else if (found == depth)
+		*pblk = chain[depth - 1];
+	else if (create && (ret = ext2_alloc_branch(inode, off, depth, chain, found)) > 0)
+		*pblk = chain[depth - 1];
 	mutex_unlock(&ei->truncate_mutex);
 	if (blocks != ei->i_blocks)
 		mark_inode_dirty(inode);

@@ -2,8 +2,8 @@
  * /proc/vmstat counters (ours() tells this kernel from Linux under
  * qemu-riscv64: Linux has no pgfault_retry), a fault probe that catches
  * SIGSEGV/SIGBUS in-process and reports si_code and si_addr, byte
- * patterns, FNV-1a checksums, and a count of /proc/self/maps lines
- * inside a range. */
+ * patterns, FNV-1a checksums, a count of /proc/self/maps lines inside a
+ * range, and smaps fields. */
 #ifndef MMT_H
 #define MMT_H
 #include <fcntl.h>
@@ -151,6 +151,32 @@ static inline int maps_count(void *lo, void *hi)
 	}
 	fclose(f);
 	return n;
+}
+
+/* A field (in kB) of the /proc/self/smaps entry of the VMA holding
+ * addr; -1 if there is none (or no smaps, as under qemu-riscv64). */
+static inline long smaps_field(void *addr, const char *field)
+{
+	char line[512];
+	long val = -1;
+	int in = 0;
+	FILE *f = fopen("/proc/self/smaps", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		char perms[8];
+		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) == 3) {
+			in = (unsigned long)addr >= lo && (unsigned long)addr < hi;
+			continue;
+		}
+		if (in && !strncmp(line, field, strlen(field)) && line[strlen(field)] == ':') {
+			val = atol(line + strlen(field) + 1);
+			break;
+		}
+	}
+	fclose(f);
+	return val;
 }
 
 #endif

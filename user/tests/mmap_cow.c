@@ -76,31 +76,6 @@ static void cow_fork(void)
 		CHECK(start - free_pages() < 64, "all the memory came back");
 }
 
-/* One smaps field of the VMA that holds addr, in kB (-1: none). */
-static long smaps_field(void *addr, const char *field)
-{
-	char line[512];
-	long val = -1;
-	int in = 0;
-	FILE *f = fopen("/proc/self/smaps", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long lo, hi;
-		char perms[8];
-		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) == 3) {	/* a VMA's first line */
-			in = (unsigned long)addr >= lo && (unsigned long)addr < hi;
-			continue;
-		}
-		if (in && !strncmp(line, field, strlen(field)) && line[strlen(field)] == ':') {
-			val = atol(line + strlen(field) + 1);
-			break;
-		}
-	}
-	fclose(f);
-	return val;
-}
-
 static void zero_page(void)
 {
 	long n = 1000;
