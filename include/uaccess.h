@@ -9,12 +9,26 @@
 #include <compiler.h>
 #include <memlayout.h>
 #include <uapi/errno.h>
+#include <riscv.h>
 
 static inline int access_ok(const void __user *p, unsigned long n)
 {
 	unsigned long a = (unsigned long)p;
 	return a <= USER_TOP && n <= USER_TOP - a;
 }
+
+/* A user-access window (Linux's user_access_begin/user_access_end):
+ * sstatus.SUM stays set across a run of copies, which then leave it as
+ * they find it instead of setting and clearing it each time. A change of
+ * SUM is a CSR write that QEMU (7.2, TCG) answers with a flush of the
+ * hart's whole TLB, so a page-by-page copy-out paid two flushes a page.
+ * Unlike Linux's, the window vouches for no address: the copies inside
+ * still check theirs (access_ok, the exception table). A trap clears SUM
+ * and its return restores it, so a copy in the window may fault and
+ * sleep; nothing else in it may sleep (a task switch does not carry SUM
+ * along) or touch user memory outside these calls. */
+static inline void user_access_begin(void) { csr_set(sstatus, SR_SUM); }
+static inline void user_access_end(void) { csr_clear(sstatus, SR_SUM); }
 
 /* Both return the number of bytes NOT copied (0 on success). */
 unsigned long copy_to_user(void __user *to, const void *from, unsigned long n);

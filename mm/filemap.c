@@ -415,6 +415,9 @@ ssize_t filemap_read(struct file *file, struct iov_iter *iter, loff_t *pos)
 		smp_rmb();	/* uptodate before i_size: a racing truncate is seen */
 		loff_t isize = READ_ONCE(inode->i_size);
 		int i;
+		/* One user-access window for the batch, not two SUM flips per
+		 * page (uaccess.h); nothing in the loop sleeps but a fault. */
+		user_access_begin();
 		for (i = 0; i < nr && !err; i++) {
 			struct folio *f = fbatch[i];
 			size_t off = *pos & ~PAGE_MASK;
@@ -436,6 +439,7 @@ ssize_t filemap_read(struct file *file, struct iov_iter *iter, loff_t *pos)
 			if (c < n)
 				err = -EFAULT;
 		}
+		user_access_end();
 		for (i = 0; i < nr; i++)
 			folio_put(fbatch[i]);
 		if (!iov_iter_count(iter) || *pos >= isize)
