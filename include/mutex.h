@@ -4,13 +4,15 @@
 #define _MUTEX_H
 #include <wait.h>
 
+/* owner: the holding task, or 0, with MUTEX_FLAG_WAITERS set by a task
+ * about to sleep on the mutex (Linux's scheme): taking a free mutex and
+ * releasing one that nobody waits for are one compare-and-swap each. */
 struct mutex {
-	spinlock_t wait_lock;
-	struct task_struct *owner;
+	unsigned long owner;
 	wait_queue_head_t wait;
 };
-#define DEFINE_MUTEX(n) struct mutex n = { __SPIN_LOCK_UNLOCKED(n.wait_lock), NULL, \
-	__WAIT_QUEUE_HEAD_INITIALIZER(n.wait) }
+#define MUTEX_FLAG_WAITERS 1UL
+#define DEFINE_MUTEX(n) struct mutex n = { 0, __WAIT_QUEUE_HEAD_INITIALIZER(n.wait) }
 void mutex_init(struct mutex *m);
 void mutex_lock(struct mutex *m);
 int mutex_lock_interruptible(struct mutex *m);	/* 0 or -EINTR */

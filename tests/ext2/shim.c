@@ -58,9 +58,9 @@ u64 ktime_get_ms(void)
 void spin_lock_init(spinlock_t *l) { l->locked = 0; }
 void spin_lock(spinlock_t *l) { if (l->locked) panic("spinlock recursion"); l->locked = 1; }
 void spin_unlock(spinlock_t *l) { l->locked = 0; }
-void mutex_init(struct mutex *m) { m->owner = NULL; m->wait_lock.locked = 0; }
-void mutex_lock(struct mutex *m) { if (m->wait_lock.locked) panic("mutex deadlock"); m->wait_lock.locked = 1; }
-void mutex_unlock(struct mutex *m) { m->wait_lock.locked = 0; }
+void mutex_init(struct mutex *m) { m->owner = 0; }
+void mutex_lock(struct mutex *m) { if (m->owner) panic("mutex deadlock"); m->owner = 1; }
+void mutex_unlock(struct mutex *m) { m->owner = 0; }
 void init_rwsem(struct rw_semaphore *s) { s->count = 0; }
 void down_read(struct rw_semaphore *s) { if (s->count < 0) panic("rwsem deadlock"); s->count++; }
 void up_read(struct rw_semaphore *s) { s->count--; }
