@@ -224,6 +224,56 @@ struct file *fget_raw(int fd)
 	return __fget(fd, 0);
 }
 
+/* Linux's __fget_light. A table that nobody shares (files->count 1:
+ * no thread, no CLONE_FILES child) changes only through this task, busy
+ * in this system call, so the fd cannot be closed or replaced before
+ * fdput and the table's own reference keeps the file alive. Others
+ * (/proc readers) may hold the table for a moment, but only read it. */
+struct fd fdget(int fd)
+{
+	struct files_struct *files = current->files;
+	struct file *f;
+
+	if (files && atomic_read(&files->count) == 1) {
+		if ((unsigned int)fd >= files->fdt.max_fds)
+			return (struct fd){ NULL, 0 };
+		f = READ_ONCE(files->fdt.fd[fd]);
+		if (f && (f->f_mode & FMODE_PATH))
+			f = NULL;
+		return (struct fd){ f, 0 };
+	}
+	f = fget(fd);
+	return (struct fd){ f, f ? FDPUT_FPUT : 0 };
+}
+
+void fdput(struct fd f)
+{
+	if (f.flags & FDPUT_FPUT)
+		fput(f.file);
+}
+
+/* f_pos is shared with another table or call only if the file has
+ * another reference (fork, dup, a thread's fget); otherwise nobody can
+ * race with this call for it (Linux's __fdget_pos). */
+struct fd fdget_pos(int fd)
+{
+	struct fd f = fdget(fd);
+
+	if (f.file && (f.file->f_mode & FMODE_ATOMIC_POS) &&
+	    atomic_read(&f.file->f_count) > 1) {
+		f.flags |= FDPUT_POS_UNLOCK;
+		mutex_lock(&f.file->f_pos_lock);
+	}
+	return f;
+}
+
+void fdput_pos(struct fd f)
+{
+	if (f.flags & FDPUT_POS_UNLOCK)
+		mutex_unlock(&f.file->f_pos_lock);
+	fdput(f);
+}
+
 static struct file *pick_file(struct files_struct *files, unsigned int fd)
 {
 	struct file *f = NULL;

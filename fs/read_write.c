@@ -1,7 +1,8 @@
 /* read_write.c: iov_iter copying, read/write/readv/writev/pread/pwrite/
  * lseek and kernel_read/kernel_write. f_pos of regular files and dirs is
- * serialised by file->f_pos_lock (taken before the fs's i_rwsem); callers
- * hold no locks (user copies may fault and sleep). */
+ * serialised by file->f_pos_lock (taken before the fs's i_rwsem), which
+ * the system calls take only for a shared file (fdget_pos); callers hold
+ * no locks (user copies may fault and sleep). */
 #include <fs.h>
 #include <sched.h>
 #include <slab.h>
@@ -139,11 +140,22 @@ static ssize_t rw_iter(struct file *f, struct iov_iter *it, loff_t *pos, int wri
 	return write ? f->f_op->write(f, it, pos) : f->f_op->read(f, it, pos);
 }
 
+/* A read or write at f_pos (the caller serialises f_pos: f_pos_lock, or
+ * a file nobody shares), which advances it. */
+static ssize_t rw_iter_fpos(struct file *f, struct iov_iter *it, int write)
+{
+	loff_t p = f->f_pos;
+	ssize_t ret = rw_iter(f, it, &p, write);
+
+	if (ret >= 0)
+		f->f_pos = p;
+	return ret;
+}
+
 /* Uses and updates f_pos if pos is NULL. */
 static ssize_t vfs_iter(struct file *f, struct iov_iter *it, loff_t *pos, int write)
 {
 	ssize_t ret;
-	loff_t p;
 
 	if (pos) {
 		if (*pos < 0)
@@ -152,10 +164,7 @@ static ssize_t vfs_iter(struct file *f, struct iov_iter *it, loff_t *pos, int wr
 	}
 	if (f->f_mode & FMODE_ATOMIC_POS)
 		mutex_lock(&f->f_pos_lock);
-	p = f->f_pos;
-	ret = rw_iter(f, it, &p, write);
-	if (ret >= 0)
-		f->f_pos = p;
+	ret = rw_iter_fpos(f, it, write);
 	if (f->f_mode & FMODE_ATOMIC_POS)
 		mutex_unlock(&f->f_pos_lock);
 	return ret;
@@ -177,47 +186,54 @@ ssize_t kernel_write(struct file *f, const void *kbuf, size_t n, loff_t *pos)
 	return vfs_iter(f, &it, pos, 1);
 }
 
-static long do_rw(int fd, void __user *buf, size_t count, loff_t *pos, int write)
+/* A user buffer read or written at *pos, or at f_pos if pos is NULL
+ * (serialised by the caller's fdget_pos). */
+static long rw_user(struct file *f, void __user *buf, size_t count, loff_t *pos, int write)
 {
-	struct file *f = fget(fd);
 	struct iov_iter it;
+
+	count = min(count, (size_t)MAX_RW_COUNT);
+	if (!access_ok(buf, count))
+		return -EFAULT;
+	iov_iter_ubuf(&it, buf, count);
+	return pos ? vfs_iter(f, &it, pos, write) : rw_iter_fpos(f, &it, write);
+}
+
+/* read(2)/write(2): the fd held with fdget_pos (f_pos_lock if shared). */
+static long do_rw(int fd, void __user *buf, size_t count, int write)
+{
+	struct fd f = fdget_pos(fd);
 	long ret;
 
-	if (!f)
+	if (!f.file)
 		return -EBADF;
-	count = min(count, (size_t)MAX_RW_COUNT);
-	if (!access_ok(buf, count)) {
-		fput(f);
-		return -EFAULT;
-	}
-	iov_iter_ubuf(&it, buf, count);
-	ret = vfs_iter(f, &it, pos, write);
-	fput(f);
+	ret = rw_user(f.file, buf, count, NULL, write);
+	fdput_pos(f);
 	return ret;
 }
 
 long sys_read(int fd, void __user *buf, size_t count)
 {
-	return do_rw(fd, buf, count, NULL, 0);
+	return do_rw(fd, buf, count, 0);
 }
 
 long sys_write(int fd, const void __user *buf, size_t count)
 {
-	return do_rw(fd, (void __user *)buf, count, NULL, 1);
+	return do_rw(fd, (void __user *)buf, count, 1);
 }
 
 static long do_prw(int fd, void __user *buf, size_t count, loff_t pos, int write)
 {
-	struct file *f = fget(fd);
+	struct fd f = fdget(fd);
 	long ret = -ESPIPE;
 
-	if (!f)
+	if (!f.file)
 		return -EBADF;
 	if (pos < 0)
 		ret = -EINVAL;
-	else if (f->f_op->llseek && f->f_op->llseek != noop_llseek)
-		ret = do_rw(fd, buf, count, &pos, write);
-	fput(f);
+	else if (f.file->f_op->llseek && f.file->f_op->llseek != noop_llseek)
+		ret = rw_user(f.file, buf, count, &pos, write);
+	fdput(f);
 	return ret;
 }
 
@@ -265,7 +281,7 @@ static long do_rwv(int fd, const struct iovec __user *uvec, int cnt,
 {
 	struct iovec fast[UIO_FASTIOV], *iov = fast;
 	struct iov_iter it;
-	struct file *f;
+	struct fd f;
 	size_t total;
 	long ret;
 
@@ -273,14 +289,17 @@ static long do_rwv(int fd, const struct iovec __user *uvec, int cnt,
 	if (ret)
 		goto out;
 	ret = -EBADF;
-	if (!(f = fget(fd)))
+	f = pos ? fdget(fd) : fdget_pos(fd);
+	if (!f.file)
 		goto out;
-	ret = -ESPIPE;
-	if (!pos || (f->f_op->llseek && f->f_op->llseek != noop_llseek)) {
-		iov_iter_init(&it, ITER_IOVEC, iov, cnt, total);
-		ret = vfs_iter(f, &it, pos, write);
-	}
-	fput(f);
+	iov_iter_init(&it, ITER_IOVEC, iov, cnt, total);
+	if (!pos)
+		ret = rw_iter_fpos(f.file, &it, write);
+	else if (f.file->f_op->llseek && f.file->f_op->llseek != noop_llseek)
+		ret = vfs_iter(f.file, &it, pos, write);
+	else
+		ret = -ESPIPE;
+	fdput_pos(f);		/* fdput when fdget_pos took no lock */
 out:
 	if (iov != fast)
 		kfree(iov);
@@ -313,22 +332,17 @@ long sys_pwritev(int fd, const struct iovec __user *vec, int vlen, loff_t pos)
 
 long sys_lseek(int fd, off_t offset, unsigned int whence)
 {
-	struct file *f = fget(fd);
+	struct fd f = fdget_pos(fd);
 	long ret;
 
-	if (!f)
+	if (!f.file)
 		return -EBADF;
-	if (!f->f_op->llseek)
+	if (!f.file->f_op->llseek)
 		ret = -ESPIPE;
 	else if (whence > SEEK_HOLE)
 		ret = -EINVAL;
-	else {
-		if (f->f_mode & FMODE_ATOMIC_POS)
-			mutex_lock(&f->f_pos_lock);
-		ret = f->f_op->llseek(f, offset, whence);
-		if (f->f_mode & FMODE_ATOMIC_POS)
-			mutex_unlock(&f->f_pos_lock);
-	}
-	fput(f);
+	else
+		ret = f.file->f_op->llseek(f.file, offset, whence);
+	fdput_pos(f);
 	return ret;
 }

@@ -336,6 +336,22 @@ void fput(struct file *f);
  * fchdir, dup, fcntl, a dirfd of *at). */
 struct file *fget(int fd);
 struct file *fget_raw(int fd);
+/* An fd held for the length of one system call (Linux's struct fd and
+ * fdget): a task whose fd table nobody shares gets the file without the
+ * table's lock or a reference (flags 0); a shared table gives a
+ * reference (FDPUT_FPUT), as fget. fdget_pos also takes f_pos_lock when
+ * the file is shared (FDPUT_POS_UNLOCK). Release with fdput/fdput_pos,
+ * in the same system call. file is NULL for a bad or O_PATH fd. */
+struct fd {
+	struct file *file;
+	unsigned int flags;
+};
+#define FDPUT_FPUT 1
+#define FDPUT_POS_UNLOCK 2
+struct fd fdget(int fd);
+struct fd fdget_pos(int fd);
+void fdput(struct fd f);
+void fdput_pos(struct fd f);
 extern const struct file_operations empty_fops;	/* an O_PATH file's */
 static inline struct inode *file_inode(struct file *f) { return f->f_inode; }
 
