@@ -184,14 +184,15 @@ def print_table(cfg, data, kernels, rounds):
     head = "%-20s %-9s" % ("cell", "unit")
     for k in kernels:
         head += " %24s" % k
-    print(head + ("  %10s" % "ours/linux" if len(kernels) == 2 else ""))
+    ratio = "ours" in kernels and "linux" in kernels
+    print(head + ("  %10s" % "ours/linux" if ratio else ""))
     for name, c in data["cells"].items():
         line = "%-20s %-9s" % (name, c["unit"])
         for k in kernels:
             s = c.get(k)
             line += " %24s" % ("-" if not s else "%s (%s..%s)" % (
                 fmt(s["median"]), fmt(s["min"]), fmt(s["max"])))
-        if len(kernels) == 2:
+        if ratio:
             line += "  %10s" % ("%.2f" % c["ratio"] if "ratio" in c else "-")
         extra = c.get("extra")
         if extra:
@@ -231,6 +232,9 @@ def main():
                     help="configuration(s) to run (default: all)")
     ap.add_argument("--workloads", help="comma-separated subset of: " + ",".join(WORKLOADS))
     ap.add_argument("--kernels", default="ours,linux", help="ours,linux (default: both)")
+    ap.add_argument("--kernel", action="append", default=[], metavar="NAME=PATH",
+                    help="one more kernel in the alternation, e.g. before=build/kernel.old "
+                    "for an A/B of a change (repeatable)")
     ap.add_argument("--no-build", action="store_true", help="skip make all / linux-ref")
     ap.add_argument("--list", action="store_true", help="list the workloads and exit")
     ap.add_argument("--null-latency-us", type=int, default=0,
@@ -246,12 +250,18 @@ def main():
         return 0
     workloads = a.workloads.split(",") if a.workloads else list(WORKLOADS)
     kernels = a.kernels.split(",")
+    for kv in a.kernel:
+        name, _, path = kv.partition("=")
+        if not name or not path or name in KERNELS:
+            sys.exit("bench: --kernel wants NAME=PATH with a new NAME, got %r" % kv)
+        KERNELS[name] = os.path.abspath(path)
+        kernels.append(name)
     for w in workloads:
         if w not in WORKLOADS:
             sys.exit("bench: no workload %r (see --list)" % w)
     for k in kernels:
         if k not in KERNELS:
-            sys.exit("bench: no kernel %r (ours, linux)" % k)
+            sys.exit("bench: no kernel %r (ours, linux, or --kernel NAME=PATH)" % k)
     cfgs = a.config or list(CONFIGS)
     rounds = a.rounds
     if a.quick:
