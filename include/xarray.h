@@ -122,6 +122,22 @@ unsigned int xa_extract(struct xarray *xa, void **dst, unsigned long start,
 			unsigned long max, unsigned int n, xa_mark_t filter);
 void xa_destroy(struct xarray *xa);
 
+/* A cursor for walking neighbouring indices (Linux's xa_state, for
+ * lookups only): xas_load returns the entry at xa_index and remembers its
+ * leaf node, xas_next moves to xa_index + 1 and reads it from the same
+ * leaf, descending from the top again only when it leaves that leaf (once
+ * in 64 indices). The remembered node is valid only as long as the
+ * caller's serialisation (a lock held across the walk). */
+struct xa_state {
+	struct xarray *xa;
+	unsigned long xa_index;
+	struct xa_node *xa_node;	/* leaf holding xa_index, or NULL */
+};
+#define XA_STATE(name, array, index) \
+	struct xa_state name = { .xa = (array), .xa_index = (index), .xa_node = NULL }
+void *xas_load(struct xa_state *xas);
+void *xas_next(struct xa_state *xas);
+
 /* Iterate over present entries (optionally marked / in [start, last]).
  * The body may store or erase entries (the next lookup starts after index).
  */

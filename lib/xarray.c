@@ -447,6 +447,28 @@ void *xa_load(struct xarray *xa, unsigned long index)
 	return node ? node->slots[node_offset(index, 0)] : NULL;
 }
 
+void *xas_load(struct xa_state *xas)
+{
+	void *head = xas->xa->xa_head;
+
+	xas->xa_node = NULL;
+	if (!xa_is_node(head))
+		return xas->xa_index == 0 ? head : NULL;
+	xas->xa_node = xa_leaf(xas->xa, xas->xa_index);
+	return xas->xa_node ? xas->xa_node->slots[node_offset(xas->xa_index, 0)] : NULL;
+}
+
+void *xas_next(struct xa_state *xas)
+{
+	unsigned int off = node_offset(++xas->xa_index, 0);
+
+	if (xas->xa_node && off != 0)	/* still in the remembered leaf */
+		return xas->xa_node->slots[off];
+	if (xas->xa_index == 0)		/* wrapped past ULONG_MAX */
+		return NULL;
+	return xas_load(xas);
+}
+
 /* First slot >= offset that is used (or marked with filter), else 64. */
 static unsigned int next_slot(const struct xa_node *node, unsigned int offset,
 			      xa_mark_t filter)

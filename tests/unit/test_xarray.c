@@ -231,6 +231,51 @@ static void test_basic(void)
 	CHECK(xa_empty(&xa) && nodes_live == 0 && !xa_marked(&xa, XA_MARK_1));
 }
 
+/* The cursor: a run across leaf boundaries, holes, a lone head entry. */
+static void test_xas(void)
+{
+	struct xarray xa;
+	unsigned long i;
+	void *e;
+
+	xa_init(&xa);
+	{
+		XA_STATE(xas, &xa, 0);
+		CHECK(xas_load(&xas) == NULL && xas_next(&xas) == NULL &&
+		      xas.xa_index == 1);
+	}
+	xa_store(&xa, 0, P(1), 0);		/* lone entry in xa_head */
+	{
+		XA_STATE(xas, &xa, 0);
+		CHECK(xas_load(&xas) == P(1) && xas.xa_node == NULL);
+		CHECK(xas_next(&xas) == NULL && xas.xa_index == 1);
+	}
+	for (i = 60; i < 200; i++)		/* 60..199: three leaves */
+		xa_store(&xa, i, P(i), 0);
+	{
+		XA_STATE(xas, &xa, 60);
+		for (e = xas_load(&xas), i = 60; e && i < 300; e = xas_next(&xas), i++)
+			CHECK(e == P(i) && xas.xa_index == i);
+		CHECK(i == 200 && xas.xa_index == 200);
+	}
+	xa_erase(&xa, 130);			/* a hole mid-leaf ends a run */
+	{
+		XA_STATE(xas, &xa, 120);
+		for (e = xas_load(&xas), i = 120; e && i < 300; e = xas_next(&xas), i++)
+			;
+		CHECK(i == 130);
+		CHECK(xas_next(&xas) == P(131) && xas.xa_index == 131);
+	}
+	xa_store(&xa, ULONG_MAX, P(7), 0);	/* the last index, then wrap */
+	{
+		XA_STATE(xas, &xa, ULONG_MAX - 1);
+		CHECK(xas_load(&xas) == NULL && xas_next(&xas) == P(7));
+		CHECK(xas_next(&xas) == NULL && xas.xa_index == 0);
+	}
+	xa_destroy(&xa);
+	CHECK(nodes_live == 0);
+}
+
 static int height(struct xarray *xa)
 {
 	void *head = xa->xa_head;
@@ -706,6 +751,20 @@ static void test_random(void)
 		} else if (op < 64) {
 			xa_clear_mark(&xa, index, m);
 			m_mark(pos, m, false);
+		} else if (op < 69) {
+			/* xas_load + xas_next agree with xa_load index by index */
+			XA_STATE(xas, &xa, rand_start());
+			unsigned long i0 = xas.xa_index;
+			int k, len = rnd() % 200;
+
+			e = xas_load(&xas);
+			for (k = 0; k <= len; k++) {
+				bad += xas.xa_index != i0 + k ||
+				       e != xa_load(&xa, i0 + k);
+				if (i0 + k == ULONG_MAX)
+					break;
+				e = xas_next(&xas);
+			}
 		} else if (op < 72) {
 			if (rnd() & 1) {
 				bad += xa_load(&xa, index) != m_entry[pos];
@@ -797,6 +856,7 @@ static void test_random(void)
 int main(void)
 {
 	test_basic();
+	test_xas();
 	test_grow_shrink();
 	test_marks();
 	test_errors();
