@@ -238,21 +238,29 @@ static int filemap_update_page(struct file *file, struct address_space *m, struc
 	return filemap_read_folio(file, m, f);
 }
 
-/* Up to nr consecutive cached folios in [index, max], referenced. The
- * batch ends after a folio that is not uptodate or carries the
- * readahead mark: the caller deals with that one before going on. */
+/* Up to nr consecutive cached folios in [index, max], referenced, from
+ * one walk of the xarray under one hold of i_pages_lock (Linux's walks
+ * it with xas_next under RCU). The batch ends after a folio that is not
+ * uptodate or carries the readahead mark: the caller deals with that one
+ * before going on. Under the lock a cached folio always has the cache's
+ * reference, so folio_try_get cannot fail here; the check stays, as in
+ * filemap_get_entry, for the day the walk becomes lockless. */
 static int filemap_get_read_batch(struct address_space *m, unsigned long index,
 				  unsigned long max, struct folio **fbatch, int nr)
 {
+	XA_STATE(xas, &m->i_pages, index);
+	struct folio *f;
 	int n = 0;
-	while (n < nr && index + n <= max) {
-		struct folio *f = filemap_get_entry(m, index + n);
-		if (!f)
+
+	spin_lock(&m->i_pages_lock);
+	for (f = xas_load(&xas); f && n < nr && xas.xa_index <= max; f = xas_next(&xas)) {
+		if (!folio_try_get(f))
 			break;
 		fbatch[n++] = f;
 		if (!folio_test_uptodate(f) || folio_test_readahead(f))
 			break;
 	}
+	spin_unlock(&m->i_pages_lock);
 	return n;
 }
 
@@ -393,6 +401,12 @@ struct folio *read_mapping_folio(struct address_space *m, unsigned long index, s
 	return read_cache_folio(m, index, file);
 }
 
+/* Folios per batch of filemap_read: each batch is one user-access window,
+ * and on QEMU opening and closing one costs two TLB flushes (uaccess.h),
+ * so batches are longer than Linux's 15 (PAGEVEC_SIZE): 512 bytes of
+ * stack for 256 KiB of a large read. */
+#define FILEMAP_READ_BATCH 64
+
 /* read(2) through the cache (Linux's filemap_read): batches of
  * uptodate folios from filemap_get_pages, i_size re-checked once they
  * are uptodate (a truncate may have raced), then copied out. prev_pos
@@ -401,13 +415,13 @@ ssize_t filemap_read(struct file *file, struct iov_iter *iter, loff_t *pos)
 {
 	struct inode *inode = file->f_inode->i_mapping->host;
 	struct file_ra_state *ra = &file->f_ra;
-	struct folio *fbatch[16];
+	struct folio *fbatch[FILEMAP_READ_BATCH];
 	ssize_t done = 0;
 	int err = 0;
 	while (iov_iter_count(iter) && !err) {
 		if (*pos >= READ_ONCE(inode->i_size))
 			break;
-		int nr = filemap_get_pages(file, *pos, iov_iter_count(iter), fbatch, 16);
+		int nr = filemap_get_pages(file, *pos, iov_iter_count(iter), fbatch, FILEMAP_READ_BATCH);
 		if (nr < 0) {
 			err = nr;
 			break;
