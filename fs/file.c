@@ -490,21 +490,24 @@ void set_fs_pwd(struct fs_struct *fs, struct inode *dir)
 	iput(old);
 }
 
+/* chroot: "/" and the limit of ".." become dir (the cwd stays). */
+void set_fs_root(struct fs_struct *fs, struct inode *dir)
+{
+	struct inode *old;
+
+	ihold(dir);
+	spin_lock(&fs->lock);
+	old = fs->root;
+	fs->root = dir;
+	spin_unlock(&fs->lock);
+	iput(old);
+}
+
 /* chroot + chdir to dir (used once, to switch pid 1 to the disk root). */
 void set_fs_root_pwd(struct fs_struct *fs, struct inode *dir)
 {
-	struct inode *oroot, *opwd;
-
-	ihold(dir);
-	ihold(dir);
-	spin_lock(&fs->lock);
-	oroot = fs->root;
-	opwd = fs->pwd;
-	fs->root = dir;
-	fs->pwd = dir;
-	spin_unlock(&fs->lock);
-	iput(oroot);
-	iput(opwd);
+	set_fs_root(fs, dir);
+	set_fs_pwd(fs, dir);
 }
 
 struct inode *get_fs_pwd(struct fs_struct *fs)

@@ -474,6 +474,24 @@ long sys_chdir(const char __user *upath)
 	return 0;
 }
 
+/* As Linux (every task is root here): the cwd is left where it is, so a
+ * process may still reach files outside its new root through it. */
+long sys_chroot(const char __user *upath)
+{
+	char *path = getname(upath);
+	struct inode *dir;
+
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	dir = kern_path(AT_FDCWD, path, LOOKUP_DIRECTORY);
+	putname(path);
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	set_fs_root(current->fs, dir);
+	iput(dir);
+	return 0;
+}
+
 long sys_fchdir(int fd)
 {
 	struct file *f = fget_raw(fd);

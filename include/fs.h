@@ -374,6 +374,7 @@ struct fs_struct *copy_fs_struct(struct fs_struct *old);
 void get_fs_struct(struct fs_struct *fs);
 void put_fs_struct(struct fs_struct *fs);
 void set_fs_pwd(struct fs_struct *fs, struct inode *dir);
+void set_fs_root(struct fs_struct *fs, struct inode *dir);
 void set_fs_root_pwd(struct fs_struct *fs, struct inode *dir);
 struct inode *get_fs_pwd(struct fs_struct *fs);	/* referenced */
 struct inode *get_fs_root(struct fs_struct *fs);	/* referenced */

@@ -35,6 +35,7 @@ long sys_faccessat(int dfd, const char __user *path, int mode);
 long sys_faccessat2(int dfd, const char __user *path, int mode, int flags);
 long sys_chdir(const char __user *path);
 long sys_fchdir(int fd);
+long sys_chroot(const char __user *path);
 long sys_getcwd(char __user *buf, unsigned long size);
 long sys_mkdirat(int dfd, const char __user *path, unsigned int mode);
 long sys_mknodat(int dfd, const char __user *path, unsigned int mode, unsigned int dev);

@@ -15,7 +15,7 @@ typedef long (*syscall_fn_t)(unsigned long, unsigned long, unsigned long,
 #define SYSCALLS(X) \
 	X(17, getcwd) X(23, dup) X(24, dup3) X(25, fcntl) X(29, ioctl) \
 	X(33, mknodat) X(34, mkdirat) X(35, unlinkat) X(45, truncate) X(46, ftruncate) \
-	X(48, faccessat) X(49, chdir) X(50, fchdir) X(56, openat) X(57, close) \
+	X(48, faccessat) X(49, chdir) X(50, fchdir) X(51, chroot) X(56, openat) X(57, close) \
 	X(59, pipe2) X(61, getdents64) X(62, lseek) X(63, read) X(64, write) \
 	X(65, readv) X(66, writev) X(67, pread64) X(68, pwrite64) X(69, preadv) \
 	X(70, pwritev) X(78, readlinkat) X(79, newfstatat) X(80, fstat) X(81, sync) \
