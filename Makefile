@@ -153,8 +153,19 @@ lab:
 grade: deps
 	@python3 tests/grade.py $(LAB) $(if $(VERBOSE),--verbose)
 
+# The fuzzers (docs/fuzzing.md): seeds SEED.. SEED+COUNT-1, one boot each.
+SEED ?= 1
+COUNT ?= 10
+CALLS ?= 5000
+WORKERS ?= 4
+JOBS ?= 1
+fuzz: deps
+	$(MAKE) all
+	python3 tests/fuzz/fuzz.py --seed $(SEED) --count $(COUNT) --calls $(CALLS) \
+		--workers $(WORKERS) -j $(JOBS)
+
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps qemu qemu-uboot qemu-gdb unit test test-linux linux-ref bench lab grade clean
+.PHONY: all deps qemu qemu-uboot qemu-gdb unit test test-linux linux-ref bench lab grade fuzz clean
 -include $(KOBJ:.o=.d)

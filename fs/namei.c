@@ -357,12 +357,22 @@ int do_mkdirat(int dfd, const char *path, umode_t mode)
 	return do_create(dfd, path, (mode & 07777) | S_IFDIR, 0);
 }
 
+/* As Linux's may_mknod: a file, a device, a FIFO or a socket; a
+ * directory is EPERM, any other type (a symlink, the bits of none) is
+ * EINVAL and never reaches the disk. */
 int do_mknodat(int dfd, const char *path, umode_t mode, dev_t rdev)
 {
-	if (!(mode & S_IFMT))
+	switch (mode & S_IFMT) {
+	case 0:
 		mode |= S_IFREG;
-	if (S_ISDIR(mode) || S_ISLNK(mode))
+		break;
+	case S_IFREG: case S_IFCHR: case S_IFBLK: case S_IFIFO: case S_IFSOCK:
+		break;
+	case S_IFDIR:
+		return -EPERM;
+	default:
 		return -EINVAL;
+	}
 	return do_create(dfd, path, mode, rdev);
 }
 

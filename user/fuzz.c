@@ -1,0 +1,821 @@
+/* fuzz.c - the system-call fuzzer (docs/fuzzing.md).
+ *
+ *   fuzz [-s SEED] [-n CALLS] [-w WORKERS] [-t SECS] [-W ONLY] [-v]
+ *
+ * Forks WORKERS processes; each makes CALLS random system calls from
+ * the table in fuzz_table.h with arguments from fuzz_args.h, jailed
+ * (chroot) in /fuzz, which holds the scratch ext2 (/dev/vda mounted on
+ * /fuzz/ext2, if there is such a disk) and a ramfs directory (/fuzz/ram).
+ * Worker i's calls depend only on SEED and i: a failing seed replays.
+ * Before each call a worker writes it to a shared slot; the parent is a
+ * watchdog: a worker in one call for a quarter of a second gets SIGUSR1
+ * (which ends any interruptible sleep: the call returns EINTR), and if
+ * it is still there SECS seconds later it is stuck: reported with its
+ * call and killed, and the run fails. Then the checks: fork and exec work, a
+ * file written on each scratch file system reads back, the ext2 umounts
+ * (the host then runs e2fsck -fn on it).
+ * Output lines for the host (tests/fuzz/fuzz.py): "FUZZ STUCK ...",
+ * "FUZZ FAIL ...", "FUZZ CALLS n", "FUZZ DONE pass|fail". As pid 1 it
+ * powers the machine off at the end. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "fuzz_table.h"
+#include "fuzz_args.h"
+
+#define MAX_WORKERS 16
+#define DIRFD_SLOT 900		/* the worker's own directory (never fuzzed) */
+#define LOG_SLOT 901		/* the console, for -v */
+#define POKE_AFTER 0.25		/* s in one call before the watchdog's SIGUSR1 */
+#ifndef SA_RESTORER
+#define SA_RESTORER 0x04000000
+#endif
+
+/* What a worker is doing, shared with the watchdog. */
+struct slot {
+	volatile long seq;		/* bumped before each call */
+	volatile int call;		/* index into fuzz_calls */
+	volatile unsigned long args[6];
+	volatile long calls, ok;	/* calls made; of them, successful */
+	volatile long pokes;		/* SIGUSR1s handled */
+	volatile pid_t pid;
+	volatile long ok_by_call[NCALLS];
+	volatile long us_by_call[NCALLS];	/* time spent in each call */
+};
+static struct slot *slots;
+static int me = -1;		/* worker index, -1 in the parent */
+static int verbose;
+
+/* Address ranges the worker must not unmap, remap or protect: all its
+ * mappings but the arena, read from /proc/self/maps at setup. */
+static unsigned long protect_lo[64], protect_hi[64];
+static int nprotect;
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static void nap_ms(long ms)
+{
+	struct timespec t = { ms / 1000, ms % 1000 * 1000000 };
+	syscall(SYS_nanosleep, &t, NULL);
+}
+
+static void on_poke(int sig)
+{
+	(void)sig;
+	if (me >= 0)
+		slots[me].pokes++;
+}
+
+static void on_other(int sig)
+{
+	(void)sig;
+}
+
+static void read_protected(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[256];
+	nprotect = 0;
+	while (f && fgets(line, sizeof(line), f) && nprotect < 64) {
+		unsigned long lo, hi;
+		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 &&
+		    !(lo >= w.arena && hi <= w.arena + ARENA_SIZE)) {
+			protect_lo[nprotect] = lo;
+			protect_hi[nprotect++] = hi;
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+/* May [a, a+len) be unmapped, remapped or protected? Not if it touches
+ * the worker itself; kernel addresses and wrapping ranges fail anyway. */
+static int range_ok(unsigned long a, unsigned long len)
+{
+	unsigned long end = a + ((len + 4095) & ~4095UL);
+	if (a >= 0x4000000000UL || end < a || len > (1UL << 38))
+		return 1;
+	for (int i = 0; i < nprotect; i++)
+		if (a < protect_hi[i] && end > protect_lo[i])
+			return 0;
+	return 1;
+}
+
+static void add_fd(long fd)
+{
+	if (fd < 3 || fd == DIRFD_SLOT || fd == LOG_SLOT)
+		return;
+	if (w.nfds < MAX_FDS) {
+		w.fds[w.nfds++] = fd;
+		return;
+	}
+	int i = 8 + below(MAX_FDS - 8);	/* the first 8 are the base files */
+	syscall(SYS_close, w.fds[i]);
+	w.fds[i] = fd;
+}
+
+static void add_map(unsigned long a, unsigned long len)
+{
+	int i = w.nmaps < MAX_MAPS ? w.nmaps++ : (int)below(MAX_MAPS);
+	w.maps[i] = a;
+	w.maplen[i] = len;
+}
+
+/* A clone whose child exits at once, touching no memory: its stack,
+ * TLS and registers may be garbage. Signals are blocked around it so
+ * the child never runs a handler (it inherits the mask). */
+static long clone_exit(long nr, unsigned long a0, unsigned long a1, unsigned long a2,
+		       unsigned long a3, unsigned long a4)
+{
+	uint64_t all = ~0ULL, old;
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &old, 8);
+	/* no function call from here to the asm: it would clobber a0-a7 */
+	register long r0 asm("a0") = a0;
+	register long r1 asm("a1") = a1;
+	register long r2 asm("a2") = a2;
+	register long r3 asm("a3") = a3;
+	register long r4 asm("a4") = a4;
+	register long r7 asm("a7") = nr;
+	asm volatile("ecall\n\t"
+		     "bnez a0, 1f\n\t"
+		     "li a7, 93\n\t"	/* the child: exit(0) */
+		     "ecall\n"
+		     "1:"
+		     : "+r"(r0) : "r"(r1), "r"(r2), "r"(r3), "r"(r4), "r"(r7) : "memory");
+	long ret = r0;		/* before a call reuses a0 */
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, 8);
+	return ret;
+}
+
+static unsigned long clone_flags(void)
+{
+	static const unsigned long base[] = {
+		0, CLONE_VM, CLONE_VM | CLONE_VFORK, CLONE_VM | CLONE_SIGHAND | CLONE_THREAD,
+		CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |
+		CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID,
+		CLONE_FILES, CLONE_FS, CLONE_FILES | CLONE_FS, CLONE_SIGHAND, CLONE_THREAD,
+		CLONE_VFORK, CLONE_NEWNS, CLONE_PIDFD, CLONE_CHILD_SETTID | CLONE_PARENT_SETTID,
+	};
+	static const unsigned long sigs[] = { 0, SIGCHLD, SIGCHLD, SIGURG, SIGUSR2, 65 };
+	unsigned long f = chance(95) ? PICK(base) : rnd();
+	f &= ~(unsigned long)(CLONE_PARENT | 0xff);
+	return f | PICK(sigs);
+}
+
+/* Builds the arguments of calls that need care; returns 0 if the call
+ * was made (*ret set), -1 to make it with a[] as built. */
+static int special(int s, unsigned long *a, long *ret)
+{
+	switch (s) {
+	case S_CLONE:
+		a[0] = clone_flags();
+		a[1] = chance(50) ? 0 : gen_buf();
+		a[2] = gen_buf();
+		a[3] = rnd();
+		a[4] = gen_buf();
+		if (verbose > 1) {
+			char l[128];
+			int k = snprintf(l, sizeof(l), "clone %lx %lx %lx %lx %lx\n", a[0], a[1], a[2], a[3], a[4]);
+			syscall(SYS_write, LOG_SLOT, l, k);
+		}
+		*ret = clone_exit(SYS_clone, a[0], a[1], a[2], a[3], a[4]);
+		return 0;
+	case S_CLONE3: {
+		unsigned long *c = (unsigned long *)struct_space(96);
+		static const long sizes[] = { 64, 80, 88, 0, 8, 4096, 100 };
+		unsigned long f = clone_flags();
+		c[0] = f & ~0xffUL;
+		c[1] = gen_buf();	/* pidfd */
+		c[2] = gen_buf();	/* child_tid */
+		c[3] = gen_buf();	/* parent_tid */
+		c[4] = f & 0xff;	/* exit_signal */
+		c[5] = chance(50) ? 0 : (unsigned long)w.buf;	/* stack */
+		c[6] = chance(50) ? 0 : gen_len();
+		c[7] = rnd();		/* tls */
+		c[8] = chance(90) ? 0 : gen_buf();
+		c[9] = chance(90) ? 0 : below(3);
+		c[10] = 0;
+		a[0] = chance(92) ? (unsigned long)c : bad_ptr();
+		a[1] = PICK(sizes);
+		if (verbose > 1) {
+			char l[200];
+			int k = snprintf(l, sizeof(l), "clone3 %lx %lx: %lx %lx %lx %lx %lx %lx %lx %lx\n", a[0], a[1], c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+			syscall(SYS_write, LOG_SLOT, l, k);
+		}
+		*ret = clone_exit(SYS_clone3, a[0], a[1], 0, 0, 0);
+		return 0;
+	}
+	case S_EXECVE: {	/* nothing in the jail is executable */
+		unsigned long *v = (unsigned long *)struct_space(4 * 8);
+		v[0] = gen_path();
+		v[1] = chance(80) ? gen_path() : bad_ptr();
+		v[2] = chance(90) ? 0 : bad_ptr();
+		v[3] = 0;
+		a[0] = gen_path();
+		a[1] = chance(80) ? (unsigned long)v : gen_buf();
+		a[2] = chance(50) ? 0 : (unsigned long)v;
+		return -1;
+	}
+	case S_SIGACTION: {	/* never SIGUSR1, never a fatal default */
+		static const long sigs[] = { SIGURG, SIGWINCH, SIGCHLD, SIGCONT, SIGUSR2, SIGALRM,
+					     SIGTERM, 40, 0, 65, -1, SIGKILL, SIGSTOP };
+		unsigned long *sa = (unsigned long *)struct_space(32);
+		long sig = PICK(sigs);
+		int ign_default = sig == SIGURG || sig == SIGWINCH || sig == SIGCHLD || sig == SIGCONT;
+		sa[0] = chance(50) ? (unsigned long)on_other : (unsigned long)SIG_IGN;
+		if (ign_default && chance(30))
+			sa[0] = (unsigned long)SIG_DFL;
+		sa[1] = rnd() & (ign_default ? ~0UL : ~(unsigned long)SA_RESETHAND);
+		sa[1] &= ~(unsigned long)SA_RESTORER;
+		sa[2] = rnd() & ~(1UL << (SIGUSR1 - 1));	/* sa_mask */
+		a[0] = sig;
+		a[1] = chance(85) ? (unsigned long)sa : (chance(50) ? 0 : bad_ptr());
+		a[2] = gen_buf();
+		a[3] = gen_sigsz();
+		return -1;
+	}
+	case S_KILL: {
+		static const long p[] = { 0, NOBODY, -NOBODY, (long)(int)0x80000000 };
+		a[0] = chance(40) ? w.pid : chance(20) ? -(long)w.pid : PICK(p);
+		a[1] = gen_sig();
+		return -1;
+	}
+	case S_TGKILL:
+		a[0] = chance(70) ? w.pid : gen_self();
+		a[1] = chance(70) ? syscall(SYS_gettid) : gen_self();
+		a[2] = gen_sig();
+		return -1;
+	case S_TKILL:
+		a[0] = chance(70) ? syscall(SYS_gettid) : gen_self();
+		a[1] = gen_sig();
+		return -1;
+	case S_BRK: {	/* never below where it started: malloc's memory */
+		static const unsigned long far[] = { 0, -1UL, KADDR, 1UL << 30 };
+		long cur = syscall(SYS_brk, 0);
+		a[0] = chance(70) ? cur + below(64) * 4096 - (chance(30) ? 4096 : 0) : PICK(far);
+		if (a[0] && a[0] < w.brk0)
+			a[0] = w.brk0;
+		if (a[0] && a[0] < 0x4000000000UL && a[0] > w.brk0 + (64UL << 20))
+			a[0] = 0;	/* keep the heap small */
+		return -1;
+	}
+	case S_RLIMIT: {	/* low limits hurt nobody but the worker */
+		unsigned long *r = (unsigned long *)struct_space(16);
+		r[0] = chance(50) ? below(2048) : gen_len();
+		r[1] = chance(50) ? r[0] + below(100) : gen_len();
+		a[0] = gen(K_RES);
+		if (a[0] == RLIMIT_NOFILE && r[0] < 64)
+			r[0] = 64;
+		a[1] = chance(90) ? (unsigned long)r : bad_ptr();
+		return -1;
+	}
+	case S_OPENAT2: {
+		unsigned long *h = (unsigned long *)struct_space(24);
+		h[0] = gen_oflags();
+		h[1] = gen_mode();
+		h[2] = chance(70) ? 0 : rnd() & 0x1f;
+		a[0] = gen_dirfd();
+		a[1] = gen_path();
+		a[2] = chance(90) ? (unsigned long)h : bad_ptr();
+		a[3] = chance(80) ? 24 : gen_len();
+		return -1;
+	}
+	}
+	return -1;
+}
+
+static unsigned long min_len(unsigned long a, unsigned long b)
+{
+	return a < b ? a : b;
+}
+
+/* Keep memory calls off the worker itself, and MAP_POPULATE small. */
+static void sanitize(const struct fuzz_call *c, unsigned long *a)
+{
+	switch (c->nr) {
+	case SYS_munmap: case SYS_mprotect: case SYS_madvise: case SYS_mremap:
+	case SYS_mlock: case SYS_munlock: case SYS_msync:
+		if (!range_ok(a[0], a[1])) {
+			a[0] = w.arena;
+			a[1] = min_len(a[1], ARENA_SIZE);
+		}
+		if (c->nr == SYS_mremap) {
+			if (!range_ok(a[4], a[2])) {
+				a[4] = w.arena + ARENA_SIZE / 2;
+				a[2] = min_len(a[2], ARENA_SIZE / 2);
+			}
+			if (a[2] > (64UL << 20) && a[2] < (1UL << 38))
+				a[2] = 64UL << 20;
+		}
+		if (c->nr == SYS_mlock && a[1] > (1UL << 20))
+			a[1] = 1UL << 20;
+		break;
+	case SYS_mmap:
+		if ((a[3] & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && !range_ok(a[0], a[1])) {
+			a[0] = w.arena;
+			a[1] = min_len(a[1], ARENA_SIZE);
+		}
+		/* populated now (and shared anonymous memory, which this
+		 * kernel populates at mmap): keep it small, or one worker
+		 * holds all memory and the others see ENOMEM everywhere */
+		if (((a[3] & (MAP_POPULATE | MAP_LOCKED)) ||
+		     ((a[3] & MAP_ANONYMOUS) && (a[3] & 3) != MAP_PRIVATE)) && a[1] > (1UL << 20))
+			a[1] = 1UL << 20;
+		break;
+	case SYS_dup3:
+		if (a[1] == DIRFD_SLOT || a[1] == LOG_SLOT)
+			a[1] = 1023;
+		break;
+	}
+}
+
+static void after(const struct fuzz_call *c, unsigned long *a, long r)
+{
+	if (r < 0 && r > -4096)
+		return;
+	switch (c->nr) {
+	case SYS_openat: case SYS_openat2: case SYS_dup: case SYS_dup3: case SYS_memfd_create:
+	case SYS_eventfd2: case SYS_pidfd_open:
+		add_fd(r);
+		break;
+	case SYS_fcntl:
+		if (a[1] == F_DUPFD || a[1] == F_DUPFD_CLOEXEC)
+			add_fd(r);
+		break;
+	case SYS_pipe2:
+		if (a[0] >= (unsigned long)w.buf && a[0] + 8 <= (unsigned long)w.buf + BUF_SIZE) {
+			int p[2];
+			memcpy(p, (void *)a[0], 8);
+			add_fd(p[0]);
+			add_fd(p[1]);
+		}
+		break;
+	case SYS_mmap:
+		add_map(r, a[1]);
+		break;
+	case SYS_mremap:
+		add_map(r, a[2]);
+		break;
+	}
+}
+
+static void log_call(long n, const struct fuzz_call *c, unsigned long *a, long r)
+{
+	char line[256];
+	int l = snprintf(line, sizeof(line), "w%d #%ld %s(%lx, %lx, %lx, %lx, %lx, %lx) = %ld\n",
+			 me, n, c->name, a[0], a[1], a[2], a[3], a[4], a[5], r);
+	syscall(SYS_write, LOG_SLOT, line, l);
+}
+
+/* The worker's files: the paths of fuzz_args.h name them. */
+static void make_base_files(void)
+{
+	static const char *const files[] = { "f0", "f1", "f2", "d/f3" };
+	mkdir("d", 0755);
+	mkdir("d/e", 0755);
+	for (unsigned i = 0; i < 4; i++) {
+		int fd = open(files[i], O_RDWR | O_CREAT, 0644);
+		if (fd >= 0) {
+			if (i == 0)
+				pwrite(fd, w.buf, 3 * 4096 + 100, 0);
+			close(fd);
+		}
+	}
+	symlink("f0", "l0");
+	symlink("d", "l1");
+	symlink("lloop", "lloop");
+	mkfifo("fifo", 0644);
+}
+
+/* Bound the worker's footprint: empty its files (a ramfs keeps every
+ * page it is given), reap its children, come back to its directory. */
+static void housekeeping(long n)
+{
+	static const char *const files[] = { "f0", "f1", "f2", "d/f3", "new0", "new1", "new2",
+					     "d/new3", "d/e/new4" };
+	while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
+		;
+	syscall(SYS_fchdir, DIRFD_SLOT);
+	if (n % 2048 == 0)
+		for (unsigned i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+			syscall(SYS_truncate, files[i], 0);
+	if (n % 512 == 0)
+		make_base_files();
+}
+
+static void worker_setup(int idx, unsigned long seed, const char *dir)
+{
+	struct sigaction sa = { .sa_handler = on_poke };
+	me = idx;
+	w.rng = seed * 0x9e3779b97f4a7c15ULL + idx * 0xbf58476d1ce4e5b9ULL + 1;
+	w.pid = getpid();
+	setpgid(0, 0);		/* kill(0, ...) reaches only this worker */
+	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART: the poke ends sleeps */
+	for (int s = 1; s < 65; s++) {	/* survive what the fuzzer may send */
+		if (s == SIGUSR1 || s == SIGKILL || s == SIGSTOP || s == SIGSEGV || s == SIGBUS ||
+		    s == SIGILL || s == SIGFPE || s == SIGTRAP || s == SIGABRT || s == SIGSYS ||
+		    s == SIGCHLD || s == SIGURG || s == SIGWINCH || s == SIGCONT)
+			continue;
+		struct { void *h; unsigned long flags, mask; } k = { s == SIGPIPE ? SIG_IGN : (void *)on_other, 0, 0 };
+		syscall(SYS_rt_sigaction, s, &k, NULL, 8);
+	}
+	w.buf = mmap(NULL, BUF_SIZE + 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	w.ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	w.gone = (char *)GONE;
+	w.arena = (unsigned long)mmap(NULL, ARENA_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (w.buf == MAP_FAILED || w.ro == MAP_FAILED || w.arena == -1UL)
+		_exit(3);
+	mprotect(w.buf + BUF_SIZE, 4096, PROT_NONE);
+	for (int i = 0; i < BUF_SIZE; i++)
+		w.buf[i] = rnd();
+	w.struct_off = STRUCT_AREA;
+	w.brk0 = syscall(SYS_brk, 0);
+	read_protected();
+	if (verbose) {
+		dup2(1, LOG_SLOT);
+		for (int i = 0; i < nprotect; i++)
+			dprintf(LOG_SLOT, "w%d keeps %lx-%lx\n", idx, protect_lo[i], protect_hi[i]);
+	}
+	int null = open("/dev/null", O_RDWR);
+	int fds[] = { open("/dev/zero", O_RDWR), open("/proc/self/maps", O_RDONLY),
+		      open("/proc/meminfo", O_RDONLY), open("/proc/mounts", O_RDONLY) };
+	dup2(null, 0);
+	dup2(null, 1);
+	dup2(null, 2);
+	if (chroot("/fuzz") || chdir(dir)) {
+		slots[idx].calls = -1;
+		_exit(4);
+	}
+	make_base_files();
+	dup2(open(".", O_RDONLY | O_DIRECTORY), DIRFD_SLOT);
+	int p[2] = { -1, -1 };
+	pipe2(p, O_NONBLOCK);
+	int base[] = { open("f0", O_RDWR), open("f1", O_RDONLY), open("d", O_RDONLY | O_DIRECTORY),
+		       p[0], p[1], null, fds[0], open("l0", O_PATH | O_NOFOLLOW), fds[1], fds[2], fds[3],
+		       open(".", O_RDONLY | O_DIRECTORY), open("f2", O_WRONLY | O_APPEND) };
+	for (unsigned i = 0; i < sizeof(base) / sizeof(base[0]); i++)
+		if (base[i] >= 0)
+			w.fds[w.nfds++] = base[i];
+}
+
+static void worker(int idx, unsigned long seed, long calls, const char *dir)
+{
+	struct slot *s = &slots[idx];
+	worker_setup(idx, seed, dir);
+	s->pid = w.pid;
+	for (long n = 0; n < calls; n++) {
+		const struct fuzz_call *c = &fuzz_calls[below(NCALLS)];
+		unsigned long a[6] = { 0 };
+		long r = 0;
+		int done = -1;
+
+		if (n % 256 == 0)
+			housekeeping(n);
+		if (verbose > 1) {
+			char l[64];
+			int k = snprintf(l, sizeof(l), "pick %s\n", c->name);
+			syscall(SYS_write, LOG_SLOT, l, k);
+		}
+		if (c->special)
+			done = special(c->special, a, &r);
+		else
+			for (int i = 0; i < 6; i++)
+				a[i] = gen(c->kinds[i]);
+		sanitize(c, a);
+		s->call = c - fuzz_calls;
+		for (int i = 0; i < 6; i++)
+			s->args[i] = a[i];
+		__atomic_add_fetch(&s->seq, 1, __ATOMIC_SEQ_CST);
+		if (verbose > 1)
+			log_call(n, c, a, 0x7777);
+		double t = now();
+		if (done < 0) {
+			r = syscall(c->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+			if (r == -1)
+				r = -errno;	/* clone_exit's result is raw already */
+		}
+		s->us_by_call[c - fuzz_calls] += (now() - t) * 1e6;
+		if (r >= 0 || r <= -4096) {
+			s->ok_by_call[c - fuzz_calls]++;
+			s->ok++;
+		}
+		s->calls = n + 1;
+		if (verbose)
+			log_call(n, c, a, r);
+		after(c, a, r);
+	}
+	__atomic_add_fetch(&s->seq, 1, __ATOMIC_SEQ_CST);
+	syscall(SYS_exit_group, 0);
+}
+
+/* ---- the parent: watchdog, checks, report ---- */
+
+static int failures;
+
+static long mem_free(void)
+{
+	char buf[512];
+	long kb = -1;
+	int fd = open("/proc/meminfo", O_RDONLY);
+	int n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n > 0) {
+		buf[n] = 0;
+		char *p = strstr(buf, "MemFree:");
+		if (p)
+			kb = strtol(p + 8, NULL, 10);
+	}
+	return kb;
+}
+
+static void fail(const char *fmt, const char *what, long v)
+{
+	printf("FUZZ FAIL ");
+	printf(fmt, what, v);
+	printf("\n");
+	fflush(stdout);
+	failures++;
+}
+
+static void describe(int i, char *out, size_t n)
+{
+	struct slot *s = &slots[i];
+	const struct fuzz_call *c = &fuzz_calls[s->call];
+	snprintf(out, n, "worker %d pid %d call #%ld %s(%lx, %lx, %lx, %lx, %lx, %lx)", i, s->pid,
+		 s->calls, c->name, s->args[0], s->args[1], s->args[2], s->args[3], s->args[4],
+		 s->args[5]);
+}
+
+/* Wait for the workers: poke one that sits in a call for POKE_AFTER
+ * seconds (a call blocked on purpose, a sleep or a read of an empty
+ * pipe, returns EINTR; a slow one finishes and the signal is handled),
+ * report and kill it if it is still there secs seconds later. */
+static void watchdog(pid_t *pids, int n, int secs)
+{
+	long seen[MAX_WORKERS];
+	double since[MAX_WORKERS], poked[MAX_WORKERS], report = now() + 2;
+	int alive = 0;
+
+	for (int i = 0; i < n; i++) {
+		alive += pids[i] != 0;
+		seen[i] = -1;
+		since[i] = now();
+		poked[i] = 0;
+	}
+	while (alive) {
+		int st;
+		pid_t r;
+		while ((r = waitpid(-1, &st, WNOHANG)) > 0) {
+			for (int i = 0; i < n; i++) {
+				if (pids[i] != r)
+					continue;
+				pids[i] = 0;
+				alive--;
+				if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+					char d[200];
+					describe(i, d, sizeof(d));
+					printf("FUZZ FAIL %s: worker ended with status 0x%x\n", d, st);
+					failures++;
+				}
+			}
+		}
+		double t = now();
+		for (int i = 0; i < n; i++) {
+			if (!pids[i])
+				continue;
+			if (slots[i].seq != seen[i]) {
+				seen[i] = slots[i].seq;
+				since[i] = t;
+				poked[i] = 0;
+				continue;
+			}
+			if (!poked[i] && t - since[i] > POKE_AFTER) {
+				kill(pids[i], SIGUSR1);
+				poked[i] = t;
+			} else if (poked[i] && t - poked[i] > secs) {
+				char d[200];
+				describe(i, d, sizeof(d));
+				printf("FUZZ STUCK %s: in it for %.0f s, SIGUSR1 did not end it\n", d,
+				       t - since[i]);
+				failures++;
+				kill(pids[i], SIGKILL);
+				double dead = now() + 10;
+				while (waitpid(pids[i], &st, WNOHANG) == 0 && now() < dead)
+					nap_ms(50);
+				if (now() >= dead)
+					printf("FUZZ STUCK worker %d survives SIGKILL\n", i);
+				pids[i] = 0;
+				alive--;
+			}
+		}
+		if (t > report) {
+			long calls = 0;
+			for (int i = 0; i < n; i++)
+				calls += slots[i].calls;
+			printf("FUZZ progress %ld calls, %ld kB free\n", calls, mem_free());
+			fflush(stdout);
+			report = t + 2;
+		}
+		nap_ms(100);
+	}
+	while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)	/* orphans (we may be init) */
+		;
+}
+
+/* fork + exec must still work. */
+static void check_exec(void)
+{
+	int p[2];
+	char out[64] = "";
+	if (pipe(p)) {
+		fail("%s: pipe: %ld", "exec", errno);
+		return;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(p[1], 1);
+		execl("/bin/echo", "echo", "fuzz-exec-ok", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	int n = pid > 0 ? read(p[0], out, sizeof(out) - 1) : -1, st = 0;
+	close(p[0]);
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	if (pid < 0 || n <= 0 || strncmp(out, "fuzz-exec-ok", 12) || !WIFEXITED(st) || WEXITSTATUS(st))
+		fail("%s: fork/exec of /bin/echo failed (status 0x%lx)", "exec", st);
+}
+
+/* A file written, synced, read back: the file system still works. */
+static void check_roundtrip(const char *dir)
+{
+	char path[64], *a = malloc(1 << 18), *b = malloc(1 << 18);
+	snprintf(path, sizeof(path), "%s/roundtrip", dir);
+	for (int i = 0; i < 1 << 18; i++)
+		a[i] = i * 7 + i / 4096;
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	long ok = fd >= 0 && write(fd, a, 1 << 18) == 1 << 18 && fsync(fd) == 0 &&
+		  pread(fd, b, 1 << 18, 0) == 1 << 18 && !memcmp(a, b, 1 << 18);
+	if (fd >= 0)
+		close(fd);
+	fd = open(path, O_RDONLY);
+	ok = ok && fd >= 0 && read(fd, b, 1 << 18) == 1 << 18 && !memcmp(a, b, 1 << 18);
+	if (fd >= 0)
+		close(fd);
+	if (!ok || unlink(path))
+		fail("%s: file round trip failed (errno %ld)", dir, errno);
+	free(a);
+	free(b);
+}
+
+static int has_ext2;
+
+/* The five calls that took the most time (where the run's time went). */
+static void slowest(int nworkers)
+{
+	long us[NCALLS];
+	for (size_t c = 0; c < NCALLS; c++) {
+		us[c] = 0;
+		for (int i = 0; i < nworkers; i++)
+			us[c] += slots[i].us_by_call[c];
+	}
+	printf("FUZZ slowest");
+	for (int k = 0; k < 5; k++) {
+		size_t m = 0;
+		for (size_t c = 1; c < NCALLS; c++)
+			if (us[c] > us[m])
+				m = c;
+		printf(" %s:%.1fs", fuzz_calls[m].name, us[m] / 1e6);
+		us[m] = -1;
+	}
+	printf("\n");
+}
+
+static void setup(void)
+{
+	mkdir("/fuzz", 0755);
+	mkdir("/fuzz/ext2", 0755);
+	mkdir("/fuzz/ram", 0755);
+	has_ext2 = access("/dev/vda", F_OK) == 0 &&
+		   mount("/dev/vda", "/fuzz/ext2", "ext2", 0, NULL) == 0;
+	printf("FUZZ scratch: ext2 %s, ramfs /fuzz/ram\n",
+	       has_ext2 ? "/dev/vda on /fuzz/ext2" : "missing (a ramfs directory instead)");
+	slots = mmap(NULL, sizeof(struct slot) * MAX_WORKERS, PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (slots == MAP_FAILED) {
+		perror("fuzz: mmap");
+		exit(2);
+	}
+}
+
+static void finish(void)
+{
+	check_exec();
+	check_roundtrip("/fuzz/ram");
+	if (has_ext2) {
+		check_roundtrip("/fuzz/ext2");
+		sync();
+		if (umount2("/fuzz/ext2", 0))
+			fail("%s: umount: errno %ld", "/fuzz/ext2", errno);
+		else if (mount("/dev/vda", "/fuzz/ext2", "ext2", 0, NULL) || umount2("/fuzz/ext2", 0))
+			fail("%s: mount again and umount: errno %ld", "/fuzz/ext2", errno);
+	}
+}
+
+static void console(void)
+{
+	if (fcntl(0, F_GETFD) < 0) {
+		int fd = open("/dev/console", O_RDWR);
+		if (fd > 0) {
+			dup2(fd, 0);
+			close(fd);
+		}
+	}
+	if (fcntl(1, F_GETFD) < 0)
+		dup2(0, 1);
+	if (fcntl(2, F_GETFD) < 0)
+		dup2(0, 2);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long seed = 1;
+	long calls = 20000;
+	int nworkers = 4, secs = 5, only = -1, opt;
+
+	console();
+	while ((opt = getopt(argc, argv, "s:n:w:t:W:v")) != -1) {
+		switch (opt) {
+		case 's': seed = strtoul(optarg, NULL, 0); break;
+		case 'n': calls = strtol(optarg, NULL, 0); break;
+		case 'w': nworkers = atoi(optarg); break;
+		case 't': secs = atoi(optarg); break;
+		case 'W': only = atoi(optarg); break;
+		case 'v': verbose++; break;
+		default:
+			fprintf(stderr, "usage: fuzz [-s seed] [-n calls] [-w workers] [-t secs] [-W worker] [-v]\n");
+			return 2;
+		}
+	}
+	if (nworkers < 1 || nworkers > MAX_WORKERS)
+		nworkers = 4;
+	setup();
+	printf("FUZZ seed %lu workers %d calls %ld (%zu system calls in the table)\n", seed,
+	       nworkers, calls, NCALLS);
+	pid_t pids[MAX_WORKERS] = { 0 };
+	for (int i = 0; i < nworkers; i++) {
+		char dir[32];
+		if (only >= 0 && i != only)
+			continue;
+		snprintf(dir, sizeof(dir), "/fuzz/ram/w%d", i);	/* the paths reach */
+		mkdir(dir, 0755);					/* both of each */
+		snprintf(dir, sizeof(dir), "/fuzz/ext2/w%d", i);
+		mkdir(dir, 0755);
+		snprintf(dir, sizeof(dir), "/%s/w%d", (i & 1) && has_ext2 ? "ext2" : "ram", i);
+		fflush(NULL);
+		pids[i] = fork();
+		if (pids[i] == 0)
+			worker(i, seed, calls, dir);
+	}
+	double t0 = now();
+	watchdog(pids, nworkers, secs);
+	long total = 0, ok = 0;
+	for (int i = 0; i < nworkers; i++) {
+		total += slots[i].calls > 0 ? slots[i].calls : 0;
+		ok += slots[i].ok;
+	}
+	printf("FUZZ CALLS %ld (%ld succeeded) in %.0f s\n", total, ok, now() - t0);
+	for (size_t c = 0; c < NCALLS; c++) {	/* which calls ever succeeded */
+		long k = 0;
+		for (int i = 0; i < nworkers; i++)
+			k += slots[i].ok_by_call[c];
+		printf("%s%s:%ld", c % 8 ? " " : (c ? "\nFUZZ ok " : "FUZZ ok "), fuzz_calls[c].name, k);
+	}
+	printf("\n");
+	slowest(nworkers);
+	finish();
+	printf("FUZZ DONE %s\n", failures ? "fail" : "pass");
+	fflush(stdout);
+	if (getpid() == 1) {
+		sync();
+		reboot(RB_POWER_OFF);
+	}
+	return failures != 0;
+}
