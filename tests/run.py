@@ -9,7 +9,8 @@ through U-Boot's distro boot from a copy of build/disk.img (extlinux.conf
 -> booti build/Image) and types at the shell; a third runs EXT2_TESTS on
 the ext2 root and checks the image with e2fsck and debugfs; the course
 labs' checks (tests/grade.py: every lab's solution scores full marks,
-every student tree builds, boots and scores 0) run alongside ("lab:*").
+every student tree builds, boots and scores 0) run alongside ("lab:*");
+so does the system-call fuzzer's fixed seed (tests/fuzz/fuzz.py).
 --linux runs the guest tests under qemu-riscv64 on the host instead.
 The last line is always `N passed, N failed`; exit status 1 on failure."""
 import argparse
@@ -775,6 +776,25 @@ def wb_boot(label):
     return steps
 
 
+# make test's fixed run of the system-call fuzzer (tests/fuzz/fuzz.py,
+# docs/fuzzing.md): about a minute of random calls in four workers.
+FUZZ_SEED, FUZZ_CALLS, FUZZ_CONFIG = 1, 10000, (2, "256M")
+
+
+def syscall_fuzz():
+    """One fuzz boot; its steps: fuzz:seedN (and what went wrong)."""
+    sys.path.insert(0, os.path.join(ROOT, "tests", "fuzz"))
+    import fuzz
+    r = fuzz.fuzz_seed(FUZZ_SEED, FUZZ_CALLS, config=FUZZ_CONFIG, tag="fuzz", logdir=LOGDIR)
+    name = "fuzz:seed%d" % FUZZ_SEED
+    if not r["problems"]:
+        print("== fuzz: seed %d, %d calls in %.0f s" % (FUZZ_SEED, r["calls"], r["secs"]),
+              flush=True)
+        return [(name, None, [])]
+    replay = fuzz.replay_cmd(FUZZ_SEED, FUZZ_CALLS, fuzz.WORKERS)
+    return [(name, "%s (replay: %s)" % (what, replay), ctx) for what, ctx in r["problems"]]
+
+
 def run_linux(res, names):
     dirs = [os.path.join(ROOT, "build", "user", d) for d in ("disktests", "labtests")]
     tests = names or sorted(expected_tests(None) + [t for d in dirs if os.path.isdir(d)
@@ -832,6 +852,7 @@ def main():
                     help="only the writeback boots (WB_BOOTS: power cut, then host checks)")
     ap.add_argument("--labs-only", action="store_true",
                     help="only the course labs' checks (tests/grade.py)")
+    ap.add_argument("--no-fuzz", action="store_true", help="skip the fuzzers' boots")
     ap.add_argument("-j", type=int, default=2, help="parallel boots (default 2)")
     args = ap.parse_args()
     names = [t for t in (args.tests or "").split(",") if t]
@@ -862,14 +883,16 @@ def main():
             not args.no_interactive and not args.config and not names and not args.wb_only
             and not args.labs_only)
         want_labs = args.labs_only or (want_inter and not args.interactive_only)
-        inter = ub = e2 = labs = None
+        inter = ub = e2 = labs = fz = None
         wbs = {}
-        with concurrent.futures.ThreadPoolExecutor(max_workers=4 + len(WB_BOOTS)) as ix, \
+        with concurrent.futures.ThreadPoolExecutor(max_workers=5 + len(WB_BOOTS)) as ix, \
                 concurrent.futures.ThreadPoolExecutor(max_workers=args.j) as ex:
             if want_inter:
                 inter = ix.submit(interactive)
                 ub = ix.submit(uboot)
                 e2 = ix.submit(ext2root)
+                if not args.no_fuzz:
+                    fz = ix.submit(syscall_fuzz)
             if (want_inter and not args.interactive_only) or args.wb_only:
                 wbs = {label: ix.submit(wb_boot, label) for label in WB_BOOTS}
             if want_labs:
@@ -891,7 +914,8 @@ def main():
             if labs:
                 tally_steps(res, "labs", labs.result(), "lab-*.log")
             for fut, label, log in ((inter, "interactive", "interactive.log"),
-                                     (ub, "uboot", "uboot.log"), (e2, "ext2 root", "ext2root.log")):
+                                     (ub, "uboot", "uboot.log"), (e2, "ext2 root", "ext2root.log"),
+                                     (fz, "fuzz", "fuzz.log")):
                 if fut:
                     r = fut.result()
                     tally_steps(res, label, r[0] if isinstance(r, tuple) else r, log)

@@ -1,11 +1,12 @@
 /* fuzz.c - the system-call fuzzer (docs/fuzzing.md).
  *
- *   fuzz [-s SEED] [-n CALLS] [-w WORKERS] [-t SECS] [-W ONLY] [-v]
+ *   fuzz [-d DEV] [-s SEED] [-n CALLS] [-w WORKERS] [-t SECS] [-W ONLY] [-v]
  *
  * Forks WORKERS processes; each makes CALLS random system calls from
  * the table in fuzz_table.h with arguments from fuzz_args.h, jailed
- * (chroot) in /fuzz, which holds the scratch ext2 (/dev/vda mounted on
- * /fuzz/ext2, if there is such a disk) and a ramfs directory (/fuzz/ram).
+ * (chroot) in /fuzz, which holds the scratch ext2 (-d DEV, a disk whose
+ * ext2 the run may destroy, mounted on /fuzz/ext2; without -d a ramfs
+ * directory stands in) and a ramfs directory (/fuzz/ram).
  * Worker i's calls depend only on SEED and i: a failing seed replays.
  * Before each call a worker writes it to a shared slot; the parent is a
  * watchdog: a worker in one call for a quarter of a second gets SIGUSR1
@@ -54,6 +55,8 @@ struct slot {
 };
 static struct slot *slots;
 static int me = -1;		/* worker index, -1 in the parent */
+static int ram_fd = -1, ext2_fd = -1, jail_fd = -1;	/* the parent's: workers close them */
+static ino_t ram_ino;
 static int verbose;
 
 /* Address ranges the worker must not unmap, remap or protect: all its
@@ -457,6 +460,9 @@ static void worker_setup(int idx, unsigned long seed, const char *dir)
 	dup2(null, 0);
 	dup2(null, 1);
 	dup2(null, 2);
+	close(jail_fd);		/* no way out of the jail */
+	close(ram_fd);
+	close(ext2_fd);
 	if (chroot("/fuzz") || chdir(dir)) {
 		slots[idx].calls = -1;
 		_exit(4);
@@ -662,26 +668,70 @@ static void check_exec(void)
 		fail("%s: fork/exec of /bin/echo failed (status 0x%lx)", "exec", st);
 }
 
-/* A file written, synced, read back: the file system still works. */
-static void check_roundtrip(const char *dir)
+/* A file written, synced, read back: the file system still works. The
+ * directory is reached through an fd taken before the workers ran (they
+ * may have renamed it inside their jail). */
+static void check_roundtrip(int dirfd, const char *what)
 {
-	char path[64], *a = malloc(1 << 18), *b = malloc(1 << 18);
-	snprintf(path, sizeof(path), "%s/roundtrip", dir);
+	char *a = malloc(1 << 18), *b = malloc(1 << 18);
 	for (int i = 0; i < 1 << 18; i++)
 		a[i] = i * 7 + i / 4096;
-	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	int fd = openat(dirfd, "roundtrip", O_RDWR | O_CREAT | O_TRUNC, 0644);
 	long ok = fd >= 0 && write(fd, a, 1 << 18) == 1 << 18 && fsync(fd) == 0 &&
 		  pread(fd, b, 1 << 18, 0) == 1 << 18 && !memcmp(a, b, 1 << 18);
 	if (fd >= 0)
 		close(fd);
-	fd = open(path, O_RDONLY);
+	fd = openat(dirfd, "roundtrip", O_RDONLY);
 	ok = ok && fd >= 0 && read(fd, b, 1 << 18) == 1 << 18 && !memcmp(a, b, 1 << 18);
 	if (fd >= 0)
 		close(fd);
-	if (!ok || unlink(path))
-		fail("%s: file round trip failed (errno %ld)", dir, errno);
+	if (!ok || unlinkat(dirfd, "roundtrip", 0))
+		fail("%s: file round trip failed (errno %ld)", what, errno);
 	free(a);
 	free(b);
+}
+
+/* Remove everything below dirfd (but lost+found and the mount point):
+ * the workers' trees, however odd, must go away cleanly. Returns the
+ * number of failures. */
+static int rm_tree(int dirfd, int depth)
+{
+	int bad = 0, fd = dup(dirfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+	char names[64][256];
+	if (!d)
+		return 1;
+	for (;;) {	/* a batch of names, then remove them (no readdir meanwhile) */
+		int n = 0;
+		rewinddir(d);
+		while (n < 64 && (e = readdir(d))) {
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+			    (depth == 0 && (!strcmp(e->d_name, "lost+found") || !strcmp(e->d_name, "ext2") ||
+					    e->d_ino == ram_ino)))	/* even if renamed */
+				continue;
+			snprintf(names[n++], 256, "%s", e->d_name);
+		}
+		if (!n)
+			break;
+		int removed = 0;
+		for (int i = 0; i < n; i++) {
+			int sub = openat(dirfd, names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+			if (sub >= 0) {
+				if (depth < 64)
+					bad += rm_tree(sub, depth + 1);
+				close(sub);
+			}
+			if (!unlinkat(dirfd, names[i], sub >= 0 ? AT_REMOVEDIR : 0))
+				removed++;
+			else if (bad++ < 5)
+				printf("FUZZ cleanup: cannot remove %s: %s\n", names[i], strerror(errno));
+		}
+		if (!removed)
+			break;
+	}
+	closedir(d);
+	return bad;
 }
 
 static int has_ext2;
@@ -707,15 +757,24 @@ static void slowest(int nworkers)
 	printf("\n");
 }
 
+static const char *scratch_dev;
+
 static void setup(void)
 {
 	mkdir("/fuzz", 0755);
 	mkdir("/fuzz/ext2", 0755);
 	mkdir("/fuzz/ram", 0755);
-	has_ext2 = access("/dev/vda", F_OK) == 0 &&
-		   mount("/dev/vda", "/fuzz/ext2", "ext2", 0, NULL) == 0;
-	printf("FUZZ scratch: ext2 %s, ramfs /fuzz/ram\n",
-	       has_ext2 ? "/dev/vda on /fuzz/ext2" : "missing (a ramfs directory instead)");
+	has_ext2 = scratch_dev && mount(scratch_dev, "/fuzz/ext2", "ext2", 0, NULL) == 0;
+	if (scratch_dev && !has_ext2)
+		fail("%s: cannot mount the scratch ext2 (errno %ld)", scratch_dev, errno);
+	jail_fd = open("/fuzz", O_RDONLY | O_DIRECTORY);
+	ram_fd = open("/fuzz/ram", O_RDONLY | O_DIRECTORY);
+	ext2_fd = open("/fuzz/ext2", O_RDONLY | O_DIRECTORY);
+	struct stat st;
+	if (!fstat(ram_fd, &st))
+		ram_ino = st.st_ino;
+	printf("FUZZ scratch: ext2 %s%s, ramfs /fuzz/ram\n", has_ext2 ? scratch_dev : "none",
+	       has_ext2 ? " on /fuzz/ext2" : " (/fuzz/ext2 is a ramfs directory)");
 	slots = mmap(NULL, sizeof(struct slot) * MAX_WORKERS, PROT_READ | PROT_WRITE,
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (slots == MAP_FAILED) {
@@ -727,13 +786,16 @@ static void setup(void)
 static void finish(void)
 {
 	check_exec();
-	check_roundtrip("/fuzz/ram");
+	if (rm_tree(jail_fd, 0) + rm_tree(ram_fd, 1) + (has_ext2 ? rm_tree(ext2_fd, 0) : 0))
+		fail("%s: removing the workers' files failed (errno %ld)", "cleanup", errno);
+	check_roundtrip(ram_fd, "ramfs");
 	if (has_ext2) {
-		check_roundtrip("/fuzz/ext2");
+		check_roundtrip(ext2_fd, "ext2");
+		close(ext2_fd);
 		sync();
 		if (umount2("/fuzz/ext2", 0))
 			fail("%s: umount: errno %ld", "/fuzz/ext2", errno);
-		else if (mount("/dev/vda", "/fuzz/ext2", "ext2", 0, NULL) || umount2("/fuzz/ext2", 0))
+		else if (mount(scratch_dev, "/fuzz/ext2", "ext2", 0, NULL) || umount2("/fuzz/ext2", 0))
 			fail("%s: mount again and umount: errno %ld", "/fuzz/ext2", errno);
 	}
 }
@@ -761,8 +823,9 @@ int main(int argc, char **argv)
 	int nworkers = 4, secs = 5, only = -1, opt;
 
 	console();
-	while ((opt = getopt(argc, argv, "s:n:w:t:W:v")) != -1) {
+	while ((opt = getopt(argc, argv, "d:s:n:w:t:W:v")) != -1) {
 		switch (opt) {
+		case 'd': scratch_dev = optarg; break;
 		case 's': seed = strtoul(optarg, NULL, 0); break;
 		case 'n': calls = strtol(optarg, NULL, 0); break;
 		case 'w': nworkers = atoi(optarg); break;
@@ -770,7 +833,7 @@ int main(int argc, char **argv)
 		case 'W': only = atoi(optarg); break;
 		case 'v': verbose++; break;
 		default:
-			fprintf(stderr, "usage: fuzz [-s seed] [-n calls] [-w workers] [-t secs] [-W worker] [-v]\n");
+			fprintf(stderr, "usage: fuzz [-d dev] [-s seed] [-n calls] [-w workers] [-t secs] [-W worker] [-v]\n");
 			return 2;
 		}
 	}

@@ -69,19 +69,19 @@ def fsck(img):
 
 
 def fuzz_seed(seed, calls, workers=WORKERS, config=None, timeout=None, extra=(), tag=None,
-              keep=False):
+              keep=False, logdir=LOGDIR):
     """Boot one fuzz run. Returns a dict: seed, config, calls (made),
     secs, problems (list of (what, context lines)), log (path)."""
     cpus, mem = config or config_of(seed)
     tag = tag or "seed-%d" % seed
-    os.makedirs(LOGDIR, exist_ok=True)
-    img = os.path.join(LOGDIR, tag + ".img")
-    log = os.path.join(LOGDIR, tag + ".log")
+    os.makedirs(logdir, exist_ok=True)
+    img = os.path.join(logdir, tag + ".img")
+    log = os.path.join(logdir, tag + ".log")
     with open(img, "wb") as f:
         f.truncate(SCRATCH_MB << 20)
     subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "4096", img],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    args = ["-s", str(seed), "-n", str(calls), "-w", str(workers)] + list(extra)
+    args = ["-d", "/dev/vda", "-s", str(seed), "-n", str(calls), "-w", str(workers)] + list(extra)
     cmd = ["qemu-system-riscv64", "-machine", "virt", "-bios", "default",
            "-kernel", "build/kernel", "-initrd", "build/initramfs.cpio",
            "-smp", str(cpus), "-m", mem, "-nographic", "-no-reboot",

@@ -146,7 +146,7 @@ static unsigned long gen_path(void)
 		p[n] = 0;
 		return (unsigned long)p;
 	}
-	const char *s = PICK(paths);
+	const char *s = chance(40) ? paths[below(12)] : PICK(paths);
 	char *p = struct_space(strlen(s) + 1);
 	strcpy(p, s);
 	return (unsigned long)p;
@@ -265,12 +265,12 @@ static long gen_niov(void)
 static unsigned long gen_ts(void)
 {
 	static const long ts[][2] = { { 0, 0 }, { 0, 1000 }, { 0, 1000000 }, { 0, 5000000 },
-				      { 0, 999999999 }, { 0, 1000000000 }, { -1, 0 }, { 0, -1 },
-				      { 1000000000, 0 }, { 0x7fffffffffffffffL, 999999999 } };
+				      { 0, 20000000 }, { 0, 1000000000 }, { -1, 0 }, { 0, -1 },
+				      { 0, 999999999 }, { 1000000000, 0 }, { 0x7fffffffffffffffL, 999999999 } };
 	if (chance(8))
 		return bad_ptr();
 	long *t = (long *)struct_space(16);
-	int i = chance(95) ? below(5) : below(10);
+	int i = chance(95) ? below(5) : below(11);
 	t[0] = ts[i][0];
 	t[1] = ts[i][1];
 	return (unsigned long)t;
@@ -366,6 +366,13 @@ static unsigned long gen_fstype(void)
 	return (unsigned long)p;
 }
 
+static long gen_flags(void)
+{
+	if (chance(60))
+		return 0;
+	return chance(70) ? (long)(1UL << below(4)) | (long)below(4) : (long)(int)rnd();
+}
+
 static unsigned long gen(int kind)
 {
 	switch (kind) {
@@ -400,6 +407,7 @@ static unsigned long gen(int kind)
 	case K_SELF: return gen_self();
 	case K_SIG: return gen_sig();
 	case K_FSTYPE: return gen_fstype();
+	case K_FLAGS: return gen_flags();
 	}
 	return 0;
 }
