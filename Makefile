@@ -164,8 +164,14 @@ fuzz: deps
 	python3 tests/fuzz/fuzz.py --seed $(SEED) --count $(COUNT) --calls $(CALLS) \
 		--workers $(WORKERS) -j $(JOBS)
 
+# Corrupt ext2 images: seeds SEED.. (default 1000..1199), 50 per boot.
+fuzz-ext2: deps
+	$(MAKE) all
+	python3 tests/fuzz/fuzz_ext2.py --seed $(if $(filter command line,$(origin SEED)),$(SEED),1000) \
+		--count $(if $(filter command line,$(origin COUNT)),$(COUNT),200)
+
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps qemu qemu-uboot qemu-gdb unit test test-linux linux-ref bench lab grade fuzz clean
+.PHONY: all deps qemu qemu-uboot qemu-gdb unit test test-linux linux-ref bench lab grade fuzz fuzz-ext2 clean
 -include $(KOBJ:.o=.d)

@@ -10,7 +10,8 @@ through U-Boot's distro boot from a copy of build/disk.img (extlinux.conf
 the ext2 root and checks the image with e2fsck and debugfs; the course
 labs' checks (tests/grade.py: every lab's solution scores full marks,
 every student tree builds, boots and scores 0) run alongside ("lab:*");
-so does the system-call fuzzer's fixed seed (tests/fuzz/fuzz.py).
+so do the fuzzers' fixed sets (tests/fuzz/: a seed of random system
+calls, and corrupt ext2 images).
 --linux runs the guest tests under qemu-riscv64 on the host instead.
 The last line is always `N passed, N failed`; exit status 1 on failure."""
 import argparse
@@ -795,6 +796,24 @@ def syscall_fuzz():
     return [(name, "%s (replay: %s)" % (what, replay), ctx) for what, ctx in r["problems"]]
 
 
+# make test's fixed set of corrupt ext2 images (tests/fuzz/fuzz_ext2.py).
+EXT2_FUZZ_SEED, EXT2_FUZZ_COUNT = 100, 40
+
+
+def ext2_fuzz():
+    """One boot over the fixed images; its step: fuzz-ext2."""
+    sys.path.insert(0, os.path.join(ROOT, "tests", "fuzz"))
+    import fuzz_ext2
+    r = fuzz_ext2.run_batch(list(range(EXT2_FUZZ_SEED, EXT2_FUZZ_SEED + EXT2_FUZZ_COUNT)),
+                            "fuzz-ext2", logdir=LOGDIR)
+    if not r["problems"]:
+        print("== fuzz-ext2: %d images, %d mounted, in %.0f s" % (r["images"], r["mounted"],
+                                                                 r["secs"]), flush=True)
+        return [("fuzz-ext2", None, [])]
+    return [("fuzz-ext2", "%s (replay: make fuzz-ext2 SEED=%s COUNT=1)" % (what, r["current"]),
+             ctx) for what, ctx in r["problems"]]
+
+
 def run_linux(res, names):
     dirs = [os.path.join(ROOT, "build", "user", d) for d in ("disktests", "labtests")]
     tests = names or sorted(expected_tests(None) + [t for d in dirs if os.path.isdir(d)
@@ -883,9 +902,9 @@ def main():
             not args.no_interactive and not args.config and not names and not args.wb_only
             and not args.labs_only)
         want_labs = args.labs_only or (want_inter and not args.interactive_only)
-        inter = ub = e2 = labs = fz = None
+        inter = ub = e2 = labs = fz = fe = None
         wbs = {}
-        with concurrent.futures.ThreadPoolExecutor(max_workers=5 + len(WB_BOOTS)) as ix, \
+        with concurrent.futures.ThreadPoolExecutor(max_workers=6 + len(WB_BOOTS)) as ix, \
                 concurrent.futures.ThreadPoolExecutor(max_workers=args.j) as ex:
             if want_inter:
                 inter = ix.submit(interactive)
@@ -893,6 +912,7 @@ def main():
                 e2 = ix.submit(ext2root)
                 if not args.no_fuzz:
                     fz = ix.submit(syscall_fuzz)
+                    fe = ix.submit(ext2_fuzz)
             if (want_inter and not args.interactive_only) or args.wb_only:
                 wbs = {label: ix.submit(wb_boot, label) for label in WB_BOOTS}
             if want_labs:
@@ -915,7 +935,7 @@ def main():
                 tally_steps(res, "labs", labs.result(), "lab-*.log")
             for fut, label, log in ((inter, "interactive", "interactive.log"),
                                      (ub, "uboot", "uboot.log"), (e2, "ext2 root", "ext2root.log"),
-                                     (fz, "fuzz", "fuzz.log")):
+                                     (fz, "fuzz", "fuzz.log"), (fe, "fuzz-ext2", "fuzz-ext2.log")):
                 if fut:
                     r = fut.result()
                     tally_steps(res, label, r[0] if isinstance(r, tuple) else r, log)

@@ -820,7 +820,7 @@ int main(int argc, char **argv)
 {
 	unsigned long seed = 1;
 	long calls = 20000;
-	int nworkers = 4, secs = 5, only = -1, opt;
+	int nworkers = 4, secs = 10, only = -1, opt;
 
 	console();
 	while ((opt = getopt(argc, argv, "d:s:n:w:t:W:v")) != -1) {

@@ -161,6 +161,8 @@ void ext2_free_inode(struct inode *inode)
 	mutex_lock(&sbi->s_lock);
 	bf = read_mapping_folio(sbi->s_bmap, le32_to_cpu(gd->bg_inode_bitmap), NULL);
 	if (!IS_ERR(bf)) {
+		int freed = 0;
+
 		folio_lock(bf);
 		bm = folio_address(bf);
 		if (!bm_test(bm, bit)) {
@@ -168,10 +170,14 @@ void ext2_free_inode(struct inode *inode)
 		} else {
 			bm[bit >> 3] &= ~(1 << (bit & 7));
 			folio_mark_dirty(bf);
-			adjust_counts(sb, g, 1, S_ISDIR(inode->i_mode) ? -1 : 0);
+			freed = 1;
 		}
+		/* one metadata folio lock at a time: on a damaged disk the
+		 * bitmap may be the descriptor's or the super block's block */
 		folio_unlock(bf);
 		folio_put(bf);
+		if (freed)
+			adjust_counts(sb, g, 1, S_ISDIR(inode->i_mode) ? -1 : 0);
 	}
 	mutex_unlock(&sbi->s_lock);
 }

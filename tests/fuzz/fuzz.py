@@ -4,7 +4,7 @@ one boot per seed, and judge each run (docs/fuzzing.md).
 
     python3 tests/fuzz/fuzz.py [--seed S] [--count C] [--calls N] [-j J]
 
-Each seed boots build/kernel with rdinit=/bin/fuzz and a fresh 64 MiB
+Each seed boots build/kernel with rdinit=/bin/fuzz and a fresh 32 MiB
 ext2 scratch disk (vda, made with mke2fs). A run fails on a kernel
 panic, Oops, BUG, WARNING or "EXT2-fs error" on the console, a "FUZZ
 FAIL" or "FUZZ STUCK" line from the guest (a worker that did not come
@@ -27,7 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 LOGDIR = os.path.join(ROOT, "build", "fuzz-logs")
 CONFIGS = [(2, "256M"), (4, "256M"), (1, "128M")]   # by seed % 3
 WORKERS = 4
-SCRATCH_MB = 64
+SCRATCH_MB = 32
 BAD = re.compile(r"Kernel panic|Oops|BUG|WARNING:|EXT2-fs error|FUZZ FAIL|FUZZ STUCK|"
                  r"Unable to handle|Out of memory")
 
