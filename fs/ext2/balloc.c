@@ -20,10 +20,33 @@ static unsigned long group_first_block(struct ext2_sb_info *sbi, unsigned long g
 
 static unsigned long group_nblocks(struct ext2_sb_info *sbi, unsigned long g)
 {
-	unsigned long total = le32_to_cpu(sbi->s_es->s_blocks_count);
-	unsigned long first = group_first_block(sbi, g);
+	return min(sbi->s_blocks_per_group, sbi->s_blocks_count - group_first_block(sbi, g));
+}
 
-	return min(sbi->s_blocks_per_group, total - first);
+/* May count blocks from block hold file data (or indirect blocks)? Not
+ * if any is outside the file system, the super block or the primary
+ * descriptors, or a bitmap or the inode table of its group: a damaged
+ * block map or bitmap must not make the kernel read, free or overwrite
+ * metadata as data (Linux's ext2_data_block_valid and its "system zone"
+ * checks). */
+int ext2_data_block_valid(struct ext2_sb_info *sbi, u32 block, unsigned long count)
+{
+	unsigned long b = block, end = b + count;	/* exclusive */
+
+	if (!count || b <= sbi->s_first_data_block + sbi->s_gdb_count || end > sbi->s_blocks_count)
+		return 0;
+	for (unsigned long g = (b - sbi->s_first_data_block) / sbi->s_blocks_per_group;
+	     g < sbi->s_groups_count && group_first_block(sbi, g) < end; g++) {
+		struct ext2_group_desc *gd = ext2_get_group_desc(sbi->s_sb, g, NULL);
+		unsigned long bb = le32_to_cpu(gd->bg_block_bitmap);
+		unsigned long ib = le32_to_cpu(gd->bg_inode_bitmap);
+		unsigned long it = le32_to_cpu(gd->bg_inode_table);
+
+		if ((bb >= b && bb < end) || (ib >= b && ib < end) ||
+		    (b < it + sbi->s_itb_per_group && it < end))
+			return 0;
+	}
+	return 1;
 }
 
 static int test_root(unsigned long a, unsigned long b)
@@ -130,7 +153,10 @@ static void adjust_free_blocks(struct super_block *sb, unsigned long g, int delt
 	folio_unlock(sbi->s_sb_folio);
 }
 
-/* Try to take one block in group g at or after bit `start`; 0 if none. */
+/* Try to take one block in group g at or after bit `start`; 0 if none.
+ * A bit that is clear in a damaged bitmap but names metadata is set
+ * (it is in use) and reported, and the search goes on (as Linux's
+ * "Allocating block in system zone"). */
 static u32 alloc_in_group(struct super_block *sb, unsigned long g, unsigned long start)
 {
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
@@ -146,7 +172,14 @@ static u32 alloc_in_group(struct super_block *sb, unsigned long g, unsigned long
 		return 0;
 	folio_lock(bf);
 	bm = folio_address(bf);
-	bit = pick_bit(bm, start, n);
+	for (;;) {
+		bit = pick_bit(bm, start, n);
+		if (bit >= n || ext2_data_block_valid(sbi, group_first_block(sbi, g) + bit, 1))
+			break;
+		bm_set(bm, bit);
+		folio_mark_dirty(bf);
+		ext2_error(sb, __func__, "free bit for a metadata block", group_first_block(sbi, g) + bit);
+	}
 	if (bit >= n) {
 		folio_unlock(bf);
 		folio_put(bf);
@@ -166,7 +199,7 @@ u32 ext2_new_block(struct inode *inode, u32 goal, int *err)
 {
 	struct super_block *sb = ext2_inode_sb(inode);
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
-	unsigned long total = le32_to_cpu(sbi->s_es->s_blocks_count);
+	unsigned long total = sbi->s_blocks_count;
 	unsigned long g, start, i;
 	u32 blk = 0;
 
@@ -196,10 +229,9 @@ void ext2_free_blocks(struct inode *inode, u32 block, unsigned long count)
 {
 	struct super_block *sb = ext2_inode_sb(inode);
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
-	unsigned long total = le32_to_cpu(sbi->s_es->s_blocks_count);
 
-	if (block < sbi->s_first_data_block || block + count > total || block + count < block) {
-		ext2_error(sb, __func__, "freeing blocks out of range", block);
+	if (!ext2_data_block_valid(sbi, block, count)) {
+		ext2_error(sb, __func__, "freeing blocks out of range or in the system zone", block);
 		return;
 	}
 	mutex_lock(&sbi->s_lock);

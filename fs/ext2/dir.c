@@ -42,12 +42,15 @@ static ext2_dirent *dirent_at(void *kaddr, unsigned int off)
 	return (ext2_dirent *)((char *)kaddr + off);
 }
 
-/* Is the record at off sane? Reports corruption once per call site. */
+/* Is the record at off sane (as Linux's ext2_check_page)? Its length a
+ * multiple of 4 that holds its name and stays in the block, its inode
+ * number one the file system has. Reports a bad one. */
 static int dirent_ok(struct inode *dir, ext2_dirent *de, unsigned int off)
 {
 	unsigned int r = rec_len(de);
 
-	if (r >= 12 && !(r & 3) && off + r <= EXT2_BLOCK_SIZE && de->name_len + 8u <= r)
+	if (r >= 12 && !(r & 3) && off + r <= EXT2_BLOCK_SIZE && EXT2_DIR_REC_LEN(de->name_len) <= r &&
+	    le32_to_cpu(de->inode) <= EXT2_SB(ext2_inode_sb(dir))->s_inodes_count)
 		return 1;
 	ext2_error(ext2_inode_sb(dir), __func__, "bad directory entry in inode", dir->i_ino);
 	return 0;
@@ -112,8 +115,10 @@ static int name_match(ext2_dirent *de, const char *name, int len)
 	return de->inode && de->name_len == len && !memcmp(de->name, name, len);
 }
 
-/* Find name; returns its record (folio referenced, unlocked) or NULL.
- * *prevp (if given) gets the preceding record in the block or NULL. */
+/* Find name; returns its record (folio referenced, unlocked), NULL, or
+ * ERR_PTR(-EIO) when a block of the directory is damaged (the search
+ * stops there, as Linux's). *prevp (if given) gets the preceding record
+ * in the block or NULL. */
 static ext2_dirent *ext2_find_entry(struct inode *dir, const char *name, int len,
 				    struct folio **foliop, ext2_dirent **prevp)
 {
@@ -129,12 +134,14 @@ static ext2_dirent *ext2_find_entry(struct inode *dir, const char *name, int len
 		unsigned int off = 0;
 
 		if (IS_ERR(f))
-			return NULL;
+			return (void *)f;
 		while (off < EXT2_BLOCK_SIZE) {
 			ext2_dirent *de = dirent_at(folio_address(f), off);
 
-			if (!dirent_ok(dir, de, off))
-				break;
+			if (!dirent_ok(dir, de, off)) {
+				folio_put(f);
+				return ERR_PTR(-EIO);
+			}
 			if (name_match(de, name, len)) {
 				ei->i_dir_start_lookup = n;
 				*foliop = f;
@@ -150,17 +157,25 @@ static ext2_dirent *ext2_find_entry(struct inode *dir, const char *name, int len
 	return NULL;
 }
 
-u32 ext2_inode_by_name(struct inode *dir, const char *name, int len)
+/* The inode number name links to in dir: 0, -ENOENT or -EIO. */
+int ext2_find_ino(struct inode *dir, const char *name, int len, u32 *ino)
 {
 	struct folio *f;
 	ext2_dirent *de = ext2_find_entry(dir, name, len, &f, NULL);
+
+	if (IS_ERR_OR_NULL(de))
+		return de ? PTR_ERR(de) : -ENOENT;
+	*ino = le32_to_cpu(de->inode);
+	folio_put(f);
+	return 0;
+}
+
+/* The same, 0 for "none" (not there, or unreadable). */
+u32 ext2_inode_by_name(struct inode *dir, const char *name, int len)
+{
 	u32 ino = 0;
 
-	if (de) {
-		ino = le32_to_cpu(de->inode);
-		folio_put(f);
-	}
-	return ino;
+	return ext2_find_ino(dir, name, len, &ino) ? 0 : ino;
 }
 
 /* A directory block changed: record it (dirty page, i_size, times). */
@@ -301,8 +316,8 @@ int ext2_delete_entry(struct inode *dir, const char *name, int len)
 	struct folio *f;
 	ext2_dirent *prev, *de = ext2_find_entry(dir, name, len, &f, &prev);
 
-	if (!de)
-		return -ENOENT;
+	if (IS_ERR_OR_NULL(de))
+		return de ? PTR_ERR(de) : -ENOENT;
 	folio_lock(f);
 	if (prev)
 		prev->rec_len = cpu_to_le16(rec_len(prev) + rec_len(de));
@@ -318,8 +333,8 @@ int ext2_set_link(struct inode *dir, const char *name, int len, struct inode *in
 	struct folio *f;
 	ext2_dirent *de = ext2_find_entry(dir, name, len, &f, NULL);
 
-	if (!de)
-		return -ENOENT;
+	if (IS_ERR_OR_NULL(de))
+		return de ? PTR_ERR(de) : -ENOENT;
 	folio_lock(f);
 	de->inode = cpu_to_le32(inode->i_ino);
 	de->file_type = ext2_type_by_mode(inode->i_mode);

@@ -8,7 +8,13 @@
  * group descriptor and superblock counters) > folio locks of the block
  * device's pages (metadata); the inode hash is under sbi->s_inode_lock
  * (spinlock, leaf). Metadata is changed in place in the bdev page cache
- * under the folio lock and marked dirty; there is no buffer cache. */
+ * under the folio lock and marked dirty; there is no buffer cache; at
+ * most one metadata folio lock is held at a time (on a damaged disk two
+ * "different" blocks may be one).
+ * Every number read from the disk (block numbers, rec_len, name_len,
+ * inode numbers, i_size, link counts, group counts) is checked against
+ * the file system's bounds before it is used: a bad one is EIO or
+ * EUCLEAN and an ext2_error, never a wild access or an endless walk. */
 #ifndef _EXT2_H
 #define _EXT2_H
 #include <types.h>
@@ -154,7 +160,10 @@ struct ext2_sb_info {
 	unsigned long s_inodes_per_group, s_blocks_per_group;
 	unsigned long s_first_data_block;
 	unsigned long s_inode_size, s_first_ino;
-	unsigned long s_inodes_per_block;
+	unsigned long s_inodes_per_block, s_itb_per_group;
+	/* The super block's counts as checked at mount: bounds use these,
+	 * never the live s_es fields (a write to the device can change them). */
+	unsigned long s_blocks_count, s_inodes_count;
 	struct mutex s_lock;		/* allocation: bitmaps and counters */
 	spinlock_t s_inode_lock;	/* s_inode_hash */
 	struct list_head s_inode_hash[64];
@@ -205,6 +214,7 @@ u32 ext2_get_seconds(void);
 void ext2_error(struct super_block *sb, const char *fn, const char *msg, unsigned long v);
 
 /* balloc.c */
+int ext2_data_block_valid(struct ext2_sb_info *sbi, u32 block, unsigned long count);
 u32 ext2_new_block(struct inode *inode, u32 goal, int *err);
 void ext2_free_blocks(struct inode *inode, u32 block, unsigned long count);
 unsigned long ext2_sum_groups(struct super_block *sb, size_t off);
@@ -241,6 +251,7 @@ int ext2_write_end(struct file *file, struct address_space *mapping, loff_t pos,
 
 /* dir.c */
 extern const struct file_operations ext2_dir_operations;
+int ext2_find_ino(struct inode *dir, const char *name, int len, u32 *ino);
 u32 ext2_inode_by_name(struct inode *dir, const char *name, int len);
 int ext2_add_link(struct inode *dir, const char *name, int len, struct inode *inode);
 int ext2_delete_entry(struct inode *dir, const char *name, int len);

@@ -151,7 +151,7 @@ void ext2_free_inode(struct inode *inode)
 	struct folio *bf;
 	u8 *bm;
 
-	if (ino < sbi->s_first_ino || ino > le32_to_cpu(sbi->s_es->s_inodes_count)) {
+	if (ino < sbi->s_first_ino || ino > sbi->s_inodes_count) {
 		ext2_error(sb, __func__, "reserved or nonexistent inode", ino);
 		return;
 	}

@@ -177,8 +177,7 @@ static struct ext2_inode *ext2_get_raw_inode(struct super_block *sb, unsigned lo
 	struct ext2_group_desc *gd;
 	struct folio *f;
 
-	if ((ino != EXT2_ROOT_INO && ino < sbi->s_first_ino) ||
-	    ino > le32_to_cpu(sbi->s_es->s_inodes_count))
+	if ((ino != EXT2_ROOT_INO && ino < sbi->s_first_ino) || ino > sbi->s_inodes_count)
 		return ERR_PTR(-EINVAL);
 	g = (ino - 1) / sbi->s_inodes_per_group;
 	off = ((ino - 1) % sbi->s_inodes_per_group) * sbi->s_inode_size;
@@ -260,6 +259,33 @@ void ext2_set_inode_ops(struct inode *inode)
 	}
 }
 
+#define EXT2_MAX_FILE_SIZE (((u64)EXT2_NDIR_BLOCKS + 1024 + 1024 * 1024 + \
+			     1024ULL * 1024 * 1024) << EXT2_BLOCK_SHIFT)
+
+/* Can the kernel use this inode as read? Its type must be one there is,
+ * its size within what its block map can address (a directory no larger
+ * than its blocks, nor than the file system: lookups and readdir walk it
+ * page by page), a symlink's target within its inode or its one block. */
+static int ext2_inode_sane(struct inode *inode)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(inode->i_sb);
+	u64 size = inode->i_size;
+
+	switch (inode->i_mode & S_IFMT) {
+	case S_IFREG:
+		return size <= EXT2_MAX_FILE_SIZE;
+	case S_IFDIR:
+		return size <= (u64)EXT2_I(inode)->i_blocks << 9 &&
+		       size <= (u64)sbi->s_blocks_count << EXT2_BLOCK_SHIFT;
+	case S_IFLNK:
+		return size < (ext2_fast_symlink(inode) ? sizeof(EXT2_I(inode)->i_data)
+							: EXT2_BLOCK_SIZE);
+	case S_IFCHR: case S_IFBLK: case S_IFIFO: case S_IFSOCK:
+		return 1;
+	}
+	return 0;
+}
+
 /* The inode numbered ino, shared with other users; ERR_PTR on failure. */
 struct inode *ext2_iget(struct super_block *sb, unsigned long ino)
 {
@@ -284,6 +310,12 @@ struct inode *ext2_iget(struct super_block *sb, unsigned long ino)
 	}
 	ext2_fill_inode(inode, raw);
 	folio_put(f);
+	if (!ext2_inode_sane(inode)) {
+		ext2_error(sb, __func__, "corrupt inode (type, size)", ino);
+		sb_refs_dec(sb);	/* never published */
+		kfree(EXT2_I(inode));
+		return ERR_PTR(-EUCLEAN);
+	}
 	ext2_set_inode_ops(inode);
 	other = ext2_hash_unique(inode);	/* lost a race (slept in I/O)? */
 	if (other) {
@@ -392,15 +424,31 @@ static u32 ext2_alloc_block(struct inode *inode, int *err)
 	return ext2_new_block(inode, ei->i_last_alloc ? ei->i_last_alloc + 1 : 0, err);
 }
 
+/* A block number read from an inode or an indirect block: a hole, or a
+ * data block of the file system (else -EIO and an ext2_error). */
+static int ext2_check_ptr(struct inode *inode, u32 blk)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(ext2_inode_sb(inode));
+
+	if (!blk || ext2_data_block_valid(sbi, blk, 1))
+		return 0;
+	ext2_error(ext2_inode_sb(inode), "ext2_get_block", "bad block number in inode", inode->i_ino);
+	return -EIO;
+}
+
 /* Follow the path from the inode as far as it is mapped: chain[i] is
  * the block at level i (level 0 is the inode's i_data slot). Returns how
- * many levels exist (depth: the data block is mapped), or -errno. */
+ * many levels exist (depth: the data block is mapped), or -errno; -EIO
+ * for a block number that is not a data block of the file system (a
+ * damaged map must not make metadata read or written as file data). */
 static int ext2_get_branch(struct inode *inode, const int *off, int depth, u32 *chain)
 {
 	struct address_space *bmap = EXT2_SB(ext2_inode_sb(inode))->s_bmap;
-	int i;
+	int i, err;
 
 	chain[0] = le32_to_cpu(EXT2_I(inode)->i_data[off[0]]);
+	if ((err = ext2_check_ptr(inode, chain[0])))
+		return err;
 	for (i = 1; i < depth && chain[i - 1]; i++) {
 		struct folio *f = read_mapping_folio(bmap, chain[i - 1], NULL);
 
@@ -408,6 +456,8 @@ static int ext2_get_branch(struct inode *inode, const int *off, int depth, u32 *
 			return PTR_ERR(f);
 		chain[i] = le32_to_cpu(((__le32 *)folio_address(f))[off[i]]);
 		folio_put(f);
+		if ((err = ext2_check_ptr(inode, chain[i])))
+			return err;
 	}
 	return chain[i - 1] ? i : i - 1;
 }
@@ -567,11 +617,16 @@ static void freer_add(struct ext2_freer *fr, u32 blk)
 	fr->count = 1;
 }
 
-/* Free blk and, for depth > 0, everything it points to. */
+/* Free blk and, for depth > 0, everything it points to. A number that
+ * is not a data block is left alone (ext2_free_blocks would refuse it
+ * anyway): it must not be read as an indirect block nor dropped from
+ * the cache, where it may be the super block or a pinned descriptor. */
 static void free_subtree(struct ext2_freer *fr, u32 blk, int depth)
 {
 	struct super_block *sb = ext2_inode_sb(fr->inode);
 
+	if (ext2_check_ptr(fr->inode, blk))
+		return;
 	if (depth > 0) {
 		struct folio *f = read_mapping_folio(EXT2_SB(sb)->s_bmap, blk, NULL);
 		int i;
@@ -602,11 +657,14 @@ static u64 span_of(int depth)
  * free everything at or past logical block cut (cut > base). */
 static void trunc_partial(struct ext2_freer *fr, u32 blk, int depth, u64 base, u64 cut)
 {
-	struct folio *f = read_mapping_folio(EXT2_SB(ext2_inode_sb(fr->inode))->s_bmap, blk, NULL);
+	struct folio *f;
 	u64 span = span_of(depth - 1);
 	__le32 *p;
 	int i;
 
+	if (ext2_check_ptr(fr->inode, blk))
+		return;
+	f = read_mapping_folio(EXT2_SB(ext2_inode_sb(fr->inode))->s_bmap, blk, NULL);
 	if (IS_ERR(f))
 		return;
 	p = folio_address(f);
@@ -682,9 +740,6 @@ static int ext2_zero_tail(struct inode *inode, loff_t size)
 	folio_put(f);
 	return 0;
 }
-
-#define EXT2_MAX_FILE_SIZE (((u64)EXT2_NDIR_BLOCKS + 1024 + 1024 * 1024 + \
-			     1024ULL * 1024 * 1024) << EXT2_BLOCK_SHIFT)
 
 /* ->setsize: truncate or extend (with a hole). Caller holds i_rwsem. */
 int ext2_setsize(struct inode *inode, loff_t size)

@@ -9,16 +9,29 @@
 #include <string.h>
 #include <printk.h>
 
+/* A name's inode, NULL if there is none; a damaged directory or an
+ * entry naming a free or reserved inode is an error, not "no such name". */
 static struct inode *ext2_lookup(struct inode *dir, const char *name, int len)
 {
 	u32 ino;
+	int err;
 
 	if (len > EXT2_NAME_LEN)
 		return ERR_PTR(-ENAMETOOLONG);
-	ino = ext2_inode_by_name(dir, name, len);
-	if (!ino)
-		return NULL;
+	err = ext2_find_ino(dir, name, len, &ino);
+	if (err)
+		return err == -ENOENT ? NULL : ERR_PTR(err);
 	return ext2_iget(ext2_inode_sb(dir), ino);
+}
+
+/* One link fewer; a count that is zero already (a damaged disk: more
+ * names than links) stays zero and is reported, it never wraps. */
+static void ext2_drop_nlink(struct inode *inode)
+{
+	if (inode->i_nlink)
+		WRITE_ONCE(inode->i_nlink, inode->i_nlink - 1);
+	else
+		ext2_error(ext2_inode_sb(inode), __func__, "link count already zero", inode->i_ino);
 }
 
 static int ext2_rdonly(struct inode *dir)
@@ -111,7 +124,7 @@ int ext2_unlink_name(struct inode *dir, const char *name, int len, struct inode 
 	if (err)
 		return err;
 	victim->i_ctime = dir->i_ctime;
-	WRITE_ONCE(victim->i_nlink, victim->i_nlink - 1);
+	ext2_drop_nlink(victim);
 	mark_inode_dirty(victim);
 	return 0;
 }
@@ -128,7 +141,7 @@ int ext2_rmdir_name(struct inode *dir, const char *name, int len, struct inode *
 	WRITE_ONCE(victim->i_nlink, 0);
 	victim->i_size = 0;
 	mark_inode_dirty(victim);
-	dir->i_nlink--;
+	ext2_drop_nlink(dir);
 	mark_inode_dirty(dir);
 	return 0;
 }
@@ -257,7 +270,7 @@ static int ext2_rename_over(struct inode *new_dir, const char *new_name, int new
 		new_inode->i_nlink = 0;
 		new_inode->i_size = 0;
 	} else {
-		WRITE_ONCE(new_inode->i_nlink, new_inode->i_nlink - 1);
+		ext2_drop_nlink(new_inode);
 	}
 	mark_inode_dirty(new_inode);
 	return 0;
@@ -295,7 +308,7 @@ static int ext2_do_rename(struct inode *old_dir, const char *old_name, int old_l
 	if (is_dir) {
 		if (old_dir != new_dir)
 			ext2_set_dotdot(old_inode, new_dir);
-		old_dir->i_nlink--;
+		ext2_drop_nlink(old_dir);
 	}
 	old_inode->i_ctime = ext2_get_seconds();
 	mark_inode_dirty(old_inode);

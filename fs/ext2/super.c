@@ -82,6 +82,9 @@ static int ext2_check_features(struct super_block *sb, struct ext2_super_block *
 	return 0;
 }
 
+/* The super block's numbers, each against the others and the limits of
+ * this driver (Linux's ext2_fill_super checks, plus what keeps the
+ * reserved inodes and the primary descriptors out of every allocation). */
 static int ext2_check_geometry(struct ext2_sb_info *sbi, struct ext2_super_block *es)
 {
 	u32 blocks = le32_to_cpu(es->s_blocks_count);
@@ -107,14 +110,26 @@ static int ext2_check_geometry(struct ext2_sb_info *sbi, struct ext2_super_block
 	sbi->s_inodes_per_group = le32_to_cpu(es->s_inodes_per_group);
 	sbi->s_first_data_block = le32_to_cpu(es->s_first_data_block);
 	sbi->s_inodes_per_block = EXT2_BLOCK_SIZE / sbi->s_inode_size;
-	if (!sbi->s_blocks_per_group || sbi->s_blocks_per_group > 8 * EXT2_BLOCK_SIZE ||
-	    !sbi->s_inodes_per_group || sbi->s_inodes_per_group > 8 * EXT2_BLOCK_SIZE ||
-	    blocks <= sbi->s_first_data_block)
+	sbi->s_blocks_count = blocks;
+	sbi->s_inodes_count = le32_to_cpu(es->s_inodes_count);
+	/* with 4 KiB blocks the super block is in block 0: data starts there */
+	if (sbi->s_first_data_block != 0 || blocks < 8)
+		return -EINVAL;
+	if (sbi->s_blocks_per_group < 8 || sbi->s_blocks_per_group > 8 * EXT2_BLOCK_SIZE ||
+	    sbi->s_inodes_per_group < sbi->s_inodes_per_block ||
+	    sbi->s_inodes_per_group > 8 * EXT2_BLOCK_SIZE)
 		return -EINVAL;
 	sbi->s_groups_count = DIV_ROUND_UP(blocks - sbi->s_first_data_block,
 					   sbi->s_blocks_per_group);
 	sbi->s_gdb_count = DIV_ROUND_UP(sbi->s_groups_count,
 					EXT2_BLOCK_SIZE / sizeof(struct ext2_group_desc));
+	sbi->s_itb_per_group = DIV_ROUND_UP(sbi->s_inodes_per_group, sbi->s_inodes_per_block);
+	if ((u64)sbi->s_groups_count * sbi->s_inodes_per_group != sbi->s_inodes_count ||
+	    sbi->s_first_data_block + 1 + sbi->s_gdb_count > blocks)
+		return -EINVAL;
+	if (le32_to_cpu(es->s_rev_level) != 0 &&
+	    (sbi->s_first_ino < EXT2_GOOD_OLD_FIRST_INO || sbi->s_first_ino >= sbi->s_inodes_count))
+		return -EINVAL;	/* the reserved inodes (root among them) would be handed out */
 	return 0;
 }
 
@@ -140,19 +155,28 @@ static int ext2_load_group_desc(struct ext2_sb_info *sbi)
 	return 0;
 }
 
+/* Each group's bitmaps and inode table lie inside the group (as Linux's
+ * ext2_check_descriptors), past the primary super block and descriptors,
+ * and do not overlap one another. */
 static int ext2_check_descriptors(struct super_block *sb)
 {
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
-	u32 blocks = le32_to_cpu(sbi->s_es->s_blocks_count);
-	unsigned long g;
+	unsigned long g, meta_end = sbi->s_first_data_block + 1 + sbi->s_gdb_count;
 
 	for (g = 0; g < sbi->s_groups_count; g++) {
 		struct ext2_group_desc *gd = ext2_get_group_desc(sb, g, NULL);
-		u32 itb_end = le32_to_cpu(gd->bg_inode_table) +
-			DIV_ROUND_UP(sbi->s_inodes_per_group, sbi->s_inodes_per_block);
+		unsigned long first = sbi->s_first_data_block + g * sbi->s_blocks_per_group;
+		unsigned long last = min(first + sbi->s_blocks_per_group, sbi->s_blocks_count) - 1;
+		unsigned long bb = le32_to_cpu(gd->bg_block_bitmap);
+		unsigned long ib = le32_to_cpu(gd->bg_inode_bitmap);
+		unsigned long it = le32_to_cpu(gd->bg_inode_table);
+		unsigned long it_end = it + sbi->s_itb_per_group - 1;
 
-		if (le32_to_cpu(gd->bg_block_bitmap) >= blocks ||
-		    le32_to_cpu(gd->bg_inode_bitmap) >= blocks || itb_end > blocks) {
+		if (first < meta_end)
+			first = meta_end;
+		if (bb < first || bb > last || ib < first || ib > last || bb == ib ||
+		    it < first || it_end > last || it_end < it ||
+		    (bb >= it && bb <= it_end) || (ib >= it && ib <= it_end)) {
 			ext2_error(sb, __func__, "bad group descriptor", g);
 			return -EINVAL;
 		}
@@ -338,10 +362,10 @@ int ext2_statfs(struct super_block *sb, struct kstatfs *st)
 	u64 r = le32_to_cpu(es->s_r_blocks_count);
 
 	st->f_bsize = EXT2_BLOCK_SIZE;
-	st->f_blocks = le32_to_cpu(es->s_blocks_count) - sbi->s_first_data_block;
+	st->f_blocks = sbi->s_blocks_count - sbi->s_first_data_block;
 	st->f_bfree = ext2_count_free_blocks(sb);
 	st->f_bavail = st->f_bfree > r ? st->f_bfree - r : 0;
-	st->f_files = le32_to_cpu(es->s_inodes_count);
+	st->f_files = sbi->s_inodes_count;
 	st->f_ffree = ext2_count_free_inodes(sb);
 	st->f_namelen = EXT2_NAME_LEN;
 	st->f_type = EXT2_SUPER_MAGIC;

@@ -48,6 +48,7 @@
 #define EOVERFLOW 75
 #define EOPNOTSUPP 95
 #define ETIMEDOUT 110
+#define EUCLEAN 117	/* structure needs cleaning: a corrupt file system */
 
 /* Never seen by user space: the syscall is restarted or fails with EINTR. */
 #define ERESTARTSYS 512

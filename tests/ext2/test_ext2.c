@@ -290,15 +290,20 @@ static u32 nlink_of(const char *path)
 	return n;
 }
 
-static void do_mount(void)
+static void do_mount_img(const char *img)
 {
-	bdev = shim_open_bdev("img");
+	bdev = shim_open_bdev(img);
 	root = ext2_mount(bdev, 0);
 	if (IS_ERR(root)) {
 		printf("mount failed: %ld\nEXT2: %d passed, %d failed\n", PTR_ERR(root), npass, nfail + 1);
 		exit(1);
 	}
 	sb = root->i_sb;
+}
+
+static void do_mount(void)
+{
+	do_mount_img("img");
 }
 
 static void do_umount(void)
@@ -851,6 +856,161 @@ static void test_almost_full(void)
 	free(back);
 }
 
+/* ---- damaged images: every on-disk number is checked before use ---- */
+
+static unsigned int img_u32(const char *img, long pos)
+{
+	long len;
+	unsigned char *b = host_read_file(img, &len);
+	unsigned int v = b[pos] | b[pos + 1] << 8 | b[pos + 2] << 16 | (unsigned)b[pos + 3] << 24;
+
+	free(b);
+	return v;
+}
+
+/* Where inode ino's raw inode is in the image (one group, 128-byte
+ * inodes of revision 0 layout or the size the super block says). */
+static long inode_pos(const char *img, unsigned int ino)
+{
+	unsigned int it = img_u32(img, 4096 + 8);
+	unsigned int isz = img_u32(img, EXT2_SB_OFFSET + offsetof(struct ext2_super_block, s_inode_size)) & 0xffff;
+
+	return (long)it * 4096 + (long)(ino - 1) * isz;
+}
+
+static int mounts(const char *img)
+{
+	struct block_device *b = shim_open_bdev(img);
+	struct inode *r = ext2_mount(b, 0);
+	int ok = !IS_ERR(r);
+
+	if (ok) {
+		iput(r);
+		ext2_put_super(r->i_sb);
+	}
+	shim_drop_mapping(bdev_mapping(b));
+	shim_close_bdev(b);
+	return ok;
+}
+
+static void fresh(const char *img)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "rm -f %s && mke2fs -q -F -t ext2 -b 4096 -N 256 -d tree %s 16M >/dev/null",
+		 img, img);
+	host_system(cmd);
+}
+
+/* Super block and descriptors that would send allocations into the
+ * metadata (or reserved inodes out) are refused at mount. */
+static void test_bad_geometry(void)
+{
+	const char *img = "imgbad";
+	long sb = EXT2_SB_OFFSET;
+
+	fresh(img);
+	CHECK(mounts(img), "the undamaged image mounts");
+	host_patch_u32(img, 4096 + 4, 1);	/* inode bitmap = the descriptor block */
+	CHECK(!mounts(img), "inode bitmap on the descriptor block: refused");
+	fresh(img);
+	host_patch_u32(img, 4096 + 0, img_u32(img, 4096 + 8) + 1);	/* block bitmap in the inode table */
+	CHECK(!mounts(img), "block bitmap inside the inode table: refused");
+	fresh(img);
+	host_patch_u32(img, sb + offsetof(struct ext2_super_block, s_first_ino), 2);
+	CHECK(!mounts(img), "s_first_ino 2 (the root would be handed out): refused");
+	fresh(img);
+	host_patch_u32(img, sb + offsetof(struct ext2_super_block, s_inodes_count), 100000);
+	CHECK(!mounts(img), "s_inodes_count not groups * inodes per group: refused");
+	fresh(img);
+	host_patch_u32(img, sb + offsetof(struct ext2_super_block, s_blocks_per_group), 1);
+	CHECK(!mounts(img), "one block per group: refused");
+	fresh(img);
+	host_patch_u32(img, sb + offsetof(struct ext2_super_block, s_first_data_block), 1);
+	CHECK(!mounts(img), "s_first_data_block 1 with 4 KiB blocks: refused");
+}
+
+/* Inodes, block numbers and directory entries that point out of bounds:
+ * errors (EIO, EUCLEAN), nothing read or freed out of place; ASan
+ * watches every access. */
+static void test_bad_numbers(void)
+{
+	const char *img = "imgbad";
+	unsigned int it_block, data_ino, hello_ino;
+	struct inode *i;
+	char buf[4096];
+	long rc;
+
+	fresh(img);
+	do_mount_img(img);
+	i = lookup_path("/bin/data1");
+	data_ino = i->i_ino;
+	iput(i);
+	i = lookup_path("/hello.txt");
+	hello_ino = i->i_ino;
+	iput(i);
+	do_umount();
+	it_block = img_u32(img, 4096 + 8);
+
+	/* a data block number past the end, one in the inode table */
+	host_patch_u32(img, inode_pos(img, data_ino) + 40, 0xfffffff0);
+	host_patch_u32(img, inode_pos(img, data_ino) + 44, it_block);
+	do_mount_img(img);
+	i = lookup_path("/bin/data1");
+	CHECK(i && read_at(i, buf, 4096, 0) == -EIO, "block number past the end: EIO");
+	CHECK(i && read_at(i, buf, 4096, 4096) == -EIO, "block number in the inode table: EIO");
+	down_write(&i->i_rwsem);
+	CHECK(i->i_op->setsize(i, 0) == 0, "truncate it");
+	up_write(&i->i_rwsem);
+	iput(i);
+	i = lookup_path("/hello.txt");
+	CHECK(i && read_at(i, buf, 12, 0) == 12 && !memcmp(buf, "hello, ext2\n", 12),
+	      "the inode table was not freed as data: other inodes still read");
+	iput(i);
+	do_umount();
+
+	/* a directory larger than its blocks, a fast symlink longer than its
+	 * inode, a type that does not exist */
+	fresh(img);
+	host_patch_u32(img, inode_pos(img, EXT2_ROOT_INO) + 4, 0x7ffff000);
+	CHECK(!mounts(img), "root directory larger than its blocks: refused");
+	fresh(img);
+	do_mount_img(img);
+	i = lookup_path("/link_fast");
+	unsigned int link_ino = i->i_ino;
+	iput(i);
+	do_umount();
+	host_patch_u32(img, inode_pos(img, link_ino) + 4, 4000);
+	host_patch_u32(img, inode_pos(img, hello_ino), 0x81a4 | 0x7000);	/* mode: type 0xf */
+	do_mount_img(img);
+	CHECK(lookup_path("/link_fast") == NULL, "fast symlink of 4000 bytes: not used");
+	CHECK(lookup_path("/hello.txt") == NULL, "inode of no type: not used");
+	do_umount();
+
+	/* directory entries: an inode number past the end, a rec_len that
+	 * leaves the block */
+	fresh(img);
+	{
+		unsigned int root_blk = img_u32(img, inode_pos(img, EXT2_ROOT_INO) + 40);
+		long de = (long)root_blk * 4096 + 24;	/* the record after "." and ".." */
+
+		host_patch_u32(img, de, 1000000);
+		do_mount_img(img);
+		i = lookup_path("/hello.txt");
+		CHECK(i == NULL, "lookup in a directory with a bad inode number fails");
+		iput(i);
+		CHECK(list_dir("/").n < 10, "readdir stops at the bad entry");
+		do_umount();
+		host_patch_u32(img, de, 12);
+		host_patch_u32(img, de + 4, 0x2000 | (img_u32(img, de + 4) & 0xffff0000));	/* rec_len 8 KiB */
+		do_mount_img(img);
+		CHECK(list_dir("/").n < 10, "rec_len past the block: readdir stops");
+		do_umount();
+	}
+	rc = host_system("e2fsck -fn imgbad >/dev/null 2>&1");
+	CHECK(rc != 0, "e2fsck agrees the last image is damaged (%ld)", rc);
+}
+
 static void check_symlinks_after_remount(void)
 {
 	struct inode *l = lookup_path("/sym_slow");
@@ -898,6 +1058,8 @@ int main(void)
 	test_clean_state();
 	test_multigroup_enospc();
 	test_almost_full();
+	test_bad_geometry();
+	test_bad_numbers();
 	printf("bios: %ld reads, %ld writes\n", shim_bios(0), shim_bios(1));
 	printf("EXT2: %d passed, %d failed\n", npass, nfail);
 	return nfail != 0;
