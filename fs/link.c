@@ -53,6 +53,8 @@ static int subdir_of(struct inode *dir, struct inode *tree)
 			r = 1;
 			break;
 		}
+		if (!S_ISDIR(cur->i_mode) || !cur->i_op->lookup)
+			break;	/* a damaged disk's ".." may name a file */
 		struct inode *up = cur->i_op->lookup(cur, "..", 2);
 		if (!up || IS_ERR(up) || up == cur) {
 			if (up && !IS_ERR(up))

@@ -244,8 +244,10 @@ static int ext2_is_ancestor(struct inode *anc, struct inode *dir)
 		cur = ext2_iget(sb, ino);
 		if (IS_ERR(cur))
 			return 0;
-		ino = ext2_inode_by_name(cur, "..", 2);
+		ino = S_ISDIR(cur->i_mode) ? ext2_inode_by_name(cur, "..", 2) : 0;
 		iput(cur);
+		if (!ino)
+			return 0;	/* a damaged disk's ".." may name a file */
 	}
 	return ino == anc->i_ino;
 }
