@@ -36,10 +36,15 @@ DTBIN := $(patsubst user/tests/disk/%.c,$(B)/user/disktests/%,$(DTSRC))
 LTSRC := $(wildcard user/tests/lab/*.c)
 LTBIN := $(patsubst user/tests/lab/%.c,$(B)/user/labtests/%,$(LTSRC))
 UBIN := $(patsubst user/%.c,$(B)/user/bin/%,$(USRC))
+# The fuzzers (docs/fuzzing.md) boot their own small initramfs,
+# build/fuzz.cpio: /bin/fuzz, /bin/fuzz_ext2 and the /bin/echo that
+# fuzz execs; they need nothing else and the big one unpacks slowly.
+FZSRC := $(wildcard user/fuzz/*.c)
+FZBIN := $(patsubst user/fuzz/%.c,$(B)/user/fuzz/bin/%,$(FZSRC)) $(B)/user/fuzz/bin/echo
 TBIN := $(patsubst user/tests/%.c,$(B)/user/tests/%,$(TSRC))
 UCFLAGS := -static -O2 -Wall -Iuser/include
 
-all: $(B)/kernel $(B)/Image $(B)/initramfs.cpio $(B)/disk.img $(DTBIN) $(LTBIN)
+all: $(B)/kernel $(B)/Image $(B)/initramfs.cpio $(B)/disk.img $(DTBIN) $(LTBIN) $(B)/fuzz.cpio
 
 Q ?= @
 $(B)/k/%.o: %.c
@@ -87,6 +92,15 @@ $(B)/user/labtests/%: user/tests/lab/%.c $(wildcard user/include/*.h)
 
 $(B)/initramfs.cpio: $(UBIN) $(TBIN) scripts/mkinitramfs.sh
 	sh scripts/mkinitramfs.sh $(B)/initramfs $@ $(B)/user
+
+$(B)/user/fuzz/bin/%: user/fuzz/%.c $(wildcard user/include/*.h)
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) -o $@ $< -lpthread
+$(B)/user/fuzz/bin/echo: $(B)/user/bin/echo
+	@mkdir -p $(dir $@)
+	cp $< $@
+$(B)/fuzz.cpio: $(FZBIN) scripts/mkinitramfs.sh
+	INIT= sh scripts/mkinitramfs.sh $(B)/fuzz-initramfs $@ $(B)/user/fuzz
 
 # 512 MiB sparse MBR disk, vda1 = ext2 with /bin, /tests, /boot/Image,
 # /boot/initramfs.cpio and /boot/extlinux/extlinux.conf (for qemu-uboot).

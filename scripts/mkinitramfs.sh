@@ -1,7 +1,8 @@
 #!/bin/sh
 # mkinitramfs.sh STAGING OUT.cpio USERBUILD - build the initramfs:
 # STAGING gets bin/ (USERBUILD/bin/*), tests/ (USERBUILD/tests/*), dev/,
-# tmp/ and /init (a copy of bin/init), then is packed as a newc cpio.
+# tmp/ and /init (a copy of INIT, default bin/init; INIT= for none: a
+# boot that names rdinit=), then is packed as a newc cpio.
 # The copies are stripped (STRIP, default riscv64-linux-gnu-strip): the
 # archive must fit below the device tree QEMU places at the top of a
 # 64 MiB machine, and the symbols stay in USERBUILD for gdb.
@@ -21,12 +22,14 @@ for f in "$ub"/tests/*; do
 done
 strip=${STRIP:-riscv64-linux-gnu-strip}
 if command -v "$strip" >/dev/null 2>&1; then
-	"$strip" "$stage"/bin/* "$stage"/tests/*
+	files=$(find "$stage/bin" "$stage/tests" -type f)
+	[ -z "$files" ] || "$strip" $files
 fi
-if [ -f "$stage/bin/init" ]; then
-	cp "$stage/bin/init" "$stage/init"
-else
-	echo "$0: warning: no $ub/bin/init" >&2
+init=${INIT-bin/init}
+if [ -f "$stage/$init" ]; then
+	cp "$stage/$init" "$stage/init"
+elif [ -n "$init" ]; then
+	echo "$0: warning: no $ub/$init" >&2
 fi
 case $out in /*) ;; *) out=$(pwd)/$out ;; esac
 (cd "$stage" && find . | sort | cpio -o -H newc --quiet) > "$out"

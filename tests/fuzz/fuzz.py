@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""fuzz.py - run the system-call fuzzer (/bin/fuzz, user/fuzz.c) in QEMU,
+"""fuzz.py - run the system-call fuzzer (/bin/fuzz, user/fuzz/fuzz.c) in QEMU,
 one boot per seed, and judge each run (docs/fuzzing.md).
 
     python3 tests/fuzz/fuzz.py [--seed S] [--count C] [--calls N] [-j J]
@@ -69,9 +69,10 @@ def fsck(img):
 
 
 def fuzz_seed(seed, calls, workers=WORKERS, config=None, timeout=None, extra=(), tag=None,
-              keep=False, logdir=LOGDIR):
-    """Boot one fuzz run. Returns a dict: seed, config, calls (made),
-    secs, problems (list of (what, context lines)), log (path)."""
+              keep=False, logdir=LOGDIR, kargs=""):
+    """Boot one fuzz run (extra: more guest options; kargs: more kernel
+    command line, e.g. "strace"). Returns a dict: seed, config, calls
+    (made), secs, problems (list of (what, context lines)), log (path)."""
     cpus, mem = config or config_of(seed)
     tag = tag or "seed-%d" % seed
     os.makedirs(logdir, exist_ok=True)
@@ -83,10 +84,10 @@ def fuzz_seed(seed, calls, workers=WORKERS, config=None, timeout=None, extra=(),
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     args = ["-d", "/dev/vda", "-s", str(seed), "-n", str(calls), "-w", str(workers)] + list(extra)
     cmd = ["qemu-system-riscv64", "-machine", "virt", "-bios", "default",
-           "-kernel", "build/kernel", "-initrd", "build/initramfs.cpio",
+           "-kernel", "build/kernel", "-initrd", "build/fuzz.cpio",
            "-smp", str(cpus), "-m", mem, "-nographic", "-no-reboot",
            "-global", "virtio-mmio.force-legacy=false",
-           "-append", "rdinit=/bin/fuzz panic=1 -- " + " ".join(args),
+           "-append", (kargs + " rdinit=/bin/fuzz panic=1 -- ").lstrip() + " ".join(args),
            "-drive", "file=%s,format=raw,if=none,id=d0,cache=unsafe" % img,
            "-device", "virtio-blk-device,drive=d0"]
     timeout = timeout or 180 + calls * workers * 0.05
@@ -164,10 +165,11 @@ def main():
     ap.add_argument("-j", type=int, default=1, help="boots at a time (default 1)")
     ap.add_argument("--guest-args", default="", help="more /bin/fuzz options, e.g. '-W 2 -v'")
     ap.add_argument("--keep", action="store_true", help="keep the scratch image of a passing seed")
+    ap.add_argument("--kernel-args", default="", help="more kernel command line, e.g. strace")
     args = ap.parse_args()
     config = None
     if args.config:
-        m = re.match(r"^(\d+)x(\d+[MG])$", args.config.upper())
+        m = re.match(r"^(\d+)[xX](\d+[MG])$", args.config.upper())
         if not m:
             ap.error("bad --config %s" % args.config)
         config = (int(m.group(1)), m.group(2))
@@ -175,7 +177,8 @@ def main():
     results = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.j) as ex:
         futs = [ex.submit(fuzz_seed, s, args.calls, args.workers, config, None,
-                          args.guest_args.split(), None, args.keep) for s in seeds]
+                          args.guest_args.split(), None, args.keep, LOGDIR, args.kernel_args)
+                for s in seeds]
         for f in futs:
             r = f.result()
             report(r, args.calls, args.workers)

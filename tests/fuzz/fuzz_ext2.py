@@ -215,7 +215,7 @@ def run_batch(seeds, tag, logdir=LOGDIR, cpus=2, mem="256M", timeout=None):
     with open(scratch, "wb") as f:
         f.truncate(STRIDE)
     cmd = ["qemu-system-riscv64", "-machine", "virt", "-bios", "default",
-           "-kernel", "build/kernel", "-initrd", "build/initramfs.cpio",
+           "-kernel", "build/kernel", "-initrd", "build/fuzz.cpio",
            "-smp", str(cpus), "-m", mem, "-nographic", "-no-reboot",
            "-global", "virtio-mmio.force-legacy=false",
            "-append", "rdinit=/bin/fuzz_ext2 panic=1",

@@ -1,4 +1,4 @@
-/* fuzz_table.h - the system-call fuzzer's table (user/fuzz.c, see
+/* fuzz_table.h - the system-call fuzzer's table (user/fuzz/fuzz.c, see
  * docs/fuzzing.md): every call the kernel implements, plus a few it may
  * soon (they answer ENOSYS until then), each with the kinds of its
  * arguments. fuzz.c draws each argument from its kind's interesting

@@ -107,11 +107,14 @@ static void read_protected(void)
 }
 
 /* May [a, a+len) be unmapped, remapped or protected? Not if it touches
- * the worker itself; kernel addresses and wrapping ranges fail anyway. */
+ * the worker itself; kernel addresses and wrapping ranges fail anyway.
+ * A huge length from a user address does not fail: madvise and msync
+ * go on past holes (ENOMEM at the end), so MADV_DONTNEED of a terabyte
+ * from the arena zapped the worker's own stack. */
 static int range_ok(unsigned long a, unsigned long len)
 {
 	unsigned long end = a + ((len + 4095) & ~4095UL);
-	if (a >= 0x4000000000UL || end < a || len > (1UL << 38))
+	if (a >= 0x4000000000UL || end < a)
 		return 1;
 	for (int i = 0; i < nprotect; i++)
 		if (a < protect_hi[i] && end > protect_lo[i])
