@@ -132,11 +132,20 @@ long sys_mremap(unsigned long addr, unsigned long old_len, unsigned long new_len
 	if (!new_len || !old_len)
 		return -EINVAL;		/* old_len 0 (a second view of a shared mapping): not supported */
 	down_write(&mm->mmap_lock);
+	/* addr must be mapped whatever happens next (Linux's vma_lookup):
+	 * a shrink of an unmapped kernel address unmapped addr + new_len,
+	 * wrapped around to the program's text */
+	ret = -EFAULT;
+	if (!find_vma_intersection(mm, addr, addr + 1))
+		goto out;
 	if (flags & MREMAP_FIXED) {
 		ret = mremap_to(mm, addr, old_len, new_addr, new_len);
 		goto out;
 	}
 	if (old_len >= new_len) {
+		ret = -EINVAL;
+		if (addr + old_len < addr)
+			goto out;
 		ret = do_munmap(mm, addr + new_len, old_len - new_len);
 		if (!ret || old_len == new_len)
 			ret = addr;
