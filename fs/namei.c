@@ -468,7 +468,8 @@ long sys_unlinkat(int dfd, const char __user *upath, int flags)
 	return err;
 }
 
-long sys_chdir(const char __user *upath)
+/* chdir and chroot: look the directory up, hand it to set. */
+static long set_fs_dir(const char __user *upath, void (*set)(struct fs_struct *, struct inode *))
 {
 	char *path = getname(upath);
 	struct inode *dir;
@@ -479,27 +480,21 @@ long sys_chdir(const char __user *upath)
 	putname(path);
 	if (IS_ERR(dir))
 		return PTR_ERR(dir);
-	set_fs_pwd(current->fs, dir);
+	set(current->fs, dir);
 	iput(dir);
 	return 0;
+}
+
+long sys_chdir(const char __user *upath)
+{
+	return set_fs_dir(upath, set_fs_pwd);
 }
 
 /* As Linux (every task is root here): the cwd is left where it is, so a
  * process may still reach files outside its new root through it. */
 long sys_chroot(const char __user *upath)
 {
-	char *path = getname(upath);
-	struct inode *dir;
-
-	if (IS_ERR(path))
-		return PTR_ERR(path);
-	dir = kern_path(AT_FDCWD, path, LOOKUP_DIRECTORY);
-	putname(path);
-	if (IS_ERR(dir))
-		return PTR_ERR(dir);
-	set_fs_root(current->fs, dir);
-	iput(dir);
-	return 0;
+	return set_fs_dir(upath, set_fs_root);
 }
 
 long sys_fchdir(int fd)

@@ -779,12 +779,13 @@ def wb_boot(label):
 
 # make test's fixed run of the system-call fuzzer (tests/fuzz/fuzz.py,
 # docs/fuzzing.md): about a minute of random calls in four workers.
-FUZZ_SEED, FUZZ_CALLS, FUZZ_CONFIG = 1, 10000, (2, "256M")
+FUZZ_SEED, FUZZ_CALLS, FUZZ_CONFIG = 1, 20000, (2, "256M")
 
 
 def syscall_fuzz():
     """One fuzz boot; its steps: fuzz:seedN (and what went wrong)."""
     sys.path.insert(0, os.path.join(ROOT, "tests", "fuzz"))
+    sys.modules.setdefault("run", sys.modules[__name__])	# one copy of our helpers
     import fuzz
     r = fuzz.fuzz_seed(FUZZ_SEED, FUZZ_CALLS, config=FUZZ_CONFIG, tag="fuzz", logdir=LOGDIR)
     name = "fuzz:seed%d" % FUZZ_SEED
@@ -805,6 +806,7 @@ EXT2_FUZZ_SEEDS = list(range(100, 140)) + [1057, 3146]
 def ext2_fuzz():
     """One boot over the fixed images; its step: fuzz-ext2."""
     sys.path.insert(0, os.path.join(ROOT, "tests", "fuzz"))
+    sys.modules.setdefault("run", sys.modules[__name__])	# one copy of our helpers
     import fuzz_ext2
     r = fuzz_ext2.run_batch(EXT2_FUZZ_SEEDS, "fuzz-ext2", logdir=LOGDIR)
     if not r["problems"]:

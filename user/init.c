@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "console.h"
 
 static pid_t spawn_shell(void)
 {
@@ -38,17 +39,7 @@ static pid_t spawn_shell(void)
 
 int main(void)
 {
-	if (fcntl(0, F_GETFD) < 0) {
-		int fd = open("/dev/console", O_RDWR);
-		if (fd > 0) {
-			dup2(fd, 0);
-			close(fd);
-		}
-	}
-	if (fcntl(1, F_GETFD) < 0)
-		dup2(0, 1);
-	if (fcntl(2, F_GETFD) < 0)
-		dup2(0, 2);
+	console_fds();
 	setenv("PATH", "/bin", 1);
 
 	for (;;) {

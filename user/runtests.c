@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "console.h"
 
 #define MAXTESTS 256
 
@@ -126,17 +127,7 @@ static int run(const char *name)
 int main(int argc, char **argv)
 {
 	int pass = 0, fail = 0;
-	if (fcntl(0, F_GETFD) < 0) {
-		int fd = open("/dev/console", O_RDWR);
-		if (fd > 0) {
-			dup2(fd, 0);
-			close(fd);
-		}
-	}
-	if (fcntl(1, F_GETFD) < 0)
-		dup2(0, 1);
-	if (fcntl(2, F_GETFD) < 0)
-		dup2(0, 2);
+	console_fds();
 	setenv("PATH", "/bin", 1);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-t") && i + 1 < argc && atoi(argv[i + 1]) > 0)

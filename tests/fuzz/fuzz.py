@@ -18,12 +18,13 @@ import argparse
 import concurrent.futures
 import os
 import re
-import select
 import subprocess
 import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+from run import read_console  # noqa: E402  (one console reader for every boot)
 LOGDIR = os.path.join(ROOT, "build", "fuzz-logs")
 CONFIGS = [(2, "256M"), (4, "256M"), (1, "128M")]   # by seed % 3
 WORKERS = 4
@@ -40,27 +41,14 @@ def replay_cmd(seed, calls, workers):
     return "make fuzz SEED=%d COUNT=1 CALLS=%d WORKERS=%d" % (seed, calls, workers)
 
 
-def read_lines(proc, deadline):
-    """Console lines until EOF or the deadline (then None)."""
-    buf = b""
-    fd = proc.stdout.fileno()
-    while True:
-        left = deadline - time.time()
-        if left <= 0:
-            yield None
-            return
-        r, _, _ = select.select([fd], [], [], min(left, 1.0))
-        if not r:
-            continue
-        chunk = os.read(fd, 65536)
-        if not chunk:
-            if buf:
-                yield buf.decode(errors="replace")
-            return
-        buf += chunk
-        while b"\n" in buf:
-            line, buf = buf.split(b"\n", 1)
-            yield line.decode(errors="replace").rstrip("\r")
+def first_of_each(problems):
+    """Only the first report of each kind: a panic is followed by its trace."""
+    seen, uniq = set(), []
+    for what, ctx in problems:
+        if what not in seen:
+            seen.add(what)
+            uniq.append((what, ctx))
+    return uniq
 
 
 def fsck(img):
@@ -95,8 +83,8 @@ def fuzz_seed(seed, calls, workers=WORKERS, config=None, timeout=None, extra=(),
     proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     lines, problems, done, made = [], [], None, 0
-    deadline = start + timeout
-    for line in read_lines(proc, deadline):
+    deadline = [start + timeout]
+    for line in read_console(proc, deadline):
         if line is None:
             problems.append(("hang: no FUZZ DONE within %d s" % timeout, lines[-40:]))
             break
@@ -104,14 +92,14 @@ def fuzz_seed(seed, calls, workers=WORKERS, config=None, timeout=None, extra=(),
         if BAD.search(line):
             problems.append((line.strip()[:200], lines[-30:]))
             if "Kernel panic" in line:
-                deadline = min(deadline, time.time() + 3)
+                deadline[0] = min(deadline[0], time.time() + 3)
         m = re.match(r"FUZZ CALLS (\d+)", line)
         if m:
             made = int(m.group(1))
         m = re.match(r"FUZZ DONE (\w+)", line)
         if m:
             done = m.group(1)
-            deadline = min(deadline, time.time() + 30)
+            deadline[0] = min(deadline[0], time.time() + 30)
     try:
         proc.wait(timeout=5 if done else 1)
     except subprocess.TimeoutExpired:
@@ -131,14 +119,8 @@ def fuzz_seed(seed, calls, workers=WORKERS, config=None, timeout=None, extra=(),
         f.write("# %s\n%s\n" % (" ".join(cmd), "\n".join(lines)))
     if not problems and not keep:
         os.unlink(img)
-    # only the first report of each kind: a panic is followed by its trace
-    seen, uniq = set(), []
-    for what, ctx in problems:
-        if what not in seen:
-            seen.add(what)
-            uniq.append((what, ctx))
     return {"seed": seed, "config": "%dx%s" % (cpus, mem), "calls": made,
-            "secs": time.time() - start, "problems": uniq, "log": log}
+            "secs": time.time() - start, "problems": first_of_each(problems), "log": log}
 
 
 def report(r, calls, workers):

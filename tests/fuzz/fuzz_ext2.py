@@ -27,7 +27,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import fuzz  # noqa: E402  (read_lines, the console patterns)
+import fuzz  # noqa: E402  (ROOT, first_of_each; run.read_console)
 
 ROOT = fuzz.ROOT
 WORK = os.path.join(ROOT, "build", "fuzz-ext2")
@@ -228,8 +228,8 @@ def run_batch(seeds, tag, logdir=LOGDIR, cpus=2, mem="256M", timeout=None):
     proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     lines, problems, done, mounted, current = [], [], None, 0, None
-    deadline = start + timeout
-    for line in fuzz.read_lines(proc, deadline):
+    deadline = [start + timeout]
+    for line in fuzz.read_console(proc, deadline):
         if line is None:
             problems.append(("hang: no FUZZEXT2 DONE within %d s (image seed %s)"
                              % (timeout, current), lines[-40:]))
@@ -243,10 +243,10 @@ def run_batch(seeds, tag, logdir=LOGDIR, cpus=2, mem="256M", timeout=None):
         if BAD.search(line):
             problems.append(("%s (image seed %s)" % (line.strip()[:200], current), lines[-30:]))
             if "Kernel panic" in line:
-                deadline = min(deadline, time.time() + 3)
+                deadline[0] = min(deadline[0], time.time() + 3)
         if line.startswith("FUZZEXT2 DONE"):
             done = line
-            deadline = min(deadline, time.time() + 20)
+            deadline[0] = min(deadline[0], time.time() + 20)
     try:
         proc.wait(timeout=5 if done else 1)
     except subprocess.TimeoutExpired:
@@ -259,12 +259,8 @@ def run_batch(seeds, tag, logdir=LOGDIR, cpus=2, mem="256M", timeout=None):
         f.write("# %s\n%s\n" % (" ".join(cmd), "\n".join(lines)))
     for p in (images, scratch):
         os.unlink(p)
-    seen, uniq = set(), []
-    for what, ctx in problems:
-        if what not in seen:
-            seen.add(what)
-            uniq.append((what, ctx))
-    return {"images": len(seeds), "mounted": mounted, "problems": uniq, "log": log,
+    return {"images": len(seeds), "mounted": mounted, "problems": fuzz.first_of_each(problems),
+            "log": log,
             "secs": time.time() - start, "current": current}
 
 

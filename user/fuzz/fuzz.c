@@ -33,6 +33,8 @@
 #include <unistd.h>
 #include "fuzz_table.h"
 #include "fuzz_args.h"
+#include "console.h"
+#include "t.h"
 
 #define MAX_WORKERS 16
 #define DIRFD_SLOT 900		/* the worker's own directory (never fuzzed) */
@@ -63,19 +65,6 @@ static int verbose;
  * mappings but the arena, read from /proc/self/maps at setup. */
 static unsigned long protect_lo[64], protect_hi[64];
 static int nprotect;
-
-static double now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static void nap_ms(long ms)
-{
-	struct timespec t = { ms / 1000, ms % 1000 * 1000000 };
-	syscall(SYS_nanosleep, &t, NULL);
-}
 
 static void on_poke(int sig)
 {
@@ -512,13 +501,13 @@ static void worker(int idx, unsigned long seed, long calls, const char *dir)
 		__atomic_add_fetch(&s->seq, 1, __ATOMIC_SEQ_CST);
 		if (verbose > 1)
 			log_call(n, c, a, 0x7777);
-		double t = now();
+		double t = t_now();
 		if (done < 0) {
 			r = syscall(c->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 			if (r == -1)
 				r = -errno;	/* clone_exit's result is raw already */
 		}
-		s->us_by_call[c - fuzz_calls] += (now() - t) * 1e6;
+		s->us_by_call[c - fuzz_calls] += (t_now() - t) * 1e6;
 		if (r >= 0 || r <= -4096) {
 			s->ok_by_call[c - fuzz_calls]++;
 			s->ok++;
@@ -578,13 +567,13 @@ static void describe(int i, char *out, size_t n)
 static void watchdog(pid_t *pids, int n, int secs)
 {
 	long seen[MAX_WORKERS];
-	double since[MAX_WORKERS], poked[MAX_WORKERS], report = now() + 2;
+	double since[MAX_WORKERS], poked[MAX_WORKERS], report = t_now() + 2;
 	int alive = 0;
 
 	for (int i = 0; i < n; i++) {
 		alive += pids[i] != 0;
 		seen[i] = -1;
-		since[i] = now();
+		since[i] = t_now();
 		poked[i] = 0;
 	}
 	while (alive) {
@@ -604,7 +593,7 @@ static void watchdog(pid_t *pids, int n, int secs)
 				}
 			}
 		}
-		double t = now();
+		double t = t_now();
 		for (int i = 0; i < n; i++) {
 			if (!pids[i])
 				continue;
@@ -624,10 +613,10 @@ static void watchdog(pid_t *pids, int n, int secs)
 				       t - since[i]);
 				failures++;
 				kill(pids[i], SIGKILL);
-				double dead = now() + 10;
-				while (waitpid(pids[i], &st, WNOHANG) == 0 && now() < dead)
-					nap_ms(50);
-				if (now() >= dead)
+				double dead = t_now() + 10;
+				while (waitpid(pids[i], &st, WNOHANG) == 0 && t_now() < dead)
+					t_sleep_ms(50);
+				if (t_now() >= dead)
 					printf("FUZZ STUCK worker %d survives SIGKILL\n", i);
 				pids[i] = 0;
 				alive--;
@@ -641,7 +630,7 @@ static void watchdog(pid_t *pids, int n, int secs)
 			fflush(stdout);
 			report = t + 2;
 		}
-		nap_ms(100);
+		t_sleep_ms(100);
 	}
 	while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)	/* orphans (we may be init) */
 		;
@@ -803,29 +792,14 @@ static void finish(void)
 	}
 }
 
-static void console(void)
-{
-	if (fcntl(0, F_GETFD) < 0) {
-		int fd = open("/dev/console", O_RDWR);
-		if (fd > 0) {
-			dup2(fd, 0);
-			close(fd);
-		}
-	}
-	if (fcntl(1, F_GETFD) < 0)
-		dup2(0, 1);
-	if (fcntl(2, F_GETFD) < 0)
-		dup2(0, 2);
-	setvbuf(stdout, NULL, _IOLBF, 0);
-}
-
 int main(int argc, char **argv)
 {
 	unsigned long seed = 1;
 	long calls = 20000;
 	int nworkers = 4, secs = 10, only = -1, opt;
 
-	console();
+	console_fds();
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	while ((opt = getopt(argc, argv, "d:s:n:w:t:W:v")) != -1) {
 		switch (opt) {
 		case 'd': scratch_dev = optarg; break;
@@ -860,14 +834,14 @@ int main(int argc, char **argv)
 		if (pids[i] == 0)
 			worker(i, seed, calls, dir);
 	}
-	double t0 = now();
+	double t0 = t_now();
 	watchdog(pids, nworkers, secs);
 	long total = 0, ok = 0;
 	for (int i = 0; i < nworkers; i++) {
 		total += slots[i].calls > 0 ? slots[i].calls : 0;
 		ok += slots[i].ok;
 	}
-	printf("FUZZ CALLS %ld (%ld succeeded) in %.0f s\n", total, ok, now() - t0);
+	printf("FUZZ CALLS %ld (%ld succeeded) in %.0f s\n", total, ok, t_now() - t0);
 	for (size_t c = 0; c < NCALLS; c++) {	/* which calls ever succeeded */
 		long k = 0;
 		for (int i = 0; i < nworkers; i++)

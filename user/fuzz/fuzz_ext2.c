@@ -28,6 +28,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "console.h"
+#include "t.h"
 
 #ifndef BLKFLSBUF
 #define BLKFLSBUF 0x1261
@@ -38,12 +40,6 @@
 
 static int failures;
 static long entries, files, bytes_read;
-
-static void nap_ms(long ms)
-{
-	struct timespec t = { ms / 1000, ms % 1000 * 1000000 };
-	syscall(SYS_nanosleep, &t, NULL);
-}
 
 static long mem_free_kb(void)
 {
@@ -232,7 +228,7 @@ static int one_image(int i, long seed, long off, long size, const char *what, in
 			pid = 0;
 			break;
 		}
-		nap_ms(50);
+		t_sleep_ms(50);
 	}
 	if (pid) {
 		printf("FUZZEXT2 FAIL the walk of image %ld did not finish in %d s\n", seed, WALK_SECS);
@@ -253,15 +249,7 @@ static int one_image(int i, long seed, long off, long size, const char *what, in
 
 int main(void)
 {
-	if (fcntl(0, F_GETFD) < 0) {
-		int fd = open("/dev/console", O_RDWR);
-		if (fd > 0)
-			dup2(fd, 0), close(fd);
-	}
-	if (fcntl(1, F_GETFD) < 0)
-		dup2(0, 1);
-	if (fcntl(2, F_GETFD) < 0)
-		dup2(0, 2);
+	console_fds();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	mkdir("/mnt", 0755);
 	mkdir(MNT, 0755);
