@@ -1,7 +1,8 @@
 /* wait.c: wait queues and completions. prepare_to_wait queues the task
  * and sets its state under wq->lock; wake_up wakes every queued task
  * under the same lock, so a wakeup between the waiter's condition check
- * and its schedule() only makes schedule() return at once.
+ * and its schedule() only makes schedule() return at once. A completion
+ * counts and wakes, and is consumed, under its queue's lock.
  * Lock order: wq->lock, then rq_lock (inside wake_up_process). */
 #include <wait.h>
 #include <sched.h>
@@ -51,35 +52,53 @@ void init_completion(struct completion *c)
 	init_waitqueue_head(&c->wait);
 }
 
+/* Completions (Linux's kernel/sched/completion.c): the count changes and
+ * the waiters are woken in one hold of wait.lock, and a waiter consumes
+ * under the same lock. Besides taking the lock once, not twice, this is
+ * what lets a completion live on the waiter's stack: the waiter cannot
+ * see done, return and reuse the frame before complete() has let go of
+ * the lock for the last time. */
+#define COMPLETE_ALL (~0U / 2)
+
+static void complete_locked(struct completion *c, int all)
+{
+	wait_queue_entry_t *w;
+	spin_lock(&c->wait.lock);
+	if (all)
+		c->done = COMPLETE_ALL;
+	else if (c->done != COMPLETE_ALL)
+		c->done++;
+	list_for_each_entry(w, &c->wait.head, entry)
+		wake_up_process(w->task);
+	spin_unlock(&c->wait.lock);
+}
+
 void complete(struct completion *c)
 {
-	spin_lock(&c->wait.lock);
-	c->done++;
-	spin_unlock(&c->wait.lock);
-	wake_up(&c->wait);
+	complete_locked(c, 0);
 }
 
 void complete_all(struct completion *c)
 {
-	spin_lock(&c->wait.lock);
-	c->done = ~0U / 2;
-	spin_unlock(&c->wait.lock);
-	wake_up(&c->wait);
-}
-
-static int try_consume(struct completion *c)
-{
-	int ok = 0;
-	spin_lock(&c->wait.lock);
-	if (c->done) {
-		c->done--;
-		ok = 1;
-	}
-	spin_unlock(&c->wait.lock);
-	return ok;
+	complete_locked(c, 1);
 }
 
 void wait_for_completion(struct completion *c)
 {
-	wait_event(c->wait, try_consume(c));
+	DEFINE_WAIT(w);
+	spin_lock(&c->wait.lock);
+	if (!c->done) {
+		w.task = current;
+		list_add_tail(&w.entry, &c->wait.head);
+		do {	/* a complete() after the unlock makes schedule() return */
+			set_current_state(TASK_UNINTERRUPTIBLE);
+			spin_unlock(&c->wait.lock);
+			schedule();
+			spin_lock(&c->wait.lock);
+		} while (!c->done);
+		list_del(&w.entry);
+	}
+	if (c->done != COMPLETE_ALL)
+		c->done--;
+	spin_unlock(&c->wait.lock);
 }
