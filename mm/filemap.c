@@ -467,26 +467,39 @@ ssize_t filemap_read(struct file *file, struct iov_iter *iter, loff_t *pos)
 /* Touches every user page of the next `bytes` of iter (for reading), so
  * that the copy under the folio lock can run with faults disabled.
  * Returns the number of bytes that could NOT be faulted in (as Linux):
- * everything from the first unreadable page of any segment on. */
+ * everything from the first unreadable page of any segment on. One
+ * user-access window for all the pages (uaccess.h); a get_user that
+ * faults sleeps as usual. */
 static size_t fault_in_iov_iter_readable(const struct iov_iter *it, size_t bytes)
 {
-	size_t done = 0, skip = it->iov_offset;
+	size_t done = 0, skip = it->iov_offset, left = 0;
 
 	if (it->type != ITER_IOVEC)
 		return 0;
+	user_access_begin();
 	for (unsigned long s = 0; s < it->nr_segs && done < bytes; s++, skip = 0) {
 		unsigned long a = (unsigned long)it->iov[s].iov_base + skip;
 		size_t n = min(bytes - done, it->iov[s].iov_len - skip);
 
-		for (unsigned long p = a; p < a + n; p = (p & PAGE_MASK) + PAGE_SIZE) {
+		for (unsigned long p = a; p < a + n && !left; p = (p & PAGE_MASK) + PAGE_SIZE) {
 			char c __maybe_unused;
 			if (get_user(c, (const char __user *)p))
-				return bytes - done - (p - a);
+				left = bytes - done - (p - a);
 		}
+		if (left)
+			break;
 		done += n;
 	}
-	return 0;
+	user_access_end();
+	return left;
 }
+
+/* How much of the source generic_perform_write faults in at a time: a
+ * window per 64 pages instead of two SUM flips per page (on QEMU each
+ * flip is a TLB flush, uaccess.h); the copy of each page still opens
+ * its own. */
+#define WRITE_FAULT_IN (64 * PAGE_SIZE)
+
 
 /* write(2) through the cache, one folio at a time. The user buffer may
  * be a mapping of the very folio being written, so it is faulted in
@@ -499,13 +512,18 @@ ssize_t generic_perform_write(struct file *file, struct iov_iter *it, loff_t *po
 	struct address_space *m = file->f_inode->i_mapping;
 	const struct address_space_operations *a = m->a_ops;
 	ssize_t written = 0;
+	size_t faulted = 0;	/* bytes of it from here on faulted in */
 	int err = 0;
 	while (iov_iter_count(it)) {
 		size_t off = *pos & ~PAGE_MASK;
 		size_t bytes = min((size_t)(PAGE_SIZE - off), iov_iter_count(it));
 		struct folio *f;
 		void *fsdata = NULL;
-		bytes -= fault_in_iov_iter_readable(it, bytes);
+		if (faulted < bytes) {
+			size_t n = min(iov_iter_count(it), (size_t)WRITE_FAULT_IN);
+			faulted = n - fault_in_iov_iter_readable(it, n);
+		}
+		bytes = min(bytes, faulted);
 		if (!bytes) {
 			err = -EFAULT;
 			break;
@@ -521,10 +539,13 @@ ssize_t generic_perform_write(struct file *file, struct iov_iter *it, loff_t *po
 		pagefault_disable();
 		size_t copied = copy_from_iter((char *)folio_address(f) + off, bytes, &tmp);
 		pagefault_enable();
-		if (copied == bytes)
+		if (copied == bytes) {
 			*it = tmp;
-		else
+			faulted -= copied;
+		} else {
 			copied = 0;	/* retry after faulting in again */
+			faulted = 0;
+		}
 		int r = a->write_end(file, m, *pos, bytes, copied, f, fsdata);
 		if (r < 0) {
 			err = r;
