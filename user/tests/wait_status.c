@@ -77,18 +77,28 @@ int main(void)
 	exits_with(do_exit255, 255, "exit(255): WEXITSTATUS 255");
 	exits_with(do_exit256, 0, "exit(256): WEXITSTATUS 0 (low 8 bits)");
 
-	/* waitpid on a specific pid among several (they exit in reverse order) */
+	/* waitpid on a specific pid among several (they exit in reverse
+	 * order); each first waits for EOF on a pipe, so kids[0] is still
+	 * running at the WNOHANG check however slow the forks are */
 	pid_t kids[5];
+	int go[2];
+	CHECK(pipe(go) == 0, "pipe");
 	for (int i = 0; i < 5; i++) {
 		fflush(NULL);
 		kids[i] = fork();
 		CHECK(kids[i] >= 0, "fork");
 		if (kids[i] == 0) {
+			char c;
+			close(go[1]);
+			while (read(go[0], &c, 1) < 0 && errno == EINTR)
+				;
 			t_sleep_ms(40 + 20 * (5 - i));
 			_exit(10 + i);
 		}
 	}
+	close(go[0]);
 	CHECK(waitpid(kids[0], &st, WNOHANG) == 0, "WNOHANG on a running child returns 0");
+	close(go[1]);
 	for (int i = 0; i < 5; i++) {
 		st = 0;
 		pid_t r;
