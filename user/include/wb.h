@@ -126,10 +126,25 @@ static inline void wb_set(const char *name, long val)
 	CHECK(sysctl_write(name, v) == 0, name);
 }
 
-/* Dirty + under writeback, in pages. */
+/* Dirty + under writeback, in pages, from one read of /proc/vmstat: two
+ * reads would count a page the flusher moved from dirty to writeback
+ * between them twice (hundreds of pages when the reader is descheduled). */
 static inline long wb_dirty_pages(void)
 {
-	return vmstat("nr_dirty") + vmstat("nr_writeback");
+	static char buf[16384];
+	long n = 0, r, v, sum = 0;
+	char name[64];
+	int fd = open("/proc/vmstat", O_RDONLY);
+	CHECK(fd >= 0, "/proc/vmstat");
+	while (n < (long)sizeof(buf) - 1 && (r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0)
+		n += r;
+	close(fd);
+	buf[n] = 0;
+	for (char *p = buf; p; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (sscanf(p, "%63s %ld", name, &v) == 2 &&
+		    (!strcmp(name, "nr_dirty") || !strcmp(name, "nr_writeback")))
+			sum += v;
+	return sum;
 }
 
 /* Poll every 100 ms until nothing is dirty or under writeback, for up
