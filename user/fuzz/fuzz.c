@@ -22,6 +22,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <sched.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,9 +175,70 @@ static unsigned long clone_flags(void)
 
 /* Builds the arguments of calls that need care; returns 0 if the call
  * was made (*ret set), -1 to make it with a[] as built. */
+static sigjmp_buf touch_jb;
+
+static void on_touch_fault(int sig)
+{
+	siglongjmp(touch_jb, sig);
+}
+
+/* The touch pseudo-call: read or write every page of a mapping the
+ * worker made (a[0], a[1] pages, a[2]: 0 read, 1 write, 2 both) with
+ * SIGSEGV and SIGBUS caught for the while. Its result: the pages
+ * touched, or -EFAULT (SIGSEGV) / -EIO (SIGBUS) when one faulted. */
+static long touch(unsigned long *a)
+{
+	struct sigaction sa = { .sa_handler = on_touch_fault }, old_segv, old_bus;
+	sigset_t faults, old_mask;
+	volatile long pages = 0;
+	volatile unsigned char sum = 0;
+	int i = below(w.nmaps);
+
+	a[0] = w.maps[i];
+	a[1] = w.maplen[i] < (1 << 20) ? w.maplen[i] : 1 << 20;
+	a[2] = below(3);
+	if (!range_ok(a[0], a[1]))	/* the worker's own memory since */
+		return -EPERM;
+	sigemptyset(&faults);
+	sigaddset(&faults, SIGSEGV);
+	sigaddset(&faults, SIGBUS);
+	sigaction(SIGSEGV, &sa, &old_segv);
+	sigaction(SIGBUS, &sa, &old_bus);
+	sigprocmask(SIG_UNBLOCK, &faults, &old_mask);
+	int sig = sigsetjmp(touch_jb, 1);
+	if (!sig)
+		for (unsigned long o = 0; o < a[1]; o += 4096, pages++) {
+			volatile unsigned char *p = (unsigned char *)a[0] + o;
+			if (a[2] != 1)
+				sum += *p;
+			if (a[2] != 0)
+				*p = (unsigned char)(o >> 12);
+		}
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	sigaction(SIGSEGV, &old_segv, NULL);
+	sigaction(SIGBUS, &old_bus, NULL);
+	return sig == SIGSEGV ? -EFAULT : sig == SIGBUS ? -EIO : pages;
+}
+
 static int special(int s, unsigned long *a, long *ret)
 {
 	switch (s) {
+	case S_TOUCH:
+		*ret = w.nmaps ? touch(a) : -ENOENT;
+		return 0;
+	case S_MMAP: {	/* mostly its base files (the first fds), mostly works */
+		static const long prots[] = { PROT_READ, PROT_READ | PROT_WRITE, PROT_WRITE,
+					      PROT_READ | PROT_EXEC, PROT_NONE };
+		int fixed = chance(20);
+		a[0] = fixed ? w.arena + below(ARENA_SIZE / 4096 - 64) * 4096 : 0;
+		a[1] = (1 + below(64)) * 4096;
+		a[2] = PICK(prots);
+		a[3] = (chance(50) ? MAP_SHARED : MAP_PRIVATE) | (fixed ? MAP_FIXED : 0) |
+		       (chance(10) ? MAP_POPULATE : 0);
+		a[4] = w.nfds && chance(90) ? w.fds[below(w.nfds < 13 ? w.nfds : 13)] : gen_fd();
+		a[5] = below(16) * 4096;
+		return -1;
+	}
 	case S_CLONE:
 		a[0] = clone_flags();
 		a[1] = chance(50) ? 0 : gen_buf();

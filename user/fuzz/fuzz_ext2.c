@@ -3,9 +3,10 @@
  * after a text header ("EXT2FUZZ count header stride", then one line per
  * image: "seed size what"). For each image: copy it onto /dev/vda (the
  * scratch disk), mount it on /mnt/fz, and in a child walk it (getdents64,
- * lstat, readlink, read and mmap of every file, lookups through "..")
- * and change it (create, write, fsync, read back, rename, truncate,
- * mkdir, rmdir, unlink); then unmount it. Errors are expected; the run
+ * lstat, readlink, readahead, read and mmap of every file, lookups
+ * through "..") and change it (create, write, fsync, read back, stores
+ * through shared mappings with msync and sync_file_range, rename,
+ * truncate, mkdir, rmdir, unlink); then unmount it. Errors are expected; the run
  * fails ("FUZZEXT2 FAIL") if a walk does not finish in time, a directory
  * or a file read does not end, the unmount fails, or the memory free
  * after the unmounts is well below what it was after the first few.
@@ -69,6 +70,9 @@ static void read_file(int dirfd, const char *name, const struct stat *st)
 	if (fd < 0)
 		return;
 	files++;
+	/* readahead first: it maps the blocks ahead of the reads */
+	posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
+	readahead(fd, 0, 1 << 20);
 	/* past 8 MiB a file of these images is holes: stop there (reading
 	 * a corrupt 4 GiB size through would only take long) */
 	long total = 0, limit = st->st_size + (1 << 20), cap = 8 << 20;
@@ -139,6 +143,31 @@ static void walk(int dirfd, int depth, ino_t *seen)
 	}
 }
 
+/* Store into every page of a shared writable mapping of path (its
+ * first 256 KiB), msync it, and write part of it back with
+ * sync_file_range: the page cache's writeback of a damaged block map. */
+static void write_mapped(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDWR | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	size_t len = fstat(fd, &st) || st.st_size <= 0 ? 0
+		     : st.st_size < (256 << 10) ? st.st_size : (256 << 10);
+	volatile char *m = len ? mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
+			       : MAP_FAILED;
+	if (m != MAP_FAILED) {
+		if (!sigsetjmp(fault_jb, 1))	/* SIGBUS on a page it cannot read is fine */
+			for (size_t o = 0; o < len; o += 4096)
+				m[o] ^= 0x5a;
+		msync((void *)m, len, MS_SYNC);
+		munmap((void *)m, len);
+	}
+	sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+			SYNC_FILE_RANGE_WAIT_AFTER);
+	close(fd);
+}
+
 /* Change the file system; every call may fail. */
 static void change(void)
 {
@@ -153,6 +182,9 @@ static void change(void)
 			printf("FUZZEXT2 note: fz_new read back different data\n");
 		close(fd);
 	}
+	write_mapped(MNT "/fz_new");
+	write_mapped(MNT "/ind");
+	write_mapped(MNT "/hello");
 	rename(MNT "/fz_new", MNT "/a/fz_moved");
 	unlink(MNT "/a/fz_moved");
 	unlink(MNT "/fz_new");

@@ -90,6 +90,10 @@ static unsigned long gen_buf(void)
 		return bad_ptr();
 	if (chance(5))
 		return (unsigned long)w.ro + below(4096);
+	if (w.nmaps && chance(10)) {	/* a mapping of the worker's: a file's pages */
+		int i = below(w.nmaps);
+		return w.maps[i] + below(w.maplen[i] < (1 << 20) ? w.maplen[i] + 1 : 1 << 20);
+	}
 	switch (below(5)) {
 	case 0: return (unsigned long)w.buf;
 	case 1: return (unsigned long)w.buf + below(BUF_SIZE) ;	/* unaligned too */

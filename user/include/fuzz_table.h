@@ -50,7 +50,7 @@ enum kind {
 /* Special generators: the whole argument list is built by fuzz.c. */
 enum special {
 	S_NONE, S_CLONE, S_CLONE3, S_EXECVE, S_SIGACTION, S_KILL, S_TGKILL, S_TKILL,
-	S_BRK, S_RLIMIT, S_OPENAT2,
+	S_BRK, S_RLIMIT, S_OPENAT2, S_TOUCH, S_MMAP,
 };
 
 struct fuzz_call {
@@ -137,6 +137,8 @@ static const struct fuzz_call fuzz_calls[] = {
 	/* memory */
 	C(mmap, K_ADDR, K_MLEN, K_PROT, K_MFLAGS, K_FD, K_OFF),
 	C(mmap, K_ADDR, K_MLEN, K_PROT, K_MFLAGS, K_FD, K_OFF),
+	SPECIAL(mmap, S_MMAP),	/* a plausible mapping of one of its files */
+	SPECIAL(mmap, S_MMAP),
 	C(munmap, K_ADDR, K_MLEN),
 	C(mprotect, K_ADDR, K_MLEN, K_PROT),
 	C(madvise, K_ADDR, K_MLEN, K_MADV),
@@ -146,6 +148,10 @@ static const struct fuzz_call fuzz_calls[] = {
 	C(mlock, K_ADDR, K_MLEN),
 	C(munlock, K_ADDR, K_MLEN),
 	SPECIAL(brk, S_BRK),
+	/* not a system call: the worker reads or writes one of its own
+	 * mappings (user faults on file pages, SIGBUS past EOF, COW) */
+	{ -1, "touch", { 0 }, S_TOUCH },
+	{ -1, "touch", { 0 }, S_TOUCH },
 	/* processes, signals, time */
 	SPECIAL(clone, S_CLONE),
 	SPECIAL(clone3, S_CLONE3),
