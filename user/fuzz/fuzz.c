@@ -387,11 +387,9 @@ static void sanitize(const struct fuzz_call *c, unsigned long *a)
 			a[0] = w.arena;
 			a[1] = min_len(a[1], ARENA_SIZE);
 		}
-		/* populated now (and shared anonymous memory, which this
-		 * kernel populates at mmap): keep it small, or one worker
-		 * holds all memory and the others see ENOMEM everywhere */
-		if (((a[3] & (MAP_POPULATE | MAP_LOCKED)) ||
-		     ((a[3] & MAP_ANONYMOUS) && (a[3] & 3) != MAP_PRIVATE)) && a[1] > (1UL << 20))
+		/* populated now: keep it small, or one worker holds all
+		 * memory and the others see ENOMEM everywhere */
+		if ((a[3] & (MAP_POPULATE | MAP_LOCKED)) && a[1] > (1UL << 20))
 			a[1] = 1UL << 20;
 		break;
 	case SYS_dup3:
