@@ -167,7 +167,8 @@ lab:
 grade: deps
 	@python3 tests/grade.py $(LAB) $(if $(VERBOSE),--verbose)
 
-# The fuzzers (docs/fuzzing.md): seeds SEED.. SEED+COUNT-1, one boot each.
+# The fuzzers (docs/fuzzing.md): seeds SEED.. SEED+COUNT-1, one boot each
+# (or MINUTES=M: seeds from SEED on until M minutes have passed).
 SEED ?= 1
 COUNT ?= 10
 CALLS ?= 5000
@@ -176,7 +177,7 @@ JOBS ?= 1
 fuzz: deps
 	$(MAKE) all
 	python3 tests/fuzz/fuzz.py --seed $(SEED) --count $(COUNT) --calls $(CALLS) \
-		--workers $(WORKERS) -j $(JOBS)
+		--workers $(WORKERS) -j $(JOBS) $(if $(MINUTES),--minutes $(MINUTES))
 
 # Corrupt ext2 images: seeds SEED.. (default 1000..1199), 50 per boot.
 fuzz-ext2: deps

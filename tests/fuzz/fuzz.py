@@ -2,7 +2,7 @@
 """fuzz.py - run the system-call fuzzer (/bin/fuzz, user/fuzz/fuzz.c) in QEMU,
 one boot per seed, and judge each run (docs/fuzzing.md).
 
-    python3 tests/fuzz/fuzz.py [--seed S] [--count C] [--calls N] [-j J]
+    python3 tests/fuzz/fuzz.py [--seed S] [--count C | --minutes M] [--calls N] [-j J]
 
 Each seed boots build/kernel with rdinit=/bin/fuzz and a fresh 32 MiB
 ext2 scratch disk (vda, made with mke2fs). A run fails on a kernel
@@ -15,7 +15,9 @@ replays it; logs are in build/fuzz-logs/. The last line is
 "FUZZ: N seeds, N calls, N failed"; exit status 1 on any failure.
 tests/run.py imports fuzz_seed() for make test's fixed seed."""
 import argparse
+import collections
 import concurrent.futures
+import itertools
 import os
 import re
 import subprocess
@@ -141,6 +143,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=1, help="first seed (default 1)")
     ap.add_argument("--count", type=int, default=10, help="number of seeds (default 10)")
+    ap.add_argument("--minutes", type=float, default=0,
+                    help="instead of --count: start seeds until this many minutes have passed")
     ap.add_argument("--calls", type=int, default=5000, help="calls per worker (default 5000)")
     ap.add_argument("--workers", type=int, default=WORKERS)
     ap.add_argument("--config", help="CPUSxMEM for every seed (default: by seed)")
@@ -155,16 +159,26 @@ def main():
         if not m:
             ap.error("bad --config %s" % args.config)
         config = (int(m.group(1)), m.group(2))
-    seeds = range(args.seed, args.seed + args.count)
-    results = []
+    # seeds in turn, -j boots in flight; with --minutes, new boots start
+    # until the time is up (and --count does not count)
+    seeds = itertools.count(args.seed) if args.minutes else iter(range(args.seed,
+                                                                        args.seed + args.count))
+    stop = time.time() + args.minutes * 60 if args.minutes else None
+    results, pending = [], collections.deque()
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.j) as ex:
-        futs = [ex.submit(fuzz_seed, s, args.calls, args.workers, config, None,
-                          args.guest_args.split(), None, args.keep, LOGDIR, args.kernel_args)
-                for s in seeds]
-        for f in futs:
-            r = f.result()
+        def start_next():
+            s = next(seeds, None)
+            if s is not None and not (stop and time.time() >= stop):
+                pending.append(ex.submit(fuzz_seed, s, args.calls, args.workers, config, None,
+                                         args.guest_args.split(), None, args.keep, LOGDIR,
+                                         args.kernel_args))
+        for _ in range(args.j):
+            start_next()
+        while pending:
+            r = pending.popleft().result()
             report(r, args.calls, args.workers)
             results.append(r)
+            start_next()
     failed = [r for r in results if r["problems"]]
     print("FUZZ: %d seeds, %d calls, %d failed%s" % (
         len(results), sum(r["calls"] for r in results), len(failed),
