@@ -84,7 +84,7 @@ static void read_protected(void)
 	FILE *f = fopen("/proc/self/maps", "r");
 	char line[256];
 	nprotect = 0;
-	while (f && fgets(line, sizeof(line), f) && nprotect < 64) {
+	while (f && fgets(line, sizeof(line), f) && nprotect < 63) {
 		unsigned long lo, hi;
 		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 &&
 		    !(lo >= w.arena && hi <= w.arena + ARENA_SIZE)) {
@@ -94,6 +94,11 @@ static void read_protected(void)
 	}
 	if (f)
 		fclose(f);
+	/* GONE must stay unmapped for bad_ptr: a MAP_FIXED mmap there once
+	 * made it anonymous memory, rt_sigpending wrote into it and
+	 * rt_sigaction read a handler of 0x400 from GONE + 123 */
+	protect_lo[nprotect] = GONE;
+	protect_hi[nprotect++] = GONE + (1UL << 20);
 }
 
 /* May [a, a+len) be unmapped, remapped or protected? Not if it touches
@@ -367,30 +372,37 @@ static void sanitize(const struct fuzz_call *c, unsigned long *a)
 	switch (c->nr) {
 	case SYS_munmap: case SYS_mprotect: case SYS_madvise: case SYS_mremap:
 	case SYS_mlock: case SYS_munlock: case SYS_msync:
+		/* lengths are capped before the ranges are checked: a wrapping
+		 * length passes range_ok (it fails in the kernel), capped after
+		 * it named the worker's own memory */
+		if (c->nr == SYS_mlock && a[1] > (1UL << 20))
+			a[1] = 1UL << 20;
 		if (!range_ok(a[0], a[1])) {
 			a[0] = w.arena;
 			a[1] = min_len(a[1], ARENA_SIZE);
 		}
 		if (c->nr == SYS_mremap) {
+			if (a[2] > (64UL << 20) && a[2] < (1UL << 38))
+				a[2] = 64UL << 20;
 			if (!range_ok(a[4], a[2])) {
 				a[4] = w.arena + ARENA_SIZE / 2;
 				a[2] = min_len(a[2], ARENA_SIZE / 2);
 			}
-			if (a[2] > (64UL << 20) && a[2] < (1UL << 38))
-				a[2] = 64UL << 20;
 		}
-		if (c->nr == SYS_mlock && a[1] > (1UL << 20))
-			a[1] = 1UL << 20;
 		break;
 	case SYS_mmap:
+		/* populated now: keep it small, or one worker holds all
+		 * memory and the others see ENOMEM everywhere (capped first:
+		 * a MAP_FIXED of a wrapping length capped after the check
+		 * mapped over the worker's buffer and its watchdog slot) */
+		if ((a[3] & (MAP_POPULATE | MAP_LOCKED)) && a[1] > (1UL << 20))
+			a[1] = 1UL << 20;
 		if ((a[3] & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && !range_ok(a[0], a[1])) {
 			a[0] = w.arena;
 			a[1] = min_len(a[1], ARENA_SIZE);
+		} else if (!range_ok(a[0], a[1])) {
+			a[0] = 0;	/* a free hint is taken: never GONE */
 		}
-		/* populated now: keep it small, or one worker holds all
-		 * memory and the others see ENOMEM everywhere */
-		if ((a[3] & (MAP_POPULATE | MAP_LOCKED)) && a[1] > (1UL << 20))
-			a[1] = 1UL << 20;
 		break;
 	case SYS_dup3:
 		if (a[1] == DIRFD_SLOT || a[1] == LOG_SLOT)
