@@ -654,6 +654,21 @@ static long wb_check_start_all(struct bdi_writeback *wb)
 
 static long wb_check_old_data_flush(struct bdi_writeback *wb)
 {
+	/* LAB(writeback) BEGIN: the periodic pass: write what has been dirty too long
+	 * The flusher calls this every time it wakes. Every
+	 * dirty_writeback_interval centisecs (0: never; cs_to_jiffies), and
+	 * not before that much time has passed since wb->last_old_flush
+	 * (then set it to now), write back the inodes dirtied more than
+	 * dirty_expire_interval ago: a work with .for_kupdate = 1 (from which
+	 * wb_writeback computes that age), WB_SYNC_NONE, .range_cyclic = 1,
+	 * reason WB_REASON_PERIODIC, and .nr_pages = nr_dirty_work() (as much
+	 * as there is), run by wb_writeback. Count the pages it wrote
+	 * (FLUSHER_KUPDATE) and return them.
+	 * Provided until then: no periodic pass (the flusher still wakes on
+	 * time, and writes nothing: last_old_flush moves on).
+	 * STUB: wb->last_old_flush = jiffies;
+	 * STUB: return 0;
+	 */
 	struct wb_writeback_work work = { .sync_mode = WB_SYNC_NONE, .for_kupdate = 1,
 					  .range_cyclic = 1, .reason = WB_REASON_PERIODIC };
 	long wrote;
@@ -667,10 +682,26 @@ static long wb_check_old_data_flush(struct bdi_writeback *wb)
 	wrote = wb_writeback(wb, &work);
 	count_vm_events(FLUSHER_KUPDATE, wrote);
 	return wrote;
+	/* LAB(writeback) END */
 }
 
 static long wb_check_background_flush(struct bdi_writeback *wb)
 {
+	/* LAB(writeback) BEGIN: the background pass: write while over the background threshold
+	 * balance_dirty_pages asks for this (wb_start_background_writeback
+	 * sets WB_bg_pending and wakes the flusher) when dirty memory passes
+	 * the background threshold. Clear WB_bg_pending first (a request
+	 * made while this pass runs then starts another). If dirty memory is
+	 * over the threshold (wb_over_bg_thresh), write with a work of
+	 * .for_background = 1 (wb_writeback then stops as soon as dirty
+	 * memory is back under it, and writes every dirty inode whatever its
+	 * age), WB_SYNC_NONE, .range_cyclic = 1, WB_REASON_BACKGROUND and no
+	 * page limit (.nr_pages = LONG_MAX). Count the pages written
+	 * (FLUSHER_BACKGROUND) and return them.
+	 * Provided until then: no background pass.
+	 * STUB: clear_bit(WB_bg_pending, &wb->state);
+	 * STUB: return 0;
+	 */
 	struct wb_writeback_work work = { .nr_pages = 0x7fffffffffffffffL,
 					  .sync_mode = WB_SYNC_NONE, .for_background = 1,
 					  .range_cyclic = 1, .reason = WB_REASON_BACKGROUND };
@@ -682,6 +713,7 @@ static long wb_check_background_flush(struct bdi_writeback *wb)
 	wrote = wb_writeback(wb, &work);
 	count_vm_events(FLUSHER_BACKGROUND, wrote);
 	return wrote;
+	/* LAB(writeback) END */
 }
 
 static struct wb_writeback_work *get_next_work_item(struct bdi_writeback *wb)

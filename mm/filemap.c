@@ -238,32 +238,6 @@ static int filemap_update_page(struct file *file, struct address_space *m, struc
 	return filemap_read_folio(file, m, f);
 }
 
-/* Up to nr consecutive cached folios in [index, max], referenced, from
- * one walk of the xarray under one hold of i_pages_lock (Linux's walks
- * it with xas_next under RCU). The batch ends after a folio that is not
- * uptodate or carries the readahead mark: the caller deals with that one
- * before going on. Under the lock a cached folio always has the cache's
- * reference, so folio_try_get cannot fail here; the check stays, as in
- * filemap_get_entry, for the day the walk becomes lockless. */
-static int filemap_get_read_batch(struct address_space *m, unsigned long index,
-				  unsigned long max, struct folio **fbatch, int nr)
-{
-	XA_STATE(xas, &m->i_pages, index);
-	struct folio *f;
-	int n = 0;
-
-	spin_lock(&m->i_pages_lock);
-	for (f = xas_load(&xas); f && n < nr && xas.xa_index <= max; f = xas_next(&xas)) {
-		if (!folio_try_get(f))
-			break;
-		fbatch[n++] = f;
-		if (!folio_test_uptodate(f) || folio_test_readahead(f))
-			break;
-	}
-	spin_unlock(&m->i_pages_lock);
-	return n;
-}
-
 /* Pages of the file from index on, at most nr, clipped at EOF (0: none). */
 static unsigned long pages_before_eof(struct address_space *m, unsigned long index,
 				      unsigned long nr)
@@ -309,6 +283,55 @@ static int filemap_create_folio(struct file *file, struct address_space *m,
 	}
 	fbatch[0] = f;
 	return 1;
+}
+
+/* LAB(pagecache) BEGIN: filemap_get_read_batch and filemap_get_pages
+ * filemap_read needs the next folios of the file, uptodate and
+ * referenced (Linux's filemap_get_pages, whose comment below says what
+ * it does):
+ *  - filemap_get_read_batch: the run of folios the cache holds from
+ *    index on (at most nr, not past max), each with a reference: one
+ *    walk of the xarray under i_pages_lock (XA_STATE, xas_load, then
+ *    xas_next while the slots are filled) rather than a lookup per
+ *    index; take each reference with folio_try_get, as filemap_get_entry
+ *    does. Stop after a folio that is not uptodate or carries the
+ *    readahead mark (folio_test_readahead): the caller deals with it.
+ *  - filemap_get_pages: the batch; every folio found is a hit
+ *    (PGCACHE_HIT). If the first is missing, ask readahead for the pages
+ *    of this read (page_cache_sync_readahead: it inserts them locked and
+ *    starts their reads) and look again; if readahead could not insert
+ *    it, filemap_create_folio reads just that one (it counts the miss).
+ *    A folio with the mark starts the next window
+ *    (page_cache_async_readahead). One that is not uptodate is waited
+ *    for (filemap_update_page: it locks it, which waits for the read in
+ *    flight, and reads it again if that read failed); if it was
+ *    truncated meanwhile (AOP_TRUNCATED_PAGE), look again. Return how
+ *    many folios are in fbatch, or -errno (-EINTR on a fatal signal).
+ */
+/* Up to nr consecutive cached folios in [index, max], referenced, from
+ * one walk of the xarray under one hold of i_pages_lock (Linux's walks
+ * it with xas_next under RCU). The batch ends after a folio that is not
+ * uptodate or carries the readahead mark: the caller deals with that one
+ * before going on. Under the lock a cached folio always has the cache's
+ * reference, so folio_try_get cannot fail here; the check stays, as in
+ * filemap_get_entry, for the day the walk becomes lockless. */
+static int filemap_get_read_batch(struct address_space *m, unsigned long index,
+				  unsigned long max, struct folio **fbatch, int nr)
+{
+	XA_STATE(xas, &m->i_pages, index);
+	struct folio *f;
+	int n = 0;
+
+	spin_lock(&m->i_pages_lock);
+	for (f = xas_load(&xas); f && n < nr && xas.xa_index <= max; f = xas_next(&xas)) {
+		if (!folio_try_get(f))
+			break;
+		fbatch[n++] = f;
+		if (!folio_test_uptodate(f) || folio_test_readahead(f))
+			break;
+	}
+	spin_unlock(&m->i_pages_lock);
+	return n;
 }
 
 /* Fills fbatch with up to nr uptodate, referenced folios for a read of
@@ -357,6 +380,58 @@ retry:
 		}
 	}
 	return n;
+}
+/* LAB(pagecache) END */
+
+/* What the pagecache lab's student tree reads files with until it has
+ * its own filemap_get_pages and filemap_read (docs/labs/pagecache.md);
+ * the solution never calls it. One page per step and nothing kept: a
+ * page the cache already holds (written, mapped, or being read by
+ * somebody else) is copied from there; any other is read into a new
+ * folio (filemap_create_folio), copied and, unless somebody else took
+ * it meanwhile, dropped again at once (mapping_evict_folio). No
+ * readahead, and every read of a page that is not cached reads it from
+ * the device again. */
+static __maybe_unused ssize_t filemap_read_uncached(struct file *file, struct iov_iter *iter,
+						     loff_t *pos)
+{
+	struct address_space *m = file->f_inode->i_mapping;
+	ssize_t done = 0;
+	int err = 0;
+	while (iov_iter_count(iter) && *pos < READ_ONCE(m->host->i_size)) {
+		unsigned long index = *pos >> PAGE_SHIFT;
+		struct folio *f = filemap_get_entry(m, index);
+		int created = !f;
+		err = f ? (folio_test_uptodate(f) ? 0 : filemap_update_page(file, m, f))
+			: filemap_create_folio(file, m, index, &f);
+		if (err && !created)
+			folio_put(f);
+		if (err == AOP_TRUNCATED_PAGE)
+			continue;
+		if (created ? err <= 0 : err)	/* an error, or index is past EOF now */
+			break;
+		err = 0;
+		smp_rmb();	/* uptodate before i_size: a racing truncate is seen */
+		loff_t isize = READ_ONCE(m->host->i_size);
+		size_t off = *pos & ~PAGE_MASK;
+		size_t n = min((size_t)(PAGE_SIZE - off), iov_iter_count(iter));
+		if (*pos + (loff_t)n > isize)
+			n = *pos < isize ? isize - *pos : 0;
+		size_t c = copy_to_iter((char *)folio_address(f) + off, n, iter);
+		done += c;
+		*pos += c;
+		if (created && folio_trylock(f)) {	/* drop it again */
+			if (folio_mapping(f) == m && mapping_evict_folio(m, f, 1))
+				lru_del(f);
+			folio_unlock(f);
+		}
+		folio_put(f);
+		if (c < n)
+			err = -EFAULT;
+		if (c < n || !n)
+			break;
+	}
+	return done ? done : err;
 }
 
 /* The folio at index, uptodate and referenced, read synchronously if
@@ -413,6 +488,21 @@ struct folio *read_mapping_folio(struct address_space *m, unsigned long index, s
  * tells the next read's readahead where this one ended. */
 ssize_t filemap_read(struct file *file, struct iov_iter *iter, loff_t *pos)
 {
+	/* LAB(pagecache) BEGIN: copy the file out of the cache
+	 * Loop while iter wants bytes and *pos is before EOF (i_size): get the
+	 * next folios (filemap_get_pages, at most 16 at a time), then read
+	 * i_size again only now that they are uptodate (smp_rmb first: a
+	 * truncation that raced with the read must be seen) and copy from
+	 * each folio the bytes of the read that are before EOF
+	 * (copy_to_iter from folio_address + offset), stopping at a folio
+	 * that is not the one *pos is in. Mark each folio used
+	 * (folio_mark_accessed, except for FMODE_NOREUSE files) and put it.
+	 * Advance *pos, and keep file->f_ra.prev_pos = *pos: readahead looks
+	 * at where the last read ended. A short copy is -EFAULT. Return the
+	 * bytes copied if any, else the error (0 at EOF).
+	 * Provided until then: filemap_read_uncached.
+	 * STUB: return filemap_read_uncached(file, iter, pos);
+	 */
 	struct inode *inode = file->f_inode->i_mapping->host;
 	struct file_ra_state *ra = &file->f_ra;
 	struct folio *fbatch[FILEMAP_READ_BATCH];
@@ -460,6 +550,7 @@ ssize_t filemap_read(struct file *file, struct iov_iter *iter, loff_t *pos)
 			break;
 	}
 	return done ? done : err;
+	/* LAB(pagecache) END */
 }
 
 /* ---- the write path ---- */
@@ -648,6 +739,20 @@ vm_fault_t filemap_page_mkwrite(struct vm_fault *vmf)
  * pinned), NULL if the lock is kept. */
 static struct file *maybe_unlock_mmap_for_io(struct vm_fault *vmf, struct file *fpin)
 {
+	/* LAB(retry) BEGIN: drop mmap_lock before sleeping on I/O, if allowed
+	 * A fault that waits for the disk with mmap_lock held (for reading)
+	 * blocks every mmap, munmap and mprotect of the process (they take it
+	 * for writing) until the read completes. If this is the first try of
+	 * a fault that may be retried (FAULT_FLAG_ALLOW_RETRY set,
+	 * FAULT_FLAG_TRIED not) and the lock is not dropped already (fpin
+	 * NULL), pin the VMA's file (get_file: the VMA may be unmapped and
+	 * freed the moment the lock is gone, and the file with it) and drop
+	 * the lock (up_read). Return the pinned file (fpin if it was already
+	 * pinned), or NULL if the lock is kept. The caller must not touch
+	 * vmf->vma afterwards, and must end with VM_FAULT_RETRY and fput.
+	 * Provided until then: never drop it.
+	 * STUB: return fpin;
+	 */
 	if (fpin)
 		return fpin;
 	if ((vmf->flags & (FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_TRIED)) == FAULT_FLAG_ALLOW_RETRY) {
@@ -655,6 +760,7 @@ static struct file *maybe_unlock_mmap_for_io(struct vm_fault *vmf, struct file *
 		up_read(&vmf->vma->vm_mm->mmap_lock);
 	}
 	return fpin;
+	/* LAB(retry) END */
 }
 
 #define MMAP_LOTSAMISS 100
@@ -720,12 +826,23 @@ struct file *do_async_mmap_readahead(struct vm_fault *vmf, struct folio *folio)
 
 /* Lock the folio; if that means waiting (a read in flight), drop
  * mmap_lock first when allowed (*fpin set: the caller returns RETRY). */
-static void lock_folio_maybe_drop_mmap(struct vm_fault *vmf, struct folio *f, struct file **fpin)
+static inline void lock_folio_maybe_drop_mmap(struct vm_fault *vmf, struct folio *f,
+					      struct file **fpin)
 {
+	/* LAB(retry) BEGIN: lock the folio, without mmap_lock if it means waiting
+	 * A folio that is locked is being read (or written): waiting for its
+	 * lock is waiting for the disk. Try the lock first (folio_trylock);
+	 * only if that fails, drop mmap_lock when allowed
+	 * (maybe_unlock_mmap_for_io, which sets *fpin) and then sleep in
+	 * folio_lock.
+	 * Provided until then: sleep with mmap_lock held.
+	 * STUB: folio_lock(f);
+	 */
 	if (folio_trylock(f))
 		return;
 	*fpin = maybe_unlock_mmap_for_io(vmf, *fpin);
 	folio_lock(f);
+	/* LAB(retry) END */
 }
 
 /* The folio at index for a fault that missed: looked up or created under
@@ -744,6 +861,43 @@ static struct folio *fault_get_folio(struct address_space *m, unsigned long inde
 	return f;
 }
 
+/* What the mmap lab's student tree faults file pages in with until it
+ * has its own filemap_fault (docs/labs/mmap.md); the solution never
+ * calls it. The plainest ->fault that is correct: the folio looked up or
+ * created (fault_get_folio), read if it is not uptodate, with mmap_lock
+ * held throughout; no read-around, no retry, no major-fault count.
+ * SIGBUS past EOF, checked again under the folio lock. */
+static __maybe_unused vm_fault_t filemap_fault_simple(struct vm_fault *vmf)
+{
+	struct address_space *m = vma_mapping(vmf->vma);
+	struct folio *f;
+
+	for (;;) {
+		f = fault_get_folio(m, vmf->pgoff);
+		if (IS_ERR(f))
+			return PTR_ERR(f) == -ERANGE ? VM_FAULT_SIGBUS : VM_FAULT_OOM;
+		folio_lock(f);
+		if (folio_mapping(f) != m) {	/* truncated meanwhile: look again */
+			folio_unlock(f);
+			folio_put(f);
+			continue;
+		}
+		if (folio_test_uptodate(f))
+			break;
+		int err = filemap_read_folio(vmf->vma->vm_file, m, f);	/* unlocks it */
+		folio_put(f);
+		if (err)
+			return VM_FAULT_SIGBUS;
+	}
+	if (beyond_eof(m, vmf->pgoff)) {
+		folio_unlock(f);
+		folio_put(f);
+		return VM_FAULT_SIGBUS;
+	}
+	vmf->page = &f->page;
+	return VM_FAULT_LOCKED;
+}
+
 /* ->fault of file mappings (Linux's filemap_fault): the folio at
  * vmf->pgoff, locked and referenced (VM_FAULT_LOCKED), from the cache;
  * a miss is a major fault that reads around it. Whenever it has to sleep
@@ -754,6 +908,25 @@ static struct folio *fault_get_folio(struct address_space *m, unsigned long inde
  * again. Never returns RETRY together with an error bit. */
 vm_fault_t filemap_fault(struct vm_fault *vmf)
 {
+	/* LAB(mmap) BEGIN: the folio a fault maps, from the page cache
+	 * A mapping maps the cache's own folio at vmf->pgoff: return it locked
+	 * and referenced in vmf->page with VM_FAULT_LOCKED. Past EOF
+	 * (beyond_eof) is VM_FAULT_SIGBUS, checked first and again once the
+	 * folio is locked (a truncation may have raced). A cached folio is a
+	 * hit (PGCACHE_HIT; do_async_mmap_readahead, unless the fault is a
+	 * retry: FAULT_FLAG_TRIED). A miss is a major fault (PGMAJFAULT,
+	 * VM_FAULT_MAJOR in the result): read around it first
+	 * (do_sync_mmap_readahead), then get the folio with fault_get_folio
+	 * (created under invalidate_lock, never past EOF). Lock it
+	 * (lock_folio_maybe_drop_mmap); if it left the mapping meanwhile,
+	 * look again; if it is not uptodate, read it (filemap_read_folio) and
+	 * look again, SIGBUS if the read failed. Whenever a helper dropped
+	 * mmap_lock (it returns the pinned file, fpin), the VMA may be gone:
+	 * put what you hold, fput(fpin) and return VM_FAULT_RETRY (with
+	 * VM_FAULT_MAJOR if it was one) instead of going on (the retry lab).
+	 * Provided until then: filemap_fault_simple.
+	 * STUB: return filemap_fault_simple(vmf);
+	 */
 	struct file *file = vmf->vma->vm_file, *fpin = NULL;
 	struct address_space *m = vma_mapping(vmf->vma);
 	unsigned long index = vmf->pgoff;
@@ -821,8 +994,11 @@ out_retry:
 	if (fpin)
 		fput(fpin);
 	return ret | VM_FAULT_RETRY;
+	/* LAB(mmap) END */
 }
 
+/* LAB(mmap) BEGIN: helpers for filemap_map_pages, if you want them
+ */
 /* Trylocks the folio at or after *index (up to end) if it can be mapped
  * without waiting: cached, uptodate, unlocked, inside EOF, and not
  * carrying the readahead mark (its fault must start the next window).
@@ -845,6 +1021,8 @@ static struct folio *next_uptodate_folio(struct address_space *m, unsigned long 
 }
 
 #define MAP_PAGES_BATCH 16
+/* LAB(mmap) END */
+
 /* ->map_pages (fault-around): maps, read-only, the folios of [start_pgoff,
  * end_pgoff] (one page table's worth at most) that are ready, never
  * sleeping on a folio lock; a slot already mapped is left alone. Returns
@@ -852,6 +1030,27 @@ static struct folio *next_uptodate_folio(struct address_space *m, unsigned long 
 vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start_pgoff,
 			     unsigned long end_pgoff)
 {
+	/* LAB(mmap) BEGIN: fault-around: map what is ready around the fault
+	 * do_read_fault calls this before ->fault, for the file pages
+	 * [start_pgoff, end_pgoff] around the faulting one (64 KiB, within
+	 * one page table and the VMA). Map, read-only and clean
+	 * (pte_mkclean(pte_wrprotect(vm_get_page_prot(vm_flags)))), every
+	 * folio of that range that can be mapped without waiting: cached,
+	 * uptodate, not carrying the readahead mark (its fault must start
+	 * the next window), inside EOF, and whose lock you get with
+	 * folio_trylock (never sleep here). Find them with filemap_find_get
+	 * (the next cached folio from an index on). Install each with
+	 * do_set_pte under the page table's lock (pte_alloc_map_lock of the
+	 * range's first address: one table holds the whole range), only into
+	 * an empty PTE; the PTE takes your folio reference, a folio you did
+	 * not map gets it back (folio_put). Unlock every folio after. Count
+	 * the pages mapped besides the faulting one (PGFAULT_AROUND), and
+	 * lower the file's ra.mmap_miss by as many (they were hits). Return
+	 * VM_FAULT_NOPAGE if the faulting address itself got mapped (then
+	 * ->fault is not called), else 0.
+	 * Provided until then: map nothing around; every page faults.
+	 * STUB: return 0;
+	 */
 	struct vm_area_struct *vma = vmf->vma;
 	struct mm_struct *mm = vma->vm_mm;
 	struct address_space *m = vma_mapping(vma);
@@ -901,6 +1100,7 @@ vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start_pgoff,
 		WRITE_ONCE(ra->mmap_miss, mmap_miss > mapped ? mmap_miss - mapped : 0);
 	}
 	return ret;
+	/* LAB(mmap) END */
 }
 
 const struct vm_operations_struct generic_file_vm_ops = {

@@ -327,9 +327,40 @@ static vm_fault_t fault_dirty_shared_page(struct vm_fault *vmf)
 	return 0;
 }
 
+/* What the mmap lab's student tree handles a store to a shared
+ * mapping's missing page with until it has its own do_shared_fault
+ * (docs/labs/mmap.md); the solution never calls it. ->fault, then dirty
+ * the page and map it writable: no ->page_mkwrite (a file system learns
+ * of the store only at writeback, too late to refuse it), no throttle. */
+static __maybe_unused vm_fault_t do_shared_fault_simple(struct vm_fault *vmf)
+{
+	vm_fault_t ret = __do_fault(vmf);
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
+		return ret;
+	folio_mark_dirty(page_folio(vmf->page));
+	ret |= finish_fault(vmf);
+	folio_unlock(page_folio(vmf->page));
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))
+		put_page(vmf->page);
+	return ret;
+}
+
 /* A store to a shared file mapping's missing page. */
 static vm_fault_t do_shared_fault(struct vm_fault *vmf)
 {
+	/* LAB(mmap) BEGIN: a store to a shared mapping's missing page
+	 * Get the page (__do_fault: ->fault, returned locked and referenced);
+	 * pass its errors, NOPAGE and RETRY on. The file system must hear of
+	 * the store before it happens: if the VMA has ->page_mkwrite, unlock
+	 * the page and call do_page_mkwrite (it returns the page locked with
+	 * VM_FAULT_LOCKED; 0 means the page left the file: drop it and return
+	 * 0 to fault again; an error is a SIGBUS or OOM for the writer). Map
+	 * it writable (finish_fault: the PTE takes the reference); on
+	 * failure, unlock and put it. Finally fault_dirty_shared_page: it
+	 * marks the page dirty, unlocks it and lets the writer be throttled.
+	 * Provided until then: do_shared_fault_simple.
+	 * STUB: return do_shared_fault_simple(vmf);
+	 */
 	struct vm_area_struct *vma = vmf->vma;
 	vm_fault_t ret = __do_fault(vmf), tmp;
 	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
@@ -349,6 +380,7 @@ static vm_fault_t do_shared_fault(struct vm_fault *vmf)
 		return ret;
 	}
 	return ret | fault_dirty_shared_page(vmf);
+	/* LAB(mmap) END */
 }
 
 static vm_fault_t do_fault(struct vm_fault *vmf)
@@ -818,6 +850,24 @@ void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned
 int move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
 		     struct vm_area_struct *new_vma, unsigned long new_addr, unsigned long len)
 {
+	/* LAB(pgtbl) BEGIN: move the PTEs of a range (mremap)
+	 * mremap moves a mapping by moving its PTEs, not its pages: for each
+	 * page of [old_addr, old_addr + len), the PTE at old_addr + off goes
+	 * to new_addr + off, and the old slot becomes empty (0). The pages,
+	 * their counts, mapcounts and the mm's rss stay as they are: the same
+	 * PTE, somewhere else. Skip the parts of the old range that have no
+	 * page table (walk() with a skip, under page_table_lock); make the
+	 * new range's tables with pte_alloc_map_lock (it may allocate, so do
+	 * not hold page_table_lock when you call it; it returns with the
+	 * lock held, so find the old slot again under it). When all is moved,
+	 * no hart may keep a translation of the old addresses:
+	 * flush_tlb_range over the old range. Return 0, or -ENOMEM if a table
+	 * could not be made (move_vma then moves back what moved).
+	 * Provided until then: nothing can be moved: mremap with
+	 * MREMAP_MAYMOVE fails with ENOMEM when it would have to move (glibc's
+	 * realloc then copies).
+	 * STUB: return -ENOMEM;
+	 */
 	struct mm_struct *mm = vma->vm_mm;
 	unsigned long skip;
 	(void)new_vma;
@@ -840,6 +890,7 @@ int move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
 	}
 	flush_tlb_range(mm, old_addr, old_addr + len);
 	return 0;
+	/* LAB(pgtbl) END */
 }
 
 /* Frees the user half's page-table pages (all PTEs already zapped). */

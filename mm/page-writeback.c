@@ -319,8 +319,55 @@ static void dirty_pause(long pause)
 	set_current_state(TASK_RUNNING);
 }
 
+/* What the writeback lab's student tree throttles writers with until it
+ * has its own balance_dirty_pages (docs/labs/writeback.md); the
+ * solution never calls it. A writer that finds dirty memory at the
+ * limit asks every flusher to write everything it has (as sync does:
+ * wakeup_flusher_threads) and sleeps MAX_PAUSE at a time until dirty
+ * memory is under the limit again. Nothing is written in the
+ * background, and nobody is slowed down before the limit. */
+static __maybe_unused void balance_dirty_pages_simple(struct bdi_writeback *wb)
+{
+	struct task_struct *t = current;
+	unsigned long bg, thresh;
+
+	(void)wb;
+	for (;;) {
+		global_dirty_limits(&bg, &thresh);
+		if (global_dirty_pages() < thresh || fatal_signal_pending(t))
+			break;
+		wakeup_flusher_threads(WB_REASON_BACKGROUND);
+		dirty_pause(MAX_PAUSE);
+	}
+	t->nr_dirtied = 0;
+	t->nr_dirtied_pause = dirty_poll_interval(global_dirty_pages(), thresh);
+}
+
 static void balance_dirty_pages(struct bdi_writeback *wb, unsigned long pages_dirtied)
 {
+	/* LAB(writeback) BEGIN: the throttle: pace writers to the disk
+	 * A writer calls this after dirtying pages_dirtied pages
+	 * (balance_dirty_pages_ratelimited). The comment above the throttle
+	 * says what it does, as Linux's does since 3.2; in steps, looping:
+	 *  - get the limits (global_dirty_limits: bg, thresh) and the dirty
+	 *    pages (global_dirty_pages); freerun is halfway between them;
+	 *  - dirty memory over bg (NR_FILE_DIRTY): start the background
+	 *    pass (wb_start_background_writeback);
+	 *  - at or under freerun: reset the task's accounting
+	 *    (dirty_paused_when = now, nr_dirtied = 0, nr_dirtied_pause =
+	 *    dirty_poll_interval) and return: no waiting;
+	 *  - measure the disk (wb_update_bandwidth);
+	 *  - at or over thresh: sleep (dirty_pause(MAX_PAUSE)) and loop
+	 *    (return on a fatal signal);
+	 *  - between them: the task may dirty at rate = dirty_ratelimit *
+	 *    pos_ratio / POS_ONE pages a second: sleep what its pages_dirtied
+	 *    pages cost at that rate (pages_dirtied * HZ / rate), minus the
+	 *    time since dirty_paused_when, at most MAX_PAUSE; a debt too small
+	 *    to sleep is kept in dirty_paused_when; set nr_dirtied_pause (how
+	 *    many pages before the next call) and return.
+	 * Provided until then: balance_dirty_pages_simple.
+	 * STUB: balance_dirty_pages_simple(wb);
+	 */
 	struct task_struct *t = current;
 
 	for (;;) {
@@ -365,6 +412,7 @@ static void balance_dirty_pages(struct bdi_writeback *wb, unsigned long pages_di
 		t->dirty_paused_when = jiffies;
 		return;
 	}
+	/* LAB(writeback) END */
 }
 
 /* Called after every chunk a writer dirties (generic_perform_write):

@@ -179,6 +179,8 @@ void force_page_cache_readahead(struct address_space *m, struct file *file,
 	force_page_cache_ra(&rac, nr_to_read);
 }
 
+/* LAB(readahead) BEGIN: helpers for ondemand_readahead: window sizes, history
+ */
 static unsigned long roundup_pow_of_two(unsigned long n)
 {
 	unsigned long p = 1;
@@ -240,6 +242,7 @@ static int try_context_readahead(struct address_space *m, struct file_ra_state *
 	ra->async_size = 1;
 	return 1;
 }
+/* LAB(readahead) END */
 
 void page_cache_ra_order(struct readahead_control *rac, struct file_ra_state *ra,
 			 unsigned int new_order)
@@ -255,6 +258,39 @@ void page_cache_ra_order(struct readahead_control *rac, struct file_ra_state *ra
 static void ondemand_readahead(struct readahead_control *rac, struct folio *folio,
 			       unsigned long req_size)
 {
+	/* LAB(readahead) BEGIN: decide the window and read it
+	 * rac->ra is this open file's state: the last window [start, start +
+	 * size) with the PG_readahead mark on the folio async_size pages
+	 * before its end, and prev_pos (where the last read(2) ended).
+	 * ra->ra_pages is the largest window (32 pages by default); a read of
+	 * more than that may go up to the device's largest request
+	 * (mapping_io_pages). The read wants req_size pages at
+	 * readahead_index(rac); folio is NULL for a miss (called from
+	 * page_cache_sync_ra) or the marked folio just reached (from
+	 * page_cache_async_ra). As Linux's ondemand_readahead:
+	 *  - at the start of the file, or a miss right after the previous
+	 *    read (prev_pos), or a read bigger than the window: a new stream,
+	 *    whose first window is the request rounded up to a power of two,
+	 *    x4 when small, x2 when medium (get_init_ra_size), with the mark
+	 *    on the first page after the request;
+	 *  - at the mark or just past the window (index == start + size -
+	 *    async_size, or start + size): the stream goes on; the next
+	 *    window follows the last and is x4 while small, x2 towards the
+	 *    maximum (get_next_ra_size), with the mark on its first page;
+	 *  - at a mark this state did not set (another reader of the same
+	 *    file moved ra): continue after the cached run that follows
+	 *    (page_cache_next_miss);
+	 *  - a miss with cached pages just before it (page_cache_prev_miss):
+	 *    a stream this state lost track of, continue it (context
+	 *    readahead);
+	 *  - anything else is a random read: read just req_size pages
+	 *    (do_page_cache_ra(rac, req_size, 0)) and leave ra alone.
+	 * If the new window starts at index and would be marked on its first
+	 * page, fold the next window into it. Count RA_SYNC or RA_ASYNC, set
+	 * rac->_index = ra->start and read it: page_cache_ra_order(rac, ra, 0).
+	 * Provided until then: no window, just the pages asked for.
+	 * STUB: force_page_cache_ra(rac, req_size);
+	 */
 	struct file_ra_state *ra = rac->ra;
 	unsigned long max_pages = ra->ra_pages, io_pages = mapping_io_pages(rac->mapping);
 	unsigned long index = readahead_index(rac);
@@ -329,6 +365,8 @@ readit:
 	count_vm_event(folio ? RA_ASYNC : RA_SYNC);
 	rac->_index = ra->start;
 	page_cache_ra_order(rac, ra, 0);
+
+	/* LAB(readahead) END */
 }
 
 /* A read of req_count pages from readahead_index(rac) found nothing

@@ -51,12 +51,57 @@ class Lab:
 # Suggested order (docs/labs/README.md lists them so, with the effort).
 LABS = {}
 for lab in [
+    Lab("pgtbl", "Sv39 page tables: walking them, moving PTEs", [
+        ("lab_pgtbl:present", 20, "pagemap: absent, written, zero-page and unmapped pages"),
+        ("lab_pgtbl:file", 15, "pagemap: file pages, one frame for two mappings"),
+        ("lab_pgtbl:fork", 15, "pagemap: the child's frames are the parent's, then its own"),
+        ("lab_pgtbl:sparse", 15, "pagemap: 2 GiB with two pages; EINVAL; EOF"),
+        ("lab_pgtbl:mremap", 20, "mremap moves 8 MiB by its PTEs: same frames, no copy"),
+        ("lab_pgtbl:mremap_file", 15, "a moved shared mapping keeps its pages and the file"),
+    ], ["fork_exec_wait", "pipe", "mmap_cow", "mmap_file", "procfs"], "3-5"),
     Lab("cow", "copy-on-write fork", [
         ("lab_cow:fork", 30, "a fork of 64 MiB copies no page; the pages are shared"),
         ("lab_cow:copies", 30, "each store copies exactly its page, on either side"),
         ("lab_cow:reuse", 20, "the last user of a page reuses it in place"),
         ("lab_cow:chain", 20, "three generations: isolation, one copy per store, no leak"),
     ], ["fork_exec_wait", "pipe", "mmap_file", "signals", "wait_status"], "3-5"),
+    Lab("pagecache", "read(2) through the page cache", [
+        ("lab_pagecache:warm", 25, "a re-read is all hits and no I/O"),
+        ("lab_pagecache:cold", 20, "a cold read misses once per page, in few requests"),
+        ("lab_pagecache:eof", 15, "odd sizes and buffers: the bytes before EOF; cached"),
+        ("lab_pagecache:threads", 20, "four readers of one file: each sector read once"),
+        ("lab_pagecache:mmap", 20, "read(2) and mappings share the cache's pages"),
+    ], ["fork_exec_wait", "pipe", "fs_files", "mmap_file", "links"], "4-6"),
+    Lab("mmap", "file mappings: filemap_fault, fault-around, page_mkwrite", [
+        ("lab_mmap:around", 25, "fault-around maps a cached file; SIGBUS past EOF"),
+        ("lab_mmap:cold", 25, "a cold walk: a few major faults that read around"),
+        ("lab_mmap:shared", 25, "stores into holes allocate at once; msync (host: debugfs)"),
+        ("lab_mmap:enospc", 25, "a store into a hole of a full disk is SIGBUS"),
+    ], ["fork_exec_wait", "pipe", "fs_files", "mmap_exec", "mmap_errno"], "5-8", boot="ext2"),
+    Lab("retry", "faults that drop mmap_lock for I/O and retry", [
+        ("lab_retry:churn", 40, "mmap/munmap of other threads run during a slow fault"),
+        ("lab_retry:unmap", 30, "the range unmapped during the fault: SIGSEGV on retry"),
+        ("lab_retry:remap", 30, "a file mapped over it during the fault: its bytes"),
+    ], ["fork_exec_wait", "pipe", "mmap_file", "mmap_cow", "pthreads"], "3-5"),
+    Lab("readahead", "the on-demand readahead window", [
+        ("lab_readahead:ramp", 20, "4 KiB reads: windows of 4, 8, 16, 32 pages, from the marks"),
+        ("lab_readahead:sequential", 25, "16 MiB in 4 KiB reads: a request per window"),
+        ("lab_readahead:random", 20, "random reads get no window; a stream after them does"),
+        ("lab_readahead:large", 15, "1 MiB reads: the next window is read ahead"),
+        ("lab_readahead:streams", 20, "two streams of one file at once: both get windows"),
+    ], ["fork_exec_wait", "pipe", "fs_files", "mmap_file", "blk_cache"], "4-6"),
+    Lab("writeback", "the flusher's passes and balance_dirty_pages", [
+        ("lab_writeback:expire", 25, "old dirty data is written by the periodic pass"),
+        ("lab_writeback:background", 25, "over the background threshold: the background pass"),
+        ("lab_writeback:throttle", 25, "a writer to a slow disk is held at the dirty limit"),
+        ("lab_writeback:powercut", 25, "no sync, then a power cut: the host finds the files"),
+    ], ["pipe", "links", "pthreads", "wait_status", "wb_sync"], "5-8", boot="wb"),
+    Lab("virtio", "the virtio-blk request path: many requests in flight", [
+        ("lab_virtio:depth", 25, "16 reads of a slow disk: 8 or more in the driver at once"),
+        ("lab_virtio:pattern", 25, "two partitions read back in 4 KiB..1 MiB requests"),
+        ("lab_virtio:write", 25, "a disk written and read back by threads; FLUSH"),
+        ("lab_virtio:many", 25, "64 reads at once: 32 or more in the driver"),
+    ], ["fork_exec_wait", "pipe", "blk_pattern", "blk_parts", "fs_files"], "4-6"),
     Lab("ext2", "ext2_get_block through indirect blocks", [
         ("lab_ext2:indirect", 20, "a 1 MiB file: the indirect block (host: e2fsck, debugfs)"),
         ("lab_ext2:double", 20, "a 6 MiB file: the double indirect block"),
@@ -64,12 +109,6 @@ for lab in [
         ("lab_ext2:truncate", 20, "cut and grown again: block counts, no leak"),
         ("lab_ext2:enospc", 20, "a full disk: ENOSPC, the data kept, every block back"),
     ], ["fork_exec_wait", "pipe", "links", "dcache", "mmap_exec"], "3-5", boot="ext2"),
-    Lab("virtio", "the virtio-blk request path: many requests in flight", [
-        ("lab_virtio:depth", 25, "16 reads of a slow disk: 8 or more in the driver at once"),
-        ("lab_virtio:pattern", 25, "two partitions read back in 4 KiB..1 MiB requests"),
-        ("lab_virtio:write", 25, "a disk written and read back by threads; FLUSH"),
-        ("lab_virtio:many", 25, "64 reads at once: 32 or more in the driver"),
-    ], ["fork_exec_wait", "pipe", "blk_pattern", "blk_parts", "fs_files"], "4-6"),
 ]:
     LABS[lab.name] = lab
 
@@ -90,12 +129,16 @@ def std_drives(label):
         "-device", "virtio-blk-device,drive=root"]
 
 
-def boot_tests(kernel, label, tests, drives, verbose=False, part_timeout=PART_TIMEOUT):
-    """Boot kernel with the root on vdf1 and run tests (runtests names)
-    with runtests as init. Returns (results, lines, problem): results maps
-    a test to (passed, reason, lines since the test before it, seconds)."""
-    append = "root=/dev/%s1 init=/bin/runtests panic=1 -- -t %d %s" % (
-        ROOT_DEV, part_timeout, ",".join(tests))
+def boot_tests(kernel, label, tests, drives, verbose=False, part_timeout=PART_TIMEOUT,
+               root=ROOT_DEV + "1", cut=False):
+    """Boot kernel with the root on /dev/ROOT and run tests (runtests
+    names) with runtests as init. Returns (results, lines, problem):
+    results maps a test to (passed, reason, lines since the test before
+    it, seconds). With cut, QEMU is killed the moment the console shows
+    KILL-QEMU-NOW (a power cut: run.powercut_boot), which is where the
+    last test passes."""
+    append = "root=/dev/%s init=/bin/runtests panic=1 -- -t %d %s" % (
+        root, part_timeout, ",".join(tests))
     cmd = ["qemu-system-riscv64", "-machine", "virt", "-bios", "default", "-kernel", kernel,
            "-smp", str(CPUS), "-m", MEM, "-nographic", "-no-reboot",
            "-global", "virtio-mmio.force-legacy=false", "-append", append] + drives
@@ -118,6 +161,14 @@ def boot_tests(kernel, label, tests, drives, verbose=False, part_timeout=PART_TI
             now = time.time()
             results[m.group(1)] = (m.group(2) == "PASS", m.group(3), lines[ctx:-1], now - last)
             last, ctx = now, len(lines)
+        if cut and line.strip() == run.KILL_MARKER:	# from the test now running
+            proc.kill()
+            running = [t for t in tests if t not in results][:1]
+            for t in running:
+                results[t] = (t == tests[-1], "" if t == tests[-1] else
+                              "power cut before the last test", lines[ctx:-1], time.time() - last)
+            done = True
+            break
         if "Kernel panic" in line or "panic:" in line.lower():
             problem = problem or "kernel panic"
             deadline[0] = min(deadline[0], time.time() + 2)
@@ -130,6 +181,8 @@ def boot_tests(kernel, label, tests, drives, verbose=False, part_timeout=PART_TI
         proc.kill()
         problem = problem or ("no poweroff after TESTS DONE" if done else None)
     proc.wait()
+    if cut and not problem and tests[-1] not in results:
+        problem = "no %s line" % run.KILL_MARKER
     if not problem and not done:
         problem = "never printed TESTS DONE"
     os.makedirs(LOGDIR, exist_ok=True)
@@ -188,9 +241,33 @@ def host_check_ext2(results, img, graded):
             results[t] = (False, problems[0], ctx + problems[1:], secs)
 
 
+def host_check_cut(results, img, label, graded):
+    """After a power cut of the writeback boot: e2fsck -fn may report
+    only leaks (run.fsck_after_cut), else the last test fails; every
+    CRC32/CHECKSUM line a graded test printed must read back with
+    debugfs, else that test fails."""
+    fsck = run.fsck_after_cut(img, 0, label)[0]
+    for t, (ok, reason, ctx, secs) in list(results.items()):
+        if not ok or t not in graded:
+            continue
+        problems = ["host: %s: %s" % (step, problem)
+                    for step, problem, _ in run.debugfs_checks(ctx, img, "debugfs") if problem]
+        if t == graded[-1] and fsck[1]:
+            problems.append("host: %s" % fsck[1])
+        if problems:
+            results[t] = (False, problems[0], ctx + problems[1:] + fsck[2], secs)
+
+
 def lab_boot(lab, kernel, label, tests, verbose=False):
     """Boot for lab's kind (and check on the host what it needs);
     returns boot_tests' triple."""
+    if lab.boot == "wb":	# from the writeback boots' own ext2 (run.wb_disks)
+        drives, img = run.wb_disks(label, [t for t in lab.others if not t.startswith("wb_")])
+        results, lines, problem = boot_tests(kernel, label, tests, drives, verbose, root="vda",
+                                             cut=True)
+        if tests[-1] in results and results[tests[-1]][0]:
+            host_check_cut(results, img, label, [t for t in tests if t.startswith("lab_")])
+        return results, lines, problem
     drives = std_drives(label)
     if lab.boot == "ext2":
         extra, img = lab_image(label, 64)
@@ -311,6 +388,12 @@ def solution_steps(names, label):
 def make_test_steps(jobs=2):
     """Everything make test checks of the labs, as run.py steps: a boot
     of this tree per kind of boot, and each lab's student tree."""
+    import lab as labpy
+    try:
+        problems = labpy.check(labpy.scan())
+    except labpy.LabError as e:
+        problems = [str(e)]
+    steps = [("lab:check", problems[0] if problems else None, problems[1:])]
     kinds = {}
     for n in LABS:
         kinds.setdefault(LABS[n].boot, []).append(n)
@@ -318,7 +401,7 @@ def make_test_steps(jobs=2):
         futs = [ex.submit(solution_steps, names, "lab-solution-" + kind)
                 for kind, names in kinds.items()]
         futs += [ex.submit(skeleton_steps, n) for n in LABS]
-        return [s for f in futs for s in f.result()]
+        return steps + [s for f in futs for s in f.result()]
 
 
 def main():

@@ -713,14 +713,15 @@ def fsck_after_cut(img, offset, label):
     return [(name, None, [])]
 
 
-def wb_disks(label):
+def wb_disks(label, staged=None):
     """The writeback boots' disks: vda, a 160 MiB ext2 (the whole disk,
     label wbtest) that the boot mounts as its root: /bin/runtests, the
-    tests of user/tests/disk/ in /tests, /WBTEST, /prefilled
+    tests of user/tests/disk/ and user/tests/lab/ in /tests, /WBTEST, /prefilled
     and /victim, whose first block fails every write request (blkdebug);
     and vdb, a 64 MiB raw disk whose writes QEMU throttles to 4 MB/s.
     The disk tests live there, not in the initramfs, whose memory the
-    small configurations cannot spare. Returns (drive args, image)."""
+    small configurations cannot spare; `staged` names more tests of
+    build/user/tests to put there. Returns (drive args, image)."""
     d = os.path.join(DISKDIR, label)
     stage = os.path.join(d, "stage")
     shutil.rmtree(d, ignore_errors=True)
@@ -728,10 +729,11 @@ def wb_disks(label):
         os.makedirs(os.path.join(stage, sub))
     ub = os.path.join(ROOT, "build", "user")
     shutil.copy(os.path.join(ub, "bin", "runtests"), os.path.join(stage, "bin"))
-    for t in WB_STAGED_TESTS:
+    for t in WB_STAGED_TESTS + (staged or []):
         shutil.copy(os.path.join(ub, "tests", t), os.path.join(stage, "tests"))
-    for t in os.listdir(os.path.join(ub, "disktests")):
-        shutil.copy(os.path.join(ub, "disktests", t), os.path.join(stage, "tests"))
+    for sub in ("disktests", "labtests"):	# labtests: the writeback lab's (tests/grade.py)
+        for t in os.listdir(os.path.join(ub, sub)) if os.path.isdir(os.path.join(ub, sub)) else []:
+            shutil.copy(os.path.join(ub, sub, t), os.path.join(stage, "tests"))
     with open(os.path.join(stage, "WBTEST"), "w") as f:
         f.write("the writeback boots' disk (tests/run.py)\n")
     with open(os.path.join(stage, "victim"), "wb") as f:

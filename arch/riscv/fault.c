@@ -74,10 +74,24 @@ retry:
 	if (fault & VM_FAULT_COMPLETED)
 		return;
 	if (fault & VM_FAULT_RETRY) {
+		/* LAB(retry) BEGIN: the fault dropped mmap_lock: try again
+		 * handle_mm_fault slept for I/O without mmap_lock and gave up
+		 * (VM_FAULT_RETRY): the lock is not held any more and vma may be
+		 * gone. Count it (PGFAULT_RETRY). A user task with a fatal signal
+		 * pending (fatal_signal_pending) just returns: it dies on its way
+		 * out. Otherwise the code after this region starts over from
+		 * taking the lock and finding the VMA: add FAULT_FLAG_TRIED to
+		 * flags first, so the second try keeps the lock to the end and a
+		 * fault is retried once, not for ever.
+		 * Provided until then: no fault returns VM_FAULT_RETRY, since
+		 * maybe_unlock_mmap_for_io never drops the lock.
+		 * STUB: panic("do_page_fault: VM_FAULT_RETRY, not handled yet");
+		 */
 		count_vm_event(PGFAULT_RETRY);
 		if (user_mode(regs) && fatal_signal_pending(current))
 			return;		/* dying anyway: no need to finish */
 		flags |= FAULT_FLAG_TRIED;
+		/* LAB(retry) END */
 		goto retry;
 	}
 	up_read(&mm->mmap_lock);

@@ -457,6 +457,21 @@ int ext2_fsync(struct file *f, loff_t start, loff_t end, int datasync)
  * retried and finds the new EOF). */
 static vm_fault_t ext2_page_mkwrite(struct vm_fault *vmf)
 {
+	/* LAB(mmap) BEGIN: give a page written through a shared mapping its block
+	 * do_page_mkwrite calls this before a store into vmf->page (unlocked,
+	 * referenced) through a shared mapping. Refuse on a read-only file
+	 * system (VM_FAULT_SIGBUS). Lock the folio; if it left the file
+	 * (truncated: folio_mapping) or is past EOF now, unlock it and return
+	 * VM_FAULT_NOPAGE (the fault is retried). Allocate its block now
+	 * (ext2_folio_block with create): a store into a hole of a full disk
+	 * must fail here, as a SIGBUS for the writer (VM_FAULT_OOM for
+	 * -ENOMEM), not be lost at writeback. Then dirty it, wait for any
+	 * writeback of it to finish (the page must not change while it is
+	 * being written), update the times (mark_inode_dirty_sync) and
+	 * return it locked: VM_FAULT_LOCKED.
+	 * Provided until then: filemap_page_mkwrite (dirty only, no block).
+	 * STUB: return filemap_page_mkwrite(vmf);
+	 */
 	struct folio *folio = page_folio(vmf->page);
 	struct inode *inode = file_inode(vmf->vma->vm_file);
 	u32 pblk;
@@ -479,6 +494,7 @@ static vm_fault_t ext2_page_mkwrite(struct vm_fault *vmf)
 	inode->i_mtime = inode->i_ctime = ext2_get_seconds();
 	mark_inode_dirty_sync(inode);	/* times: the block map marked itself */
 	return VM_FAULT_LOCKED;
+	/* LAB(mmap) END */
 }
 
 static const struct vm_operations_struct ext2_file_vm_ops = {

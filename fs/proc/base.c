@@ -1,7 +1,9 @@
 /* base.c: the files every process has. tgid_base_stuff lists them, one
  * line each: a name and a show(m, task) that prints the file for a task.
  * They appear under /proc/self, which describes the task that opens the
- * file (proc_self_show runs the entry's show for current). */
+ * file (proc_self_show runs the entry's show for current); so does
+ * pagemap, which is read in place rather than from a snapshot
+ * (task_mmu.c). */
 #include <sched.h>
 #include <printf.h>
 #include <printk.h>
@@ -39,4 +41,6 @@ void proc_base_init(void)
 		if ((err = proc_create_data(name, proc_self_show, (void *)p)))
 			pr_err("proc: %s: %d\n", name, err);
 	}
+	if ((err = proc_create_fops("self/pagemap", &proc_pagemap_operations)))
+		pr_err("proc: self/pagemap: %d\n", err);
 }

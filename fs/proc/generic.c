@@ -136,9 +136,12 @@ static struct proc_entry *get_dir(struct proc_entry *dir, const char *name, int 
 }
 
 /* Make the file NAME (its directories on demand); the one registration
- * path behind proc_create, proc_create_rw and proc_create_data. */
+ * path behind proc_create, proc_create_rw, proc_create_data and
+ * proc_create_fops (fops: the file's own operations instead of a
+ * snapshot of show). */
 static int create_entry(const char *name, int (*show)(struct seq_buf *m),
-			int (*store)(const char *buf, size_t len), void *data)
+			int (*store)(const char *buf, size_t len), void *data,
+			const struct file_operations *fops)
 {
 	struct proc_entry *dir = &proc_root, *de;
 	const char *slash;
@@ -153,8 +156,10 @@ static int create_entry(const char *name, int (*show)(struct seq_buf *m),
 	len = strlen(name);
 	if (len == 0 || len > NAME_MAX)
 		return -EINVAL;
-	if (!(de = new_entry(name, len, S_IFREG | (store ? 0644 : 0444))))
+	if (!(de = new_entry(name, len, S_IFREG | (store ? 0644 : fops ? 0400 : 0444))))
 		return -ENOMEM;
+	if (fops)
+		de->inode->i_fop = fops;
 	de->show = show;
 	de->store = store;
 	de->data = data;
@@ -168,17 +173,22 @@ static int create_entry(const char *name, int (*show)(struct seq_buf *m),
 int proc_create_rw(const char *name, int (*show)(struct seq_buf *m),
 		   int (*store)(const char *buf, size_t len))
 {
-	return create_entry(name, show, store, NULL);
+	return create_entry(name, show, store, NULL, NULL);
 }
 
 int proc_create(const char *name, int (*show)(struct seq_buf *m))
 {
-	return create_entry(name, show, NULL, NULL);
+	return create_entry(name, show, NULL, NULL, NULL);
 }
 
 int proc_create_data(const char *name, int (*show)(struct seq_buf *m), void *data)
 {
-	return create_entry(name, show, NULL, data);
+	return create_entry(name, show, NULL, data, NULL);
+}
+
+int proc_create_fops(const char *name, const struct file_operations *fops)
+{
+	return create_entry(name, NULL, NULL, NULL, fops);
 }
 
 /* ---- directories ---- */

@@ -29,6 +29,9 @@ extern struct proc_entry proc_root;
 
 /* generic.c */
 int proc_create_data(const char *name, int (*show)(struct seq_buf *m), void *data);
+/* A read-only (0400) file with its own file_operations: one that is not
+ * a snapshot (/proc/self/pagemap). */
+int proc_create_fops(const char *name, const struct file_operations *fops);
 extern const struct inode_operations proc_dir_iops;
 extern const struct file_operations proc_dir_fops;
 
@@ -56,6 +59,7 @@ int proc_pid_status(struct seq_buf *m, struct task_struct *task);
 /* task_mmu.c */
 int proc_pid_maps(struct seq_buf *m, struct task_struct *task);
 int proc_pid_smaps(struct seq_buf *m, struct task_struct *task);
+extern const struct file_operations proc_pagemap_operations;
 
 /* meminfo.c */
 int meminfo_show(struct seq_buf *m);

@@ -1,15 +1,18 @@
 /* task_mmu.c: /proc/PID/maps and /proc/PID/smaps, a process's VMAs in
  * Linux's format; smaps adds each VMA's page counts (Rss, Pss, shared
- * and private, clean and dirty, anonymous), gathered by walking its PTEs.
+ * and private, clean and dirty, anonymous), gathered by walking its PTEs;
+ * /proc/self/pagemap, an entry per virtual page (the end of the file).
  * Locks: the mm's mmap_lock (read) is held only to copy the VMAs (and,
  * for smaps, walk their page tables under page_table_lock); their files
  * are named (d_path: directory locks) after dropping it, since a page
- * fault in getdents' copy-out takes them the other way round. */
+ * fault in getdents' copy-out takes them the other way round. pagemap
+ * holds mmap_lock (read), then page_table_lock, per batch of entries. */
 #include <fs.h>
 #include <mm.h>
 #include <sched.h>
 #include <signal.h>
 #include <slab.h>
+#include <string.h>
 #include "internal.h"
 
 static const char *vma_name(struct mm_struct *mm, struct vm_area_struct *vma)
@@ -201,3 +204,152 @@ int proc_pid_smaps(struct seq_buf *m, struct task_struct *task)
 {
 	return show_maps(m, task, 1);
 }
+
+/* ---- /proc/self/pagemap ----
+ * One 64-bit entry per virtual page of the process, at offset (address /
+ * PAGE_SIZE) * 8, in Linux's format (Documentation/admin-guide/mm/
+ * pagemap.rst): bit 63 present, 61 a file page (shared anonymous memory
+ * is a file here too), 56 mapped exactly once, bits 0-54 the page frame
+ * number; 0 for a page nothing maps. The open file holds the opener's
+ * mm; a read walks its page tables a batch at a time under mmap_lock
+ * (read) and page_table_lock, and copies the batch out with no lock
+ * held. Reads must be whole entries (EINVAL); past the user half, EOF.
+ * The walk (pagemap_walk) is the pgtbl course lab's (docs/labs/pgtbl.md). */
+#define PM_PFRAME_MASK ((1ULL << 55) - 1)
+#define PM_MMAP_EXCLUSIVE (1ULL << 56)
+#define PM_FILE (1ULL << 61)
+#define PM_PRESENT (1ULL << 63)
+#define PM_BATCH ((int)(PAGE_SIZE / sizeof(u64)))	/* entries per walk */
+
+/* LAB(pgtbl) BEGIN: helpers for pagemap_walk, if you want them
+ */
+/* A leaf PTE's entry: present (a PROT_NONE page is there too) with its
+ * frame; the file bit for a page that is not anonymous; the exclusive
+ * bit for a page mapped once. The zero page is present, nothing else. */
+static u64 pte_to_pagemap_entry(pte_t pte)
+{
+	struct page *page = vm_normal_page(pte);
+	u64 e;
+
+	if (!pte_has_page(pte))
+		return 0;
+	e = PM_PRESENT | (pte_pfn(pte) & PM_PFRAME_MASK);
+	if (page && !PageAnon(page))
+		e |= PM_FILE;
+	if (page && page_mapcount(page) == 1)
+		e |= PM_MMAP_EXCLUSIVE;
+	return e;
+}
+/* LAB(pgtbl) END */
+
+/* The entries of the n pages from addr (page aligned, within the user
+ * half) into out. mmap_lock held for reading. */
+static void pagemap_walk(struct mm_struct *mm, unsigned long addr, int n, u64 *out)
+{
+	/* LAB(pgtbl) BEGIN: walk the three levels of the page table
+	 * mm->pgd is the level-2 table: 512 entries of 1 GiB each; a present
+	 * entry (pte_present) points at a level-1 table (its frame:
+	 * __va(pte_pfn(e) << PAGE_SHIFT)) of 512 entries of 2 MiB, whose
+	 * present entries point at level-0 tables of 512 PTEs, one per 4 KiB
+	 * page. PX(level, addr) is addr's index at a level. (User tables have
+	 * no large leaves above level 0.) Fill out[0..n) for the pages from
+	 * addr on: where a level-2 or level-1 entry is not present, all the
+	 * pages it would cover are 0 - skip them in one step, do not look
+	 * them up one by one (a read of 1 GiB of empty address space is 262144
+	 * entries and must take as long as a few); for a PTE, the entry is
+	 * PM_PRESENT | frame number (pte_pfn) if it maps a page
+	 * (pte_has_page), plus PM_FILE if the page (vm_normal_page: NULL for
+	 * the zero page) is not anonymous (PageAnon) and PM_MMAP_EXCLUSIVE if
+	 * it is mapped once (page_mapcount); else 0. Read the tables under
+	 * mm->page_table_lock: they change under it.
+	 * Provided until then: every page reads as not present.
+	 * STUB: memset(out, 0, n * sizeof(*out));
+	 */
+	int i = 0;
+
+	spin_lock(&mm->page_table_lock);
+	while (i < n) {
+		pte_t e2 = mm->pgd[PX(2, addr)], e1 = 0, *pt = NULL;
+		unsigned long span = PGDIR_SIZE;
+
+		if (pte_present(e2)) {
+			e1 = ((pte_t *)__va(pte_pfn(e2) << PAGE_SHIFT))[PX(1, addr)];
+			span = PMD_SIZE;
+			if (pte_present(e1))
+				pt = __va(pte_pfn(e1) << PAGE_SHIFT);
+		}
+		/* the pages up to the end of what this entry covers */
+		int left = (ALIGN_DOWN(addr, span) + span - addr) >> PAGE_SHIFT;
+		for (; left && i < n; left--, i++, addr += PAGE_SIZE)
+			out[i] = pt ? pte_to_pagemap_entry(pt[PX(0, addr)]) : 0;
+	}
+	spin_unlock(&mm->page_table_lock);
+	/* LAB(pgtbl) END */
+}
+
+static int pagemap_open(struct inode *inode, struct file *f)
+{
+	struct mm_struct *mm = current->mm;
+
+	(void)inode;
+	if (!mm)
+		return -ESRCH;
+	atomic_inc(&mm->mm_users);	/* the address space stays while the file is open */
+	f->private_data = mm;
+	return 0;
+}
+
+static int pagemap_release(struct inode *inode, struct file *f)
+{
+	(void)inode;
+	mmput(f->private_data);
+	return 0;
+}
+
+/* f_pos_lock held by the caller (a regular file): *pos is ours. */
+static ssize_t pagemap_read(struct file *f, struct iov_iter *to, loff_t *pos)
+{
+	struct mm_struct *mm = f->private_data;
+	size_t count = iov_iter_count(to);
+	ssize_t done = 0;
+	u64 *buf;
+
+	if ((*pos | count) % sizeof(u64))
+		return -EINVAL;
+	if (!(buf = kmalloc(PM_BATCH * sizeof(u64), GFP_KERNEL)))
+		return -ENOMEM;
+	while (count && *pos / sizeof(u64) < USER_TOP >> PAGE_SHIFT) {
+		unsigned long vpn = *pos / sizeof(u64);
+		int n = min(min(count / sizeof(u64), (size_t)PM_BATCH), (USER_TOP >> PAGE_SHIFT) - vpn);
+		size_t c;
+
+		down_read(&mm->mmap_lock);
+		pagemap_walk(mm, vpn << PAGE_SHIFT, n, buf);
+		up_read(&mm->mmap_lock);
+		c = copy_to_iter(buf, n * sizeof(u64), to);
+		done += c;
+		*pos += c;
+		count -= c;
+		if (c < n * sizeof(u64)) {
+			done = done ? done : -EFAULT;
+			break;
+		}
+	}
+	kfree(buf);
+	return done;
+}
+
+/* sys_lseek holds f_pos_lock. Any offset (Linux's mem_lseek), no SEEK_END. */
+static loff_t pagemap_llseek(struct file *f, loff_t off, int whence)
+{
+	loff_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? f->f_pos : -1;
+
+	if (base < 0 || off < -base || off > (loff_t)(~0UL >> 1) - base)
+		return -EINVAL;
+	return f->f_pos = base + off;
+}
+
+const struct file_operations proc_pagemap_operations = {
+	.open = pagemap_open, .release = pagemap_release, .read = pagemap_read,
+	.llseek = pagemap_llseek,
+};

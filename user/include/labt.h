@@ -3,11 +3,11 @@
  * scores (runtests names it lab_X:PART), and "lab_X" alone runs every
  * part in turn (make test-linux). A part returns when it passes and
  * exits non-zero (CHECK) when it does not. Checks of this kernel's
- * counters are skipped on Linux (ours() in mmt.h); the behaviour they
- * go with is checked on both. */
+ * counters are skipped on Linux (ours() in mmt.h, wb_ours() in wb.h);
+ * the behaviour they go with is checked on both. */
 #ifndef LABT_H
 #define LABT_H
-#include "mmt.h"
+#include "t.h"
 
 struct lab_part {
 	const char *name;
@@ -31,24 +31,6 @@ static inline int lab_main(const char *prog, int argc, char **argv, const struct
 		return 2;
 	}
 	return 0;
-}
-
-/* A /proc/meminfo field in kB, or -1. */
-static inline long meminfo(const char *field)
-{
-	char line[256];
-	long v = -1;
-	size_t len = strlen(field);
-	FILE *f = fopen("/proc/meminfo", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, field, len) && line[len] == ':') {
-			v = atol(line + len + 1);
-			break;
-		}
-	fclose(f);
-	return v;
 }
 
 #define LAB_PARTS(prog, ...)                                                    \

@@ -14,6 +14,7 @@
  * The counter and free-memory checks run on this kernel only. */
 #define _GNU_SOURCE
 #include <sys/sysinfo.h>
+#include "mmt.h"
 #include "labt.h"
 
 #define MiB (1024L * 1024)

@@ -19,10 +19,8 @@
  * On Linux (qemu-riscv64) the parts run in a directory of /tmp and check
  * the data only. */
 #define _GNU_SOURCE
-#include <sys/mount.h>
-#include <sys/stat.h>
 #include <sys/statvfs.h>
-#include "labt.h"
+#include "labio.h"
 
 #define BLK 4096L
 #define MiB (1024L * 1024)
@@ -32,23 +30,12 @@ static int real;	/* on this kernel's ext2 (else: Linux, in /tmp) */
 
 static void mount_lab(void)
 {
-	real = ours() && access("/dev/vdg", F_OK) == 0;
-	if (!real) {
-		strcpy(dir, "/tmp/lab_ext2.XXXXXX");
-		CHECK(mkdtemp(dir), "mkdtemp");
-		return;
-	}
-	strcpy(dir, "/lab");
-	CHECK(mkdir(dir, 0755) == 0 || errno == EEXIST, "mkdir /lab");
-	umount(dir);		/* left mounted by a part that failed */
-	CHECK(mount("/dev/vdg", dir, "ext2", 0, NULL) == 0, "mount /dev/vdg on /lab");
+	real = lab_mount(dir, "lab_ext2");
 }
 
 static void umount_lab(void)
 {
-	sync();
-	if (real)
-		CHECK(umount(dir) == 0, "umount /lab");
+	lab_umount(dir, real);
 }
 
 static const char *path(const char *name)

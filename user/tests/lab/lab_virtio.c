@@ -15,24 +15,7 @@
  * Skipped (passes) on Linux under qemu-riscv64: no such disks. */
 #define _GNU_SOURCE
 #include <pthread.h>
-#include "blk.h"
-#include "labt.h"
-
-/* Requests `name` has in the driver now (/proc/diskstats field 12). */
-static long in_driver(const char *name)
-{
-	char line[512], n[32];
-	unsigned long v[9];
-	long r = -1;
-	FILE *f = fopen("/proc/diskstats", "r");
-	CHECK(f, "open /proc/diskstats");
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%*u %*u %31s %lu %lu %lu %lu %lu %lu %lu %lu %lu", n, &v[0], &v[1],
-			   &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8]) == 10 && !strcmp(n, name))
-			r = v[8];
-	fclose(f);
-	return r;
-}
+#include "labio.h"
 
 /* ---- the depth probe ---- */
 struct reader { int fd; uint64_t off; size_t len; int ok; };
@@ -55,7 +38,7 @@ static void *monitor(void *arg)
 {
 	(void)arg;
 	while (probing) {
-		long n = in_driver("vde");
+		long n = lab_in_flight("vde");
 		if (n > probe_max)
 			probe_max = n;
 		t_sleep_ms(1);
