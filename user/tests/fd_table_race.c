@@ -22,15 +22,19 @@
 static int base;
 static struct stat want;
 static volatile int stop;
+static char cloexec[MAXFD];	/* the flag each fd of the walk gets */
+
+/* The grower's walk: fd and step n, in order. */
+#define FOR_EACH_STEP(fd, n) \
+	for (int fd = 3, n = 0; fd < MAXFD && !stop; fd += 1 + n % 7, n++) \
+		if (fd != base)
 
 /* Thread: grow the table step by step, punching holes as it goes. */
 static void *grower(void *arg)
 {
 	(void)arg;
-	for (int fd = 3, n = 0; fd < MAXFD && !stop; fd += 1 + n % 7, n++) {
-		if (fd == base)
-			continue;
-		CHECK(dup3(base, fd, n % 3 ? 0 : O_CLOEXEC) == fd, "dup3 to a new fd");
+	FOR_EACH_STEP(fd, n) {
+		CHECK(dup3(base, fd, cloexec[fd] ? O_CLOEXEC : 0) == fd, "dup3 to a new fd");
 		if (n % 5 == 4)
 			CHECK(close(fd) == 0, "close");
 	}
@@ -51,6 +55,8 @@ static void check_copy(void)
 		}
 		if (fstat(fd, &st) || st.st_ino != want.st_ino || st.st_dev != want.st_dev)
 			_exit(3);
+		if (!!(fl & FD_CLOEXEC) != cloexec[fd])
+			_exit(4);
 	}
 	_exit(0);
 }
@@ -86,6 +92,8 @@ int main(void)
 	base = open(path, O_CREAT | O_RDWR | O_TRUNC, 0644);
 	CHECK(base >= 0 && fstat(base, &want) == 0, "the test's file");
 	CHECK(unlink(path) == 0, "unlink");
+	FOR_EACH_STEP(fd, n)
+		cloexec[fd] = n % 3 == 0;
 	for (int r = 0; r < ROUNDS; r++) {
 		int st = t_child(one_round);
 		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "a round");
