@@ -8,8 +8,10 @@
  * lock to allocate and swaps the arrays) and closes some of them, while
  * the other forks (dup_fd copies the table under the lock). Every child
  * checks its copy: each open fd names the test's file (fstat: the same
- * inode), close_on_exec was copied with it, and it exits. A garbage or
- * freed entry is an Oops, a wrong inode or a dead child. */
+ * inode), close_on_exec was copied with it, every fd the walk had opened
+ * and kept before the fork is there (a copy sized before the table grew
+ * again loses them), and it exits. A garbage or freed entry is an Oops,
+ * a wrong inode or a dead child. */
 #define _GNU_SOURCE
 #include "t.h"
 #include <fcntl.h>
@@ -23,6 +25,8 @@ static int base;
 static struct stat want;
 static volatile int stop;
 static char cloexec[MAXFD];	/* the flag each fd of the walk gets */
+static char kept[MAXFD];	/* walk fds never closed */
+static volatile int done;	/* the grower's last finished fd */
 
 /* The grower's walk: fd and step n, in order. */
 #define FOR_EACH_STEP(fd, n) \
@@ -35,21 +39,23 @@ static void *grower(void *arg)
 	(void)arg;
 	FOR_EACH_STEP(fd, n) {
 		CHECK(dup3(base, fd, cloexec[fd] ? O_CLOEXEC : 0) == fd, "dup3 to a new fd");
-		if (n % 5 == 4)
+		if (!kept[fd])
 			CHECK(close(fd) == 0, "close");
+		done = fd;
 	}
 	return NULL;
 }
 
-/* In a forked child: the table it got is a consistent copy. */
-static void check_copy(void)
+/* In a forked child: the table it got is a consistent copy, holding
+ * at least every kept fd up to upto (the walk had passed it). */
+static void check_copy(int upto)
 {
 	for (int fd = 3; fd < MAXFD; fd++) {
 		int fl = fcntl(fd, F_GETFD);
 		struct stat st;
 
 		if (fl < 0) {
-			if (errno != EBADF)
+			if (errno != EBADF || (fd <= upto && kept[fd]))
 				_exit(2);
 			continue;
 		}
@@ -68,13 +74,15 @@ static void one_round(void)
 	int forks = 0;
 
 	stop = 0;
+	done = 0;
 	CHECK(pthread_create(&t, NULL, grower, NULL) == 0, "pthread_create");
 	for (int i = 0; i < 12; i++) {
+		int upto = done;
 		pid_t pid = fork();
 
 		CHECK(pid >= 0, "fork");
 		if (pid == 0)
-			check_copy();
+			check_copy(upto);
 		int st = t_wait(pid);
 		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the child's copy of the table is sound");
 		forks++;
@@ -92,8 +100,10 @@ int main(void)
 	base = open(path, O_CREAT | O_RDWR | O_TRUNC, 0644);
 	CHECK(base >= 0 && fstat(base, &want) == 0, "the test's file");
 	CHECK(unlink(path) == 0, "unlink");
-	FOR_EACH_STEP(fd, n)
+	FOR_EACH_STEP(fd, n) {
 		cloexec[fd] = n % 3 == 0;
+		kept[fd] = n % 5 != 4;
+	}
 	for (int r = 0; r < ROUNDS; r++) {
 		int st = t_child(one_round);
 		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "a round");
