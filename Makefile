@@ -102,10 +102,21 @@ $(B)/user/fuzz/bin/echo: $(B)/user/bin/echo
 $(B)/fuzz.cpio: $(FZBIN) scripts/mkinitramfs.sh
 	INIT= sh scripts/mkinitramfs.sh $(B)/fuzz-initramfs $@ $(B)/user/fuzz
 
-# 512 MiB sparse MBR disk, vda1 = ext2 with /bin, /tests, /boot/Image,
+# BusyBox from Debian's source package, static for riscv64 (the source is
+# downloaded once into build/busybox/src).
+BB := $(B)/busybox
+$(BB)/busybox: scripts/busybox.sh scripts/busybox.config
+	$(Q)sh scripts/busybox.sh $(BB) scripts/busybox.config
+
+# 2 GiB sparse MBR disk, vda1 = ext2 with BusyBox and its links, /etc,
+# the project's programs in /opt/teach/bin, /tests, /boot/Image,
 # /boot/initramfs.cpio and /boot/extlinux/extlinux.conf (for qemu-uboot).
-$(B)/disk.img: $(B)/Image $(B)/initramfs.cpio $(UBIN) $(TBIN) $(DTBIN) $(LTBIN) scripts/mkdisk.sh
-	$(Q)sh scripts/mkdisk.sh $(B)/disk-staging $@ $(B)/user $(B)/Image $(B)/initramfs.cpio
+ETCSRC := $(shell find user/etc -type f)
+BBTESTSRC := $(wildcard tests/busybox/*.sh)
+$(B)/disk.img: $(B)/Image $(B)/initramfs.cpio $(UBIN) $(TBIN) $(DTBIN) $(LTBIN) scripts/mkdisk.sh \
+		$(BB)/busybox $(ETCSRC) $(BBTESTSRC)
+	$(Q)sh scripts/mkdisk.sh $(B)/disk-staging $@ $(B)/user $(B)/Image $(B)/initramfs.cpio \
+		$(BB) user/etc tests/busybox
 
 QEMU := qemu-system-riscv64
 DISKOPTS = -drive file=$(B)/disk.img,format=raw,if=none,id=hd0 \

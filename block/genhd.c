@@ -117,6 +117,19 @@ void sync_all_blockdevs(void)
 		sync_blockdev(bdevs[i]);
 }
 
+/* /proc/partitions: every disk and partition with its size in 1 KiB
+ * blocks, in Linux's format. */
+int partitions_show(struct seq_buf *m)
+{
+	seq_puts(m, "major minor  #blocks  name\n\n");
+	for (int i = 0; i < nr_bdevs; i++) {
+		struct block_device *b = bdevs[i];
+		seq_printf(m, "%4u  %7u %10lu %s\n", MAJOR(b->bd_dev), MINOR(b->bd_dev),
+			   (unsigned long)(b->bd_nr_sectors >> 1), b->name);
+	}
+	return 0;
+}
+
 int diskstats_show(struct seq_buf *m)
 {
 	for (int i = 0; i < nr_bdevs; i++) {

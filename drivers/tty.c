@@ -1,15 +1,21 @@
 /* tty.c: the console tty (/dev/console, /dev/tty): an N_TTY-style line
  * discipline (canonical editing, echo, ^C/^\/^Z signals, ^D EOF) over a
  * 4 KiB input ring fed by the UART interrupt, output via uart_putc_sync.
+ * A session leader acquires it by TIOCSCTTY or by opening it, and loses
+ * it when it exits (tty_session_exit: SIGHUP to the foreground group).
+ * Job control: a background group of the terminal's session that reads
+ * (or writes with TOSTOP, or changes settings) is sent SIGTTIN (SIGTTOU).
  * Locks: tty->lock (input ring, termios, pgrp; taken in interrupt context)
  * > tty->out_lock (output serialisation). Neither is held while sleeping
  * or copying to/from user space; callers hold no locks. */
 #include <fs.h>
 #include <sched.h>
+#include <signal.h>
 #include <slab.h>
 #include <string.h>
 #include <uaccess.h>
 #include <uapi/termios.h>
+#include <poll.h>
 
 #define N_TTY_BUF_SIZE 4096
 #define TTY_CHUNK 256
@@ -49,6 +55,8 @@ static struct tty_struct console_tty = {
 };
 
 #define L(tty, f) ((tty)->termios.c_lflag & (f))
+static int tty_check_bg(struct tty_struct *tty, int sig);
+static int tty_open(struct inode *inode, struct file *f);
 #define I(tty, f) ((tty)->termios.c_iflag & (f))
 
 /* ---- output ---- */
@@ -94,7 +102,10 @@ static ssize_t tty_write(struct file *f, struct iov_iter *from, loff_t *pos)
 	struct tty_struct *tty = &console_tty;
 	char kbuf[TTY_CHUNK];
 	ssize_t done = 0;
+	int err = L(tty, TOSTOP) ? tty_check_bg(tty, SIGTTOU) : 0;
 
+	if (err)
+		return err;
 	while (iov_iter_count(from)) {
 		size_t want = min(iov_iter_count(from), sizeof(kbuf));
 		size_t n = copy_from_iter(kbuf, want, from);
@@ -258,6 +269,32 @@ void tty_receive_char(int c)
 		kill_pgrp(pgrp, sig);
 }
 
+/* ---- job control ---- */
+
+/* May current use the terminal? A process of its session that is not in
+ * the foreground group gets sig (SIGTTIN for reads, SIGTTOU for writes
+ * with TOSTOP and for changing the settings) sent to its group and
+ * -ERESTARTSYS, to retry once continued in the foreground. A read that
+ * cannot be stopped that way (SIGTTIN ignored or blocked, or an orphaned
+ * group) gets -EIO; a write or change is then just allowed. */
+static int tty_check_bg(struct tty_struct *tty, int sig)
+{
+	pid_t pgrp = task_pgrp_nr(current), fg, sid;
+
+	spin_lock(&tty->lock);
+	fg = tty->pgrp;
+	sid = tty->session;
+	spin_unlock(&tty->lock);
+	if (!sid || task_session_nr(current) != sid || fg <= 0 || pgrp == fg)
+		return 0;	/* not our terminal, or we are in front */
+	if (signal_ignored_or_blocked(sig))
+		return sig == SIGTTIN ? -EIO : 0;
+	if (is_current_pgrp_orphaned())
+		return -EIO;
+	kill_pgrp(pgrp, sig);
+	return -ERESTARTSYS;
+}
+
 /* ---- reading ---- */
 
 /* Move readable input into kbuf: at most one line when canonical. */
@@ -283,10 +320,12 @@ static ssize_t tty_read(struct file *f, struct iov_iter *to, loff_t *pos)
 {
 	struct tty_struct *tty = &console_tty;
 	size_t cnt = min(iov_iter_count(to), (size_t)N_TTY_BUF_SIZE), n;
-	char *kbuf = kmalloc(cnt, GFP_KERNEL);
-	int err = 0;
+	char *kbuf;
+	int err = tty_check_bg(tty, SIGTTIN);
 
-	if (!kbuf)
+	if (err)
+		return err;
+	if (!(kbuf = kmalloc(cnt, GFP_KERNEL)))
 		return -ENOMEM;
 	spin_lock(&tty->lock);
 	if (tty->read_tail == tty->canon_head) {
@@ -312,7 +351,37 @@ static ssize_t tty_read(struct file *f, struct iov_iter *to, loff_t *pos)
 	return err ? err : (ssize_t)n;
 }
 
+/* Readable once read() would not block; always writable (output goes
+ * straight to the UART). */
+static __poll_t tty_poll(struct file *f, poll_table *pt)
+{
+	struct tty_struct *tty = &console_tty;
+	__poll_t mask = POLLOUT | POLLWRNORM;
+
+	poll_wait(f, &tty->read_wait, pt);
+	spin_lock(&tty->lock);
+	if (tty->read_tail != tty->canon_head)
+		mask |= POLLIN | POLLRDNORM;
+	spin_unlock(&tty->lock);
+	return mask;
+}
+
 /* ---- ioctl ---- */
+
+/* Is there a process of group pgrp in session sid? */
+static int pgrp_in_session(pid_t pgrp, pid_t sid)
+{
+	struct task_struct *t;
+	int found = 0;
+
+	spin_lock(&tasklist_lock);
+	list_for_each_entry(t, &task_list, tasks)
+		if (t == t->group_leader && !t->exit_state && t->signal->pgrp == pgrp &&
+		    t->signal->session == sid)
+			found = 1;
+	spin_unlock(&tasklist_lock);
+	return found;
+}
 
 static void flush_input(struct tty_struct *tty)	/* lock held */
 {
@@ -345,6 +414,11 @@ static long tty_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	pid_t pgrp;
 	int n;
 
+	switch (cmd) {	/* changes from the background: SIGTTOU */
+	case TCSETS: case TCSETSW: case TCSETSF: case TIOCSPGRP: case TCFLSH: case TIOCSWINSZ:
+		if ((n = tty_check_bg(tty, SIGTTOU)))
+			return n;
+	}
 	switch (cmd) {
 	case TCGETS:
 		spin_lock(&tty->lock);
@@ -378,6 +452,10 @@ static long tty_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 			return -EFAULT;
 		if (pgrp < 0)
 			return -EINVAL;
+		if (task_session_nr(current) != READ_ONCE(tty->session))
+			return -ENOTTY;	/* not our controlling terminal */
+		if (!pgrp_in_session(pgrp, task_session_nr(current)))
+			return -EPERM;
 		WRITE_ONCE(tty->pgrp, pgrp);
 		return 0;
 	case TIOCGSID:
@@ -411,13 +489,67 @@ static long tty_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 }
 
 static const struct file_operations tty_fops = {
-	.read = tty_read, .write = tty_write, .ioctl = tty_ioctl,
+	.open = tty_open, .read = tty_read, .write = tty_write, .ioctl = tty_ioctl,
+	.poll = tty_poll,
 };
 
 void tty_init(void)
 {
 	register_chrdev_region(TTYAUX_MAJOR, 0, &tty_fops);	/* /dev/tty */
 	register_chrdev_region(TTYAUX_MAJOR, 1, &tty_fops);	/* /dev/console */
+}
+
+int tty_session_ctty(pid_t sid, dev_t *dev, pid_t *fg_pgrp)
+{
+	struct tty_struct *tty = &console_tty;
+	int is = 0;
+
+	spin_lock(&tty->lock);
+	if (sid > 0 && tty->session == sid) {
+		*dev = MKDEV(TTYAUX_MAJOR, 1);
+		*fg_pgrp = tty->pgrp;
+		is = 1;
+	}
+	spin_unlock(&tty->lock);
+	return is;
+}
+
+void tty_session_exit(pid_t sid)
+{
+	struct tty_struct *tty = &console_tty;
+	pid_t fg = 0;
+
+	spin_lock(&tty->lock);
+	if (sid > 0 && tty->session == sid) {
+		fg = tty->pgrp;
+		tty->session = 0;
+		tty->pgrp = 0;
+	}
+	spin_unlock(&tty->lock);
+	if (fg > 0) {
+		kill_pgrp(fg, SIGHUP);
+		kill_pgrp(fg, SIGCONT);
+	}
+}
+
+/* A session leader without a terminal that opens the console (without
+ * O_NOCTTY) while no session has it makes it its controlling terminal,
+ * as Linux does for a serial tty (Linux's /dev/console never becomes
+ * one; here it is the serial port itself). */
+static int tty_open(struct inode *inode, struct file *f)
+{
+	struct tty_struct *tty = &console_tty;
+	pid_t sid = task_session_nr(current);
+
+	if (f->f_flags & O_NOCTTY || sid != current->tgid)
+		return 0;
+	spin_lock(&tty->lock);
+	if (!tty->session) {
+		tty->session = sid;
+		tty->pgrp = task_pgrp_nr(current);
+	}
+	spin_unlock(&tty->lock);
+	return 0;
 }
 
 /* fds 0, 1, 2 of current on /dev/console (before running pid 1). */

@@ -1,9 +1,11 @@
 /* char_dev.c: character device numbers -> file_operations, and the memory
- * devices /dev/null (1,3) and /dev/zero (1,5). chrdev_open swaps f_op.
+ * devices /dev/null (1,3), /dev/zero (1,5), /dev/random (1,8) and
+ * /dev/urandom (1,9). chrdev_open swaps f_op.
  * chrdevs_lock (spinlock) guards the table; callers hold nothing. */
 #include <fs.h>
 #include <mm.h>
 #include <spinlock.h>
+#include <sched.h>
 
 #define MAX_CHRDEVS 16
 static struct { dev_t dev; const struct file_operations *fops; } chrdevs[MAX_CHRDEVS];
@@ -73,6 +75,29 @@ static ssize_t zero_read(struct file *f, struct iov_iter *to, loff_t *pos)
 	return n ? (ssize_t)n : (want ? -EFAULT : 0);
 }
 
+void get_random_bytes(void *buf, size_t n);	/* kernel/sys.c */
+
+/* /dev/random and /dev/urandom: the kernel's generator (not
+ * cryptographic: see get_random_bytes); writes are accepted and dropped. */
+static ssize_t random_read(struct file *f, struct iov_iter *to, loff_t *pos)
+{
+	char buf[256];
+	ssize_t done = 0;
+
+	while (iov_iter_count(to)) {
+		size_t n = min(iov_iter_count(to), sizeof(buf)), c;
+
+		get_random_bytes(buf, n);
+		c = copy_to_iter(buf, n, to);
+		done += c;
+		if (c < n)
+			return done ? done : -EFAULT;
+		if (signal_pending(current))
+			break;
+	}
+	return done;
+}
+
 static const struct file_operations null_fops = {
 	.read = null_read, .write = null_write, .llseek = noop_llseek,
 };
@@ -90,9 +115,14 @@ static int zero_mmap(struct file *f, struct vm_area_struct *vma)
 static const struct file_operations zero_fops = {
 	.read = zero_read, .write = null_write, .llseek = noop_llseek, .mmap = zero_mmap,
 };
+static const struct file_operations random_fops = {
+	.read = random_read, .write = null_write, .llseek = noop_llseek,
+};
 
 void chr_mem_init(void)
 {
 	register_chrdev_region(MEM_MAJOR, 3, &null_fops);
 	register_chrdev_region(MEM_MAJOR, 5, &zero_fops);
+	register_chrdev_region(MEM_MAJOR, 8, &random_fops);
+	register_chrdev_region(MEM_MAJOR, 9, &random_fops);
 }

@@ -12,7 +12,10 @@
  * i_rwsem for writing. So no answer can be cached after its name changed
  * and no change leaves an old answer behind. Nothing is cached in a
  * removed directory (i_nlink == 0, stable under its own i_rwsem): rmdir
- * drops its entries (d_prune_children) so they cannot pin it.
+ * drops its entries (d_prune_children) so they cannot pin it. Nor are
+ * names of I_DONTCACHE inodes (/proc/PID and everything in it), nor
+ * "no such name" in an I_DONTCACHE directory (/proc): those appear and
+ * vanish with processes, without any directory lock.
  *
  * Pins: an open file keeps the entry it was opened by (file->f_dentry,
  * d_count) so that d_path can name it later. A pinned entry is never
@@ -254,12 +257,20 @@ static void d_replace(struct inode *dir, const char *name, int len, struct inode
 	d_dispose(&dispose);
 }
 
+/* An answer that must not be cached: a name for an I_DONTCACHE inode,
+ * or "no such name" in an I_DONTCACHE directory (/proc: a process may
+ * appear under that name at any time). */
+static int d_dontcache(struct inode *dir, struct inode *inode)
+{
+	return ((inode ? inode : dir)->i_state & I_DONTCACHE) != 0;
+}
+
 void d_add(struct inode *dir, const char *name, int len, struct inode *inode,
 	   struct dentry **pin)
 {
 	struct dentry *d;
-	if (!dir->i_nlink)
-		return;		/* a removed directory: cache nothing in it */
+	if (!dir->i_nlink || d_dontcache(dir, inode))
+		return;		/* a removed directory, or a /proc/PID name */
 	if ((d = d_alloc(dir, name, len, inode)))
 		d_replace(dir, name, len, inode, d, 1, pin);
 }
@@ -267,7 +278,8 @@ void d_add(struct inode *dir, const char *name, int len, struct inode *inode,
 void d_set(struct inode *dir, const char *name, int len, struct inode *inode,
 	   struct dentry **pin)
 {
-	struct dentry *d = dir->i_nlink ? d_alloc(dir, name, len, inode) : NULL;
+	struct dentry *d = dir->i_nlink && !d_dontcache(dir, inode) ?
+			   d_alloc(dir, name, len, inode) : NULL;
 	d_replace(dir, name, len, inode, d, 0, pin);
 }
 

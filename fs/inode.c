@@ -1,7 +1,7 @@
 /* inode.c: allocation and reference counting of in-memory inodes.
  * i_count is atomic; an inode is freed by the iput that drops it to zero
  * while i_nlink == 0 (i_nlink only drops while the dropper holds a
- * reference, so that test is race-free). Every reference is also counted
+ * reference, so that test is race-free), or with I_DONTCACHE set. Every reference is also counted
  * in the super block's s_inode_refs, raised before i_count and lowered
  * after it (and after any eviction), so that sum never under-counts: an
  * unmount that sees only its own references knows nobody else holds one
@@ -79,7 +79,8 @@ void iput(struct inode *inode)
 	sb = inode->i_sb;	/* alive until our count is gone from it */
 	if (!dec_unless_last(&inode->i_count)) {
 		spin_lock(&inode->i_lock);
-		unlinked = atomic_dec_and_test(&inode->i_count) && inode->i_nlink == 0;
+		unlinked = atomic_dec_and_test(&inode->i_count) &&
+			   (inode->i_nlink == 0 || (inode->i_state & I_DONTCACHE));
 		if (unlinked)
 			inode->i_state |= I_FREEING;	/* the flusher will not start on it */
 		spin_unlock(&inode->i_lock);

@@ -1,6 +1,6 @@
 /* link.c: the namespace calls that create names for existing inodes or
  * move them: renameat2, linkat, symlinkat; and attribute changes:
- * fchmodat/fchmod, utimensat, fallocate, statfs/fstatfs.
+ * fchmodat/fchmod, fchownat/fchown, utimensat, fallocate, statfs/fstatfs.
  * Locking: rename locks both parent directories' i_rwsem (write) in
  * address order; link and symlink lock the new parent; setattr locks the
  * inode. Each name change updates the dcache (d_move, d_set) before the
@@ -268,6 +268,10 @@ static long notify_change(struct inode *inode, struct iattr *a)
 	} else {		/* in-memory only (ramfs) */
 		if (a->ia_valid & ATTR_MODE)
 			inode->i_mode = (inode->i_mode & S_IFMT) | (a->ia_mode & 07777);
+		if (a->ia_valid & ATTR_UID)
+			inode->i_uid = a->ia_uid;
+		if (a->ia_valid & ATTR_GID)
+			inode->i_gid = a->ia_gid;
 		if (a->ia_valid & ATTR_ATIME)
 			inode->i_atime = a->ia_atime;
 		if (a->ia_valid & ATTR_MTIME)
@@ -308,6 +312,61 @@ long sys_fchmod(int fd, unsigned int mode)
 	if (!f)
 		return -EBADF;
 	long err = chmod_inode(file_inode(f), mode);
+	fput(f);
+	return err;
+}
+
+/* chown: -1 leaves an id as it is; any chown of a file that is not a
+ * directory drops its set-user-ID bit, and set-group-ID when it is
+ * group-executable, as Linux's chown_common asks notify_change to
+ * (ATTR_KILL_SUID, ATTR_KILL_SGID; everybody is root here). */
+static long chown_inode(struct inode *inode, uid_t uid, gid_t gid)
+{
+	struct iattr a = { .ia_valid = ATTR_CTIME, .ia_ctime = now_sec() };
+	umode_t mode = inode->i_mode;
+
+	if (uid != (uid_t)-1) {
+		a.ia_valid |= ATTR_UID;
+		a.ia_uid = uid;
+	}
+	if (gid != (gid_t)-1) {
+		a.ia_valid |= ATTR_GID;
+		a.ia_gid = gid;
+	}
+	if (!S_ISDIR(mode) && !S_ISLNK(mode)) {
+		umode_t drop = S_ISUID | ((mode & S_IXGRP) ? S_ISGID : 0);
+		if (mode & drop) {
+			a.ia_valid |= ATTR_MODE;
+			a.ia_mode = mode & ~drop & 07777;
+		}
+	}
+	return notify_change(inode, &a);
+}
+
+long sys_fchownat(int dfd, const char __user *upath, uid_t uid, gid_t gid, int flags)
+{
+	struct inode *inode;
+	long err;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	inode = user_path_at(dfd, upath, ((flags & AT_SYMLINK_NOFOLLOW) ? LOOKUP_NOFOLLOW : 0) |
+					 ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0));
+	if (IS_ERR(inode))
+		return PTR_ERR(inode);
+	err = chown_inode(inode, uid, gid);
+	iput(inode);
+	return err;
+}
+
+long sys_fchown(int fd, uid_t uid, gid_t gid)
+{
+	struct file *f = fget(fd);
+	long err;
+
+	if (!f)
+		return -EBADF;
+	err = chown_inode(file_inode(f), uid, gid);
 	fput(f);
 	return err;
 }

@@ -256,7 +256,9 @@ struct inode *kern_path_pin(int dfd, const char *path, unsigned int flags, struc
 	err = walk_parent(&cur, path, &last, &len, &trailing);
 	if (!err && last) {
 		root = get_fs_root(current->fs);
-		err = step_depth(&cur, last, len, root, !(flags & LOOKUP_NOFOLLOW), 0, pin);
+		/* a trailing slash follows a symlink even with NOFOLLOW: "link/" */
+		err = step_depth(&cur, last, len, root, !(flags & LOOKUP_NOFOLLOW) || trailing, 0,
+				 pin);
 		iput(root);
 	}
 	if (!err && (trailing || (flags & LOOKUP_DIRECTORY)) && !S_ISDIR(cur->i_mode))

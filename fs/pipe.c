@@ -9,6 +9,7 @@
 #include <uaccess.h>
 #include <uapi/termios.h>
 #include <syscalls_fs.h>
+#include <poll.h>
 
 #define PIPE_SIZE (16 * PAGE_SIZE)
 
@@ -165,6 +166,35 @@ static long pipe_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	return put_user(n, (int __user *)arg);
 }
 
+/* Readable with data or without writers (POLLHUP); writable with room
+ * for an atomic write, or an error without readers. No lock: a stale
+ * answer is corrected by the wakeup that follows the change. */
+static __poll_t pipe_poll(struct file *f, poll_table *pt)
+{
+	struct pipe_inode_info *p = file_inode(f)->i_private;
+	unsigned int used;
+	__poll_t mask = 0;
+
+	if (f->f_mode & FMODE_READ)
+		poll_wait(f, &p->rd_wait, pt);
+	if (f->f_mode & FMODE_WRITE)
+		poll_wait(f, &p->wr_wait, pt);
+	used = READ_ONCE(p->head) - READ_ONCE(p->tail);
+	if (f->f_mode & FMODE_READ) {
+		if (used)
+			mask |= POLLIN | POLLRDNORM;
+		if (!READ_ONCE(p->writers))
+			mask |= POLLHUP;
+	}
+	if (f->f_mode & FMODE_WRITE) {
+		if (PIPE_SIZE - used >= PIPE_BUF)
+			mask |= POLLOUT | POLLWRNORM;
+		if (!READ_ONCE(p->readers))
+			mask |= POLLERR;
+	}
+	return mask;
+}
+
 static void free_pipe_info(struct pipe_inode_info *p)
 {
 	for (unsigned int i = 0; i < ARRAY_SIZE(p->pages); i++)
@@ -196,7 +226,7 @@ static int pipe_release(struct inode *inode, struct file *f)
 
 const struct file_operations pipefifo_fops = {
 	.read = pipe_read, .write = pipe_write, .ioctl = pipe_ioctl,
-	.release = pipe_release,
+	.poll = pipe_poll, .release = pipe_release,
 };
 
 /* Two files on a new pipe inode: res[0] reads, res[1] writes. */

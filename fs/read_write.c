@@ -346,3 +346,60 @@ long sys_lseek(int fd, off_t offset, unsigned int whence)
 	fdput_pos(f);
 	return ret;
 }
+
+/* sendfile: copy from in_fd (at *offset, or at and advancing its file
+ * position) to out_fd through a kernel buffer, as Linux's do_sendfile
+ * does without splice. Stops at the end of the input, a short write or
+ * a signal; returns the bytes moved or -errno if none were. */
+long sys_sendfile64(int out_fd, int in_fd, loff_t __user *offset, size_t count)
+{
+	struct file *in = fget(in_fd), *out = fget(out_fd);
+	size_t chunk = 4 * PAGE_SIZE;
+	char *buf = NULL;
+	loff_t pos = 0;
+	ssize_t done = 0, ret = 0;
+
+	if (!in || !out || !(in->f_mode & FMODE_READ) || !(out->f_mode & FMODE_WRITE))
+		ret = -EBADF;
+	else if (out->f_flags & O_APPEND)
+		ret = -EINVAL;
+	else if (offset && (!in->f_op->llseek || in->f_op->llseek == noop_llseek))
+		ret = -ESPIPE;
+	else if (offset && copy_from_user(&pos, offset, sizeof(pos)))
+		ret = -EFAULT;
+	else if (pos < 0)
+		ret = -EINVAL;
+	else if (!(buf = kmalloc(chunk, GFP_KERNEL)))
+		ret = -ENOMEM;
+	if (!ret && !offset)
+		pos = in->f_pos;
+	count = min(count, (size_t)MAX_RW_COUNT);
+	while (!ret && (size_t)done < count) {
+		ssize_t n = kernel_read(in, buf, min(chunk, count - done), &pos), w;
+
+		if (n <= 0) {
+			ret = n;
+			break;
+		}
+		w = kernel_write(out, buf, n, NULL);
+		if (w < n) {
+			pos -= n - (w > 0 ? w : 0);	/* not sent: not consumed */
+			ret = w < 0 ? w : 0;
+			done += w > 0 ? w : 0;
+			break;
+		}
+		done += w;
+		if (signal_pending(current))
+			break;
+	}
+	if (buf && !offset)
+		in->f_pos = pos;
+	else if (buf && put_user(pos, offset))
+		ret = -EFAULT;
+	kfree(buf);
+	if (in)
+		fput(in);
+	if (out)
+		fput(out);
+	return done ? done : ret;
+}

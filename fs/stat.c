@@ -2,12 +2,21 @@
  * inode. Reads i_size and friends without locks (a torn snapshot is
  * harmless). Callers hold no locks. */
 #include <fs.h>
+#include <blkdev.h>
 #include <sched.h>
 #include <string.h>
 #include <uaccess.h>
 #include <syscalls_fs.h>
 
-#define RAMFS_DEV 1	/* st_dev of the one file system */
+#define RAMFS_DEV 1	/* st_dev of ramfs, /proc and pipes (0:1) */
+
+/* The device an inode's file system lives on (an ext2 mount's block
+ * device, as Linux reports it: df, find -xdev and mountpoint compare it),
+ * or the anonymous one of the in-memory file systems. */
+static dev_t inode_dev(struct inode *inode)
+{
+	return inode->i_sb && inode->i_sb->s_bdev ? inode->i_sb->s_bdev->bd_dev : RAMFS_DEV;
+}
 
 static unsigned long new_encode_dev(dev_t dev)
 {
@@ -20,7 +29,7 @@ static void fill_stat(struct inode *inode, struct stat *st)
 {
 	BUILD_BUG_ON(sizeof(struct stat) != 128);
 	memset(st, 0, sizeof(*st));
-	st->st_dev = RAMFS_DEV;
+	st->st_dev = new_encode_dev(inode_dev(inode));
 	st->st_ino = inode->i_ino;
 	st->st_mode = inode->i_mode;
 	st->st_nlink = inode->i_nlink;
@@ -129,7 +138,8 @@ long sys_statx(int dfd, const char __user *upath, int flags, unsigned int mask,
 	sx.stx_ctime.tv_sec = st.st_ctime;
 	sx.stx_rdev_major = MAJOR(inode->i_rdev);
 	sx.stx_rdev_minor = MINOR(inode->i_rdev);
-	sx.stx_dev_minor = RAMFS_DEV;
+	sx.stx_dev_major = MAJOR(inode_dev(inode));
+	sx.stx_dev_minor = MINOR(inode_dev(inode));
 	iput(inode);
 	return copy_to_user(buf, &sx, sizeof(sx)) ? -EFAULT : 0;
 }

@@ -50,6 +50,7 @@ struct iattr;
 struct super_block;
 struct block_device;
 struct vm_area_struct;
+struct poll_table_struct;
 
 struct iovec {
 	void __user *iov_base;
@@ -92,6 +93,8 @@ struct file_operations {
 	loff_t (*llseek)(struct file *f, loff_t off, int whence);
 	long (*ioctl)(struct file *f, unsigned int cmd, unsigned long arg);
 	int (*iterate)(struct file *f, struct dir_context *ctx);
+	/* poll, ppoll, select: the events ready now (include/poll.h). */
+	unsigned int (*poll)(struct file *f, struct poll_table_struct *pt);
 	int (*open)(struct inode *inode, struct file *f);
 	int (*release)(struct inode *inode, struct file *f);
 	/* Bytes [start, end] of the data (and, unless datasync, all of the
@@ -133,6 +136,8 @@ struct inode_operations {
 };
 
 #define ATTR_MODE 0x1
+#define ATTR_UID 0x2
+#define ATTR_GID 0x4
 #define ATTR_ATIME 0x10
 #define ATTR_MTIME 0x20
 #define ATTR_CTIME 0x40
@@ -189,6 +194,8 @@ void unregister_super(struct super_block *sb);
 struct iattr {
 	unsigned int ia_valid;
 	umode_t ia_mode;
+	uid_t ia_uid;
+	gid_t ia_gid;
 	long ia_atime, ia_mtime, ia_ctime;	/* seconds */
 };
 
@@ -199,6 +206,11 @@ struct iattr {
 #define I_SYNC (1 << 3)			/* writeback_single_inode is writing it */
 #define I_FREEING (1 << 4)		/* being evicted: never queued again */
 #define I_SYNC_QUEUED (1 << 5)		/* on b_io or b_more_io (the flusher requeues it) */
+/* An inode whose name comes and goes behind the VFS's back (/proc/PID
+ * and what is in it; set when it is made): the last iput frees it
+ * whatever i_nlink says, and the dcache keeps no name for it, nor a "no
+ * such name" in such a directory (/proc itself). */
+#define I_DONTCACHE (1 << 6)
 #define I_DIRTY_INODE (I_DIRTY_SYNC | I_DIRTY_DATASYNC)
 #define I_DIRTY (I_DIRTY_INODE | I_DIRTY_PAGES)
 
@@ -445,6 +457,12 @@ int unpack_initramfs(const void *start, unsigned long len);
 void tty_init(void);
 void tty_receive_char(int c);	/* interrupt context */
 int console_setup_fds(void);
+/* Is the console session sid's controlling terminal? Then 1, with its
+ * device and foreground process group (/proc/PID/stat). */
+int tty_session_ctty(pid_t sid, dev_t *dev, pid_t *fg_pgrp);
+/* Session sid's leader exited: its terminal (if the console) is freed,
+ * and the foreground group gets SIGHUP and SIGCONT, as on Linux. */
+void tty_session_exit(pid_t sid);
 void uart_putc_sync(int c);	/* drivers/uart.c (lead) */
 #define TTY_MAJOR 4
 #define TTYAUX_MAJOR 5	/* (5,0) /dev/tty, (5,1) /dev/console */

@@ -183,11 +183,13 @@ struct mm_struct {
 	struct rw_semaphore mmap_lock;
 	spinlock_t page_table_lock;
 	unsigned long start_brk, brk, start_stack, mmap_base;
+	unsigned long start_code, end_code, start_data, end_data;	/* ELF, as Linux sets them */
 	unsigned long arg_start, arg_end, env_start, env_end;
 	unsigned long cpumask;	/* harts that may hold its TLB entries */
 	unsigned long flush_pending;	/* harts to flush its ASID when they next load it */
 	u16 asid;
 	unsigned long rss;	/* resident pages (page_table_lock) */
+	struct file *exe_file;	/* what execve ran (/proc/PID/exe), referenced */
 };
 
 struct mm_struct *mm_alloc(void);
@@ -241,6 +243,10 @@ pte_t vm_get_page_prot(unsigned long vm_flags);
 /* Returns 0 if addr could be faulted in for (write ? write : read). */
 int fixup_user_fault(struct mm_struct *mm, unsigned long addr, int write);
 struct page *get_user_page(unsigned long addr, int write);
+/* get_user_page for an mm the caller holds a user reference on. */
+struct page *get_user_page_remote(struct mm_struct *mm, unsigned long addr, int write);
+/* Copies len bytes at addr of mm into buf; the bytes copied. */
+int access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf, int len);
 /* The page a present (or PROT_NONE) PTE maps, NULL for the zero page. */
 struct page *vm_normal_page(pte_t pte);
 /* Calls fn(pte, addr, arg) for each PTE slot of [start, end) that has a

@@ -39,7 +39,12 @@ void proc_root_init(void);
 /* /proc/mounts and /proc/self/mounts: fs/namespace.c. */
 int mounts_show(struct seq_buf *m);
 
-/* /proc/diskstats body: block/genhd.c (a weak empty default in fs/proc/root.c). */
+/* /proc/diskstats and /proc/partitions: block/genhd.c (weak empty
+ * defaults in fs/proc/root.c). */
 int diskstats_show(struct seq_buf *m);
+int partitions_show(struct seq_buf *m);
+
+/* /proc/cpuinfo: arch/riscv/cpu.c, from the device tree. */
+int show_cpuinfo(struct seq_buf *m);
 
 #endif

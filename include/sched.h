@@ -14,13 +14,17 @@
 #define NCPU 8
 #define HZ 100
 #define TASK_COMM_LEN 16
+#define PID_MAX_LIMIT 32768	/* pids are 1 .. PID_MAX_LIMIT - 1 (/proc/sys/kernel/pid_max) */
 
 #define TASK_RUNNING 0
 #define TASK_INTERRUPTIBLE 1
 #define TASK_UNINTERRUPTIBLE 2
+#define TASK_STOPPED 4		/* by SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */
 #define TASK_DEAD 64
 #define EXIT_ZOMBIE 16
 #define EXIT_DEAD 32
+
+#define JOBCTL_STOP_PENDING 1	/* must take part in its group's stop */
 
 /* thread_info flags (checked on the way back to user mode) */
 #define TIF_SIGPENDING 0
@@ -78,13 +82,20 @@ struct task_struct {
 	struct sighand_struct *sighand;
 	struct signal_struct *signal;
 	sigset_t blocked, saved_sigmask;
+	sigset_t real_blocked;	/* rt_sigtimedwait: blocked before it let its set in */
 	int restore_sigmask;
 	struct sigpending pending;
+	unsigned int jobctl;	/* JOBCTL_STOP_PENDING: siglock */
 
 	int __user *set_child_tid;
 	int __user *clear_child_tid;
-	u64 utime, stime;	/* ticks */
-	u64 start_time;
+	u64 utime, stime;	/* ticks spent in user mode and in the kernel */
+	u64 start_time;		/* jiffies at fork */
+	unsigned long nvcsw, nivcsw;	/* voluntary and involuntary switches */
+	unsigned long min_flt, maj_flt;	/* page faults without and with I/O */
+	/* task_lock: ->mm, ->files and ->fs as other tasks read them
+	 * (/proc/PID); taken inside tasklist_lock, nothing inside it. */
+	spinlock_t alloc_lock;
 	char comm[TASK_COMM_LEN];
 	int pagefault_disabled;	/* uaccess faults fail instead of sleeping */
 	struct completion *vfork_done;
@@ -103,6 +114,9 @@ struct cpu {
 	unsigned long hartid;
 	int online;
 	struct mm_struct *active_mm;	/* whose page table satp holds (NULL: swapper) */
+	u64 online_jiffies;	/* when it came online: idle time = the rest */
+	unsigned long nr_switches;	/* context switches on this hart */
+	unsigned long nr_irqs;		/* interrupts taken on this hart */
 };
 extern struct cpu cpus[NCPU];
 extern int nr_cpus;
@@ -138,6 +152,7 @@ int fatal_signal_pending(struct task_struct *t);
 extern spinlock_t tasklist_lock;
 extern struct list_head task_list;
 extern struct task_struct init_task;
+extern pid_t last_pid;
 extern volatile u64 jiffies;
 
 void sched_init(void);
@@ -155,6 +170,32 @@ void msleep(unsigned int ms);
 void yield(void);
 
 struct task_struct *find_task_by_pid(pid_t pid);
+static inline void task_lock(struct task_struct *t) { spin_lock(&t->alloc_lock); }
+static inline void task_unlock(struct task_struct *t) { spin_unlock(&t->alloc_lock); }
+struct mm_struct *get_task_mm(struct task_struct *t);	/* mmput when done; NULL: none */
+
+/* kernel/cputime.c: per-task and per-hart times, sampled by the tick. */
+enum cpu_usage_stat { CPUTIME_USER, CPUTIME_NICE, CPUTIME_SYSTEM, CPUTIME_IDLE,
+	CPUTIME_IOWAIT, CPUTIME_IRQ, CPUTIME_SOFTIRQ, CPUTIME_STEAL, NR_STATS };
+void account_process_tick(struct task_struct *p, int user_tick);
+void kcpustat_cpu(int cpu, u64 stat[NR_STATS]);	/* ticks since it came online */
+struct task_cputime { u64 utime, stime; unsigned long nvcsw, nivcsw, min_flt, maj_flt; };
+void thread_group_cputime(struct task_struct *t, struct task_cputime *times);	/* t: current */
+struct signal_struct;
+void __thread_group_cputime(struct signal_struct *sig, struct task_cputime *times);	/* tasklist_lock held */
+extern atomic_long_t total_forks;	/* processes and threads created since boot */
+unsigned long nr_context_switches(void);
+int nr_running_tasks(void);	/* runnable: queued or on a hart (not idle) */
+int nr_blocked_tasks(void);	/* in an uninterruptible sleep */
+
+/* kernel/loadavg.c: the load average (fixed point, FSHIFT bits). */
+#define FSHIFT 11
+#define FIXED_1 (1UL << FSHIFT)
+#define LOAD_INT(x) ((x) >> FSHIFT)
+#define LOAD_FRAC(x) LOAD_INT(((x) & (FIXED_1 - 1)) * 100)
+extern unsigned long avenrun[3];
+void calc_global_load(void);	/* every tick on hart 0 */
+void get_avenrun(unsigned long *loads, unsigned long offset, int shift);
 void get_task_struct(struct task_struct *t);
 void put_task_struct(struct task_struct *t);
 struct task_struct *kthread_create(int (*fn)(void *), void *arg, const char *name);

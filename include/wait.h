@@ -11,6 +11,9 @@ struct task_struct;
 typedef struct wait_queue_entry {
 	struct task_struct *task;
 	struct list_head entry;
+	/* If set, wake_up calls it (wq->lock held) instead of waking task:
+	 * poll and select note which of many queues fired (fs/select.c). */
+	void (*func)(struct wait_queue_entry *w);
 } wait_queue_entry_t;
 
 typedef struct wait_queue_head {
@@ -31,7 +34,10 @@ int signal_pending_current(void);
 void schedule(void);
 long schedule_timeout(long ticks);
 
-#define DEFINE_WAIT(n) wait_queue_entry_t n = { .task = NULL, .entry = LIST_HEAD_INIT(n.entry) }
+#define DEFINE_WAIT(n) wait_queue_entry_t n = { .task = NULL, .entry = LIST_HEAD_INIT(n.entry), .func = NULL }
+/* Queue w (whose task and func the caller set) on wq without sleeping. */
+void add_wait_queue(wait_queue_head_t *wq, wait_queue_entry_t *w);
+void remove_wait_queue(wait_queue_head_t *wq, wait_queue_entry_t *w);
 
 /* Sleep until cond is true. Uninterruptible. */
 #define wait_event(wq, cond) do {					\

@@ -1,4 +1,5 @@
-/* exec.c: execve of static ELF64 RISC-V programs. The new image is built
+/* exec.c: execve of static ELF64 RISC-V programs, and of "#!" scripts
+ * (load_script: their interpreter, given the script). The new image is built
  * in a fresh mm: each PT_LOAD segment becomes a private mapping of the
  * file's page cache (faulted in lazily, copied only when written; two
  * processes running one program share its text pages) followed by
@@ -31,9 +32,10 @@ struct linux_binprm {
 	struct elf64_hdr eh;
 	struct elf64_phdr ph[MAX_PHDRS];
 	char *strings;		/* argv then envp, NUL-separated */
-	size_t len;
+	size_t len, arg_len;	/* all strings; argv's alone */
 	int argc, envc;
 	char filename[256];
+	char interp[256];	/* what to open: filename, or a script's interpreter */
 	unsigned long load_bias, phdr_addr, brk, entry;
 	struct { unsigned long addr, len; } pad[MAX_PHDRS];	/* bss heads to zero */
 	int npad;
@@ -69,6 +71,72 @@ static int copy_strings(struct linux_binprm *b, const char __user *const __user 
 			return l;
 		b->len += l + 1;
 	}
+}
+
+/* Replace argv[0] by the n strings args (Linux's remove_arg_zero and
+ * copy_string_kernel, for scripts). */
+static int prepend_args(struct linux_binprm *b, const char *const *args, int n)
+{
+	size_t skip = b->argc ? strlen(b->strings) + 1 : 0, add = 0;
+
+	for (int i = 0; i < n; i++)
+		add += strlen(args[i]) + 1;
+	if (b->len - skip + add > ARG_MAX_BYTES)
+		return -E2BIG;
+	memmove(b->strings + add, b->strings + skip, b->len - skip);
+	for (int i = 0, at = 0; i < n; i++) {
+		size_t l = strlen(args[i]) + 1;
+		memcpy(b->strings + at, args[i], l);
+		at += l;
+	}
+	b->len = b->len - skip + add;
+	b->arg_len = b->arg_len - skip + add;
+	b->argc += n - (skip ? 1 : 0);
+	return 0;
+}
+
+/* "#!interpreter [one argument]" (Linux's binfmt_script): the program
+ * becomes the interpreter, run with the interpreter, the argument and
+ * the script's path in place of argv[0]. Returns 0 if b now names the
+ * interpreter to open, 1 if b->file is no script, or -errno. */
+static int load_script(struct linux_binprm *b)
+{
+	char buf[256], *p, *end, *interp, *arg = NULL;
+	loff_t pos = 0;
+	ssize_t n = kernel_read(b->file, buf, sizeof(buf) - 1, &pos);
+	const char *args[3];
+	int nargs = 0, err;
+
+	if (n < 2 || buf[0] != '#' || buf[1] != '!')
+		return 1;
+	buf[n] = 0;
+	if (!(end = strchr(buf, '\n')))
+		return -ENOEXEC;	/* the line does not fit: the name may be cut */
+	*end = 0;
+	for (p = buf + 2; *p == ' ' || *p == '\t'; p++)
+		;
+	if (!*p)
+		return -ENOEXEC;
+	interp = p;
+	while (*p && *p != ' ' && *p != '\t')
+		p++;
+	if (*p) {
+		*p++ = 0;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (char *q = end - 1; q >= p && (*q == ' ' || *q == '\t' || *q == '\r'); q--)
+			*q = 0;
+		if (*p)
+			arg = p;
+	}
+	args[nargs++] = interp;
+	if (arg)
+		args[nargs++] = arg;
+	args[nargs++] = b->filename;
+	if ((err = prepend_args(b, args, nargs)))
+		return err;
+	strlcpy(b->interp, interp, sizeof(b->interp));
+	return 0;
 }
 
 static int read_elf(struct linux_binprm *b)
@@ -169,6 +237,13 @@ static int load_segments(struct mm_struct *mm, struct linux_binprm *b)
 		if (b->eh.e_phoff >= p->p_offset && b->eh.e_phoff < p->p_offset + p->p_filesz)
 			b->phdr_addr = va + (b->eh.e_phoff - p->p_offset);
 		end_max = max(end_max, end);
+		/* /proc/PID/stat's bounds, as binfmt_elf computes them */
+		if ((p->p_flags & PF_X) && (!mm->start_code || va < mm->start_code))
+			mm->start_code = va;
+		if ((p->p_flags & PF_X) && va + p->p_filesz > mm->end_code)
+			mm->end_code = va + p->p_filesz;
+		mm->start_data = max(mm->start_data, va);
+		mm->end_data = max(mm->end_data, va + p->p_filesz);
 	}
 	if (!end_max)
 		return -ENOEXEC;
@@ -273,7 +348,9 @@ static int create_elf_tables(struct linux_binprm *b, struct mm_struct *mm, unsig
 	int err = copy_to_user((void __user *)sp, v, nptrs * 8) ||
 		  copy_to_user((void __user *)(sp + nptrs * 8), aux, sizeof(aux)) ? -EFAULT : 0;
 	kfree(v);
-	mm->arg_start = strings;
+	mm->arg_start = strings;	/* /proc/PID/cmdline and environ */
+	mm->arg_end = mm->env_start = strings + b->arg_len;
+	mm->env_end = strings + b->len;
 	mm->start_stack = sp;
 	*spp = sp;
 	return err;
@@ -298,30 +375,50 @@ int do_execve(const char *filename, const char __user *const __user *argv,
 	if (!b || !(b->strings = kmalloc(ARG_MAX_BYTES, GFP_KERNEL)))
 		goto out;
 	strlcpy(b->filename, filename, sizeof(b->filename));
-	b->file = filp_open(filename, 0, 0);
-	if (IS_ERR(b->file)) {
-		err = PTR_ERR(b->file);
-		b->file = NULL;
-		goto out;
+	strlcpy(b->interp, filename, sizeof(b->interp));
+	for (int depth = 0; ; depth++) {	/* a script names its interpreter */
+		if (b->file)
+			fput(b->file);
+		b->file = filp_open(b->interp, 0, 0);
+		if (IS_ERR(b->file)) {
+			err = PTR_ERR(b->file);
+			b->file = NULL;
+			goto out;
+		}
+		if ((err = file_may_exec(b->file)))
+			goto out;
+		if (depth == 0) {	/* the file first, then the strings, as Linux */
+			if ((err = b->argc = copy_strings(b, argv, kernel)) < 0)
+				goto out;
+			b->arg_len = b->len;
+			if ((err = b->envc = copy_strings(b, envp, kernel)) < 0)
+				goto out;
+		}
+		if ((err = load_script(b)) < 0)
+			goto out;
+		if (err == 1)
+			break;
+		if (depth == 4) {	/* Linux's BINPRM_MAX_RECURSION */
+			err = -ELOOP;
+			goto out;
+		}
 	}
-	if ((err = file_may_exec(b->file)) || (err = read_elf(b)))
-		goto out;
-	if ((err = b->argc = copy_strings(b, argv, kernel)) < 0 ||
-	    (err = b->envc = copy_strings(b, envp, kernel)) < 0)
+	if ((err = read_elf(b)))
 		goto out;
 	if (!(mm = mm_alloc())) {
 		err = -ENOMEM;
 		goto out;
 	}
+	mm->exe_file = get_file(b->file);
 	if ((err = load_segments(mm, b)))
 		goto out;
 	/* Point of no return. */
 	de_thread();
 	struct mm_struct *old = current->mm;
-	push_off();
+	task_lock(current);	/* also: no switch between the two */
 	current->mm = mm;
 	switch_mm(old, mm);
-	pop_off();
+	task_unlock(current);
 	mm_release_vfork(current);
 	if (old)
 		mmput(old);

@@ -1,7 +1,8 @@
 /* exit.c: task exit and wait4. A thread that exits releases its mm, files
  * and fs at once. A non-leader thread then disappears; the thread-group
  * leader stays a zombie until the whole group has exited and its parent
- * reaps it with wait4. Orphans are re-parented to pid 1.
+ * reaps it with wait4, which also reports stopped and continued children
+ * (WUNTRACED, WCONTINUED). Orphans are re-parented to pid 1.
  * Lock: tasklist_lock for the parent/child/thread links and exit states. */
 #include <sched.h>
 #include <signal.h>
@@ -10,9 +11,11 @@
 #include <uaccess.h>
 #include <printk.h>
 #include <uapi/errno.h>
+#include <resource.h>
 
 #define WNOHANG 1
 #define WUNTRACED 2
+#define WCONTINUED 8
 #define __WALL 0x40000000
 #define __WCLONE 0x80000000
 long futex_wake(u32 __user *uaddr, int nr);
@@ -29,10 +32,13 @@ static void exit_mm(struct task_struct *t)
 		t->clear_child_tid = NULL;
 	}
 	mm_release_vfork(t);
-	push_off();	/* no switch between dropping mm and loading swapper */
+	spin_lock(&tasklist_lock);	/* the resident size at exit: maxrss */
+	t->signal->maxrss = max(t->signal->maxrss, READ_ONCE(mm->rss) << (PAGE_SHIFT - 10));
+	spin_unlock(&tasklist_lock);
+	task_lock(t);	/* also: no switch between dropping mm and loading swapper */
 	t->mm = NULL;
 	switch_mm(mm, NULL);
-	pop_off();
+	task_unlock(t);
 	mmput(mm);
 }
 
@@ -60,6 +66,17 @@ static void forget_original_parent(struct task_struct *t)
 }
 
 /* The group is dead: tell the leader's parent. tasklist_lock held. */
+/* t's times and counts stay with its process. tasklist_lock held. */
+static void account_exited_thread(struct signal_struct *sig, struct task_struct *t)
+{
+	sig->utime += t->utime;
+	sig->stime += t->stime;
+	sig->nvcsw += t->nvcsw;
+	sig->nivcsw += t->nivcsw;
+	sig->min_flt += t->min_flt;
+	sig->maj_flt += t->maj_flt;
+}
+
 static void group_dead_notify(struct task_struct *leader, int code)
 {
 	struct signal_struct *sig = leader->signal;
@@ -74,19 +91,23 @@ void do_exit(int code)
 	struct task_struct *t = current;
 	if (t == child_reaper && t->signal->nr_threads == 1)
 		panic("Attempted to kill init! exit code 0x%x", code);
+	exit_signals(t);
 	exit_mm(t);
-	if (t->files) {
-		put_files_struct(t->files);
-		t->files = NULL;
-	}
-	if (t->fs) {
-		put_fs_struct(t->fs);
-		t->fs = NULL;
-	}
+	struct files_struct *files = t->files;
+	struct fs_struct *fs = t->fs;
+	task_lock(t);
+	t->files = NULL;
+	t->fs = NULL;
+	task_unlock(t);
+	if (files)
+		put_files_struct(files);
+	if (fs)
+		put_fs_struct(fs);
 	spin_lock(&tasklist_lock);
 	struct signal_struct *sig = t->signal;
 	struct task_struct *leader = t->group_leader;
 	int group_dead = --sig->nr_threads == 0;
+	account_exited_thread(sig, t);
 	t->exit_code = code;
 	if (group_dead)
 		forget_original_parent(leader);
@@ -102,6 +123,8 @@ void do_exit(int code)
 			group_dead_notify(leader, code);
 	}
 	spin_unlock(&tasklist_lock);
+	if (group_dead && sig->session == t->tgid)	/* a session leader is gone */
+		tty_session_exit(sig->session);
 	put_sighand(t->sighand);
 	t->sighand = NULL;
 	if (t != leader)
@@ -141,6 +164,20 @@ long sys_exit_group(int code)
 	do_group_exit((code & 0xff) << 8);
 }
 
+/* A reaped child's usage, with its own reaped children's, becomes part
+ * of what the parent's children used (RUSAGE_CHILDREN, cutime).
+ * tasklist_lock held. */
+static void add_child_usage(struct signal_struct *p, struct signal_struct *c)
+{
+	p->cutime += c->utime + c->cutime;
+	p->cstime += c->stime + c->cstime;
+	p->cnvcsw += c->nvcsw + c->cnvcsw;
+	p->cnivcsw += c->nivcsw + c->cnivcsw;
+	p->cmin_flt += c->min_flt + c->cmin_flt;
+	p->cmaj_flt += c->maj_flt + c->cmaj_flt;
+	p->cmaxrss = max(p->cmaxrss, max(c->maxrss, c->cmaxrss));
+}
+
 static int child_matches(struct task_struct *c, pid_t pid)
 {
 	if (pid > 0)
@@ -152,24 +189,70 @@ static int child_matches(struct task_struct *c, pid_t pid)
 	return c->signal->pgrp == -pid;
 }
 
-/* Looks for a reapable child. Returns its pid (and unlinks it into
- * *reaped), 0 if matching children exist but none is done, or -ECHILD. */
-static pid_t find_zombie(pid_t pid, struct task_struct **reaped)
+/* A process group is orphaned when no member has a parent outside it
+ * but in its session: nobody is left to continue it after a stop. */
+int is_current_pgrp_orphaned(void)
+{
+	pid_t pgrp = current->signal->pgrp, sid = current->signal->session;
+	struct task_struct *t;
+	int orphaned = 1;
+
+	spin_lock(&tasklist_lock);
+	list_for_each_entry(t, &task_list, tasks) {
+		struct task_struct *p = t->real_parent;
+
+		if (t != t->group_leader || t->exit_state || t->signal->pgrp != pgrp)
+			continue;
+		if (p && p->signal && p->signal->pgrp != pgrp && p->signal->session == sid &&
+		    !p->exit_state) {
+			orphaned = 0;
+			break;
+		}
+	}
+	spin_unlock(&tasklist_lock);
+	return orphaned;
+}
+
+/* Looks for a child to report. Returns its pid, 0 if matching children
+ * exist but none has anything to report, or -ECHILD. A zombie is
+ * unlinked into *reaped; a stop (WUNTRACED) or continue (WCONTINUED) is
+ * reported once, in *status, and the child stays. */
+static pid_t find_zombie(pid_t pid, int options, struct task_struct **reaped, int *status)
 {
 	struct task_struct *c, *me = current->group_leader;
 	int found = 0;
 	spin_lock(&tasklist_lock);
 	list_for_each_entry(c, &me->children, sibling) {
+		struct signal_struct *sig = c->signal;
+
 		if (!child_matches(c, pid))
 			continue;
 		found = 1;
-		if (c->exit_state == EXIT_ZOMBIE && c->signal->nr_threads == 0) {
+		if (c->exit_state == EXIT_ZOMBIE && sig->nr_threads == 0) {
 			c->exit_state = EXIT_DEAD;
 			list_del_init(&c->sibling);
 			list_del_init(&c->tasks);
+			add_child_usage(current->signal, sig);
 			spin_unlock(&tasklist_lock);
 			*reaped = c;
 			return c->pid;
+		}
+		if (c->exit_state)
+			continue;
+		spin_lock(&c->sighand->siglock);	/* the stop state */
+		if ((options & WUNTRACED) && (sig->flags & SIGNAL_STOP_STOPPED) &&
+		    sig->group_stop_sig) {
+			*status = (sig->group_stop_sig << 8) | 0x7f;
+			sig->group_stop_sig = 0;	/* reported */
+		} else if ((options & WCONTINUED) && (sig->flags & SIGNAL_STOP_CONTINUED)) {
+			*status = 0xffff;
+			sig->flags &= ~SIGNAL_STOP_CONTINUED;
+		}
+		spin_unlock(&c->sighand->siglock);
+		if (*status >= 0) {
+			pid_t r = c->pid;
+			spin_unlock(&tasklist_lock);
+			return r;
 		}
 	}
 	spin_unlock(&tasklist_lock);
@@ -181,13 +264,14 @@ long sys_wait4(pid_t pid, int __user *status, int options, void __user *rusage)
 	struct task_struct *c = NULL;
 	wait_queue_head_t *wq = &current->signal->wait_chldexit;
 	DEFINE_WAIT(w);
+	int stopped = -1;
 	long ret;
 
-	if (options & ~(WNOHANG | WUNTRACED | 8 /* WCONTINUED */ | __WALL | __WCLONE))
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE))
 		return -EINVAL;
 	for (;;) {
 		prepare_to_wait(wq, &w, TASK_INTERRUPTIBLE);
-		ret = find_zombie(pid, &c);
+		ret = find_zombie(pid, options, &c, &stopped);
 		if (ret != 0 || (options & WNOHANG))
 			break;
 		if (signal_pending(current)) {
@@ -197,13 +281,21 @@ long sys_wait4(pid_t pid, int __user *status, int options, void __user *rusage)
 		schedule();
 	}
 	finish_wait(wq, &w);
-	if (ret > 0) {
+	if (ret > 0 && stopped >= 0) {	/* stopped or continued: no usage */
+		struct rusage ru = { 0 };
+		if (status && put_user(stopped, status))
+			return -EFAULT;
+		if (rusage && copy_to_user(rusage, &ru, sizeof(ru)))
+			return -EFAULT;
+	} else if (ret > 0) {
 		int st = c->exit_code;
+		struct rusage ru;
+		rusage_of_reaped(c, &ru);
 		put_signal_struct(c->signal);
 		put_task_struct(c);
 		if (status && put_user(st, status))
 			return -EFAULT;
-		if (rusage && clear_user(rusage, 144))
+		if (rusage && copy_to_user(rusage, &ru, sizeof(ru)))
 			return -EFAULT;
 	}
 	return ret;

@@ -24,7 +24,7 @@ char *init_stack = init_stack_mem;
 struct task_struct init_task = { .comm = "swapper/0", .state = TASK_RUNNING,
 	.stack = init_stack_mem };
 static struct kmem_cache *task_cache;
-static pid_t last_pid;
+pid_t last_pid;	/* the last pid handed out (/proc/loadavg) */
 extern char ret_from_fork[];
 void __fstate_save(u64 *f);
 
@@ -40,8 +40,8 @@ struct task_struct *find_task_by_pid(pid_t pid)
 /* Called with tasklist_lock held. */
 static pid_t alloc_pid(void)
 {
-	for (int tries = 0; tries < 32768; tries++) {
-		last_pid = last_pid >= 32767 ? 2 : last_pid + 1;
+	for (int tries = 0; tries < PID_MAX_LIMIT; tries++) {
+		last_pid = last_pid >= PID_MAX_LIMIT - 1 ? 2 : last_pid + 1;
 		if (!find_task_by_pid(last_pid))
 			return last_pid;
 	}
@@ -56,6 +56,7 @@ static void init_task_lists(struct task_struct *t)
 	INIT_LIST_HEAD(&t->thread_node);
 	INIT_LIST_HEAD(&t->tasks);
 	INIT_LIST_HEAD(&t->pending.list);
+	spin_lock_init(&t->alloc_lock);
 }
 
 static struct task_struct *alloc_task(void)
@@ -73,6 +74,20 @@ static struct task_struct *alloc_task(void)
 	t->thread_info.kernel_sp = (unsigned long)t->stack + THREAD_SIZE;
 	t->state = TASK_RUNNING;
 	return t;
+}
+
+/* t's mm with a user reference (mmput), or NULL: a kernel thread, or
+ * t has exited. task_lock keeps ->mm from being dropped meanwhile. */
+struct mm_struct *get_task_mm(struct task_struct *t)
+{
+	struct mm_struct *mm;
+
+	task_lock(t);
+	mm = t->mm;
+	if (mm)
+		atomic_inc(&mm->mm_users);
+	task_unlock(t);
+	return mm;
 }
 
 void get_task_struct(struct task_struct *t)
@@ -273,6 +288,7 @@ pid_t copy_process(unsigned long flags, unsigned long usp, unsigned long tls,
 		free_child(p);
 		return pid;
 	}
+	atomic_long_add(1, &total_forks);
 	if ((flags & CLONE_PARENT_SETTID) && parent_tid)
 		put_user(pid, parent_tid);
 	struct completion vfork;

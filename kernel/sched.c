@@ -178,6 +178,11 @@ void schedule(void)
 	}
 	next->on_cpu = 1;
 	next->thread_info.cpu = cpu;
+	c->nr_switches++;
+	if (prev->state == TASK_RUNNING)
+		prev->nivcsw++;		/* preempted */
+	else
+		prev->nvcsw++;		/* went to sleep */
 	c->curr = next;
 	/* Kernel threads and idle run on swapper_pg_dir: prev's mm may be
 	 * freed (by its last user on another hart) while we run. */

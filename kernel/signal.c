@@ -1,5 +1,6 @@
 /* signal.c: sending, blocking, dequeuing and default actions of signals,
- * and the rt_sig* / kill syscalls. The architecture part (the frame on
+ * job control (stopping and continuing a process: prepare_signal,
+ * do_signal_stop), and the rt_sig* / kill syscalls. The architecture part (the frame on
  * the user stack) is arch/riscv/signal.c.
  * Lock: sighand->siglock protects handlers and all pending/blocked sets
  * of the group; taken inside tasklist_lock when both are needed. */
@@ -14,8 +15,11 @@
 
 static struct kmem_cache *sigqueue_cache, *sighand_cache, *signal_cache;
 
+/* Default actions: ignore these; stop for SIG_KERNEL_STOP_MASK (SIGCONT's
+ * "continue" happens when it is sent: prepare_signal); terminate for
+ * the rest. */
 #define SIG_DEFAULT_IGNORE (sigmask(SIGCHLD) | sigmask(SIGURG) | sigmask(SIGWINCH) | \
-	sigmask(SIGCONT) | sigmask(SIGSTOP) | sigmask(SIGTSTP) | sigmask(SIGTTIN) | sigmask(SIGTTOU))
+	sigmask(SIGCONT))
 
 struct sighand_struct *sighand_alloc(void)
 {
@@ -73,14 +77,15 @@ static void *handler_of(struct task_struct *t, int sig)
 }
 
 /* Is sig dropped at once? A blocked one is kept: its handler may change
- * before it is unblocked. Init (SIGNAL_UNKILLABLE) gets no signal whose
- * action is the default one, SIGKILL included, as Linux's
- * sig_task_ignored; force_sig_fault clears the flag for a fault of init's
- * own, which must not loop. */
+ * before it is unblocked (and rt_sigtimedwait, which unblocks its set for
+ * the wait, remembers the mask in real_blocked). Init (SIGNAL_UNKILLABLE)
+ * gets no signal whose action is the default one, SIGKILL included, as
+ * Linux's sig_task_ignored; force_sig_fault clears the flag for a fault
+ * of init's own, which must not loop. */
 static int sig_ignored(struct task_struct *t, int sig)
 {
 	void *h = handler_of(t, sig);
-	if (t->blocked & sigmask(sig))
+	if ((t->blocked | t->real_blocked) & sigmask(sig))
 		return 0;
 	if (h == SIG_DFL && (t->signal->flags & SIGNAL_UNKILLABLE))
 		return 1;
@@ -91,14 +96,15 @@ static int sig_ignored(struct task_struct *t, int sig)
 static int wants_signal(struct task_struct *t)
 {
 	sigset_t p = (t->pending.signal | t->signal->shared_pending.signal) & ~t->blocked;
-	return p || (t->signal->flags & SIGNAL_GROUP_EXIT);
+	return p || (t->signal->flags & SIGNAL_GROUP_EXIT) || (t->jobctl & JOBCTL_STOP_PENDING);
 }
 
+/* fatal (SIGKILL) also wakes a stopped task. Uninterruptible waits
+ * finish first: there are no killable sleeps yet. */
 static void signal_wake_up(struct task_struct *t, int fatal)
 {
 	set_tsk_thread_flag(t, TIF_SIGPENDING);
-	(void)fatal;	/* no killable sleeps yet: uninterruptible waits finish first */
-	if (!wake_up_state(t, TASK_INTERRUPTIBLE))
+	if (!wake_up_state(t, TASK_INTERRUPTIBLE | (fatal ? TASK_STOPPED : 0)))
 		kick_process(t);	/* running elsewhere: make it look now */
 }
 
@@ -131,12 +137,57 @@ void zap_other_threads(struct task_struct *t)
 	}
 }
 
+/* Drop the signals in mask from p. siglock held. */
+static void flush_sigmask(struct sigpending *p, sigset_t mask)
+{
+	struct sigqueue *q, *n;
+
+	if (!(p->signal & mask))
+		return;
+	list_for_each_entry_safe(q, n, &p->list, list)
+		if (sigmask(q->info.si_signo) & mask) {
+			list_del(&q->list);
+			kmem_cache_free(sigqueue_cache, q);
+		}
+	p->signal &= ~mask;
+}
+
+/* Job control happens when a signal is sent, before it is queued (or
+ * ignored): a stop signal cancels a pending SIGCONT, and SIGCONT cancels
+ * pending stop signals and resumes a stopped or stopping group, whose
+ * parent hears of it from the first thread to run (get_signal). siglock
+ * held. */
+static void prepare_signal(int sig, struct task_struct *p)
+{
+	struct signal_struct *s = p->signal;
+	struct task_struct *t;
+	sigset_t drop = sig == SIGCONT ? SIG_KERNEL_STOP_MASK : sigmask(SIGCONT);
+
+	if (sig != SIGCONT && !(sigmask(sig) & SIG_KERNEL_STOP_MASK))
+		return;
+	flush_sigmask(&s->shared_pending, drop);
+	list_for_each_entry(t, &s->thread_head, thread_node)
+		flush_sigmask(&t->pending, drop);
+	if (sig != SIGCONT)
+		return;
+	if (s->flags & SIGNAL_STOP_STOPPED)
+		s->flags |= SIGNAL_STOP_CONTINUED | SIGNAL_CLD_CONTINUED;
+	s->flags &= ~SIGNAL_STOP_STOPPED;
+	s->group_stop_count = 0;
+	s->group_stop_sig = 0;
+	list_for_each_entry(t, &s->thread_head, thread_node) {
+		t->jobctl &= ~JOBCTL_STOP_PENDING;
+		wake_up_state(t, TASK_STOPPED);
+	}
+}
+
 /* Queues sig for t (group = to the whole process). siglock held. */
 static int __send_signal(int sig, uapi_siginfo_t *info, struct task_struct *t, int group)
 {
 	struct sigpending *p = group ? &t->signal->shared_pending : &t->pending;
 	if (t->signal->flags & SIGNAL_GROUP_EXIT)
 		return 0;
+	prepare_signal(sig, t);
 	if (sig_ignored(t, sig))
 		return 0;
 	if (sig == SIGKILL) {	/* never init's: sig_ignored dropped it */
@@ -258,6 +309,96 @@ static int dequeue_from(struct sigpending *p, sigset_t blocked, uapi_siginfo_t *
 	return sig;
 }
 
+/* Tell t's parent that its process stopped or continued (why: CLD_*):
+ * SIGCHLD unless the parent asked for none (SA_NOCLDSTOP), and a wakeup
+ * of its wait4. Takes tasklist_lock, then the parent's siglock. */
+static void do_notify_parent_cldstop(struct task_struct *t, int why, int status)
+{
+	struct task_struct *leader, *parent;
+	uapi_siginfo_t info = { .si_signo = SIGCHLD, .si_code = why };
+
+	spin_lock(&tasklist_lock);
+	leader = t->group_leader;
+	parent = leader->real_parent;
+	info.chld.pid = leader->pid;
+	info.chld.status = status;
+	if (parent && parent->sighand) {
+		spin_lock(&parent->sighand->siglock);
+		if (!(parent->sighand->action[SIGCHLD - 1].sa.sa_flags & SA_NOCLDSTOP))
+			__send_signal(SIGCHLD, &info, parent, 1);
+		spin_unlock(&parent->sighand->siglock);
+		wake_up(&parent->signal->wait_chldexit);
+	}
+	spin_unlock(&tasklist_lock);
+}
+
+/* siglock held: current takes part in its group's stop; 1 if it was the
+ * last thread to stop (the group is stopped: tell the parent). */
+static int participate_in_stop(struct signal_struct *s)
+{
+	current->jobctl &= ~JOBCTL_STOP_PENDING;
+	if (--s->group_stop_count > 0)
+		return 0;
+	s->flags = (s->flags & ~SIGNAL_STOP_CONTINUED) | SIGNAL_STOP_STOPPED;
+	return 1;
+}
+
+/* A stop signal's default action (signr), or a group stop another
+ * thread began (signr 0): stop every thread of the process until
+ * SIGCONT or SIGKILL. siglock held on entry, dropped on return. */
+static void do_signal_stop(int signr)
+{
+	struct task_struct *t = current, *o;
+	struct signal_struct *s = t->signal;
+	int last, code;
+
+	if (!(t->jobctl & JOBCTL_STOP_PENDING)) {	/* begin a group stop */
+		s->group_stop_sig = signr;
+		s->group_stop_count = 0;
+		list_for_each_entry(o, &s->thread_head, thread_node) {
+			o->jobctl |= JOBCTL_STOP_PENDING;
+			s->group_stop_count++;
+			if (o != t)
+				signal_wake_up(o, 0);
+		}
+	}
+	last = participate_in_stop(s);
+	code = s->group_stop_sig;
+	set_current_state(TASK_STOPPED);
+	spin_unlock(&t->sighand->siglock);
+	if (last)
+		do_notify_parent_cldstop(t, CLD_STOPPED, code);
+	schedule();	/* until SIGCONT or SIGKILL */
+}
+
+/* An exiting thread no longer holds up a group stop. */
+void exit_signals(struct task_struct *t)
+{
+	int last = 0, code = 0;
+
+	spin_lock(&t->sighand->siglock);
+	if (t->jobctl & JOBCTL_STOP_PENDING) {
+		last = participate_in_stop(t->signal);
+		code = t->signal->group_stop_sig;
+	}
+	spin_unlock(&t->sighand->siglock);
+	if (last && !(t->signal->flags & SIGNAL_GROUP_EXIT))
+		do_notify_parent_cldstop(t, CLD_STOPPED, code);
+}
+
+int signal_ignored_or_blocked(int sig)
+{
+	struct task_struct *t = current;
+	void *h;
+	int r;
+
+	spin_lock(&t->sighand->siglock);
+	h = handler_of(t, sig);
+	r = h == SIG_IGN || (t->blocked & sigmask(sig));
+	spin_unlock(&t->sighand->siglock);
+	return r;
+}
+
 /* Returns the next signal with a handler (filling *ka), performing
  * default actions for the others; 0 if none. May not return (exit). */
 int get_signal(uapi_siginfo_t *info, struct k_sigaction *ka)
@@ -270,6 +411,16 @@ int get_signal(uapi_siginfo_t *info, struct k_sigaction *ka)
 			int code = t->signal->group_exit_code;
 			spin_unlock(&sh->siglock);
 			do_exit(code);
+		}
+		if (t->signal->flags & SIGNAL_CLD_CONTINUED) {
+			t->signal->flags &= ~SIGNAL_CLD_CONTINUED;
+			spin_unlock(&sh->siglock);
+			do_notify_parent_cldstop(t, CLD_CONTINUED, SIGCONT);
+			continue;
+		}
+		if (t->jobctl & JOBCTL_STOP_PENDING) {
+			do_signal_stop(0);	/* another thread began a group stop */
+			continue;
 		}
 		if (t->signal->group_exit_task && t->signal->group_exit_task != t &&
 		    (t->pending.signal & sigmask(SIGKILL))) {
@@ -298,6 +449,15 @@ int get_signal(uapi_siginfo_t *info, struct k_sigaction *ka)
 		/* init: a default action queued while blocked is dropped */
 		if ((t->signal->flags & SIGNAL_UNKILLABLE) && sig != SIGKILL && sig != SIGSTOP)
 			continue;
+		if (sigmask(sig) & SIG_KERNEL_STOP_MASK) {
+			/* the terminal's stops do not stop an orphaned group:
+			 * nobody would ever continue it */
+			if (sig != SIGSTOP && is_current_pgrp_orphaned())
+				continue;
+			spin_lock(&sh->siglock);
+			do_signal_stop(sig);
+			continue;
+		}
 		do_group_exit(sig);
 	}
 }
@@ -422,6 +582,66 @@ long sys_rt_sigsuspend(const sigset_t __user *mask, size_t setsize)
 		set_current_state(TASK_RUNNING);
 	}
 	return -ERESTARTNOHAND;
+}
+
+struct timespec64 { long tv_sec, tv_nsec; };
+
+/* Wait for one of the (normally blocked) signals in uthese and take it
+ * off the pending set without running a handler: its number, or -EAGAIN
+ * once the timeout passes, or -EINTR for another signal. While waiting
+ * those signals are unblocked, so their arrival wakes the caller. */
+long sys_rt_sigtimedwait(const sigset_t __user *uthese, uapi_siginfo_t __user *uinfo,
+			 const struct timespec64 __user *uts, size_t sigsetsize)
+{
+	struct task_struct *t = current;
+	struct sighand_struct *sh = t->sighand;
+	long ticks = -1;	/* no timeout */
+	struct timespec64 ts;
+	uapi_siginfo_t info;
+	sigset_t these, saved;
+	int sig;
+
+	if (sigsetsize != sizeof(sigset_t))
+		return -EINVAL;
+	if (copy_from_user(&these, uthese, sizeof(these)))
+		return -EFAULT;
+	these &= ~SIG_KERNEL_ONLY_MASK;
+	if (uts) {
+		if (copy_from_user(&ts, uts, sizeof(ts)))
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
+			return -EINVAL;
+		ticks = ts.tv_sec * HZ + (ts.tv_nsec + 1000000000L / HZ - 1) / (1000000000L / HZ);
+	}
+	spin_lock(&sh->siglock);
+	sig = dequeue_from(&t->pending, ~these, &info);
+	if (!sig)
+		sig = dequeue_from(&t->signal->shared_pending, ~these, &info);
+	if (!sig && ticks) {
+		saved = t->real_blocked = t->blocked;
+		t->blocked &= ~these;
+		set_current_state(TASK_INTERRUPTIBLE);
+		spin_unlock(&sh->siglock);
+		if (!signal_pending(t))
+			schedule_timeout(ticks);
+		set_current_state(TASK_RUNNING);
+		spin_lock(&sh->siglock);
+		t->blocked = saved;
+		t->real_blocked = 0;
+		sig = dequeue_from(&t->pending, ~these, &info);
+		if (!sig)
+			sig = dequeue_from(&t->signal->shared_pending, ~these, &info);
+	}
+	if (wants_signal(t))
+		set_tsk_thread_flag(t, TIF_SIGPENDING);
+	else
+		clear_tsk_thread_flag(t, TIF_SIGPENDING);
+	spin_unlock(&sh->siglock);
+	if (!sig)
+		return ticks && signal_pending(t) ? -EINTR : -EAGAIN;
+	if (uinfo && copy_to_user(uinfo, &info, sizeof(info)))
+		return -EFAULT;
+	return sig;
 }
 
 static int kill_one(struct task_struct *t, int sig, int code)

@@ -1,6 +1,8 @@
 /* sys.c: small system calls: identity (pids, process groups, sessions),
- * uname, resource limits, sysinfo, getrandom, reboot, prctl.
- * Lock: tasklist_lock for process-group and session changes. */
+ * uname and the host name, resource limits, getrusage, sysinfo,
+ * getrandom, reboot, prctl.
+ * Locks: tasklist_lock for process-group and session changes and the
+ * usage counters; uts_lock (leaf) for the names. */
 #include <sched.h>
 #include <signal.h>
 #include <mm.h>
@@ -11,6 +13,8 @@
 #include <sbi.h>
 #include <fs.h>
 #include <uapi/errno.h>
+#include <resource.h>
+#include <utsname.h>
 
 extern struct task_struct *child_reaper;
 
@@ -100,14 +104,59 @@ long sys_setsid(void)
 	return r;
 }
 
-struct new_utsname { char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65]; };
+static struct new_utsname uts = { .sysname = "Linux", .nodename = "(none)",
+	.release = "6.1.0-teach", .version = "#1 SMP", .machine = "riscv64",
+	.domainname = "(none)" };
+static DEFINE_SPINLOCK(uts_lock);
+
+void get_utsname(struct new_utsname *u)
+{
+	spin_lock(&uts_lock);
+	*u = uts;
+	spin_unlock(&uts_lock);
+}
+
+/* The host (domain 0) or domain name: len bytes, NUL-terminated here. */
+int set_uts_name(int domain, const char *name, size_t len)
+{
+	char *dst = domain ? uts.domainname : uts.nodename;
+
+	if (len > __NEW_UTS_LEN)
+		return -EINVAL;
+	spin_lock(&uts_lock);
+	memcpy(dst, name, len);
+	memset(dst + len, 0, __NEW_UTS_LEN + 1 - len);
+	spin_unlock(&uts_lock);
+	return 0;
+}
 
 long sys_uname(struct new_utsname __user *u)
 {
-	struct new_utsname n = { .sysname = "Linux", .nodename = "riscv-teach",
-		.release = "6.1.0-teach", .version = "#1 SMP", .machine = "riscv64",
-		.domainname = "(none)" };
+	struct new_utsname n;
+
+	get_utsname(&n);
 	return copy_to_user(u, &n, sizeof(n)) ? -EFAULT : 0;
+}
+
+static long set_name_from_user(int domain, const char __user *name, int len)
+{
+	char buf[__NEW_UTS_LEN];
+
+	if (len < 0 || len > __NEW_UTS_LEN)
+		return -EINVAL;
+	if (copy_from_user(buf, name, len))
+		return -EFAULT;
+	return set_uts_name(domain, buf, len);
+}
+
+long sys_sethostname(const char __user *name, int len)
+{
+	return set_name_from_user(0, name, len);
+}
+
+long sys_setdomainname(const char __user *name, int len)
+{
+	return set_name_from_user(1, name, len);
 }
 
 long sys_prlimit64(pid_t pid, unsigned int res, const struct rlimit __user *new,
@@ -152,11 +201,13 @@ struct sysinfo {
 	char _f[0];
 };
 
+#define SI_LOAD_SHIFT 16
 long sys_sysinfo(struct sysinfo __user *info)
 {
 	struct sysinfo s = { 0 };
 	struct task_struct *t;
 	s.uptime = ktime_get_ns() / 1000000000ULL;
+	get_avenrun(s.loads, 0, SI_LOAD_SHIFT - FSHIFT);
 	s.totalram = totalram_pages() * PAGE_SIZE;
 	s.freeram = nr_free_pages() * PAGE_SIZE;
 	s.mem_unit = 1;
@@ -257,9 +308,73 @@ long sys_sched_yield(void)
 	return 0;
 }
 
-long sys_getrusage(int who, void __user *ru)
+static void fill_rusage(struct rusage *ru, const struct task_cputime *c, unsigned long maxrss)
 {
-	if (who != 0 && who != -1 && who != 1)
+	memset(ru, 0, sizeof(*ru));
+	ru->ru_utime.tv_sec = c->utime / HZ;
+	ru->ru_utime.tv_usec = c->utime % HZ * (1000000 / HZ);
+	ru->ru_stime.tv_sec = c->stime / HZ;
+	ru->ru_stime.tv_usec = c->stime % HZ * (1000000 / HZ);
+	ru->ru_maxrss = maxrss;
+	ru->ru_minflt = c->min_flt;
+	ru->ru_majflt = c->maj_flt;
+	ru->ru_nvcsw = c->nvcsw;
+	ru->ru_nivcsw = c->nivcsw;
+}
+
+static struct task_cputime children_usage(struct signal_struct *sig)
+{
+	return (struct task_cputime){ sig->cutime, sig->cstime, sig->cnvcsw, sig->cnivcsw,
+				      sig->cmin_flt, sig->cmaj_flt };
+}
+
+void rusage_of_reaped(struct task_struct *c, struct rusage *ru)
+{
+	struct signal_struct *sig = c->signal;
+	struct task_cputime t = children_usage(sig);
+
+	t.utime += sig->utime;
+	t.stime += sig->stime;
+	t.nvcsw += sig->nvcsw;
+	t.nivcsw += sig->nivcsw;
+	t.min_flt += sig->min_flt;
+	t.maj_flt += sig->maj_flt;
+	fill_rusage(ru, &t, max(sig->maxrss, sig->cmaxrss));
+}
+
+/* Resident size now (no peak is tracked) or at an earlier exit, in kB. */
+static unsigned long self_maxrss(struct task_struct *t)
+{
+	unsigned long rss = t->mm ? READ_ONCE(t->mm->rss) << (PAGE_SHIFT - 10) : 0;
+
+	return max(rss, READ_ONCE(t->signal->maxrss));
+}
+
+long sys_getrusage(int who, struct rusage __user *uru)
+{
+	struct task_struct *t = current;
+	struct task_cputime c;
+	struct rusage ru;
+
+	switch (who) {
+	case RUSAGE_SELF:
+		thread_group_cputime(t, &c);
+		fill_rusage(&ru, &c, self_maxrss(t));
+		break;
+	case RUSAGE_THREAD:
+		c = (struct task_cputime){ t->utime, t->stime, t->nvcsw, t->nivcsw,
+					   t->min_flt, t->maj_flt };
+		fill_rusage(&ru, &c, self_maxrss(t));
+		break;
+	case RUSAGE_CHILDREN:
+		spin_lock(&tasklist_lock);
+		c = children_usage(t->signal);
+		unsigned long maxrss = t->signal->cmaxrss;
+		spin_unlock(&tasklist_lock);
+		fill_rusage(&ru, &c, maxrss);
+		break;
+	default:
 		return -EINVAL;
-	return clear_user(ru, 144) ? -EFAULT : 0;
+	}
+	return copy_to_user(uru, &ru, sizeof(ru)) ? -EFAULT : 0;
 }

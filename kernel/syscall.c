@@ -18,22 +18,22 @@ typedef long (*syscall_fn_t)(unsigned long, unsigned long, unsigned long,
 	X(48, faccessat) X(49, chdir) X(50, fchdir) X(51, chroot) X(56, openat) X(57, close) \
 	X(59, pipe2) X(61, getdents64) X(62, lseek) X(63, read) X(64, write) \
 	X(65, readv) X(66, writev) X(67, pread64) X(68, pwrite64) X(69, preadv) \
-	X(70, pwritev) X(78, readlinkat) X(79, newfstatat) X(80, fstat) X(81, sync) \
+	X(70, pwritev) X(71, sendfile64) X(72, pselect6) X(73, ppoll) X(78, readlinkat) X(79, newfstatat) X(80, fstat) X(81, sync) \
 	X(82, fsync) X(83, fdatasync) X(84, sync_file_range) X(93, exit) X(94, exit_group) \
 	X(96, set_tid_address) X(98, futex) X(99, set_robust_list) X(101, nanosleep) \
 	X(113, clock_gettime) X(114, clock_getres) X(115, clock_nanosleep) \
 	X(124, sched_yield) X(129, kill) X(130, tkill) X(131, tgkill) \
 	X(132, sigaltstack) X(133, rt_sigsuspend) X(134, rt_sigaction) \
-	X(135, rt_sigprocmask) X(136, rt_sigpending) X(139, rt_sigreturn) \
+	X(135, rt_sigprocmask) X(136, rt_sigpending) X(137, rt_sigtimedwait) X(139, rt_sigreturn) \
 	X(142, reboot) X(153, times) X(154, setpgid) X(155, getpgid) X(156, getsid) \
-	X(157, setsid) X(160, uname) X(163, getrlimit) X(164, setrlimit) \
+	X(157, setsid) X(160, uname) X(161, sethostname) X(162, setdomainname) X(163, getrlimit) X(164, setrlimit) \
 	X(165, getrusage) X(166, umask) X(167, prctl) X(169, gettimeofday) \
 	X(172, getpid) X(173, getppid) X(174, getuid) X(175, getuid) X(176, getuid) \
 	X(177, getuid) X(178, gettid) X(179, sysinfo) X(214, brk) X(215, munmap) X(216, mremap) \
 	X(220, clone) X(221, execve) X(222, mmap) X(226, mprotect) X(227, msync) X(232, mincore) X(233, madvise) \
 	X(260, wait4) X(261, prlimit64) X(267, syncfs) X(278, getrandom) \
 	X(291, statx) X(435, clone3) X(439, faccessat2) \
-	X(276, renameat2) X(37, linkat) X(36, symlinkat) X(53, fchmodat) X(52, fchmod) \
+	X(276, renameat2) X(37, linkat) X(36, symlinkat) X(53, fchmodat) X(52, fchmod) X(54, fchownat) X(55, fchown) \
 	X(88, utimensat) X(47, fallocate) X(223, fadvise64) X(43, statfs) X(44, fstatfs) \
 	X(40, mount) X(39, umount2) X(213, readahead)
 

@@ -2,6 +2,7 @@
  * monotonic clock counts from boot; REALTIME adds the wall-clock time at
  * boot). Sleeps are in jiffies, rounded up, and interruptible by signals. */
 #include <sched.h>
+#include <signal.h>
 #include <timer.h>
 #include <uaccess.h>
 #include <uapi/errno.h>
@@ -33,7 +34,12 @@ static int clock_read(int which, u64 *ns)
 	case CLOCK_BOOTTIME:
 		*ns = ktime_get_ns();
 		return 0;
-	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_PROCESS_CPUTIME_ID: {
+		struct task_cputime c;
+		thread_group_cputime(current, &c);
+		*ns = (c.utime + c.stime) * (NSEC_PER_SEC / HZ);
+		return 0;
+	}
 	case CLOCK_THREAD_CPUTIME_ID:
 		*ns = (current->utime + current->stime) * (NSEC_PER_SEC / HZ);
 		return 0;
@@ -114,10 +120,19 @@ long sys_nanosleep(const struct timespec64 __user *req, struct timespec64 __user
 	return sys_clock_nanosleep(CLOCK_MONOTONIC, 0, req, rem);
 }
 
+/* The process's times and its reaped children's, in ticks (USER_HZ ==
+ * HZ); the result is ticks since boot, as Linux's jiffies_64_to_clock_t. */
 struct tms { long utime, stime, cutime, cstime; };
 long sys_times(struct tms __user *buf)
 {
-	struct tms t = { (long)current->utime, (long)current->stime, 0, 0 };
+	struct signal_struct *sig = current->signal;
+	struct task_cputime c;
+	struct tms t;
+
+	thread_group_cputime(current, &c);
+	spin_lock(&tasklist_lock);
+	t = (struct tms){ c.utime, c.stime, sig->cutime, sig->cstime };
+	spin_unlock(&tasklist_lock);
 	if (buf && copy_to_user(buf, &t, sizeof(t)))
 		return -EFAULT;
 	return jiffies;

@@ -1,8 +1,9 @@
 /* wait.c: wait queues and completions. prepare_to_wait queues the task
  * and sets its state under wq->lock; wake_up wakes every queued task
- * under the same lock, so a wakeup between the waiter's condition check
- * and its schedule() only makes schedule() return at once. A completion
- * counts and wakes, and is consumed, under its queue's lock.
+ * (or calls its entry's func: poll) under the same lock, so a wakeup
+ * between the waiter's condition check and its schedule() only makes
+ * schedule() return at once. A completion counts and wakes, and is
+ * consumed, under its queue's lock.
  * Lock order: wq->lock, then rq_lock (inside wake_up_process). */
 #include <wait.h>
 #include <sched.h>
@@ -37,7 +38,24 @@ void wake_up(wait_queue_head_t *wq)
 	wait_queue_entry_t *w;
 	spin_lock(&wq->lock);
 	list_for_each_entry(w, &wq->head, entry)
-		wake_up_process(w->task);
+		if (w->func)
+			w->func(w);
+		else
+			wake_up_process(w->task);
+	spin_unlock(&wq->lock);
+}
+
+void add_wait_queue(wait_queue_head_t *wq, wait_queue_entry_t *w)
+{
+	spin_lock(&wq->lock);
+	list_add_tail(&w->entry, &wq->head);
+	spin_unlock(&wq->lock);
+}
+
+void remove_wait_queue(wait_queue_head_t *wq, wait_queue_entry_t *w)
+{
+	spin_lock(&wq->lock);
+	list_del_init(&w->entry);
 	spin_unlock(&wq->lock);
 }
 

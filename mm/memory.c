@@ -586,11 +586,11 @@ int fixup_user_fault(struct mm_struct *mm, unsigned long addr, int write)
 	return ret;
 }
 
-/* Pins the page at user address addr (faulting it in for reading or
- * writing as needed). Returns it with a reference, or NULL on -EFAULT. */
-struct page *get_user_page(unsigned long addr, int write)
+/* Pins the page at user address addr of mm (faulting it in for reading
+ * or writing as needed). Returns it with a reference, or NULL on -EFAULT.
+ * mm is current's, or one the caller holds a user reference on. */
+struct page *get_user_page_remote(struct mm_struct *mm, unsigned long addr, int write)
 {
-	struct mm_struct *mm = current->mm;
 	for (;;) {
 		struct page *pg = NULL;
 		pte_t *pte = pte_offset_map_lock(mm, addr);
@@ -607,6 +607,33 @@ struct page *get_user_page(unsigned long addr, int write)
 		if (fixup_user_fault(mm, addr, write))
 			return NULL;
 	}
+}
+
+struct page *get_user_page(unsigned long addr, int write)
+{
+	return get_user_page_remote(current->mm, addr, write);
+}
+
+/* Copy len bytes at addr of another process's memory into buf (Linux's
+ * access_remote_vm, reading only); returns the bytes copied, short at
+ * the first address that cannot be read. */
+int access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf, int len)
+{
+	int done = 0;
+
+	while (done < len) {
+		unsigned long off = addr & (PAGE_SIZE - 1);
+		int n = min((unsigned long)(len - done), PAGE_SIZE - off);
+		struct page *pg = get_user_page_remote(mm, addr, 0);
+
+		if (!pg)
+			break;
+		memcpy((char *)buf + done, (char *)page_address(pg) + off, n);
+		put_page(pg);
+		done += n;
+		addr += n;
+	}
+	return done;
 }
 
 /* ---- zap: unmapping ranges ---- */

@@ -535,6 +535,8 @@ void mmput(struct mm_struct *mm)
 	if (!atomic_dec_and_test(&mm->mm_users))
 		return;
 	exit_mmap(mm);
+	if (mm->exe_file)
+		fput(mm->exe_file);
 	if (mm->asid) {
 		flush_tlb_mm(mm);	/* no hart may keep entries for a reused ASID */
 		asid_free(mm->asid);
@@ -559,10 +561,15 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 	mm->brk = old->brk;
 	mm->start_stack = old->start_stack;
 	mm->mmap_base = old->mmap_base;
+	mm->start_code = old->start_code;
+	mm->end_code = old->end_code;
+	mm->start_data = old->start_data;
+	mm->end_data = old->end_data;
 	mm->arg_start = old->arg_start;
 	mm->arg_end = old->arg_end;
 	mm->env_start = old->env_start;
 	mm->env_end = old->env_end;
+	mm->exe_file = old->exe_file ? get_file(old->exe_file) : NULL;
 	list_for_each_entry(v, &old->mmap_list, vm_list) {
 		struct vm_area_struct *n = vm_area_dup(v, mm);
 		if (!n) {

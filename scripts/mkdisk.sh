@@ -1,37 +1,64 @@
 #!/bin/sh
-# mkdisk.sh STAGING OUT.img USERBUILD IMAGE INITRD - build a bootable disk:
-# STAGING gets bin/ (USERBUILD/bin/*), tests/ (USERBUILD/tests/*, and the
-# disk-only disktests/* and labtests/*), dev/,
-# proc/, tmp/, etc/, boot/Image, boot/initramfs.cpio and
-# boot/extlinux/extlinux.conf (for U-Boot's distro boot). OUT.img is a
-# sparse 512 MiB disk with an MBR whose first partition (1 MiB .. end,
-# type 83, bootable) holds an ext2 file system (4 KiB blocks, label "root")
-# made from STAGING with mke2fs -d. The file system is made in a separate
-# file, checked with e2fsck -fn and copied in with dd conv=sparse.
+# mkdisk.sh STAGING OUT.img USERBUILD IMAGE INITRD BUSYBOX ETC BBTESTS -
+# build a bootable disk. STAGING gets:
+#   bin/busybox and a symlink to it for every applet (BUSYBOX/busybox.links:
+#     bin/ls, sbin/init, usr/bin/awk, ...), from scripts/busybox.sh;
+#   opt/teach/bin/ the project's own programs (USERBUILD/bin/*), each also
+#     linked from bin/ unless BusyBox has that name there (runtests,
+#     blkbench, init stay reachable as /bin/NAME; sh, ls, cat, echo,
+#     mkdir are BusyBox's);
+#   tests/ (USERBUILD/tests/*, and the disk-only disktests/* and
+#     labtests/*); opt/teach/busybox/ the BusyBox tests
+#     (BBTESTS/*, BusyBox's testsuite/ and the .config it was built with);
+#   etc/ (ETC/*: inittab, fstab, profile, passwd, ...), empty dev/, proc/,
+#     tmp/, root/, mnt/, and boot/Image, boot/initramfs.cpio and
+#     boot/extlinux/extlinux.conf (for U-Boot's distro boot).
+# OUT.img is a sparse 2 GiB disk with an MBR whose first partition (1 MiB
+# .. end, type 83, bootable) holds an ext2 file system (4 KiB blocks,
+# label "root") made from STAGING with mke2fs -d. The file system is made
+# in a separate file, checked with e2fsck -fn and copied in with dd
+# conv=sparse.
 set -e
-if [ $# -ne 5 ]; then
-	echo "usage: $0 STAGING OUT.img USERBUILD IMAGE INITRD" >&2
+if [ $# -ne 8 ]; then
+	echo "usage: $0 STAGING OUT.img USERBUILD IMAGE INITRD BUSYBOX ETC BBTESTS" >&2
 	exit 2
 fi
-stage=$1 out=$2 ub=$3 image=$4 initrd=$5
+stage=$1 out=$2 ub=$3 image=$4 initrd=$5 bb=$6 etc=$7 bbtests=$8
 DISK_MIB=${DISK_MIB:-2048}
 PART_START_MIB=1
 MIN_FREE_MIB=256
 PATH=$PATH:/sbin:/usr/sbin
 
-for f in "$image" "$initrd"; do
+for f in "$image" "$initrd" "$bb/busybox" "$bb/busybox.links" "$bb/src/.config"; do
 	[ -f "$f" ] || { echo "$0: missing $f" >&2; exit 1; }
 done
 rm -rf "$stage"
-mkdir -p "$stage/bin" "$stage/tests" "$stage/dev" "$stage/proc" \
-	"$stage/tmp" "$stage/etc" "$stage/boot/extlinux"
+mkdir -p "$stage/bin" "$stage/sbin" "$stage/usr/bin" "$stage/usr/sbin" \
+	"$stage/tests" "$stage/dev" "$stage/proc" "$stage/tmp" "$stage/root" \
+	"$stage/mnt" "$stage/boot/extlinux" "$stage/opt/teach/bin" \
+	"$stage/opt/teach/busybox"
+cp "$bb/busybox" "$stage/bin/busybox"
+while read -r app; do
+	mkdir -p "$stage/$(dirname "$app")"
+	ln -s /bin/busybox "$stage/$app"
+done < "$bb/busybox.links"
 for f in "$ub"/bin/*; do
-	[ -f "$f" ] && cp "$f" "$stage/bin/"
+	[ -f "$f" ] || continue
+	name=$(basename "$f")
+	cp "$f" "$stage/opt/teach/bin/"
+	[ -e "$stage/bin/$name" ] || [ -L "$stage/bin/$name" ] ||
+		ln -s "/opt/teach/bin/$name" "$stage/bin/$name"
 done
 for f in "$ub"/tests/* "$ub"/disktests/* "$ub"/labtests/*; do	# too big for the initramfs
 	[ -f "$f" ] && cp "$f" "$stage/tests/"
 done
+cp -R "$etc" "$stage/etc"
+cp "$bbtests"/*.sh "$stage/opt/teach/busybox/"
+cp -R "$bb/src/testsuite" "$stage/opt/teach/busybox/testsuite"
+cp "$bb/src/.config" "$stage/opt/teach/busybox/.config"
+ln -s /bin/busybox "$stage/opt/teach/busybox/busybox"
 chmod 1777 "$stage/tmp"
+chmod 700 "$stage/root"
 cp "$image" "$stage/boot/Image"
 cp "$initrd" "$stage/boot/initramfs.cpio"
 # U-Boot extlinux (pxe) syntax. Without a "prompt" line U-Boot boots the

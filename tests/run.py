@@ -26,6 +26,8 @@ import threading
 import time
 import zlib
 
+import busybox_tests
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOGDIR = os.path.join(ROOT, "build", "test-logs")
 TESTDIR = os.path.join(ROOT, "build", "user", "tests")
@@ -372,6 +374,11 @@ class Console:
         return self.out.splitlines()[-n:]
 
 
+ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+# BusyBox ash on the disk, PS1 from its /etc/profile (user@host:dir# )
+DISK_PROMPT = "root@riscv-teach:/# "
+
+
 def shell_cmd(con, prompt, line, want=None, check=None):
     """Type line at the shell prompt; the output up to the next prompt
     must contain every string in want (and pass check, if given).
@@ -380,8 +387,8 @@ def shell_cmd(con, prompt, line, want=None, check=None):
     out = con.expect(prompt)
     if out is None:
         return "no prompt within %d s after %r" % (STEP_TIMEOUT, line)
-    # drop the terminal's echo of the command line itself
-    body = out.lstrip("\n")
+    # drop the terminal's echo of the command line itself, and colours
+    body = ANSI_RE.sub("", out).lstrip("\n")
     if body.startswith(line):
         body = body[len(line):]
     for w in want or []:
@@ -405,7 +412,7 @@ def copy_disk(sub):
     return disk
 
 
-def shell_boot(label, cmd, disk, log, body):
+def shell_boot(label, cmd, disk, log, body, prompt=DISK_PROMPT):
     """Run qemu `cmd`, let body(con, step, run) drive the shell, then
     type poweroff and expect qemu to exit 0. Writes the console to log,
     removes disk. Returns (list of (step, problem or None, tail), tail)."""
@@ -420,7 +427,7 @@ def shell_boot(label, cmd, disk, log, body):
         return problem is None
 
     def run(line, want=None, check=None):
-        return shell_cmd(con, "$ ", line, want, check)
+        return shell_cmd(con, prompt, line, want, check)
 
     try:
         if body(con, step, run):
@@ -477,7 +484,7 @@ def uboot():
             return step("prompt", "U-Boot did not start the kernel within %d s"
                         % UBOOT_PROMPT_TIMEOUT)
         left = UBOOT_PROMPT_TIMEOUT - (time.time() - start)
-        if con.expect("$ ", timeout=left) is None:
+        if con.expect(DISK_PROMPT, timeout=left) is None:
             return step("prompt", "no shell prompt within %d s" % UBOOT_PROMPT_TIMEOUT)
         step("prompt", None)
         step("ls", run("ls /bin", want=["sh"]))
@@ -502,7 +509,7 @@ def interactive():
            "-append", "root=/dev/vda1 panic=1"] + qemu_disk_args(disk)
 
     def body(con, step, run):
-        if con.expect("$ ", timeout=BOOT_TIMEOUT / 3) is None:
+        if con.expect(DISK_PROMPT, timeout=BOOT_TIMEOUT / 3) is None:
             return step("boot", "no shell prompt within %d s" % (BOOT_TIMEOUT // 3))
         step("boot", None)
         step("root", run("cat /proc/mounts", check=lambda b: ROOT_MOUNT in b))
@@ -513,7 +520,7 @@ def interactive():
         con.send("cat\r")
         time.sleep(1.0)  # let cat start and block in read
         con.send("\x03")
-        if con.expect("$ ") is None:
+        if con.expect(DISK_PROMPT) is None:
             step("ctrl-c", "no prompt within %d s after ^C" % STEP_TIMEOUT)
         else:
             step("ctrl-c", run("echo $?", want=["130"]))
@@ -878,13 +885,21 @@ def main():
                     help="only the course labs' checks (tests/grade.py)")
     ap.add_argument("--no-fuzz", action="store_true", help="skip the fuzzers' boots")
     ap.add_argument("-j", type=int, default=2, help="parallel boots (default 2)")
+    ap.add_argument("--busybox-only", action="store_true",
+                    help="only the BusyBox boot (applets, vi, the fast part of its suite)")
+    ap.add_argument("--busybox-linux", action="store_true",
+                    help="the BusyBox tests under qemu-riscv64 on the host (the reference)")
+    ap.add_argument("--busybox-all", action="store_true",
+                    help="with --busybox-linux: BusyBox's whole suite, not the fast part")
     args = ap.parse_args()
     names = [t for t in (args.tests or "").split(",") if t]
     res = Results()
 
     if not args.no_build:
         build(2)
-    if args.linux:
+    if args.busybox_linux:
+        busybox_tests.busybox_linux(res, args.busybox_all)
+    elif args.linux:
         run_linux(res, names)
     else:
         unit_tests(res)
@@ -900,17 +915,20 @@ def main():
                     configs.append((int(m.group(1)), m.group(2).upper()))
         elif args.quick:
             configs = CONFIGS[:1]
-        if args.interactive_only or args.wb_only or args.labs_only:
+        if args.interactive_only or args.wb_only or args.labs_only or args.busybox_only:
             configs = []
         expected = expected_tests(names)
         want_inter = args.interactive_only or (
             not args.no_interactive and not args.config and not names and not args.wb_only
-            and not args.labs_only)
+            and not args.labs_only and not args.busybox_only)
         want_labs = args.labs_only or (want_inter and not args.interactive_only)
-        inter = ub = e2 = labs = fz = fe = None
+        want_bb = args.busybox_only or (want_inter and not args.interactive_only)
+        inter = ub = e2 = labs = fz = fe = bb = None
         wbs = {}
-        with concurrent.futures.ThreadPoolExecutor(max_workers=6 + len(WB_BOOTS)) as ix, \
+        with concurrent.futures.ThreadPoolExecutor(max_workers=7 + len(WB_BOOTS)) as ix, \
                 concurrent.futures.ThreadPoolExecutor(max_workers=args.j) as ex:
+            if want_bb:     # the longest: first
+                bb = ix.submit(busybox_tests.busybox_boot, sys.modules[__name__])
             if want_inter:
                 inter = ix.submit(interactive)
                 ub = ix.submit(uboot)
@@ -940,7 +958,8 @@ def main():
                 tally_steps(res, "labs", labs.result(), "lab-*.log")
             for fut, label, log in ((inter, "interactive", "interactive.log"),
                                      (ub, "uboot", "uboot.log"), (e2, "ext2 root", "ext2root.log"),
-                                     (fz, "fuzz", "fuzz.log"), (fe, "fuzz-ext2", "fuzz-ext2.log")):
+                                     (fz, "fuzz", "fuzz.log"), (fe, "fuzz-ext2", "fuzz-ext2.log"),
+                                     (bb, "busybox", "busybox.log")):
                 if fut:
                     r = fut.result()
                     tally_steps(res, label, r[0] if isinstance(r, tuple) else r, log)

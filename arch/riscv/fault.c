@@ -70,6 +70,12 @@ retry:
 		goto bad_area;
 	}
 	fault = handle_mm_fault(vma, addr, flags);
+	if (!(fault & (VM_FAULT_RETRY | VM_FAULT_ERROR))) {	/* getrusage, /proc/PID/stat */
+		if (fault & VM_FAULT_MAJOR)
+			current->maj_flt++;
+		else
+			current->min_flt++;
+	}
 	/* From here on vma may be gone if the lock was dropped. */
 	if (fault & VM_FAULT_COMPLETED)
 		return;

@@ -46,6 +46,7 @@ void secondary_start_kernel(unsigned long hartid)
 	local_flush_tlb_all();
 	timer_init_cpu();
 	plic_init_cpu();
+	cpus[cpu].online_jiffies = jiffies;
 	WRITE_ONCE(cpus[cpu].online, 1);
 	cpu_idle();
 }

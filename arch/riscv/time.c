@@ -12,6 +12,7 @@
 #include <riscv.h>
 #include <sbi.h>
 #include <printk.h>
+#include <ptrace.h>
 
 volatile u64 jiffies;
 u64 boot_realtime_ns;
@@ -135,15 +136,16 @@ void tick_nohz_idle_exit(void)
 		set_next_event();
 }
 
-void timer_interrupt(void)
+/* regs: the interrupted context (user or kernel mode: whose time). */
+void timer_interrupt(struct pt_regs *regs)
 {
 	set_next_event();
 	if (smp_processor_id() == 0) {
 		jiffies++;
 		run_timers();
+		calc_global_load();
 	}
-	if (current->mm)
-		current->utime++;
+	account_process_tick(current, user_mode(regs));
 	scheduler_tick();
 }
 

@@ -13,7 +13,7 @@
 #include <signal.h>
 #include <mm.h>
 
-void timer_interrupt(void);
+void timer_interrupt(struct pt_regs *regs);
 void ipi_interrupt(void);
 void plic_handle_irq(void);
 void dump_stack_from(unsigned long fp, unsigned long pc);
@@ -47,9 +47,10 @@ __noreturn void die(struct pt_regs *regs, const char *msg)
 
 static void handle_interrupt(struct pt_regs *regs)
 {
+	this_cpu()->nr_irqs++;	/* /proc/stat's intr */
 	switch (regs->cause & ~CAUSE_IRQ_FLAG) {
 	case IRQ_S_TIMER:
-		timer_interrupt();
+		timer_interrupt(regs);
 		break;
 	case IRQ_S_EXT:
 		plic_handle_irq();

@@ -356,13 +356,17 @@ static int ext2_rename_op(struct inode *old_dir, const char *old_name, int old_l
 	return ext2_rename(old_dir, old_name, old_len, new_dir, new_name, new_len);
 }
 
-/* chmod and utimes; size changes come through ->setsize. */
+/* chmod, chown and utimes; size changes come through ->setsize. */
 static int ext2_setattr(struct inode *inode, struct iattr *attr)
 {
 	if (ext2_rdonly(inode))
 		return -EROFS;
 	if (attr->ia_valid & ATTR_MODE)
 		inode->i_mode = (inode->i_mode & S_IFMT) | (attr->ia_mode & 07777);
+	if (attr->ia_valid & ATTR_UID)
+		inode->i_uid = attr->ia_uid;
+	if (attr->ia_valid & ATTR_GID)
+		inode->i_gid = attr->ia_gid;
 	if (attr->ia_valid & ATTR_ATIME)
 		inode->i_atime = attr->ia_atime;
 	if (attr->ia_valid & ATTR_MTIME)

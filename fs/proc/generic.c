@@ -1,7 +1,8 @@
 /* generic.c: the tree of fixed /proc entries and seq_buf. A tree of
  * proc_entry (directories and generated files) hangs off proc_root; each
  * entry owns an inode for ever (never removed). proc_create*() link new
- * entries, proc_lookup and proc_iterate serve the directories.
+ * entries, proc_lookup and proc_iterate serve the directories; in /proc
+ * itself they hand the names of processes to base.c.
  * Locks: a new entry is linked with its directory's i_rwsem held for
  * writing (so the dcache's negative entry for its name is replaced, as
  * for any created name), then proc_lock (spinlock, leaf), which guards
@@ -71,8 +72,8 @@ static struct proc_entry *new_entry(const char *name, int len, umode_t mode)
 	de->len = len;
 	INIT_LIST_HEAD(&de->children);
 	inode->i_private = de;
-	inode->i_op = dir ? &proc_dir_iops : &proc_file_iops;
-	inode->i_fop = dir ? &proc_dir_fops : &proc_file_fops;
+	inode->i_op = dir ? &proc_dir_iops : S_ISLNK(mode) ? &proc_link_iops : &proc_file_iops;
+	inode->i_fop = dir ? &proc_dir_fops : S_ISLNK(mode) ? NULL : &proc_file_fops;
 	de->inode = inode;
 	return de;
 }
@@ -137,11 +138,9 @@ static struct proc_entry *get_dir(struct proc_entry *dir, const char *name, int 
 
 /* Make the file NAME (its directories on demand); the one registration
  * path behind proc_create, proc_create_rw, proc_create_data and
- * proc_create_fops (fops: the file's own operations instead of a
- * snapshot of show). */
+ * proc_create_link (which passes a link's mode). */
 static int create_entry(const char *name, int (*show)(struct seq_buf *m),
-			int (*store)(const char *buf, size_t len), void *data,
-			const struct file_operations *fops)
+			int (*store)(const char *buf, size_t len), void *data, umode_t mode)
 {
 	struct proc_entry *dir = &proc_root, *de;
 	const char *slash;
@@ -156,13 +155,16 @@ static int create_entry(const char *name, int (*show)(struct seq_buf *m),
 	len = strlen(name);
 	if (len == 0 || len > NAME_MAX)
 		return -EINVAL;
-	if (!(de = new_entry(name, len, S_IFREG | (store ? 0644 : fops ? 0400 : 0444))))
+	if (!mode)
+		mode = S_IFREG | (store ? 0644 : 0444);
+	if (!(de = new_entry(name, len, mode)))
 		return -ENOMEM;
-	if (fops)
-		de->inode->i_fop = fops;
 	de->show = show;
 	de->store = store;
-	de->data = data;
+	if (S_ISLNK(mode))
+		de->get_link = data;
+	else
+		de->data = data;
 	if (link_entry(dir, de) != de) {
 		free_entry(de);
 		return -EEXIST;
@@ -173,27 +175,29 @@ static int create_entry(const char *name, int (*show)(struct seq_buf *m),
 int proc_create_rw(const char *name, int (*show)(struct seq_buf *m),
 		   int (*store)(const char *buf, size_t len))
 {
-	return create_entry(name, show, store, NULL, NULL);
+	return create_entry(name, show, store, NULL, 0);
 }
 
 int proc_create(const char *name, int (*show)(struct seq_buf *m))
 {
-	return create_entry(name, show, NULL, NULL, NULL);
+	return create_entry(name, show, NULL, NULL, 0);
 }
 
 int proc_create_data(const char *name, int (*show)(struct seq_buf *m), void *data)
 {
-	return create_entry(name, show, NULL, data, NULL);
+	return create_entry(name, show, NULL, data, 0);
 }
 
-int proc_create_fops(const char *name, const struct file_operations *fops)
+/* A symlink whose target get_link writes when read ("self"). */
+int proc_create_link(const char *name, int (*get_link)(char *buf, int size))
 {
-	return create_entry(name, NULL, NULL, NULL, fops);
+	return create_entry(name, NULL, NULL, get_link, S_IFLNK | 0777);
 }
 
 /* ---- directories ---- */
 
-/* dir->i_rwsem held (read) by namei; takes proc_lock. */
+/* dir->i_rwsem held (read) by namei; takes proc_lock. In /proc itself a
+ * name that is no fixed entry may be a process (base.c). */
 static struct inode *proc_lookup(struct inode *dir, const char *name, int len)
 {
 	struct proc_entry *de = PDE(dir), *child;
@@ -206,6 +210,8 @@ static struct inode *proc_lookup(struct inode *dir, const char *name, int len)
 	if (child)
 		r = ihold(child->inode);
 	spin_unlock(&proc_lock);
+	if (!r && de == &proc_root)
+		r = proc_pid_lookup(name, len);
 	return r;
 }
 
@@ -230,8 +236,9 @@ static int nth_child(struct proc_entry *dir, loff_t n, char *name, u64 *ino,
 	return len;
 }
 
-/* Positions: 0 ".", 1 "..", 2 + i the i-th child. No locks held while
- * the actor copies to user space. */
+/* Positions: 0 ".", 1 "..", 2 + i the i-th child; in /proc itself then
+ * PROC_PID_POS + N for each process N. No locks held while the actor
+ * copies to user space. */
 static int proc_iterate(struct file *f, struct dir_context *ctx)
 {
 	struct inode *inode = file_inode(f);
@@ -250,11 +257,13 @@ static int proc_iterate(struct file *f, struct dir_context *ctx)
 		return 0;
 	if (ctx->pos == 1)
 		ctx->pos = 2;
-	while ((len = nth_child(dir, ctx->pos - 2, name, &ino, &type))) {
+	while (ctx->pos < PROC_PID_POS && (len = nth_child(dir, ctx->pos - 2, name, &ino, &type))) {
 		if (!ctx->actor(ctx, name, len, ctx->pos + 1, ino, type))
-			break;
+			return 0;
 		ctx->pos++;
 	}
+	if (dir == &proc_root)
+		return proc_pid_readdir(ctx);
 	return 0;
 }
 

@@ -1,4 +1,4 @@
-/* inode.c: the open file of a fixed /proc entry. Opening runs the entry's
+/* inode.c: the open file of a /proc entry. Opening runs the entry's
  * show() into a kmalloc'd seq_buf kept in private_data, so reads, pread
  * and lseek see one snapshot; release frees it. A write hands its bytes
  * to the entry's store() in one call.
@@ -56,7 +56,7 @@ static int proc_file_open(struct inode *inode, struct file *f)
 	return 0;
 }
 
-static int proc_file_release(struct inode *inode, struct file *f)
+int proc_snapshot_release(struct inode *inode, struct file *f)
 {
 	kfree(f->private_data);
 	return 0;
@@ -125,8 +125,17 @@ static int proc_setsize(struct inode *inode, loff_t size)
 	return ((struct proc_entry *)inode->i_private)->store ? 0 : -EACCES;
 }
 
+/* A fixed symlink: its target is made when it is read. */
+static int proc_readlink(struct inode *inode, char *buf, int size)
+{
+	struct proc_entry *de = inode->i_private;
+
+	return de->get_link(buf, size);
+}
+
 const struct inode_operations proc_file_iops = { .setsize = proc_setsize };
+const struct inode_operations proc_link_iops = { .readlink = proc_readlink };
 const struct file_operations proc_file_fops = {
-	.open = proc_file_open, .release = proc_file_release, .read = proc_snapshot_read,
+	.open = proc_file_open, .release = proc_snapshot_release, .read = proc_snapshot_read,
 	.write = proc_file_write, .llseek = proc_snapshot_llseek,
 };

@@ -1,14 +1,20 @@
 /* root.c: /proc itself. proc_root_init (from vfs_init) makes the /proc
  * directory in the RAM root, mounts proc_root's inode on it ("proc /proc
- * proc" in /proc/mounts) and registers the built-in files.
+ * proc" in /proc/mounts) and registers the built-in files (and through
+ * proc_misc_init and proc_base_init the small ones and self).
  * Locks: none of its own (see generic.c for the entry tree's). */
 #include <fs.h>
 #include <vmstat.h>
 #include <printk.h>
 #include "internal.h"
 
-/* Empty until the block layer (block/genhd.c) provides the real one. */
+/* Empty until the block layer (block/genhd.c) provides the real ones. */
 __attribute__((weak)) int diskstats_show(struct seq_buf *m)
+{
+	return 0;
+}
+
+__attribute__((weak)) int partitions_show(struct seq_buf *m)
 {
 	return 0;
 }
@@ -17,7 +23,10 @@ static const struct { const char *name; int (*show)(struct seq_buf *m); } builti
 	{ "meminfo", meminfo_show },
 	{ "vmstat", vmstat_show },
 	{ "diskstats", diskstats_show },
+	{ "partitions", partitions_show },
 	{ "mounts", mounts_show },
+	{ "stat", stat_show },
+	{ "cpuinfo", show_cpuinfo },
 };
 
 /* mkdir /proc in the RAM root and mount a new proc root inode on it. */
@@ -52,5 +61,6 @@ void proc_root_init(void)
 	for (unsigned int i = 0; i < ARRAY_SIZE(builtins); i++)
 		if ((err = proc_create(builtins[i].name, builtins[i].show)))
 			pr_err("proc: %s: %d\n", builtins[i].name, err);
+	proc_misc_init();
 	proc_base_init();
 }

@@ -1,7 +1,9 @@
 /* task_mmu.c: /proc/PID/maps and /proc/PID/smaps, a process's VMAs in
  * Linux's format; smaps adds each VMA's page counts (Rss, Pss, shared
  * and private, clean and dirty, anonymous), gathered by walking its PTEs;
- * /proc/self/pagemap, an entry per virtual page (the end of the file).
+ * /proc/PID/pagemap, an entry per virtual page (the end of the file).
+ * Also the sizes status and stat show (task_mem_sizes). The mm is
+ * borrowed with get_task_mm.
  * Locks: the mm's mmap_lock (read) is held only to copy the VMAs (and,
  * for smaps, walk their page tables under page_table_lock); their files
  * are named (d_path: directory locks) after dropping it, since a page
@@ -171,15 +173,16 @@ static struct vma_snap *snap_vmas(struct mm_struct *mm, int *np, int stats)
 
 static int show_maps(struct seq_buf *m, struct task_struct *task, int smaps)
 {
-	struct mm_struct *mm = task->mm;
+	struct mm_struct *mm = get_task_mm(task);
 	struct vma_snap *v;
 	char *buf;
 	int n;
 
 	if (!mm)
-		return 0;
+		return 0;	/* a kernel thread or a zombie */
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
 	v = buf ? snap_vmas(mm, &n, smaps) : NULL;
+	mmput(mm);
 	if (!v) {
 		kfree(buf);
 		return -ENOMEM;
@@ -205,12 +208,12 @@ int proc_pid_smaps(struct seq_buf *m, struct task_struct *task)
 	return show_maps(m, task, 1);
 }
 
-/* ---- /proc/self/pagemap ----
+/* ---- /proc/PID/pagemap ----
  * One 64-bit entry per virtual page of the process, at offset (address /
  * PAGE_SIZE) * 8, in Linux's format (Documentation/admin-guide/mm/
  * pagemap.rst): bit 63 present, 61 a file page (shared anonymous memory
  * is a file here too), 56 mapped exactly once, bits 0-54 the page frame
- * number; 0 for a page nothing maps. The open file holds the opener's
+ * number; 0 for a page nothing maps. The open file holds the process's
  * mm; a read walks its page tables a batch at a time under mmap_lock
  * (read) and page_table_lock, and copies the batch out with no lock
  * held. Reads must be whole entries (EINVAL); past the user half, EOF.
@@ -287,14 +290,17 @@ static void pagemap_walk(struct mm_struct *mm, unsigned long addr, int n, u64 *o
 	/* LAB(pgtbl) END */
 }
 
+/* The open file holds the process's mm (a user reference: the address
+ * space stays while the file is open). */
 static int pagemap_open(struct inode *inode, struct file *f)
 {
-	struct mm_struct *mm = current->mm;
+	struct task_struct *t = get_proc_task(inode);
+	struct mm_struct *mm = t ? get_task_mm(t) : NULL;
 
-	(void)inode;
+	if (t)
+		put_task_struct(t);
 	if (!mm)
 		return -ESRCH;
-	atomic_inc(&mm->mm_users);	/* the address space stays while the file is open */
 	f->private_data = mm;
 	return 0;
 }
@@ -353,3 +359,25 @@ const struct file_operations proc_pagemap_operations = {
 	.open = pagemap_open, .release = pagemap_release, .read = pagemap_read,
 	.llseek = pagemap_llseek,
 };
+
+/* VmSize, VmData, VmStk and the executable mappings, as Linux counts
+ * them (total_vm, data_vm, stack_vm, exec_vm). */
+void task_mem_sizes(struct mm_struct *mm, struct mm_sizes *s)
+{
+	struct vm_area_struct *vma;
+
+	*s = (struct mm_sizes){ 0 };
+	down_read(&mm->mmap_lock);
+	list_for_each_entry(vma, &mm->mmap_list, vm_list) {
+		unsigned long pages = (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+
+		s->total += pages;
+		if ((vma->vm_flags & (VM_EXEC | VM_WRITE)) == VM_EXEC)
+			s->exec += pages;
+		else if (vma->vm_flags & VM_STACK)
+			s->stack += pages;
+		else if ((vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
+			s->data += pages;
+	}
+	up_read(&mm->mmap_lock);
+}
