@@ -51,6 +51,8 @@ void fput(struct file *f)
 		return;
 	if (f->f_op && f->f_op->release)
 		f->f_op->release(f->f_inode, f);
+	if (f->f_mode & FMODE_WRITER)
+		put_write_access(f->f_inode);
 	dput(f->f_dentry);
 	iput(f->f_inode);
 	kfree(f);

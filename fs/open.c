@@ -4,7 +4,9 @@
  * O_CREAT takes the parent's i_rwsem (write) and updates the dcache
  * under it; truncation takes the file's i_rwsem (write). An open file
  * other than a directory pins the dcache entry it was found by
- * (f_dentry), so d_path can name it. Callers hold no locks. */
+ * (f_dentry), so d_path can name it. Opening a regular file for writing
+ * takes write access to it (get_write_access: ETXTBSY while it runs).
+ * Callers hold no locks. */
 #include <fs.h>
 #include <blkdev.h>
 #include <sched.h>
@@ -71,7 +73,7 @@ struct file *do_filp_open(int dfd, const char *path, int flags, umode_t mode)
 	struct dentry *pin = NULL;
 	struct inode *inode;
 	struct file *f;
-	int err;
+	int err, writer;
 
 	if (flags & O_CREAT)
 		inode = open_create(dfd, path, flags, (mode & 07777) | S_IFREG, &pin);
@@ -99,16 +101,25 @@ struct file *do_filp_open(int dfd, const char *path, int flags, umode_t mode)
 	err = -ENXIO;
 	if (!inode->i_fop && !(flags & O_PATH))
 		goto fail;
-	if ((flags & O_TRUNC) && S_ISREG(inode->i_mode) && acc != O_RDONLY &&
-	    !(flags & O_PATH) && (err = do_truncate(inode, 0)))
+	writer = S_ISREG(inode->i_mode) && acc != O_RDONLY && !(flags & O_PATH);
+	if (writer && (err = get_write_access(inode)))	/* a running program: ETXTBSY */
 		goto fail;
+	if (writer && (flags & O_TRUNC) && (err = do_truncate(inode, 0))) {
+		put_write_access(inode);
+		goto fail;
+	}
 	f = alloc_file(inode, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC),
 		       inode->i_fop);
-	iput(inode);
 	if (IS_ERR(f)) {
+		if (writer)
+			put_write_access(inode);
+		iput(inode);
 		dput(pin);
 		return f;
 	}
+	iput(inode);
+	if (writer)	/* given back by the last fput */
+		f->f_mode |= FMODE_WRITER;
 	if (!S_ISDIR(inode->i_mode))	/* directories are named through ".." */
 		f->f_dentry = pin;
 	else
@@ -191,7 +202,11 @@ long sys_truncate(const char __user *upath, long length)
 	putname(path);
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
-	err = do_truncate(inode, length);
+	err = get_write_access(inode);	/* not a running program */
+	if (!err) {
+		err = do_truncate(inode, length);
+		put_write_access(inode);
+	}
 	iput(inode);
 	return err;
 }

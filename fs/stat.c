@@ -13,7 +13,7 @@
 /* The device an inode's file system lives on (an ext2 mount's block
  * device, as Linux reports it: df, find -xdev and mountpoint compare it),
  * or the anonymous one of the in-memory file systems. */
-static dev_t inode_dev(struct inode *inode)
+dev_t inode_dev(struct inode *inode)
 {
 	return inode->i_sb && inode->i_sb->s_bdev ? inode->i_sb->s_bdev->bd_dev : RAMFS_DEV;
 }

@@ -32,6 +32,30 @@ static inline int atomic_inc_not_zero(atomic_t *v)
 	}
 	return 0;
 }
+/* Increment unless negative / decrement unless positive (Linux's, for
+ * i_writecount); return nonzero if done. */
+static inline int atomic_inc_unless_negative(atomic_t *v)
+{
+	int c = atomic_read(v);
+	while (c >= 0) {
+		int old = atomic_cmpxchg(v, c, c + 1);
+		if (old == c)
+			return 1;
+		c = old;
+	}
+	return 0;
+}
+static inline int atomic_dec_unless_positive(atomic_t *v)
+{
+	int c = atomic_read(v);
+	while (c <= 0) {
+		int old = atomic_cmpxchg(v, c, c - 1);
+		if (old == c)
+			return 1;
+		c = old;
+	}
+	return 0;
+}
 static inline long atomic_long_read(const atomic_long_t *v) { return __atomic_load_n(&v->counter, __ATOMIC_RELAXED); }
 static inline void atomic_long_add(long i, atomic_long_t *v) { __atomic_fetch_add(&v->counter, i, __ATOMIC_SEQ_CST); }
 static inline void atomic_long_sub(long i, atomic_long_t *v) { __atomic_fetch_sub(&v->counter, i, __ATOMIC_SEQ_CST); }

@@ -39,6 +39,7 @@ typedef unsigned short umode_t;
 #define FMODE_WRITE 0x2
 #define FMODE_ATOMIC_POS 0x4	/* f_pos updates serialised by f_pos_lock */
 #define FMODE_PATH 0x8		/* O_PATH: names a file, no I/O (fget_raw only) */
+#define FMODE_WRITER 0x10	/* holds write access to a regular file (i_writecount) */
 #define FMODE_RANDOM 0x1000	/* POSIX_FADV_RANDOM: no readahead windows */
 #define FMODE_NOREUSE 0x800000	/* POSIX_FADV_NOREUSE: reads do not age folios */
 
@@ -227,6 +228,7 @@ struct inode {
 	const struct file_operations *i_fop;
 	void *i_private;	/* fs data: ramfs pages / dir entries, pipe */
 	atomic_t i_count;	/* references (files, cwd, walks) */
+	atomic_t i_writecount;	/* > 0: files open for writing; < 0: running programs */
 	struct rw_semaphore i_rwsem;	/* data and directory contents */
 	spinlock_t i_lock;	/* small fields */
 	struct super_block *i_sb;	/* NULL for pipes and /proc */
@@ -417,12 +419,38 @@ int do_unlinkat(int dfd, const char *path, int rmdir);
 char *getname(const char __user *upath);	/* kmalloc'd copy or ERR_PTR */
 void putname(char *name);
 
+/* ---- fs/stat.c ---- */
+dev_t inode_dev(struct inode *inode);	/* st_dev: the disk's, or 0:1 */
+
 /* ---- fs/open.c ---- */
 struct file *do_filp_open(int dfd, const char *path, int flags, umode_t mode);
 struct file *filp_open(const char *path, int flags, int mode);
 int filp_close(struct file *f);
 int do_truncate(struct inode *inode, loff_t size);
 int file_may_exec(struct file *f);
+
+/* A regular file is either open for writing or running, never both
+ * (Linux's i_writecount): each writer holds +1 (FMODE_WRITER, from open
+ * to the file's last fput; truncate(2) for its duration), each running
+ * program -1 (execve while it loads, then mm->exe_file for the mm's
+ * life). The other side's attempt fails with ETXTBSY. */
+static inline int get_write_access(struct inode *inode)
+{
+	return atomic_inc_unless_negative(&inode->i_writecount) ? 0 : -ETXTBSY;
+}
+static inline void put_write_access(struct inode *inode)
+{
+	atomic_dec(&inode->i_writecount);
+}
+static inline int deny_write_access(struct file *f)
+{
+	return atomic_dec_unless_positive(&f->f_inode->i_writecount) ? 0 : -ETXTBSY;
+}
+static inline void allow_write_access(struct file *f)
+{
+	if (f)
+		atomic_inc(&f->f_inode->i_writecount);
+}
 
 /* ---- fs/sync.c ---- */
 int vfs_fsync_range(struct file *file, loff_t start, loff_t end, int datasync);

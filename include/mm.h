@@ -194,6 +194,7 @@ struct mm_struct {
 
 struct mm_struct *mm_alloc(void);
 void mmput(struct mm_struct *mm);
+void set_mm_exe_file(struct mm_struct *mm, struct file *f);
 void mmdrop(struct mm_struct *mm);
 struct mm_struct *dup_mm(struct mm_struct *old);
 void switch_mm(struct mm_struct *prev, struct mm_struct *next);

@@ -15,4 +15,7 @@ void sbi_remote_sfence_vma_asid(unsigned long hart_mask, unsigned long start,
 				unsigned long size, unsigned long asid);
 __attribute__((noreturn)) void sbi_shutdown(int failure);
 int sbi_probe_extension(long ext);
+unsigned long sbi_get_mvendorid(void);
+unsigned long sbi_get_marchid(void);
+unsigned long sbi_get_mimpid(void);
 #endif

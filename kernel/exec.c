@@ -8,6 +8,8 @@
  * Strings are copied from the old mm into a kernel buffer first; once the
  * ELF has been checked, other threads are killed and the mm is replaced
  * (the point of no return), then argv/envp/auxv go onto the new stack.
+ * The file being loaded, and then the program the mm runs (exe_file),
+ * cannot be opened for writing meanwhile (deny_write_access: ETXTBSY).
  * Locks: tasklist_lock while taking over the thread-group leadership. */
 #include <sched.h>
 #include <signal.h>
@@ -338,13 +340,12 @@ static int create_elf_tables(struct linux_binprm *b, struct mm_struct *mm, unsig
 	int k = 0;
 	unsigned long s = strings;
 	v[k++] = b->argc;
-	for (int i = 0; i < b->argc + b->envc; i++) {
-		if (i == b->argc)
-			v[k++] = 0;
+	for (int i = 0; i < b->argc; i++, s += strlen(b->strings + (s - strings)) + 1)
 		v[k++] = s;
-		s += strlen(b->strings + (s - strings)) + 1;
-	}
-	v[k++] = 0;
+	v[k++] = 0;	/* argv's end */
+	for (int i = 0; i < b->envc; i++, s += strlen(b->strings + (s - strings)) + 1)
+		v[k++] = s;
+	v[k++] = 0;	/* envp's end, also for an empty environment */
 	int err = copy_to_user((void __user *)sp, v, nptrs * 8) ||
 		  copy_to_user((void __user *)(sp + nptrs * 8), aux, sizeof(aux)) ? -EFAULT : 0;
 	kfree(v);
@@ -365,6 +366,31 @@ static void start_thread(struct pt_regs *regs, unsigned long pc, unsigned long s
 	memset(current->thread.fstate, 0, sizeof(current->thread.fstate));
 }
 
+/* The program (or interpreter) to load: a regular executable file that
+ * nobody has open for writing, kept that way (deny_write_access) until
+ * close_exec; the new mm's exe_file takes its own denial. */
+static struct file *open_exec(const char *name)
+{
+	struct file *f = filp_open(name, 0, 0);
+	int err;
+
+	if (IS_ERR(f))
+		return f;
+	if ((err = file_may_exec(f)) || (err = deny_write_access(f))) {
+		fput(f);
+		return ERR_PTR(err);
+	}
+	return f;
+}
+
+static void close_exec(struct file *f)
+{
+	if (f) {
+		allow_write_access(f);
+		fput(f);
+	}
+}
+
 /* Replaces current's image; on success never returns to the old one. */
 int do_execve(const char *filename, const char __user *const __user *argv,
 	      const char __user *const __user *envp, int kernel)
@@ -377,16 +403,13 @@ int do_execve(const char *filename, const char __user *const __user *argv,
 	strlcpy(b->filename, filename, sizeof(b->filename));
 	strlcpy(b->interp, filename, sizeof(b->interp));
 	for (int depth = 0; ; depth++) {	/* a script names its interpreter */
-		if (b->file)
-			fput(b->file);
-		b->file = filp_open(b->interp, 0, 0);
+		close_exec(b->file);
+		b->file = open_exec(b->interp);
 		if (IS_ERR(b->file)) {
 			err = PTR_ERR(b->file);
 			b->file = NULL;
 			goto out;
 		}
-		if ((err = file_may_exec(b->file)))
-			goto out;
 		if (depth == 0) {	/* the file first, then the strings, as Linux */
 			if ((err = b->argc = copy_strings(b, argv, kernel)) < 0)
 				goto out;
@@ -409,7 +432,7 @@ int do_execve(const char *filename, const char __user *const __user *argv,
 		err = -ENOMEM;
 		goto out;
 	}
-	mm->exe_file = get_file(b->file);
+	set_mm_exe_file(mm, b->file);
 	if ((err = load_segments(mm, b)))
 		goto out;
 	/* Point of no return. */
@@ -432,6 +455,7 @@ int do_execve(const char *filename, const char __user *const __user *argv,
 	for (int i = 0; i < b->npad; i++)
 		bad |= clear_user((void __user *)b->pad[i].addr, b->pad[i].len) != 0;
 	if (bad || create_elf_tables(b, current->mm, &sp)) {
+		printk("DEBUG exec %s bad %d npad %d\n", filename, bad, b->npad);
 		err = 0;
 		force_sig_fault(SIGSEGV, SI_KERNEL, 0);
 		goto out;
@@ -442,8 +466,7 @@ out:
 	if (mm)
 		mmput(mm);
 	if (b) {
-		if (b->file)
-			fput(b->file);
+		close_exec(b->file);
 		kfree(b->strings);
 		kfree(b);
 	}

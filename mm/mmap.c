@@ -2,7 +2,8 @@
  * address and in a sorted list, each file VMA also on its file's i_mmap
  * (rmap.c); the mmap/munmap/brk system calls (mprotect, mremap, msync,
  * madvise and mincore have files of their own, as in Linux); and the
- * life of an mm: fork's dup_mm, exit_mmap, mmput. Nothing is populated
+ * life of an mm: fork's dup_mm, exit_mmap, mmput (and the program it runs,
+ * set_mm_exe_file). Nothing is populated
  * here (pages arrive on fault, memory.c) except with MAP_POPULATE.
  * VMAs split where a call covers part of one (split_vma) and merge back
  * with a neighbour that continues them exactly (vma_merge_neighbours).
@@ -530,13 +531,25 @@ void exit_mmap(struct mm_struct *mm)
 	free_pgtables(mm);
 }
 
+/* mm runs f (/proc/PID/exe): a reference, and one more denial of write
+ * access for as long as mm lives. The caller holds a denial already
+ * (execve's open_exec, or the parent's mm for fork), so it cannot fail. */
+void set_mm_exe_file(struct mm_struct *mm, struct file *f)
+{
+	if (f && WARN_ON_ONCE(deny_write_access(f)))
+		f = NULL;	/* keep the count balanced: no exe then */
+	mm->exe_file = f ? get_file(f) : NULL;
+}
+
 void mmput(struct mm_struct *mm)
 {
 	if (!atomic_dec_and_test(&mm->mm_users))
 		return;
 	exit_mmap(mm);
-	if (mm->exe_file)
+	if (mm->exe_file) {	/* the program may be written again */
+		allow_write_access(mm->exe_file);
 		fput(mm->exe_file);
+	}
 	if (mm->asid) {
 		flush_tlb_mm(mm);	/* no hart may keep entries for a reused ASID */
 		asid_free(mm->asid);
@@ -569,7 +582,7 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 	mm->arg_end = old->arg_end;
 	mm->env_start = old->env_start;
 	mm->env_end = old->env_end;
-	mm->exe_file = old->exe_file ? get_file(old->exe_file) : NULL;
+	set_mm_exe_file(mm, old->exe_file);
 	list_for_each_entry(v, &old->mmap_list, vm_list) {
 		struct vm_area_struct *n = vm_area_dup(v, mm);
 		if (!n) {

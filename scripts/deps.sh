@@ -8,7 +8,7 @@
 set -e
 PKGS="qemu-system-misc opensbi u-boot-qemu gcc-riscv64-unknown-elf \
 gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-user e2fsprogs fdisk \
-cpio gdb-multiarch python3 make gcc dpkg-dev bzip2 xz-utils"
+cpio gdb-multiarch python3 make gcc libc6-dev dpkg-dev bzip2 xz-utils"
 [ "$1" = bench ] && PKGS="$PKGS linux-source-6.1 flex bison bc libc6-dev \
 xz-utils python3-matplotlib"
 missing=""

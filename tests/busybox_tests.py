@@ -8,6 +8,7 @@ partition holds an empty ext2, and types at the shell:
      each "TEST bb-applets:NAME PASS|FAIL" line is one result;
   2. vi on a file, typed at the console like a user would ("bb-vi:*");
   3. job control: ^Z stops a job, ps shows it T, bg, fg, ^C ("bb-jobs:*");
+     line editing: cursor keys, history, Tab completion ("bb-edit:*");
   4. BusyBox's own test suite (tests/busybox/suite.sh) for the applets of
      SUITE_FAST, each test one result "bb:APPLET:NAME", judged against
      Linux: tests/busybox/linux-pass.txt lists the tests that pass under
@@ -30,6 +31,7 @@ BB_BUILD = os.path.join(ROOT, "build", "busybox")
 BB_CONFIG = (2, "256M")
 APPLETS_TIMEOUT = 300
 SUITE_TIMEOUT = 600
+SUITE_ALL_TIMEOUT = 4 * 3600    # the whole suite (--busybox-only --busybox-all)
 # The fast part of BusyBox's suite: applets whose tests run quickest here
 # (about 190 tests in some 100 s with make test's other boots running;
 # the whole suite takes hours under TCG: md5sum's, cp's, tar's, bc's).
@@ -69,8 +71,21 @@ def read_list(name):
     return out
 
 
-def suite_key(applet, name):
-    return "%s/%s" % (applet, name)
+def suite_results(lines):
+    """(applet, key, verdict) for each PASS or FAIL line of suite.sh; a
+    name an applet uses twice (seq has two "seq (exit with error)") gets
+    " #2" on its second use, the same here and on the host."""
+    out, seen = [], {}
+    for line in lines:
+        m = BB_RE.match(line.strip())
+        if not m or m.group(2) in ("SKIPPED", "UNTESTED"):
+            continue
+        key = "%s/%s" % (m.group(1), m.group(3))
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            key += " #%d" % seen[key]
+        out.append((m.group(1), key, m.group(2)))
+    return out
 
 
 def judge_suite(lines, applets, step):
@@ -78,13 +93,9 @@ def judge_suite(lines, applets, step):
     linux = read_list("linux-pass.txt")
     known = read_list("exceptions.txt")
     seen, counts = set(), {"pass": 0, "fail": 0, "linux-fails": 0, "known": 0}
-    for line in lines:
-        m = BB_RE.match(line)
-        if not m or m.group(2) in ("SKIPPED", "UNTESTED"):
-            continue
-        key = suite_key(m.group(1), m.group(3))
+    for _, key, verdict in suite_results(lines):
         seen.add(key)
-        if m.group(2) == "PASS":
+        if verdict == "PASS":
             counts["pass"] += 1
             step("bb:" + key, None)
         elif key not in linux:
@@ -96,7 +107,7 @@ def judge_suite(lines, applets, step):
             counts["fail"] += 1
             step("bb:" + key, "passes under qemu-riscv64, fails here")
     for key in sorted(linux):
-        if key.split("/", 1)[0] in applets and key not in seen:
+        if (applets is None or key.split("/", 1)[0] in applets) and key not in seen:
             step("bb:" + key, "passes under qemu-riscv64, not run here")
     return counts
 
@@ -118,8 +129,9 @@ def type_vi(con, send, expect_screen):
     return None
 
 
-def busybox_boot(h):
-    """h: the run module (copy_disk, shell_boot, qemu_disk_args, ...)."""
+def busybox_boot(h, all_tests=False):
+    """h: the run module (copy_disk, shell_boot, qemu_disk_args, ...).
+    all_tests: BusyBox's whole suite instead of SUITE_FAST."""
     cpus, mem = BB_CONFIG
     disk = h.copy_disk("busybox")
     if not disk:
@@ -178,16 +190,31 @@ def busybox_boot(h):
         step("bb-jobs:fg-ctrl-c", run("echo $?", want=["130"]) if out is not None else
              "no prompt after fg and ^C")
         step("bb-jobs:done", run("jobs; echo end", check=lambda b: "sleep" not in b))
+        # line editing: cursor keys move within the line, Up recalls it,
+        # Tab completes a command name
+        for name, keys in (("cursor", "echo abc\x1b[D\x1b[DX\r"), ("history", "\x1b[A\r"),
+                           ("tab", "ech\tedited\r")):
+            want = "edited" if name == "tab" else "aXbc"
+            con.send(keys)      # (a recalled line redraws the prompt first)
+            out = con.expect("\n%s\n" % want, timeout=20)
+            step("bb-edit:" + name, None if out is not None and con.expect(prompt) is not None
+                 else "typed %r: no line %r and prompt after it" % (keys, want))
         t3 = time.time()
         # 4. the fast part of BusyBox's own suite
-        con.send("cd /tmp && sh /opt/teach/busybox/suite.sh %s; cd /\r" % " ".join(SUITE_FAST))
-        out = con.expect("SUITE DONE", timeout=SUITE_TIMEOUT)
+        applets = None if all_tests else SUITE_FAST
+        timeout = SUITE_ALL_TIMEOUT if all_tests else SUITE_TIMEOUT
+        con.send("cd /tmp && sh /opt/teach/busybox/suite.sh %s; cd /\r" % " ".join(applets or []))
+        out = con.expect("SUITE DONE", timeout=timeout)
         if out is None:
-            return step("bb:suite", "no SUITE DONE within %d s" % SUITE_TIMEOUT)
-        c = judge_suite([l.strip() for l in out.splitlines()], set(SUITE_FAST), step)
-        print("   BusyBox suite (%d applets): %d pass, %d fail here; %d fail on Linux too,"
-              " %d known exceptions" % (len(SUITE_FAST), c["pass"], c["fail"],
-                                        c["linux-fails"], c["known"]), flush=True)
+            return step("bb:suite", "no SUITE DONE within %d s" % timeout)
+        lines = [l.strip() for l in out.splitlines()]
+        c = judge_suite(lines, applets and set(applets), step)
+        print("   BusyBox suite (%s): %d pass, %d fail here; %d fail on Linux too,"
+              " %d known exceptions" % ("%d applets" % len(applets) if applets else "all applets",
+                                        c["pass"], c["fail"], c["linux-fails"], c["known"]),
+              flush=True)
+        with open(os.path.join(h.LOGDIR, "busybox-guest.txt"), "w") as f:
+            f.write("".join("%s %s\n" % (v, k) for _, k, v in suite_results(lines)))
         print("   busybox boot: %.0f s to the prompt, applets %.0f s, vi and jobs %.0f s,"
               " suite %.0f s" % (t1 - t0, t2 - t1, t3 - t2, time.time() - t3), flush=True)
         con.expect(prompt)
@@ -288,13 +315,12 @@ def busybox_linux(res, all_tests):
     out = linux_sh("suite", [] if all_tests else SUITE_FAST, 6 * 3600)
     passed = []
     nfail = 0
-    for line in out:
-        m = BB_RE.match(line)
-        if m and m.group(2) == "PASS":
-            passed.append(suite_key(m.group(1), m.group(3)))
-        elif m and m.group(2) == "FAIL":
+    for _, key, verdict in suite_results(out):
+        if verdict == "PASS":
+            passed.append(key)
+        else:
             nfail += 1
-            print("   linux: BB %s FAIL %s" % (m.group(1), m.group(3)))
+            print("   linux: BB %s FAIL" % key)
     print("BusyBox suite under qemu-riscv64 (%s): %d pass, %d fail"
           % ("all applets" if all_tests else "SUITE_FAST", len(passed), nfail), flush=True)
     log = os.path.join(ROOT, "build", "test-logs", "busybox-linux.txt")

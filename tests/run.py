@@ -890,7 +890,8 @@ def main():
     ap.add_argument("--busybox-linux", action="store_true",
                     help="the BusyBox tests under qemu-riscv64 on the host (the reference)")
     ap.add_argument("--busybox-all", action="store_true",
-                    help="with --busybox-linux: BusyBox's whole suite, not the fast part")
+                    help="with --busybox-linux or --busybox-only: BusyBox's whole suite,"
+                    " not the fast part")
     args = ap.parse_args()
     names = [t for t in (args.tests or "").split(",") if t]
     res = Results()
@@ -928,7 +929,8 @@ def main():
         with concurrent.futures.ThreadPoolExecutor(max_workers=7 + len(WB_BOOTS)) as ix, \
                 concurrent.futures.ThreadPoolExecutor(max_workers=args.j) as ex:
             if want_bb:     # the longest: first
-                bb = ix.submit(busybox_tests.busybox_boot, sys.modules[__name__])
+                bb = ix.submit(busybox_tests.busybox_boot, sys.modules[__name__],
+                               args.busybox_all)
             if want_inter:
                 inter = ix.submit(interactive)
                 ub = ix.submit(uboot)

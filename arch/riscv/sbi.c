@@ -56,6 +56,17 @@ void sbi_remote_sfence_vma_asid(unsigned long hart_mask, unsigned long start,
 	sbi_ecall(SBI_EXT_RFENCE, 2, hart_mask, 0, start, size, asid, 0);
 }
 
+/* The machine's mvendorid, marchid, mimpid CSRs (M-mode only), as the
+ * base extension reports them (functions 4, 5, 6); 0 if it cannot. */
+static unsigned long sbi_base_value(int fid)
+{
+	struct sbiret r = sbi_ecall(SBI_EXT_BASE, fid, 0, 0, 0, 0, 0, 0);
+	return r.error ? 0 : r.value;
+}
+unsigned long sbi_get_mvendorid(void) { return sbi_base_value(4); }
+unsigned long sbi_get_marchid(void) { return sbi_base_value(5); }
+unsigned long sbi_get_mimpid(void) { return sbi_base_value(6); }
+
 int sbi_probe_extension(long ext)
 {
 	struct sbiret r = sbi_ecall(SBI_EXT_BASE, 3, ext, 0, 0, 0, 0, 0);

@@ -194,11 +194,14 @@ static void task_mem_status(struct seq_buf *m, struct mm_struct *mm)
 	text = (ALIGN_UP(mm->end_code, PAGE_SIZE) - ALIGN_DOWN(mm->start_code, PAGE_SIZE)) >>
 	       PAGE_SHIFT;
 	show_kb(m, "VmSize", sz.total);
+	show_kb(m, "VmLck", 0);	/* no mlock */
+	show_kb(m, "VmPin", 0);
 	show_kb(m, "VmRSS", READ_ONCE(mm->rss));
 	show_kb(m, "VmData", sz.data);
 	show_kb(m, "VmStk", sz.stack);
 	show_kb(m, "VmExe", text);
 	show_kb(m, "VmLib", sz.exec > text ? sz.exec - text : 0);
+	show_kb(m, "VmSwap", 0);	/* no swap */
 }
 
 int proc_pid_status(struct seq_buf *m, struct task_struct *t)
@@ -220,9 +223,9 @@ int proc_pid_status(struct seq_buf *m, struct task_struct *t)
 	if (umask >= 0)
 		seq_printf(m, "Umask:\t%04o\n", umask);
 	seq_printf(m, "State:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n"
-		   "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nGroups:\t\n"
+		   "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%u\nGroups:\t\n"
 		   "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", s.state, s.tgid, s.pid,
-		   s.ppid, s.tgid, s.pid, s.pgrp, s.session);
+		   s.ppid, proc_fd_size(t), s.tgid, s.pid, s.pgrp, s.session);
 	if (mm) {
 		task_mem_status(m, mm);
 		mmput(mm);
@@ -230,6 +233,10 @@ int proc_pid_status(struct seq_buf *m, struct task_struct *t)
 	seq_printf(m, "Threads:\t%d\nSigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\n"
 		   "SigIgn:\t%016lx\nSigCgt:\t%016lx\n", s.nr_threads, s.pending,
 		   s.shared_pending, s.blocked, s.ignored, s.caught);
+	/* everyone is root, and nothing is checked: every capability (the
+	 * 41 of Linux 6.1), none inheritable or ambient */
+	seq_puts(m, "CapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\n"
+		 "CapEff:\t000001ffffffffff\nCapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\n");
 	seq_printf(m, "Cpus_allowed:\t%lx\nCpus_allowed_list:\t0", (1UL << nr_cpus) - 1);
 	if (nr_cpus > 1)
 		seq_printf(m, "-%d", nr_cpus - 1);

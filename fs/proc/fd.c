@@ -22,6 +22,21 @@ static struct files_struct *get_task_files(struct task_struct *t)
 	return files;
 }
 
+/* Slots in t's fd table (status's FDSize), 0 if it has none. */
+unsigned int proc_fd_size(struct task_struct *t)
+{
+	struct files_struct *files = get_task_files(t);
+	unsigned int n = 0;
+
+	if (files) {
+		spin_lock(&files->file_lock);
+		n = files->fdt.max_fds;
+		spin_unlock(&files->file_lock);
+		put_files_struct(files);
+	}
+	return n;
+}
+
 /* The lowest open fd >= from in t's table, or -1; with f, its file
  * (referenced) goes there. */
 static int next_fd(struct task_struct *t, unsigned int from, struct file **f)

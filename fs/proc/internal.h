@@ -109,6 +109,7 @@ int proc_pid_maps(struct seq_buf *m, struct task_struct *task);
 int proc_pid_smaps(struct seq_buf *m, struct task_struct *task);
 extern const struct file_operations proc_pagemap_operations;
 /* Sizes of an address space in pages, from its VMAs (mmap_lock taken). */
+unsigned int proc_fd_size(struct task_struct *t);	/* fd.c */
 struct mm_sizes { unsigned long total, data, stack, exec; };
 void task_mem_sizes(struct mm_struct *mm, struct mm_sizes *s);
 

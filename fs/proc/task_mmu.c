@@ -70,6 +70,7 @@ static int smaps_pte(pte_t *pte, unsigned long addr, void *arg)
  * (a page fault in getdents' copy-out takes them the other way round). */
 struct vma_snap {
 	unsigned long start, end, flags, off, ino;
+	dev_t dev;
 	struct file *file;	/* referenced, or NULL */
 	const char *name;
 	struct mem_size_stats mss;	/* smaps only */
@@ -86,9 +87,10 @@ static void show_vma(struct seq_buf *m, struct vma_snap *v, char *buf)
 		char *p = d_path(v->file, buf, PATH_MAX);
 		name = IS_ERR(p) ? NULL : p;	/* no name known: none shown */
 	}
-	seq_printf(m, "%08lx-%08lx %c%c%c%c %08lx 00:00 %lu", v->start, v->end,
+	seq_printf(m, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu", v->start, v->end,
 		   v->flags & VM_READ ? 'r' : '-', v->flags & VM_WRITE ? 'w' : '-',
-		   v->flags & VM_EXEC ? 'x' : '-', v->flags & VM_MAYSHARE ? 's' : 'p', v->off, v->ino);
+		   v->flags & VM_EXEC ? 'x' : '-', v->flags & VM_MAYSHARE ? 's' : 'p', v->off,
+		   MAJOR(v->dev), MINOR(v->dev), v->ino);
 	pad = 72 - (int)(m->len - start);
 	if (name) {
 		seq_printf(m, "%*s ", pad > 0 ? pad : 0, "");
@@ -149,12 +151,13 @@ static struct vma_snap *snap_vmas(struct mm_struct *mm, int *np, int stats)
 				grew = 1;
 				break;
 			}
-			v[n] = (struct vma_snap){ vma->vm_start, vma->vm_end, vma->vm_flags, 0, 0,
+			v[n] = (struct vma_snap){ vma->vm_start, vma->vm_end, vma->vm_flags, 0, 0, 0,
 						  NULL, vma_name(mm, vma) };
 			if (vma->vm_file) {
 				v[n].file = get_file(vma->vm_file);
 				v[n].off = vma->vm_pgoff << PAGE_SHIFT;
 				v[n].ino = file_inode(vma->vm_file)->i_ino;
+				v[n].dev = inode_dev(file_inode(vma->vm_file));
 			}
 			if (stats)
 				walk_page_range(mm, vma->vm_start, vma->vm_end, smaps_pte, &v[n].mss);

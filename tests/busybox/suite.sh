@@ -80,11 +80,12 @@ for applet in ${*:-busybox $implemented}; do
 			case ${testcase##*/} in .* | *~ | CVS | \#* | *.mine | *.r[0-9]*) continue ;; esac
 			old_style "$applet" "$testcase"
 		done | report "$applet"
+		read npass nfail < "$bindir/.counts"	# report ran in a subshell
 	fi
 	if [ -f "$applet.tests" ]; then
 		PATH="$LINKSDIR:$tsdir:$bindir:$PATH" sh "$tsdir/$applet.tests" 2>&1 | report "$applet"
+		read npass nfail < "$bindir/.counts"
 	fi
-	read npass nfail < "$bindir/.counts" 2>/dev/null
 	[ -n "$BB_TIMES" ] && echo "BBTIME $applet $(($(date +%s) - start))"
 done
 rm -f "$bindir/.counts"

@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/sysinfo.h>
 #include <sys/times.h>
 #include "t.h"
@@ -71,6 +72,63 @@ static void wait_state(pid_t pid, char want)
 	CHECK(0, "child reached the expected state");
 }
 
+/* Linux 6.1's layouts of a process's stat, statm, status and maps (the
+ * child's, where qemu-user does not stand in for the host's files). */
+static void check_formats(pid_t pid)
+{
+	static const char *const keys[] = {	/* status: in this order */
+		"Name", "Umask", "State", "Tgid", "Ngid", "Pid", "PPid", "TracerPid", "Uid",
+		"Gid", "FDSize", "Groups", "NStgid", "NSpid", "NSpgid", "NSsid", "VmSize",
+		"VmLck", "VmPin", "VmRSS", "VmData", "VmStk", "VmExe", "VmLib", "VmSwap",
+		"Threads", "SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt", "CapInh", "CapPrm",
+		"CapEff", "CapBnd", "CapAmb", "Cpus_allowed", "Cpus_allowed_list",
+		"voluntary_ctxt_switches", "nonvoluntary_ctxt_switches",
+	};
+	char path[64], key[64];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	CHECK(slurp(path) > 0 && strchr(buf, ')'), "stat");
+	int n = 0;
+	for (char *p = strrchr(buf, ')') + 1; *p && *p != '\n'; p++)
+		n += *p == ' ';
+	CHECK(n == 50, "stat: 52 fields");
+	snprintf(path, sizeof(path), "/proc/%d/statm", pid);
+	unsigned long v[8];
+	CHECK(slurp(path) > 0 && sscanf(buf, "%lu %lu %lu %lu %lu %lu %lu %lu", &v[0], &v[1],
+					 &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 7,
+	      "statm: 7 numbers");
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	CHECK(slurp(path) > 0, "status");
+	const char *p = buf;
+	for (unsigned i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		snprintf(key, sizeof(key), "%s%s:\t", i ? "\n" : "", keys[i]);
+		const char *q = strstr(p, key);
+		if (!q)
+			fprintf(stderr, "status has no %s after %.20s\n", keys[i], p);
+		CHECK(q && (i || q == buf), "status: Linux's keys in Linux's order");
+		p = q + 1;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	CHECK(slurp(path) > 0, "maps");
+	for (char *l = buf; *l; l = strchr(l, '\n') + 1) {
+		unsigned long start, end, off, ino;
+		unsigned int major, minor;
+		char perm[8];
+		int name = 0;
+		CHECK(sscanf(l, "%lx-%lx %7s %lx %x:%x %lu%n", &start, &end, perm, &off, &major,
+			     &minor, &ino, &name) == 7 && start < end && strlen(perm) == 4,
+		      "maps: start-end perms offset major:minor inode");
+		while (l[name] == ' ')
+			name++;
+		CHECK(l[name] == '\n' || name == 73, "maps: a name starts at column 74");
+		struct stat st;	/* the program's own file: its device and inode */
+		if (ours && strstr(l, "/proc_pid\n") && stat("/tests/proc_pid", &st) == 0)
+			CHECK(major == major(st.st_dev) && minor == minor(st.st_dev) &&
+			      ino == st.st_ino, "maps: the file's device and inode");
+		if (!strchr(l, '\n'))
+			break;
+	}
+}
+
 /* The child of test_child: say it runs, then wait for signals. */
 static void child_main(void)
 {
@@ -104,6 +162,7 @@ static void test_child(void)
 	CHECK(s.pgrp == getpgrp() && s.session == getsid(0), "stat: group and session");
 	CHECK(s.vsize > 0 && s.rss > 0, "stat: vsize, rss");
 	CHECK(!ours || s.threads == 1, "stat: one thread");	/* qemu-user has its own */
+	check_formats(pid);
 	if (ours) {
 		CHECK(!strcmp(s.comm, "proc_pid"), "stat: comm");
 		char path[64];
