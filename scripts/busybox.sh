@@ -24,6 +24,8 @@ MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SUITE=${DEBIAN_SUITE:-bookworm}
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+# BusyBox's make is its own, with its own -j: not a sub-make of ours
+unset MAKEFLAGS MFLAGS MAKELEVEL
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 config=$(cd "$(dirname "$config")" && pwd)/$(basename "$config")
