@@ -892,7 +892,11 @@ def main():
     ap.add_argument("--busybox-all", action="store_true",
                     help="with --busybox-linux or --busybox-only: BusyBox's whole suite,"
                     " not the fast part")
+    ap.add_argument("--busybox-applets", metavar="A,B,...",
+                    help="with --busybox-linux or --busybox-only: these applets' part of the suite")
     args = ap.parse_args()
+    if args.busybox_applets:
+        args.busybox_all = args.busybox_applets.split(",")
     names = [t for t in (args.tests or "").split(",") if t]
     res = Results()
 
