@@ -1,6 +1,6 @@
 /* char_dev.c: character device numbers -> file_operations, and the memory
- * devices /dev/null (1,3), /dev/zero (1,5), /dev/random (1,8) and
- * /dev/urandom (1,9). chrdev_open swaps f_op.
+ * devices /dev/null (1,3), /dev/zero (1,5), /dev/full (1,7), /dev/random
+ * (1,8) and /dev/urandom (1,9). chrdev_open swaps f_op.
  * chrdevs_lock (spinlock) guards the table; callers hold nothing. */
 #include <fs.h>
 #include <mm.h>
@@ -75,6 +75,12 @@ static ssize_t zero_read(struct file *f, struct iov_iter *to, loff_t *pos)
 	return n ? (ssize_t)n : (want ? -EFAULT : 0);
 }
 
+/* /dev/full: reads as /dev/zero, every write fails as on a full disk. */
+static ssize_t full_write(struct file *f, struct iov_iter *from, loff_t *pos)
+{
+	return -ENOSPC;
+}
+
 void get_random_bytes(void *buf, size_t n);	/* kernel/sys.c */
 
 /* /dev/random and /dev/urandom: the kernel's generator (not
@@ -115,6 +121,9 @@ static int zero_mmap(struct file *f, struct vm_area_struct *vma)
 static const struct file_operations zero_fops = {
 	.read = zero_read, .write = null_write, .llseek = noop_llseek, .mmap = zero_mmap,
 };
+static const struct file_operations full_fops = {
+	.read = zero_read, .write = full_write, .llseek = noop_llseek,
+};
 static const struct file_operations random_fops = {
 	.read = random_read, .write = null_write, .llseek = noop_llseek,
 };
@@ -123,6 +132,7 @@ void chr_mem_init(void)
 {
 	register_chrdev_region(MEM_MAJOR, 3, &null_fops);
 	register_chrdev_region(MEM_MAJOR, 5, &zero_fops);
+	register_chrdev_region(MEM_MAJOR, 7, &full_fops);
 	register_chrdev_region(MEM_MAJOR, 8, &random_fops);
 	register_chrdev_region(MEM_MAJOR, 9, &random_fops);
 }

@@ -23,6 +23,7 @@ void vfs_init(void)
 		{ "/dev/tty", S_IFCHR | 0666, TTYAUX_MAJOR, 0 },
 		{ "/dev/null", S_IFCHR | 0666, MEM_MAJOR, 3 },
 		{ "/dev/zero", S_IFCHR | 0666, MEM_MAJOR, 5 },
+		{ "/dev/full", S_IFCHR | 0666, MEM_MAJOR, 7 },
 		{ "/dev/random", S_IFCHR | 0666, MEM_MAJOR, 8 },
 		{ "/dev/urandom", S_IFCHR | 0666, MEM_MAJOR, 9 },
 	};

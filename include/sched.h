@@ -61,6 +61,7 @@ struct task_struct {
 	volatile long state;
 	int on_rq;		/* queued on the run queue */
 	int on_cpu;		/* running on a hart (or switching away) */
+	unsigned long cpus_mask;	/* cpus it may run on (bit = cpu index): rq_lock */
 	struct list_head run_list;
 	void *stack;		/* THREAD_SIZE bytes */
 
@@ -162,6 +163,7 @@ int wake_up_process(struct task_struct *t);
 int wake_up_state(struct task_struct *t, long state);
 void wake_up_new_task(struct task_struct *t);
 void kick_process(struct task_struct *t);
+void set_cpus_allowed(struct task_struct *t, unsigned long mask);
 void set_current_state(long state);
 void scheduler_tick(void);
 void cpu_idle(void) __noreturn;

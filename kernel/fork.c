@@ -22,7 +22,7 @@ LIST_HEAD(task_list);
 static char init_stack_mem[THREAD_SIZE] __aligned(16);
 char *init_stack = init_stack_mem;
 struct task_struct init_task = { .comm = "swapper/0", .state = TASK_RUNNING,
-	.stack = init_stack_mem };
+	.cpus_mask = ~0UL, .stack = init_stack_mem };
 static struct kmem_cache *task_cache;
 pid_t last_pid;	/* the last pid handed out (/proc/loadavg) */
 extern char ret_from_fork[];
@@ -73,6 +73,7 @@ static struct task_struct *alloc_task(void)
 	init_task_lists(t);
 	t->thread_info.kernel_sp = (unsigned long)t->stack + THREAD_SIZE;
 	t->state = TASK_RUNNING;
+	t->cpus_mask = ~0UL;
 	return t;
 }
 
@@ -270,6 +271,7 @@ pid_t copy_process(unsigned long flags, unsigned long usp, unsigned long tls,
 		return -ENOMEM;
 	memcpy(p->comm, current->comm, sizeof(p->comm));
 	p->blocked = current->blocked;
+	p->cpus_mask = READ_ONCE(current->cpus_mask);	/* inherited, as Linux */
 	if ((err = copy_mm(flags, p)) || (err = copy_files_fs(flags, p)) ||
 	    (err = copy_sighand_signal(flags, p))) {
 		free_child(p);

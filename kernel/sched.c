@@ -11,6 +11,9 @@
  * interrupt kicks nobody (that hart runs the task next), and the IPI is
  * sent after rq_lock is dropped (it is an SBI call: other harts would
  * spin on rq_lock through it).
+ * Affinity: a hart picks the first queued task whose cpus_mask has it
+ * (sched_setaffinity); a task leaving a hart it may no longer use is
+ * queued by that hart's schedule(), which kicks an idle hart it may use.
  * Lock order: wait-queue locks, tasklist_lock, then rq_lock. */
 #include <sched.h>
 #include <mm.h>
@@ -47,20 +50,42 @@ static void dequeue(struct task_struct *t)
 	nr_running--;
 }
 
-/* Which idle hart to kick for a task just queued (rq_lock held): none
- * if this hart is in its idle loop (the wakeup is its interrupt: it
- * schedules when the handler returns; it leaves idle_mask, so that a
- * second wakeup in the same interrupt kicks another hart) or if no hart
- * is idle; else the hart-id mask to pass to kick_idle once rq_lock is
- * dropped. */
-static unsigned long idle_to_kick(void)
+/* Which idle hart to kick for t, just queued (rq_lock held): none if
+ * this hart is in its idle loop and t may run here (the wakeup is its
+ * interrupt: it schedules when the handler returns; it leaves idle_mask,
+ * so that a second wakeup in the same interrupt kicks another hart) or
+ * if no hart t may use is idle; else the hart-id mask to pass to
+ * kick_idle once rq_lock is dropped. */
+static unsigned long idle_to_kick(struct task_struct *t)
 {
-	unsigned long m = READ_ONCE(idle_mask), me = 1UL << smp_processor_id();
+	unsigned long m = READ_ONCE(idle_mask) & t->cpus_mask, me = 1UL << smp_processor_id();
 	if (m & me) {
 		__atomic_fetch_and(&idle_mask, ~me, __ATOMIC_SEQ_CST);
 		return 0;
 	}
 	return m ? 1UL << machine.hartid[__builtin_ctzl(m)] : 0;
+}
+
+/* The first queued task that may run on cpu, or NULL (rq_lock held). */
+static struct task_struct *pick_next_task(int cpu)
+{
+	struct task_struct *t;
+	list_for_each_entry(t, &runqueue, run_list)
+		if (t->cpus_mask & (1UL << cpu))
+			return t;
+	return NULL;
+}
+
+/* Is a queued task waiting for this hart? (its idle loop sleeps if not) */
+static int rq_has_work(int cpu)
+{
+	int r;
+	if (READ_ONCE(nr_running) == 0)
+		return 0;
+	spin_lock(&rq_lock);
+	r = pick_next_task(cpu) != NULL;
+	spin_unlock(&rq_lock);
+	return r;
 }
 
 static void kick_idle(unsigned long hartmask)
@@ -79,7 +104,7 @@ int wake_up_state(struct task_struct *t, long state)
 		t->state = TASK_RUNNING;
 		if (!t->on_rq && !t->on_cpu) {
 			enqueue(t);
-			kick = idle_to_kick();
+			kick = idle_to_kick(t);
 		}
 		woke = 1;
 	}
@@ -107,7 +132,7 @@ void wake_up_new_task(struct task_struct *t)
 	spin_lock(&rq_lock);
 	t->state = TASK_RUNNING;
 	enqueue(t);
-	unsigned long kick = idle_to_kick();
+	unsigned long kick = idle_to_kick(t);
 	spin_unlock(&rq_lock);
 	kick_idle(kick);
 }
@@ -153,6 +178,7 @@ void schedule(void)
 {
 	struct task_struct *prev = current, *next;
 	int cpu, intena;
+	unsigned long kick = 0;
 	struct cpu *c;
 
 	if (prev->plug && prev->state != TASK_RUNNING)
@@ -164,18 +190,21 @@ void schedule(void)
 	if (c->noff != 1)
 		panic("schedule: called with %d locks held", c->noff - 1);
 	clear_tsk_thread_flag(prev, TIF_NEED_RESCHED);
-	if (prev->state == TASK_RUNNING && prev != c->idle && !prev->on_rq)
+	if (prev->state == TASK_RUNNING && prev != c->idle && !prev->on_rq) {
 		enqueue(prev);
-	if (!list_empty(&runqueue)) {
-		next = list_first_entry(&runqueue, struct task_struct, run_list);
-		dequeue(next);
-	} else {
-		next = c->idle;
+		if (!(prev->cpus_mask & (1UL << cpu)))
+			kick = idle_to_kick(prev);	/* it moves away: rare */
 	}
+	next = pick_next_task(cpu);
+	if (next)
+		dequeue(next);
+	else
+		next = c->idle;
 	if (next == prev) {
 		spin_unlock(&rq_lock);
 		return;
 	}
+	kick_idle(kick);	/* under rq_lock, but only when a task moves */
 	next->on_cpu = 1;
 	next->thread_info.cpu = cpu;
 	c->nr_switches++;
@@ -226,7 +255,7 @@ void cpu_idle(void)
 	for (;;) {
 		local_irq_disable();
 		__atomic_fetch_or(&idle_mask, 1UL << cpu, __ATOMIC_SEQ_CST);
-		if (READ_ONCE(nr_running) == 0) {
+		if (!rq_has_work(cpu)) {
 			tick_nohz_idle_enter();
 			wait_for_interrupt();	/* wakes on a pending irq even with SIE off */
 			tick_nohz_idle_exit();
@@ -243,4 +272,27 @@ void sched_init(void)
 	cpus[0].curr = &init_task;
 	cpus[0].idle = &init_task;
 	init_task.on_cpu = 1;
+}
+
+/* sched_setaffinity: t may run only on the cpus of mask (non-empty, only
+ * online cpus). A queued t gets an idle hart it may use kicked; a t
+ * running on a hart it may no longer use is asked to reschedule there,
+ * and its schedule() moves it. */
+void set_cpus_allowed(struct task_struct *t, unsigned long mask)
+{
+	unsigned long kick = 0;
+	int cpu = -1;
+
+	spin_lock(&rq_lock);
+	t->cpus_mask = mask;
+	if (t->on_rq) {
+		kick = idle_to_kick(t);
+	} else if (t->on_cpu && !(mask & (1UL << READ_ONCE(t->thread_info.cpu)))) {
+		set_tsk_thread_flag(t, TIF_NEED_RESCHED);
+		cpu = t->thread_info.cpu;
+	}
+	spin_unlock(&rq_lock);
+	kick_idle(kick);
+	if (cpu >= 0)
+		kick_process(t);
 }

@@ -308,6 +308,56 @@ long sys_sched_yield(void)
 	return 0;
 }
 
+/* The cpus a thread may run on, as Linux: a mask of cpumask_size() = one
+ * long (NCPU <= 64), bit i = cpu i (/proc/cpuinfo's "processor"). */
+static unsigned long online_mask(void)
+{
+	return nr_cpus >= 64 ? ~0UL : (1UL << nr_cpus) - 1;
+}
+
+long sys_sched_setaffinity(pid_t pid, unsigned int len, unsigned long __user *umask)
+{
+	unsigned long mask = 0;
+	struct task_struct *t;
+
+	if (copy_from_user(&mask, umask, len < sizeof(mask) ? len : sizeof(mask)))
+		return -EFAULT;
+	mask &= online_mask();
+	if (!mask)
+		return -EINVAL;
+	spin_lock(&tasklist_lock);
+	t = pid ? find_task_by_pid(pid) : current;
+	if (t && !t->exit_state)
+		set_cpus_allowed(t, mask);
+	spin_unlock(&tasklist_lock);
+	return t ? 0 : -ESRCH;
+}
+
+long sys_getcpu(unsigned int __user *cpu, unsigned int __user *node, void __user *unused)
+{
+	unsigned int c = smp_processor_id(), n = 0;
+
+	if ((cpu && copy_to_user(cpu, &c, sizeof(c))) || (node && copy_to_user(node, &n, sizeof(n))))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_sched_getaffinity(pid_t pid, unsigned int len, unsigned long __user *umask)
+{
+	unsigned long mask;
+	struct task_struct *t;
+
+	if (len * 8 < (unsigned int)nr_cpus || (len & (sizeof(long) - 1)))
+		return -EINVAL;
+	spin_lock(&tasklist_lock);
+	t = pid ? find_task_by_pid(pid) : current;
+	mask = t ? READ_ONCE(t->cpus_mask) & online_mask() : 0;
+	spin_unlock(&tasklist_lock);
+	if (!t)
+		return -ESRCH;
+	return copy_to_user(umask, &mask, sizeof(mask)) ? -EFAULT : (long)sizeof(mask);
+}
+
 static void fill_rusage(struct rusage *ru, const struct task_cputime *c, unsigned long maxrss)
 {
 	memset(ru, 0, sizeof(*ru));

@@ -22,12 +22,12 @@ typedef long (*syscall_fn_t)(unsigned long, unsigned long, unsigned long,
 	X(82, fsync) X(83, fdatasync) X(84, sync_file_range) X(93, exit) X(94, exit_group) \
 	X(96, set_tid_address) X(98, futex) X(99, set_robust_list) X(101, nanosleep) \
 	X(113, clock_gettime) X(114, clock_getres) X(115, clock_nanosleep) \
-	X(124, sched_yield) X(129, kill) X(130, tkill) X(131, tgkill) \
+	X(122, sched_setaffinity) X(123, sched_getaffinity) X(124, sched_yield) X(129, kill) X(130, tkill) X(131, tgkill) \
 	X(132, sigaltstack) X(133, rt_sigsuspend) X(134, rt_sigaction) \
 	X(135, rt_sigprocmask) X(136, rt_sigpending) X(137, rt_sigtimedwait) X(139, rt_sigreturn) \
 	X(142, reboot) X(153, times) X(154, setpgid) X(155, getpgid) X(156, getsid) \
 	X(157, setsid) X(160, uname) X(161, sethostname) X(162, setdomainname) X(163, getrlimit) X(164, setrlimit) \
-	X(165, getrusage) X(166, umask) X(167, prctl) X(169, gettimeofday) \
+	X(165, getrusage) X(166, umask) X(167, prctl) X(168, getcpu) X(169, gettimeofday) \
 	X(172, getpid) X(173, getppid) X(174, getuid) X(175, getuid) X(176, getuid) \
 	X(177, getuid) X(178, gettid) X(179, sysinfo) X(214, brk) X(215, munmap) X(216, mremap) \
 	X(220, clone) X(221, execve) X(222, mmap) X(226, mprotect) X(227, msync) X(232, mincore) X(233, madvise) \

@@ -204,6 +204,27 @@ static void task_mem_status(struct seq_buf *m, struct mm_struct *mm)
 	show_kb(m, "VmSwap", 0);	/* no swap */
 }
 
+/* "Cpus_allowed:\t3\nCpus_allowed_list:\t0-1\n" for the online cpus of
+ * mask (sched_setaffinity), ranges as Linux's bitmap_print_to_pagebuf. */
+static void cpus_allowed(struct seq_buf *m, unsigned long mask)
+{
+	const char *sep = "";
+
+	mask &= nr_cpus >= 64 ? ~0UL : (1UL << nr_cpus) - 1;
+	seq_printf(m, "Cpus_allowed:\t%lx\nCpus_allowed_list:\t", mask);
+	for (int i = 0; i < nr_cpus; i++) {
+		int j = i;
+		if (!(mask & (1UL << i)))
+			continue;
+		while (j + 1 < nr_cpus && (mask & (1UL << (j + 1))))
+			j++;
+		seq_printf(m, j > i ? "%s%d-%d" : "%s%d", sep, i, j);
+		sep = ",";
+		i = j;
+	}
+	seq_puts(m, "\n");
+}
+
 int proc_pid_status(struct seq_buf *m, struct task_struct *t)
 {
 	struct mm_struct *mm = get_task_mm(t);
@@ -237,10 +258,8 @@ int proc_pid_status(struct seq_buf *m, struct task_struct *t)
 	 * 41 of Linux 6.1), none inheritable or ambient */
 	seq_puts(m, "CapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\n"
 		 "CapEff:\t000001ffffffffff\nCapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\n");
-	seq_printf(m, "Cpus_allowed:\t%lx\nCpus_allowed_list:\t0", (1UL << nr_cpus) - 1);
-	if (nr_cpus > 1)
-		seq_printf(m, "-%d", nr_cpus - 1);
-	seq_printf(m, "\nvoluntary_ctxt_switches:\t%lu\nnonvoluntary_ctxt_switches:\t%lu\n",
+	cpus_allowed(m, READ_ONCE(t->cpus_mask));
+	seq_printf(m, "voluntary_ctxt_switches:\t%lu\nnonvoluntary_ctxt_switches:\t%lu\n",
 		   s.times.nvcsw, s.times.nivcsw);
 	return 0;
 }

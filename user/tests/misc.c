@@ -1,6 +1,8 @@
 /* misc.c - uname, monotonic clock and nanosleep, getrandom, getpid and
  * getppid across fork, prlimit64(RLIMIT_STACK), ENOSYS for an unknown
- * syscall number, sched_yield, sysinfo and the uid/gid calls. */
+ * syscall number, sched_yield, sysinfo and the uid/gid calls, /dev/full
+ * and /dev/zero, CPU affinity (sched_setaffinity moves the thread:
+ * getcpu says where it runs; /proc/self/status and a child follow). */
 #define _GNU_SOURCE
 #include <sched.h>
 #include <sys/random.h>
@@ -35,10 +37,97 @@ static void upper_halves(void)
 	CHECK(umask(old) == 077, "umask took the low bits");
 }
 
+static void dev_full(void)
+{
+	char buf[64];
+	int fd = open("/dev/full", O_RDWR);
+
+	CHECK(fd >= 0, "open /dev/full");
+	memset(buf, 'x', sizeof buf);
+	CHECK(read(fd, buf, sizeof buf) == sizeof buf && buf[0] == 0 && buf[63] == 0,
+	      "/dev/full reads zeros");
+	CHECK_ERR(write(fd, buf, 1), ENOSPC, "a write to /dev/full: ENOSPC");
+	close(fd);
+	fd = open("/dev/zero", O_RDWR);
+	CHECK(fd >= 0 && write(fd, buf, sizeof buf) == sizeof buf, "/dev/zero takes writes");
+	close(fd);
+}
+
+static unsigned int where(void)
+{
+	unsigned int cpu = ~0u;
+	CHECK(syscall(SYS_getcpu, &cpu, NULL, NULL) == 0, "getcpu");
+	return cpu;
+}
+
+/* Cpus_allowed_list of /proc/self/status */
+static int allowed_list(char *out, size_t n)
+{
+	static char st[4096];
+	int fd = open("/proc/self/status", O_RDONLY);
+	ssize_t len = fd >= 0 ? read(fd, st, sizeof st - 1) : -1;
+	char *p;
+
+	close(fd);
+	if (len <= 0)
+		return -1;
+	st[len] = 0;
+	if (!(p = strstr(st, "Cpus_allowed_list:\t")))
+		return -1;
+	p += strlen("Cpus_allowed_list:\t");
+	snprintf(out, n, "%.*s", (int)strcspn(p, "\n"), p);
+	return 0;
+}
+
+static void affinity(void)
+{
+	cpu_set_t all, one, got;
+	char list[64], want[16];
+	int n = 0;
+
+	CHECK(sched_getaffinity(0, sizeof all, &all) == 0, "sched_getaffinity");
+	CHECK(CPU_COUNT(&all) >= 1, "at least one cpu allowed");
+	CHECK_ERR(syscall(SYS_sched_getaffinity, 0, 4, &got), EINVAL, "a 4-byte mask: EINVAL");
+	CPU_ZERO(&one);
+	CHECK_ERR(sched_setaffinity(0, sizeof one, &one), EINVAL, "an empty mask: EINVAL");
+	CHECK_ERR(sched_setaffinity(999999, sizeof all, &all), ESRCH, "no such pid: ESRCH");
+	for (int c = 0; c < CPU_SETSIZE && n < 4; c++) {
+		if (!CPU_ISSET(c, &all))
+			continue;
+		n++;
+		CPU_ZERO(&one);
+		CPU_SET(c, &one);
+		CHECK(sched_setaffinity(0, sizeof one, &one) == 0, "sched_setaffinity to one cpu");
+		for (int i = 0; i < 20; i++) {
+			CHECK(where() == (unsigned)c, "runs on the one cpu it may use");
+			sched_yield();
+		}
+		CHECK(sched_getaffinity(0, sizeof got, &got) == 0 && CPU_EQUAL(&got, &one),
+		      "sched_getaffinity returns the new mask");
+		snprintf(want, sizeof want, "%d", c);
+		CHECK(allowed_list(list, sizeof list) == 0 && strcmp(list, want) == 0,
+		      "/proc/self/status: Cpus_allowed_list is that cpu");
+		pid_t kid = fork();
+		CHECK(kid >= 0, "fork");
+		if (kid == 0) {
+			int ok = sched_getaffinity(0, sizeof got, &got) == 0 && CPU_EQUAL(&got, &one);
+			for (int i = 0; i < 20 && ok; i++, sched_yield())
+				ok = where() == (unsigned)c;
+			_exit(ok ? 0 : 1);
+		}
+		int status;
+		CHECK(waitpid(kid, &status, 0) == kid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "a child inherits the mask and stays on that cpu");
+	}
+	CHECK(sched_setaffinity(0, sizeof all, &all) == 0, "all cpus again");
+}
+
 int main(void)
 {
 	struct utsname u;
 	upper_halves();
+	dev_full();
+	affinity();
 	CHECK(uname(&u) == 0, "uname");
 	CHECK(terminated(u.sysname, sizeof u.sysname) && u.sysname[0], "sysname");
 	CHECK(terminated(u.nodename, sizeof u.nodename), "nodename");
