@@ -266,6 +266,11 @@ int mount_root(const char *dev, int rdonly)
 
 /* ---- mount(2) and umount2(2) ---- */
 #define MS_RDONLY 1
+#define MS_REMOUNT 32
+#define MS_BIND 4096
+#define MS_MOVE 8192
+/* MS_UNBINDABLE, MS_PRIVATE, MS_SLAVE, MS_SHARED: propagation changes */
+#define MS_PROPAGATION ((1 << 17) | (1 << 18) | (1 << 19) | (1 << 20))
 #define MNT_FORCE 1
 #define MNT_DETACH 2
 #define MNT_EXPIRE 4
@@ -273,12 +278,16 @@ int mount_root(const char *dev, int rdonly)
 
 /* mount(source, target, "ext2", flags): the ext2 file system on block
  * device source covers directory target. Only ext2 is mountable here
- * (the RAM root, /dev and /proc are set up by the kernel itself). */
+ * (the RAM root, /dev and /proc are set up by the kernel itself).
+ * Remounts, bind and move mounts and propagation changes are not
+ * supported: EINVAL, decided before the type is read (they pass none). */
 long sys_mount(const char __user *usource, const char __user *utarget,
 	       const char __user *utype, unsigned long flags, const void __user *data)
 {
 	char type[16];
 	(void)data;
+	if (flags & (MS_REMOUNT | MS_BIND | MS_MOVE | MS_PROPAGATION))
+		return -EINVAL;
 	long n = strncpy_from_user(type, utype, sizeof(type));
 	if (n < 0)
 		return n == -ENAMETOOLONG ? -ENODEV : n;

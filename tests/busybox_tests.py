@@ -225,6 +225,7 @@ def busybox_boot(h, all_tests=False):
               " %d known exceptions" % ("%d applets" % len(applets) if applets else "all applets",
                                         c["pass"], c["fail"], c["linux-fails"], c["known"]),
               flush=True)
+        os.makedirs(h.LOGDIR, exist_ok=True)
         with open(os.path.join(h.LOGDIR, "busybox-guest.txt"), "w") as f:
             f.write("".join("%s %s\n" % (v, k) for _, k, v in suite_results(lines)))
         print("   busybox boot: %.0f s to the prompt, applets %.0f s, vi and jobs %.0f s,"
