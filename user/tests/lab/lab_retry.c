@@ -3,7 +3,9 @@
  * /dev/vde is a 2 MiB disk of blk.h's pattern (seed 3) that QEMU
  * throttles to 400 kB/s (tests/run.py), so a fault that reads it waits
  * long enough for another thread to act meanwhile. Each part drops the
- * disk's cache first (BLKFLSBUF) and uses its own part of the disk.
+ * disk's cache first (BLKFLSBUF); churn reads pages 0-63, unmap and
+ * remap fault in pages 256-383 after reading 384-447 to fill QEMU's
+ * throttle (fill_throttle).
  *   churn: one thread walks a cold MADV_RANDOM mapping (a major fault
  *          per page) while another loops on mmap/mprotect/munmap of
  *          other memory: many of those calls complete inside one fault
@@ -127,13 +129,13 @@ static void *actor(void *arg)
 /* QEMU's throttle lets a request through at once while its bucket is
  * below the limit and makes the next ones wait for it to drain: after a
  * pause, one 128 KiB read-around would not wait at all. Fill the bucket
- * first with a read of the disk's last 256 KiB (no part uses them), so
+ * first with a read of 256 KiB the faults do not use, so
  * the fault's read waits its turn, about half a second. */
 static void fill_throttle(void)
 {
 	static char buf[64 * PG];
 	CHECK(pread(fd, buf, sizeof(buf), 384 * PG) == (ssize_t)sizeof(buf),
-	      "read the disk's last 256 KiB");
+	      "read 256 KiB to fill the throttle");
 }
 
 static void slow_fault(long remap)
