@@ -71,13 +71,13 @@ for lab in [
         ("lab_pagecache:eof", 15, "odd sizes and buffers: the bytes before EOF; cached"),
         ("lab_pagecache:threads", 20, "four readers of one file: each sector read once"),
         ("lab_pagecache:mmap", 20, "read(2) and mappings share the cache's pages"),
-    ], ["fork_exec_wait", "pipe", "fs_files", "mmap_file", "links"], "4-6"),
+    ], ["fork_exec_wait", "pipe", "fileio", "mmap_file", "links"], "4-6"),
     Lab("mmap", "file mappings: filemap_fault, fault-around, page_mkwrite", [
         ("lab_mmap:around", 25, "fault-around maps a cached file; SIGBUS past EOF"),
         ("lab_mmap:cold", 25, "a cold walk: a few major faults that read around"),
         ("lab_mmap:shared", 25, "stores into holes allocate at once; msync (host: debugfs)"),
         ("lab_mmap:enospc", 25, "a store into a hole of a full disk is SIGBUS"),
-    ], ["fork_exec_wait", "pipe", "fs_files", "mmap_exec", "mmap_errno"], "5-8", boot="ext2"),
+    ], ["fork_exec_wait", "pipe", "fileio", "mmap_exec", "mmap_errno"], "5-8", boot="ext2"),
     Lab("retry", "faults that drop mmap_lock for I/O and retry", [
         ("lab_retry:churn", 40, "mmap/munmap of other threads run during a slow fault"),
         ("lab_retry:unmap", 30, "the range unmapped during the fault: SIGSEGV on retry"),
@@ -89,7 +89,7 @@ for lab in [
         ("lab_readahead:random", 20, "random reads get no window; a stream after them does"),
         ("lab_readahead:large", 15, "1 MiB reads: the next window is read ahead"),
         ("lab_readahead:streams", 20, "two streams of one file at once: both get windows"),
-    ], ["fork_exec_wait", "pipe", "fs_files", "mmap_file", "blk_cache"], "4-6"),
+    ], ["fork_exec_wait", "pipe", "fileio", "mmap_file", "blk_cache"], "4-6"),
     Lab("writeback", "the flusher's passes and balance_dirty_pages", [
         ("lab_writeback:expire", 25, "old dirty data is written by the periodic pass"),
         ("lab_writeback:background", 25, "over the background threshold: the background pass"),
@@ -101,7 +101,7 @@ for lab in [
         ("lab_virtio:pattern", 25, "two partitions read back in 4 KiB..1 MiB requests"),
         ("lab_virtio:write", 25, "a disk written and read back by threads; FLUSH"),
         ("lab_virtio:many", 25, "64 reads at once: 32 or more in the driver"),
-    ], ["fork_exec_wait", "pipe", "blk_pattern", "blk_parts", "fs_files"], "4-6"),
+    ], ["fork_exec_wait", "pipe", "blk_pattern", "blk_parts", "fileio"], "4-6"),
     Lab("ext2", "ext2_get_block through indirect blocks", [
         ("lab_ext2:indirect", 20, "a 1 MiB file: the indirect block (host: e2fsck, debugfs)"),
         ("lab_ext2:double", 20, "a 6 MiB file: the double indirect block"),
