@@ -22,12 +22,14 @@ struct reader { int fd; uint64_t off; size_t len; int ok; };
 static volatile int probing;
 static long probe_max;
 static pthread_t probe_mon;
+static pthread_barrier_t probe_go;	/* the readers start together */
 
 static void *read_one(void *arg)
 {
 	struct reader *r = arg;
 	void *buf;
 	CHECK(posix_memalign(&buf, 4096, r->len) == 0, "buffer");
+	pthread_barrier_wait(&probe_go);
 	r->ok = pread(r->fd, buf, r->len, r->off) == (ssize_t)r->len &&
 		blk_check(buf, r->off / 512, r->len, 3) < 0;
 	free(buf);
@@ -60,11 +62,15 @@ static void probe_start(int nr, size_t len)
 	probe_max = 0;
 	probing = 1;
 	nreaders = nr;
+	CHECK(pthread_barrier_init(&probe_go, NULL, nr + 1) == 0, "barrier");
 	CHECK(pthread_create(&probe_mon, NULL, monitor, NULL) == 0, "monitor thread");
 	for (int i = 0; i < nr; i++) {
 		readers[i] = (struct reader){ vde_fd, (uint64_t)i * len, len, 0 };
 		CHECK(pthread_create(&reader_t[i], NULL, read_one, &readers[i]) == 0, "reader");
 	}
+	/* all at once: on a loaded host, creating 64 threads takes longer
+	 * than the disk takes to finish the first ones' 4 KiB reads */
+	pthread_barrier_wait(&probe_go);
 }
 
 /* Wait for the readers; their data must be right and the driver must
@@ -77,6 +83,7 @@ static void probe_end(long want)
 	}
 	probing = 0;
 	pthread_join(probe_mon, NULL);
+	pthread_barrier_destroy(&probe_go);
 	printf("lab_virtio: %d reads of vde, at most %ld in the driver at once\n", nreaders,
 	       probe_max);
 	CHECK(probe_max >= want, "many requests in flight in the driver at once");
