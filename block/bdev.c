@@ -56,35 +56,45 @@ static struct page *iter_page(struct iov_iter *it, unsigned long addr, int write
 	return get_user_page(addr, write);
 }
 
-/* Submits bios for [addr, addr+len) at sector; pins each page. */
+/* Submits bios for [addr, addr+len) at sector; pins each page. A bio
+ * takes up to max_sectors of bytes and max_segments of segments:
+ * bio_add_page merges physically contiguous pages into one segment (as
+ * Linux's bio_iov_iter_get_pages), so a buffer of contiguous pages is one
+ * request however large; when the vector is full, the rest goes into the
+ * next bio. */
 static int dio_segment(struct block_device *bd, struct dio *d, struct iov_iter *it,
 		       unsigned long addr, size_t len, sector_t *sector)
 {
+	struct queue_limits *l = &bd->bd_disk->queue->limits;
+	size_t lim = min((size_t)DIO_MAX_BIO, (size_t)l->max_sectors << SECTOR_SHIFT);
+
 	while (len) {
-		struct queue_limits *l = &bd->bd_disk->queue->limits;
-		size_t lim = min((size_t)DIO_MAX_BIO, (size_t)l->max_sectors << SECTOR_SHIFT);
-		lim = min(lim, (size_t)(l->max_segments - 1) * PAGE_SIZE);
-		size_t chunk = min(len, lim);
-		unsigned int nvec = DIV_ROUND_UP((addr & ~PAGE_MASK) + chunk, PAGE_SIZE);
+		size_t chunk = min(len, lim), done = 0;
+		unsigned int nvec = min(DIV_ROUND_UP((addr & ~PAGE_MASK) + chunk, PAGE_SIZE),
+					(unsigned long)l->max_segments);
 		struct bio *b = bio_alloc(bd, nvec, d->write ? REQ_OP_WRITE | d->wflags : REQ_OP_READ,
 					  GFP_KERNEL);
+		int full = 0;
 		if (!b)
 			return -ENOMEM;
 		b->bi_sector = *sector;
 		b->bi_private = d;
 		b->bi_end_io = dio_bio_end_io;
-		size_t done = 0;
-		while (done < chunk) {
+		while (done < chunk && !full) {
 			unsigned long a = addr + done;
 			unsigned int off = a & ~PAGE_MASK, n = min(chunk - done, PAGE_SIZE - off);
 			/* a device read writes memory, so the page must be writable */
 			struct page *pg = iter_page(it, a, !d->write);
 			if (!pg)
 				break;
-			bio_add_page(b, pg, n, off);
-			done += n;
+			if (bio_add_page(b, pg, n, off))
+				done += n;
+			else {		/* no segment left: pg starts the next bio */
+				put_page(pg);
+				full = 1;
+			}
 		}
-		if (done < chunk) {	/* bad buffer: finish what we pinned */
+		if (done < chunk && !full) {	/* bad buffer: finish what we pinned */
 			b->bi_size = 0;
 			b->bi_status = -EFAULT;
 			atomic_inc(&d->remaining);
@@ -93,9 +103,9 @@ static int dio_segment(struct block_device *bd, struct dio *d, struct iov_iter *
 		}
 		atomic_inc(&d->remaining);
 		submit_bio(b);
-		*sector += chunk >> SECTOR_SHIFT;
-		addr += chunk;
-		len -= chunk;
+		*sector += done >> SECTOR_SHIFT;
+		addr += done;
+		len -= done;
 	}
 	return 0;
 }

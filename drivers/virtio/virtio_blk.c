@@ -163,7 +163,7 @@ int virtio_blk_probe(struct virtio_device *d)
 	q->limits.max_segments = max(seg_max, 2U);
 	if ((d->features >> VIRTIO_BLK_F_BLK_SIZE) & 1)
 		q->limits.logical_block_size = cfg32(d, 20);
-	q->limits.max_sectors = min(2048U, (q->limits.max_segments - 1) * 8);
+	q->limits.max_sectors = 2048;	/* 1 MiB; segments are limited apart */
 	if (request_irq(d->irq, virtblk_irq, vb))
 		return -EIO;
 	virtio_driver_ok(d);
