@@ -1,6 +1,6 @@
 /* mm/internal.h: what the files of mm/ share and nobody else should
  * call (as Linux's mm/internal.h). filemap.c owns the folio wait table
- * and lookups, vmscan.c the LRU, truncate.c eviction, memory.c the
+ * and lookups (filemap_fault.c uses them), vmscan.c the LRU, truncate.c eviction, memory.c the
  * page-table walks that mprotect.c, mremap.c, mincore.c, rmap.c and
  * /proc's smaps use. */
 #ifndef _MM_INTERNAL_H
@@ -14,6 +14,11 @@ wait_queue_head_t *folio_waitqueue(struct folio *f);
  * any), referenced, *index set to its index; NULL if none (filemap.c). */
 struct folio *filemap_find_get(struct address_space *m, unsigned long *index,
 			       unsigned long max, xa_mark_t mark);
+/* Read a locked folio and wait; 0 or -errno, the folio unlocked either
+ * way (filemap.c, for filemap_fault.c). */
+int filemap_read_folio(struct file *file, struct address_space *m, struct folio *f);
+/* Whether page index lies wholly past m's EOF (filemap.c). */
+int beyond_eof(struct address_space *m, unsigned long index);
 /* The reclaim LRU (vmscan.c); a folio is on it while in a mapping. */
 void lru_add(struct folio *f);
 void lru_del(struct folio *f);
@@ -23,6 +28,10 @@ int mapping_evict_folio(struct address_space *m, struct folio *f, int held);
 
 /* ---- page tables (memory.c); every PTE is read and written under its
  * mm's page_table_lock ---- */
+/* The level-0 PTE slot of va under pgd, or NULL with *skip (if given)
+ * set to the span the missing table would cover; a missing table is
+ * made from *spare if given (which then becomes NULL). ptl held. */
+pte_t *walk(pgd_t *pgd, unsigned long va, void **spare, unsigned long *skip);
 /* The level-0 PTE slot of addr with page_table_lock held, or NULL (no
  * page table there; nothing held). */
 pte_t *pte_offset_map_lock(struct mm_struct *mm, unsigned long addr);

@@ -16,8 +16,8 @@
  * drop mmap_lock for I/O and return VM_FAULT_RETRY, after which nothing
  * here touches the VMA again. Also the range operations: zap (munmap,
  * exit, truncate through rmap.c), fork's copy-on-write copy_page_range,
- * mprotect's change_protection, and the page-table walks other mm files
- * use (mm/internal.h). copy_page_range_eager is the cow course lab's
+ * and the page-table walks other mm files use (mm/internal.h:
+ * mprotect.c's change_protection, mremap.c's move_page_tables, gup.c). copy_page_range_eager is the cow course lab's
  * starting point (docs/labs/cow.md), unused here.
  * Every PTE that maps a page other than the zero page holds one page
  * reference and counts once in page->_mapcount and mm->rss.
@@ -45,7 +45,7 @@ unsigned long fault_around_bytes = 65536;
 /* The level-0 PTE slot of va, or NULL with *skip (if given) set to the
  * span the missing table would cover. A missing table is made from
  * *spare if the caller has one (which then becomes NULL). ptl held. */
-static pte_t *walk(pgd_t *pgd, unsigned long va, void **spare, unsigned long *skip)
+pte_t *walk(pgd_t *pgd, unsigned long va, void **spare, unsigned long *skip)
 {
 	pte_t *pt = pgd;
 	for (int level = 2; level > 0; level--) {
@@ -570,72 +570,6 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address, un
 	return handle_pte_fault(&vmf);
 }
 
-/* Makes sure a user page is mapped for the kernel (get_user_pages-lite).
- * Without FAULT_FLAG_ALLOW_RETRY: the fault keeps mmap_lock throughout. */
-int fixup_user_fault(struct mm_struct *mm, unsigned long addr, int write)
-{
-	int ret = -EFAULT;
-	down_read(&mm->mmap_lock);
-	struct vm_area_struct *vma = find_vma(mm, addr);
-	if (vma && vma->vm_start <= addr &&
-	    (vma->vm_flags & (write ? VM_WRITE : VM_READ | VM_WRITE))) {
-		vm_fault_t f = handle_mm_fault(vma, addr, write ? FAULT_FLAG_WRITE : 0);
-		ret = (f & VM_FAULT_ERROR) ? -EFAULT : 0;
-	}
-	up_read(&mm->mmap_lock);
-	return ret;
-}
-
-/* Pins the page at user address addr of mm (faulting it in for reading
- * or writing as needed). Returns it with a reference, or NULL on -EFAULT.
- * mm is current's, or one the caller holds a user reference on. */
-struct page *get_user_page_remote(struct mm_struct *mm, unsigned long addr, int write)
-{
-	for (;;) {
-		struct page *pg = NULL;
-		pte_t *pte = pte_offset_map_lock(mm, addr);
-		if (pte) {
-			pte_t p = *pte;
-			if (pte_present(p) && (p & _PAGE_U) && (!write || pte_write(p)))
-				pg = pfn_to_page(pte_pfn(p));
-			if (pg)
-				get_page(pg);
-			pte_unmap_unlock(mm);
-		}
-		if (pg)
-			return pg;
-		if (fixup_user_fault(mm, addr, write))
-			return NULL;
-	}
-}
-
-struct page *get_user_page(unsigned long addr, int write)
-{
-	return get_user_page_remote(current->mm, addr, write);
-}
-
-/* Copy len bytes at addr of another process's memory into buf (Linux's
- * access_remote_vm, reading only); returns the bytes copied, short at
- * the first address that cannot be read. */
-int access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf, int len)
-{
-	int done = 0;
-
-	while (done < len) {
-		unsigned long off = addr & (PAGE_SIZE - 1);
-		int n = min((unsigned long)(len - done), PAGE_SIZE - off);
-		struct page *pg = get_user_page_remote(mm, addr, 0);
-
-		if (!pg)
-			break;
-		memcpy((char *)buf + done, (char *)page_address(pg) + off, n);
-		put_page(pg);
-		done += n;
-		addr += n;
-	}
-	return done;
-}
-
 /* ---- zap: unmapping ranges ---- */
 
 #define ZAP_BATCH 64
@@ -836,88 +770,6 @@ int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_v
 	}
 	return wrprotected;
 	/* LAB(cow) END */
-}
-
-/* ---- mprotect ---- */
-
-struct prot_state { unsigned long vm_flags; pte_t prot; };
-
-static int change_one(pte_t *pte, unsigned long addr, void *arg)
-{
-	struct prot_state *s = arg;
-	pte_t old = *pte, np = s->prot & ~(pte_t)(_PAGE_W | _PAGE_D);
-	(void)addr;
-	if (!pte_has_page(old))
-		return 0;
-	/* Never grant a store here: only pages that already allowed one
-	 * keep it (a shared page already dirtied, an anonymous page we
-	 * own); the others get it from their next write fault. The dirty
-	 * bit stays what it was (smaps reads it), the zero page clean. */
-	if (vm_normal_page(old)) {
-		np |= old & _PAGE_D;
-		if ((old & _PAGE_W) && (s->prot & _PAGE_W))
-			np |= _PAGE_W;
-	}
-	*pte = pfn_pte(pte_pfn(old), np);
-	return 0;
-}
-
-/* Rewrites the present PTEs of [start, end) of vma for new vm_flags
- * (mmap_lock held for writing); PROT_NONE keeps the pages. */
-void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end,
-		       unsigned long vm_flags)
-{
-	struct prot_state s = { vm_flags, vm_get_page_prot(vm_flags) };
-	walk_page_range(vma->vm_mm, start, end, change_one, &s);
-	flush_tlb_range(vma->vm_mm, start, end);
-}
-
-/* ---- mremap ---- */
-
-int move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
-		     struct vm_area_struct *new_vma, unsigned long new_addr, unsigned long len)
-{
-	/* LAB(pgtbl) BEGIN: move the PTEs of a range (mremap)
-	 * mremap moves a mapping by moving its PTEs, not its pages: for each
-	 * page of [old_addr, old_addr + len), the PTE at old_addr + off goes
-	 * to new_addr + off, and the old slot becomes empty (0). The pages,
-	 * their counts, mapcounts and the mm's rss stay as they are: the same
-	 * PTE, somewhere else. Skip the parts of the old range that have no
-	 * page table (walk() with a skip, under page_table_lock); make the
-	 * new range's tables with pte_alloc_map_lock (it may allocate, so do
-	 * not hold page_table_lock when you call it; it returns with the
-	 * lock held, so find the old slot again under it). When all is moved,
-	 * no hart may keep a translation of the old addresses:
-	 * flush_tlb_range over the old range. Return 0, or -ENOMEM if a table
-	 * could not be made (move_vma then moves back what moved).
-	 * Provided until then: nothing can be moved: mremap with
-	 * MREMAP_MAYMOVE fails with ENOMEM when it would have to move (glibc's
-	 * realloc then copies).
-	 * STUB: return -ENOMEM;
-	 */
-	struct mm_struct *mm = vma->vm_mm;
-	unsigned long skip;
-	(void)new_vma;
-	for (unsigned long off = 0; off < len;) {
-		spin_lock(&mm->page_table_lock);
-		pte_t *old = walk(mm->pgd, old_addr + off, NULL, &skip);
-		spin_unlock(&mm->page_table_lock);
-		if (!old) {
-			off = ALIGN_DOWN(old_addr + off, skip) + skip - old_addr;
-			continue;
-		}
-		pte_t *new = pte_alloc_map_lock(mm, new_addr + off);
-		if (!new)
-			return -ENOMEM;
-		old = walk(mm->pgd, old_addr + off, NULL, NULL);
-		*new = *old;
-		*old = 0;
-		pte_unmap_unlock(mm);
-		off += PAGE_SIZE;
-	}
-	flush_tlb_range(mm, old_addr, old_addr + len);
-	return 0;
-	/* LAB(pgtbl) END */
 }
 
 /* Frees the user half's page-table pages (all PTEs already zapped). */

@@ -3,12 +3,13 @@
  * of it, merged back with a neighbour that now matches), within what its
  * VM_MAY* bits allow (a shared mapping of a file opened read-only can
  * never become writable: EACCES), and change_protection rewrites its
- * present PTEs. As in Linux, VMAs before a hole keep their new
+ * present PTEs (change_protection, below, one walk of the page tables). As in Linux, VMAs before a hole keep their new
  * protection and the call fails with ENOMEM at the hole.
  * Lock: mmap_lock for writing. */
 #include <mm.h>
 #include <sched.h>
 #include <uapi/errno.h>
+#include "internal.h"
 
 #define PROT_READ 1
 #define PROT_WRITE 2
@@ -72,4 +73,38 @@ long sys_mprotect(unsigned long start, unsigned long len, unsigned long prot)
 	}
 	up_write(&mm->mmap_lock);
 	return err;
+}
+
+/* ---- the PTEs: change_protection ---- */
+
+struct prot_state { unsigned long vm_flags; pte_t prot; };
+
+static int change_one(pte_t *pte, unsigned long addr, void *arg)
+{
+	struct prot_state *s = arg;
+	pte_t old = *pte, np = s->prot & ~(pte_t)(_PAGE_W | _PAGE_D);
+	(void)addr;
+	if (!pte_has_page(old))
+		return 0;
+	/* Never grant a store here: only pages that already allowed one
+	 * keep it (a shared page already dirtied, an anonymous page we
+	 * own); the others get it from their next write fault. The dirty
+	 * bit stays what it was (smaps reads it), the zero page clean. */
+	if (vm_normal_page(old)) {
+		np |= old & _PAGE_D;
+		if ((old & _PAGE_W) && (s->prot & _PAGE_W))
+			np |= _PAGE_W;
+	}
+	*pte = pfn_pte(pte_pfn(old), np);
+	return 0;
+}
+
+/* Rewrites the present PTEs of [start, end) of vma for new vm_flags
+ * (mmap_lock held for writing); PROT_NONE keeps the pages. */
+void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+		       unsigned long vm_flags)
+{
+	struct prot_state s = { vm_flags, vm_get_page_prot(vm_flags) };
+	walk_page_range(vma->vm_mm, start, end, change_one, &s);
+	flush_tlb_range(vma->vm_mm, start, end);
 }

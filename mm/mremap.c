@@ -172,3 +172,54 @@ out:
 	up_write(&mm->mmap_lock);
 	return ret;
 }
+
+/* ---- the PTEs: move_page_tables ---- */
+
+/* Moves the PTEs of [old_addr, old_addr + len) of vma to new_addr in
+ * new_vma (mmap_lock for writing, i_mmap_rwsem for a file VMA). 0, or
+ * -ENOMEM when a page table could not be made. */
+int move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
+		     struct vm_area_struct *new_vma, unsigned long new_addr, unsigned long len)
+{
+	/* LAB(pgtbl) BEGIN: move the PTEs of a range (mremap)
+	 * mremap moves a mapping by moving its PTEs, not its pages: for each
+	 * page of [old_addr, old_addr + len), the PTE at old_addr + off goes
+	 * to new_addr + off, and the old slot becomes empty (0). The pages,
+	 * their counts, mapcounts and the mm's rss stay as they are: the same
+	 * PTE, somewhere else. Skip the parts of the old range that have no
+	 * page table (walk() with a skip, under page_table_lock); make the
+	 * new range's tables with pte_alloc_map_lock (it may allocate, so do
+	 * not hold page_table_lock when you call it; it returns with the
+	 * lock held, so find the old slot again under it). When all is moved,
+	 * no hart may keep a translation of the old addresses:
+	 * flush_tlb_range over the old range. Return 0, or -ENOMEM if a table
+	 * could not be made (move_vma then moves back what moved).
+	 * Provided until then: nothing can be moved: mremap with
+	 * MREMAP_MAYMOVE fails with ENOMEM when it would have to move (glibc's
+	 * realloc then copies).
+	 * STUB: return -ENOMEM;
+	 */
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long skip;
+	(void)new_vma;
+	for (unsigned long off = 0; off < len;) {
+		spin_lock(&mm->page_table_lock);
+		pte_t *old = walk(mm->pgd, old_addr + off, NULL, &skip);
+		spin_unlock(&mm->page_table_lock);
+		if (!old) {
+			off = ALIGN_DOWN(old_addr + off, skip) + skip - old_addr;
+			continue;
+		}
+		pte_t *new = pte_alloc_map_lock(mm, new_addr + off);
+		if (!new)
+			return -ENOMEM;
+		old = walk(mm->pgd, old_addr + off, NULL, NULL);
+		*new = *old;
+		*old = 0;
+		pte_unmap_unlock(mm);
+		off += PAGE_SIZE;
+	}
+	flush_tlb_range(mm, old_addr, old_addr + len);
+	return 0;
+	/* LAB(pgtbl) END */
+}
