@@ -240,6 +240,10 @@ void get_random_bytes(void *buf, size_t n)
 	spin_unlock(&rng_lock);
 }
 
+/* Up to 32 MiB; as Linux's get_random_bytes_user, a signal ends it at a
+ * page boundary (a 32 MiB call took over 10 s on a loaded host and the
+ * fuzzer's SIGUSR1 could not stop it), and the hart is given up there
+ * when the tick asked for it (the kernel is not preemptible). */
 long sys_getrandom(void __user *buf, size_t len, unsigned int flags)
 {
 	u8 tmp[256];
@@ -253,6 +257,12 @@ long sys_getrandom(void __user *buf, size_t len, unsigned int flags)
 		if (copy_to_user((char __user *)buf + done, tmp, n))
 			return done ? (long)done : -EFAULT;
 		done += n;
+		if (done % PAGE_SIZE == 0 && done < len) {
+			if (signal_pending(current))
+				break;
+			if (test_tsk_thread_flag(current, TIF_NEED_RESCHED))
+				yield();
+		}
 	}
 	return done;
 }

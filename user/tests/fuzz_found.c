@@ -3,6 +3,9 @@
  * fix. Runs in a scratch directory under /tmp. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -47,12 +50,59 @@ static void mremap_unmapped(void)
 	CHECK(munmap(p, 4096) == 0, "munmap");
 }
 
+/* getrandom of 32 MiB went on to the end with a signal pending: over
+ * 10 s on a loaded host, so the fuzzer's SIGUSR1 could not stop it. As
+ * Linux, a signal ends it at a page boundary with the bytes so far. A
+ * thread signals the caller once the first page is written (on one hart
+ * it only runs if the call gives the hart up). */
+#define RAND_LEN (16UL << 20)
+#define UNTOUCHED 0x5eed5eed5eed5eedULL
+static volatile int rand_sigs;
+static pid_t rand_tid;
+static char *rand_buf;
+
+static void on_rand_sig(int sig)
+{
+	(void)sig;
+	rand_sigs++;
+}
+
+static void *rand_signaller(void *arg)
+{
+	(void)arg;
+	while (*(volatile uint64_t *)(rand_buf + 4088) == UNTOUCHED)
+		sched_yield();
+	CHECK(syscall(SYS_tgkill, getpid(), rand_tid, SIGUSR1) == 0, "tgkill");
+	return NULL;
+}
+
+static void getrandom_signal(void)
+{
+	struct sigaction sa = { .sa_handler = on_rand_sig };	/* no SA_RESTART */
+	pthread_t t;
+
+	CHECK(sigaction(SIGUSR1, &sa, NULL) == 0, "sigaction");
+	rand_buf = mmap(NULL, RAND_LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(rand_buf != MAP_FAILED, "mmap");
+	*(uint64_t *)(rand_buf + 4088) = UNTOUCHED;
+	rand_tid = syscall(SYS_gettid);
+	CHECK(pthread_create(&t, NULL, rand_signaller, NULL) == 0, "pthread_create");
+	long r = syscall(SYS_getrandom, rand_buf, RAND_LEN, 0);
+	CHECK(pthread_join(t, NULL) == 0, "pthread_join");
+	CHECK(rand_sigs == 1, "the signal was handled");
+	CHECK(r > 0 && r < (long)RAND_LEN && r % 4096 == 0,
+	      "getrandom stopped at a page boundary after the signal");
+	CHECK(munmap(rand_buf, RAND_LEN) == 0, "munmap");
+	signal(SIGUSR1, SIG_DFL);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof(dir), "/tmp/fuzz_found.%d", getpid());
 	CHECK(mkdir(dir, 0755) == 0 && chdir(dir) == 0, "scratch directory");
 	mknod_types();
 	mremap_unmapped();
+	getrandom_signal();
 	CHECK(chdir("/") == 0 && rmdir(dir) == 0, "clean up");
 	t_ok("fuzz_found");
 	return 0;
