@@ -202,6 +202,24 @@ static __poll_t do_pollfd(struct pollfd *p, poll_table *pt)
 	return p->revents = mask;
 }
 
+/* The end of one scan of poll or select that found count ready: 1 when
+ * the call is over (something ready, the deadline passed, an error, or a
+ * signal: *count becomes -ERESTARTNOHAND), else 0 after sleeping until a
+ * wakeup or the deadline; then the caller scans once more without
+ * registering on the wait queues again. */
+static int poll_done_or_wait(struct poll_wqueues *pwq, long *count, int *timed_out,
+			     u64 deadline)
+{
+	if (*count || *timed_out || pwq->error)
+		return 1;
+	if (signal_pending(current)) {
+		*count = -ERESTARTNOHAND;
+		return 1;
+	}
+	*timed_out = !poll_schedule(pwq, deadline);
+	return 0;
+}
+
 static long do_poll(struct pollfd *fds, unsigned int nfds, u64 deadline)
 {
 	struct poll_wqueues pwq = { .task = current };
@@ -215,13 +233,8 @@ static long do_poll(struct pollfd *fds, unsigned int nfds, u64 deadline)
 			if (do_pollfd(&fds[i], pt))
 				count++;
 		pt = NULL;
-		if (count || timed_out || pwq.error)
+		if (poll_done_or_wait(&pwq, &count, &timed_out, deadline))
 			break;
-		if (signal_pending(current)) {
-			count = -ERESTARTNOHAND;
-			break;
-		}
-		timed_out = !poll_schedule(&pwq, deadline);	/* then one more scan */
 	}
 	poll_freewait(&pwq);
 	return count ? count : pwq.error;
@@ -273,7 +286,8 @@ static int do_select(int n, struct fd_sets *s, u64 deadline)
 {
 	struct poll_wqueues pwq = { .task = current };
 	poll_table *pt = deadline ? &pwq.pt : NULL;
-	int timed_out = !deadline, count;
+	int timed_out = !deadline;
+	long count;
 
 	for (;;) {
 		count = 0;
@@ -305,13 +319,8 @@ static int do_select(int n, struct fd_sets *s, u64 deadline)
 			}
 		}
 		pt = NULL;
-		if (count || timed_out || pwq.error)
+		if (poll_done_or_wait(&pwq, &count, &timed_out, deadline))
 			break;
-		if (signal_pending(current)) {
-			count = -ERESTARTNOHAND;
-			break;
-		}
-		timed_out = !poll_schedule(&pwq, deadline);
 	}
 out:
 	poll_freewait(&pwq);
