@@ -1,12 +1,15 @@
 /* tty.c: the console tty (/dev/console, /dev/tty): an N_TTY-style line
  * discipline (canonical editing, echo, ^C/^\/^Z signals, ^D EOF) over a
  * 4 KiB input ring fed by the UART interrupt, output via uart_putc_sync.
- * A session leader acquires it by TIOCSCTTY or by opening it, and loses
- * it when it exits (tty_session_exit: SIGHUP to the foreground group).
+ * A session leader acquires it as its controlling terminal by TIOCSCTTY
+ * or by opening it (signal->tty, inherited by fork); TIOCNOTTY gives it
+ * up (the leader for the whole session), and the leader's exit frees it
+ * (tty_session_exit: SIGHUP to the foreground group).
  * Job control: a background group of the terminal's session that reads
  * (or writes with TOSTOP, or changes settings) is sent SIGTTIN (SIGTTOU).
- * Locks: tty->lock (input ring, termios, pgrp; taken in interrupt context)
- * > tty->out_lock (output serialisation). Neither is held while sleeping
+ * Locks: tasklist_lock (signal->tty of the session's processes) >
+ * tty->lock (input ring, termios, pgrp, session; taken in interrupt
+ * context) > tty->out_lock (output serialisation). Neither is held while sleeping
  * or copying to/from user space; callers hold no locks. */
 #include <fs.h>
 #include <sched.h>
@@ -271,6 +274,27 @@ void tty_receive_char(int c)
 
 /* ---- job control ---- */
 
+static int is_ctty(struct tty_struct *tty)
+{
+	return READ_ONCE(current->signal->tty) == tty;
+}
+
+static int is_session_leader(void)
+{
+	return task_session_nr(current) == current->tgid;
+}
+
+/* Every process of session sid loses its controlling terminal.
+ * tasklist_lock held. */
+static void session_clear_tty(pid_t sid)
+{
+	struct task_struct *t;
+
+	list_for_each_entry(t, &task_list, tasks)
+		if (t->signal && t->signal->session == sid)
+			WRITE_ONCE(t->signal->tty, NULL);
+}
+
 /* May current use the terminal? A process of its session that is not in
  * the foreground group gets sig (SIGTTIN for reads, SIGTTOU for writes
  * with TOSTOP and for changing the settings) sent to its group and
@@ -281,12 +305,14 @@ static int tty_check_bg(struct tty_struct *tty, int sig)
 {
 	pid_t pgrp = task_pgrp_nr(current), fg, sid;
 
+	if (!is_ctty(tty))
+		return 0;	/* not our terminal */
 	spin_lock(&tty->lock);
 	fg = tty->pgrp;
 	sid = tty->session;
 	spin_unlock(&tty->lock);
 	if (!sid || task_session_nr(current) != sid || fg <= 0 || pgrp == fg)
-		return 0;	/* not our terminal, or we are in front */
+		return 0;	/* we are in front */
 	if (signal_ignored_or_blocked(sig))
 		return sig == SIGTTIN ? -EIO : 0;
 	if (is_current_pgrp_orphaned())
@@ -405,6 +431,37 @@ static long set_termios(struct tty_struct *tty, unsigned int cmd, void __user *a
 	return 0;
 }
 
+/* Make tty current's controlling terminal, as Linux's tiocsctty: only
+ * a session leader without one may, and only if no other session has
+ * it, unless arg is 1 (then it is taken away from that session; every
+ * process here has CAP_SYS_ADMIN, so Linux's permission checks pass). */
+static long tiocsctty(struct tty_struct *tty, unsigned long arg)
+{
+	struct signal_struct *sig = current->signal;
+	pid_t sid = sig->session;
+	long err = 0;
+
+	spin_lock(&tasklist_lock);
+	spin_lock(&tty->lock);
+	if (is_session_leader() && tty->session == sid)
+		goto out;	/* already ours */
+	if (!is_session_leader() || sig->tty)
+		err = -EPERM;
+	else if (tty->session && arg != 1)
+		err = -EPERM;	/* another session's terminal */
+	else {
+		if (tty->session)
+			session_clear_tty(tty->session);
+		tty->session = sid;
+		tty->pgrp = task_pgrp_nr(current);
+		WRITE_ONCE(sig->tty, tty);
+	}
+out:
+	spin_unlock(&tty->lock);
+	spin_unlock(&tasklist_lock);
+	return err;
+}
+
 static long tty_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
 	struct tty_struct *tty = &console_tty;
@@ -446,27 +503,34 @@ static long tty_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 			kill_pgrp(pgrp, SIGWINCH);
 		return 0;
 	case TIOCGPGRP:
+		if (!is_ctty(tty))
+			return -ENOTTY;
 		return put_user(READ_ONCE(tty->pgrp), (pid_t __user *)p);
 	case TIOCSPGRP:
 		if (get_user(pgrp, (pid_t __user *)p))
 			return -EFAULT;
 		if (pgrp < 0)
 			return -EINVAL;
-		if (task_session_nr(current) != READ_ONCE(tty->session))
+		if (!is_ctty(tty) || task_session_nr(current) != READ_ONCE(tty->session))
 			return -ENOTTY;	/* not our controlling terminal */
 		if (!pgrp_in_session(pgrp, task_session_nr(current)))
 			return -EPERM;
 		WRITE_ONCE(tty->pgrp, pgrp);
 		return 0;
 	case TIOCGSID:
-		return put_user(READ_ONCE(tty->session), (pid_t __user *)p);
+		if (!is_ctty(tty) || !(n = READ_ONCE(tty->session)))
+			return -ENOTTY;
+		return put_user(n, (pid_t __user *)p);
 	case TIOCSCTTY:
-		spin_lock(&tty->lock);
-		tty->session = task_session_nr(current);
-		tty->pgrp = task_pgrp_nr(current);
-		spin_unlock(&tty->lock);
-		return 0;
+		return tiocsctty(tty, arg);
 	case TIOCNOTTY:
+		if (!is_ctty(tty))
+			return -ENOTTY;
+		if (is_session_leader())	/* the whole session loses it */
+			tty_session_exit(current->tgid);
+		else
+			WRITE_ONCE(current->signal->tty, NULL);
+		return 0;
 	case TCSBRK:
 	case TCXONC:
 		return 0;
@@ -499,19 +563,10 @@ void tty_init(void)
 	register_chrdev_region(TTYAUX_MAJOR, 1, &tty_fops);	/* /dev/console */
 }
 
-int tty_session_ctty(pid_t sid, dev_t *dev, pid_t *fg_pgrp)
+void tty_ctty_info(struct tty_struct *tty, dev_t *dev, pid_t *fg_pgrp)
 {
-	struct tty_struct *tty = &console_tty;
-	int is = 0;
-
-	spin_lock(&tty->lock);
-	if (sid > 0 && tty->session == sid) {
-		*dev = MKDEV(TTYAUX_MAJOR, 1);
-		*fg_pgrp = tty->pgrp;
-		is = 1;
-	}
-	spin_unlock(&tty->lock);
-	return is;
+	*dev = MKDEV(TTYAUX_MAJOR, 1);
+	*fg_pgrp = READ_ONCE(tty->pgrp);
 }
 
 void tty_session_exit(pid_t sid)
@@ -519,6 +574,7 @@ void tty_session_exit(pid_t sid)
 	struct tty_struct *tty = &console_tty;
 	pid_t fg = 0;
 
+	spin_lock(&tasklist_lock);
 	spin_lock(&tty->lock);
 	if (sid > 0 && tty->session == sid) {
 		fg = tty->pgrp;
@@ -526,6 +582,8 @@ void tty_session_exit(pid_t sid)
 		tty->pgrp = 0;
 	}
 	spin_unlock(&tty->lock);
+	session_clear_tty(sid);
+	spin_unlock(&tasklist_lock);
 	if (fg > 0) {
 		kill_pgrp(fg, SIGHUP);
 		kill_pgrp(fg, SIGCONT);
@@ -539,16 +597,19 @@ void tty_session_exit(pid_t sid)
 static int tty_open(struct inode *inode, struct file *f)
 {
 	struct tty_struct *tty = &console_tty;
-	pid_t sid = task_session_nr(current);
+	struct signal_struct *sig = current->signal;
 
-	if (f->f_flags & O_NOCTTY || sid != current->tgid)
+	if (f->f_flags & O_NOCTTY || !is_session_leader() || READ_ONCE(sig->tty))
 		return 0;
+	spin_lock(&tasklist_lock);
 	spin_lock(&tty->lock);
-	if (!tty->session) {
-		tty->session = sid;
+	if (!tty->session && !sig->tty) {
+		tty->session = sig->session;
 		tty->pgrp = task_pgrp_nr(current);
+		WRITE_ONCE(sig->tty, tty);
 	}
 	spin_unlock(&tty->lock);
+	spin_unlock(&tasklist_lock);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <slab.h>
 #include <string.h>
 #include <printk.h>
+#include <timer.h>
 
 struct inode *root_inode;
 static atomic_t last_ino = ATOMIC_INIT(1);
@@ -25,6 +26,7 @@ struct inode *new_inode(umode_t mode)
 		return NULL;
 	inode->i_ino = atomic_inc_return(&last_ino);
 	inode->i_mode = mode;
+	inode->i_atime = inode->i_mtime = inode->i_ctime = ktime_get_real_seconds();
 	atomic_set(&inode->i_count, 1);
 	init_rwsem(&inode->i_rwsem);
 	spin_lock_init(&inode->i_lock);

@@ -282,15 +282,10 @@ static long notify_change(struct inode *inode, struct iattr *a)
 	return err;
 }
 
-static long now_sec(void)
-{
-	return (ktime_get_ns() + boot_realtime_ns) / 1000000000ULL;
-}
-
 static long chmod_inode(struct inode *inode, unsigned int mode)
 {
 	struct iattr a = { .ia_valid = ATTR_MODE | ATTR_CTIME, .ia_mode = mode & 07777,
-			   .ia_ctime = now_sec() };
+			   .ia_ctime = ktime_get_real_seconds() };
 	if (S_ISLNK(inode->i_mode))
 		return -EOPNOTSUPP;
 	return notify_change(inode, &a);
@@ -322,7 +317,7 @@ long sys_fchmod(int fd, unsigned int mode)
  * (ATTR_KILL_SUID, ATTR_KILL_SGID; everybody is root here). */
 static long chown_inode(struct inode *inode, uid_t uid, gid_t gid)
 {
-	struct iattr a = { .ia_valid = ATTR_CTIME, .ia_ctime = now_sec() };
+	struct iattr a = { .ia_valid = ATTR_CTIME, .ia_ctime = ktime_get_real_seconds() };
 	umode_t mode = inode->i_mode;
 
 	if (uid != (uid_t)-1) {
@@ -400,7 +395,7 @@ long sys_utimensat(int dfd, const char __user *upath, const struct timespec64 __
 		if (IS_ERR(inode))
 			return PTR_ERR(inode);
 	}
-	struct iattr a = { .ia_valid = ATTR_CTIME, .ia_ctime = now_sec() };
+	struct iattr a = { .ia_valid = ATTR_CTIME, .ia_ctime = ktime_get_real_seconds() };
 	if (t[0].tv_nsec != UTIME_OMIT) {
 		a.ia_valid |= ATTR_ATIME;
 		a.ia_atime = t[0].tv_nsec == UTIME_NOW ? a.ia_ctime : t[0].tv_sec;

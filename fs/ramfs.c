@@ -10,6 +10,7 @@
 #include <slab.h>
 #include <string.h>
 #include <printk.h>
+#include <timer.h>
 
 #define RAMFS_MAX_SIZE (1LL << 30)
 
@@ -85,6 +86,13 @@ static ssize_t ramfs_read(struct file *f, struct iov_iter *to, loff_t *ppos)
 	return filemap_read(f, to, ppos);
 }
 
+/* Data or entries changed: mtime and ctime are now (Linux's
+ * file_update_time and the directory stamps of simple_link/unlink). */
+static void touch_mtime(struct inode *inode)
+{
+	inode->i_mtime = inode->i_ctime = ktime_get_real_seconds();
+}
+
 static ssize_t ramfs_write(struct file *f, struct iov_iter *from, loff_t *ppos)
 {
 	struct inode *inode = file_inode(f);
@@ -99,6 +107,8 @@ static ssize_t ramfs_write(struct file *f, struct iov_iter *from, loff_t *ppos)
 		if (iov_iter_count(from) > (size_t)(RAMFS_MAX_SIZE - *ppos))
 			from->count = RAMFS_MAX_SIZE - *ppos;
 		ret = generic_perform_write(f, from, ppos);
+		if (ret > 0)
+			touch_mtime(inode);
 	}
 	up_write(&inode->i_rwsem);
 	return ret;
@@ -176,11 +186,12 @@ static struct ramfs_dirent *find_entry(struct inode *dir, const char *name, int 
 	return NULL;
 }
 
-static void del_entry(struct ramfs_dirent *de)
+static void del_entry(struct inode *dir, struct ramfs_dirent *de)
 {
 	list_del(&de->list);
 	list_del(&de->hash);
 	kfree(de);
+	touch_mtime(dir);
 }
 
 static struct inode *ramfs_lookup(struct inode *dir, const char *name, int len)
@@ -252,6 +263,7 @@ static int add_entry(struct inode *dir, const char *name, int len, struct inode 
 	de->cookie = RI(dir)->next_cookie++;
 	list_add_tail(&de->list, &RI(dir)->entries);
 	list_add(&de->hash, name_bucket(dir, name, len));
+	touch_mtime(dir);
 	return 0;
 }
 
@@ -292,7 +304,8 @@ static int ramfs_unlink(struct inode *dir, const char *name, int len, struct ino
 
 	if (!de)
 		return -ENOENT;
-	del_entry(de);
+	del_entry(dir, de);
+	victim->i_ctime = dir->i_ctime;
 	WRITE_ONCE(victim->i_nlink, victim->i_nlink - 1);
 	return 0;
 }
@@ -305,7 +318,7 @@ static int ramfs_rmdir(struct inode *dir, const char *name, int len, struct inod
 		return -ENOENT;
 	if (!list_empty(&RI(victim)->entries))
 		return -ENOTEMPTY;
-	del_entry(de);
+	del_entry(dir, de);
 	dir->i_nlink--;
 	WRITE_ONCE(victim->i_nlink, 0);
 	return 0;
@@ -314,8 +327,10 @@ static int ramfs_rmdir(struct inode *dir, const char *name, int len, struct inod
 static int ramfs_link(struct inode *inode, struct inode *dir, const char *name, int len)
 {
 	int err = add_entry(dir, name, len, inode);
-	if (!err)
+	if (!err) {
+		inode->i_ctime = dir->i_ctime;
 		WRITE_ONCE(inode->i_nlink, inode->i_nlink + 1);
+	}
 	return err;
 }
 
@@ -333,7 +348,8 @@ static int ramfs_rename(struct inode *odir, const char *oname, int olen, struct 
 		return -ENOMEM;
 	if (victim) {
 		struct ramfs_dirent *vde = find_entry(ndir, nname, nlen, victim);
-		del_entry(vde);
+		del_entry(ndir, vde);
+		victim->i_ctime = ndir->i_ctime;
 		if (S_ISDIR(victim->i_mode)) {
 			WRITE_ONCE(victim->i_nlink, 0);
 			ndir->i_nlink--;
@@ -341,7 +357,8 @@ static int ramfs_rename(struct inode *odir, const char *oname, int olen, struct 
 			WRITE_ONCE(victim->i_nlink, victim->i_nlink - 1);
 		}
 	}
-	del_entry(de);
+	del_entry(odir, de);
+	inode->i_ctime = odir->i_ctime;
 	if (is_dir && odir != ndir) {
 		odir->i_nlink--;
 		ndir->i_nlink++;

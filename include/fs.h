@@ -485,11 +485,13 @@ int unpack_initramfs(const void *start, unsigned long len);
 void tty_init(void);
 void tty_receive_char(int c);	/* interrupt context */
 int console_setup_fds(void);
-/* Is the console session sid's controlling terminal? Then 1, with its
- * device and foreground process group (/proc/PID/stat). */
-int tty_session_ctty(pid_t sid, dev_t *dev, pid_t *fg_pgrp);
+struct tty_struct;
+/* tty is a process's controlling terminal (signal->tty, not NULL): its
+ * device and foreground process group, for /proc/PID/stat. */
+void tty_ctty_info(struct tty_struct *tty, dev_t *dev, pid_t *fg_pgrp);
 /* Session sid's leader exited: its terminal (if the console) is freed,
- * and the foreground group gets SIGHUP and SIGCONT, as on Linux. */
+ * no process of the session keeps it, and the foreground group gets
+ * SIGHUP and SIGCONT, as on Linux. Called without locks. */
 void tty_session_exit(pid_t sid);
 void uart_putc_sync(int c);	/* drivers/uart.c (lead) */
 #define TTY_MAJOR 4

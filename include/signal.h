@@ -37,6 +37,8 @@ struct sigqueue {
 #define SIGNAL_STOP_STOPPED 4	/* job control: every thread has stopped */
 #define SIGNAL_STOP_CONTINUED 8	/* continued since, not yet told to wait4 */
 #define SIGNAL_CLD_CONTINUED 16	/* continued: the parent gets a SIGCHLD */
+struct tty_struct;
+
 struct signal_struct {
 	atomic_t count;			/* threads that reference it */
 	int nr_threads;			/* live threads */
@@ -48,6 +50,11 @@ struct signal_struct {
 	int group_stop_sig;		/* what stopped it; 0 once wait4 reported it */
 	struct task_struct *group_exit_task;
 	pid_t pgrp, session;
+	/* The controlling terminal, or NULL (Linux's signal->tty): set by
+	 * TIOCSCTTY or the open of a session leader, inherited by fork,
+	 * cleared by setsid, TIOCNOTTY and the leader's exit. Written under
+	 * tasklist_lock; read with READ_ONCE. */
+	struct tty_struct *tty;
 	struct rlimit rlim[RLIM_NLIMITS];
 	wait_queue_head_t wait_chldexit;	/* parent sleeps here in wait4 */
 	/* Under tasklist_lock: what the group's exited threads used, and

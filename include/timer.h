@@ -17,6 +17,11 @@ int del_timer_sync(struct timer_list *t);	/* ... and its callback is not running
 u64 get_cycles(void);
 u64 ktime_get_ns(void);		/* monotonic since boot */
 extern u64 boot_realtime_ns;	/* wall clock at boot, from the RTC */
+/* CLOCK_REALTIME in whole seconds: file and /proc timestamps. */
+static inline u64 ktime_get_real_seconds(void)
+{
+	return (ktime_get_ns() + boot_realtime_ns) / 1000000000ULL;
+}
 void time_init(void);
 void timer_init_cpu(void);
 /* An idle hart other than cpu 0 stops its tick until it wakes. */

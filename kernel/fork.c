@@ -193,6 +193,7 @@ static int copy_sighand_signal(unsigned long flags, struct task_struct *p)
 		return -ENOMEM;
 	p->signal->pgrp = current->signal->pgrp;
 	p->signal->session = current->signal->session;
+	p->signal->tty = READ_ONCE(current->signal->tty);
 	memcpy(p->signal->rlim, current->signal->rlim, sizeof(p->signal->rlim));
 	return 0;
 }

@@ -122,6 +122,8 @@ void start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 	slab_init();
 	asid_init();
 	memory_init();
+	time_init();
+	rtc_init();	/* before the first inode: they are stamped with the time */
 	mmap_init();
 	signal_init();
 	fork_init();
@@ -130,8 +132,6 @@ void start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 	writeback_init();	/* /proc/sys/vm/dirty_* */
 	sched_init();
 	sigpage_init();
-	time_init();
-	rtc_init();
 	plic_init();
 	plic_init_cpu();
 	uart_enable_irq();

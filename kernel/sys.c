@@ -99,6 +99,7 @@ long sys_setsid(void)
 	if (r > 0) {
 		current->signal->pgrp = me;
 		current->signal->session = me;
+		current->signal->tty = NULL;	/* a new session has no terminal */
 	}
 	spin_unlock(&tasklist_lock);
 	return r;

@@ -15,7 +15,7 @@
 
 u32 ext2_get_seconds(void)
 {
-	return (u32)((boot_realtime_ns + ktime_get_ns()) / 1000000000ULL);
+	return (u32)ktime_get_real_seconds();
 }
 
 /* An inconsistency found on disk: say so, record EXT2_ERROR_FS in the

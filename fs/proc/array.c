@@ -52,6 +52,7 @@ static int snap_task(struct task_struct *t, int whole, struct task_snap *s)
 {
 	struct signal_struct *sig;
 	struct task_struct *parent;
+	struct tty_struct *ctty;
 
 	memset(s, 0, sizeof(*s));
 	spin_lock(&tasklist_lock);
@@ -99,9 +100,11 @@ static int snap_task(struct task_struct *t, int whole, struct task_snap *s)
 		}
 		spin_unlock(&t->sighand->siglock);
 	}
+	ctty = READ_ONCE(sig->tty);
 	spin_unlock(&tasklist_lock);
-	if (!tty_session_ctty(s->session, &s->tty, &s->tty_pgrp))
-		s->tty_pgrp = -1;
+	s->tty_pgrp = -1;
+	if (ctty)
+		tty_ctty_info(ctty, &s->tty, &s->tty_pgrp);
 	return 0;
 }
 

@@ -245,8 +245,6 @@ struct inode *proc_pid_make_inode(const struct proc_inode *tmpl, umode_t mode, u
 	inode->i_nlink = S_ISDIR(mode) ? 2 : 1;
 	inode->i_state = I_DONTCACHE;
 	inode->i_private = pi;
-	inode->i_mtime = inode->i_atime = inode->i_ctime =
-		(ktime_get_ns() + boot_realtime_ns) / 1000000000ULL;
 	return inode;
 }
 

@@ -1,11 +1,56 @@
 /* ramfs.c - writable root: mkdir in /tmp, create/write/read back a file,
  * O_APPEND, O_TRUNC, O_EXCL, growing a file past one page, and seeing
- * the new names in getdents64. */
+ * the new names in getdents64; timestamps: new names are stamped with
+ * the time, a write moves the file's mtime and an added or removed name
+ * the directory's (each first set back to 1970 + 10^6 s with
+ * utimensat), and /proc's files are not dated 1970. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include "t.h"
+
+#define OLD 1000000
+
+static void set_old(const char *path)
+{
+	struct timespec ts[2] = { { OLD, 0 }, { OLD, 0 } };
+	struct stat st;
+
+	CHECK(utimensat(AT_FDCWD, path, ts, 0) == 0 && stat(path, &st) == 0 &&
+	      st.st_mtime == OLD, "utimensat to the past");
+}
+
+static time_t mtime_of(const char *path)
+{
+	struct stat st;
+
+	CHECK(stat(path, &st) == 0, "stat");
+	return st.st_mtime;
+}
+
+static void timestamps(const char *dir)
+{
+	char path[128], other[128];
+	time_t t0 = time(NULL);
+	int fd;
+
+	snprintf(path, sizeof path, "%s/stamp", dir);
+	snprintf(other, sizeof other, "%s/stamp2", dir);
+	set_old(dir);
+	CHECK((fd = open(path, O_WRONLY | O_CREAT, 0644)) >= 0, "create");
+	CHECK(mtime_of(path) >= t0, "a new file is stamped with the time");
+	CHECK(mtime_of(dir) >= t0, "creating a name stamps the directory");
+	set_old(path);
+	CHECK(write(fd, "x", 1) == 1 && mtime_of(path) >= t0, "a write moves mtime");
+	close(fd);
+	set_old(dir);
+	CHECK(rename(path, other) == 0 && mtime_of(dir) >= t0, "rename stamps the directory");
+	set_old(dir);
+	CHECK(unlink(other) == 0 && mtime_of(dir) >= t0, "unlink stamps the directory");
+	CHECK(mtime_of("/proc/meminfo") >= 1000000000 && mtime_of("/proc/self") >= 1000000000,
+	      "/proc's files are dated now, not 1970");
+}
 
 int main(void)
 {
@@ -65,6 +110,7 @@ int main(void)
 		found |= strcmp(e->d_name, "f") == 0;
 	closedir(d);
 	CHECK(found, "file listed in directory");
+	timestamps(dir);
 	CHECK(mkdir("/tmp/no/such/parent", 0755) == -1 && errno == ENOENT,
 	      "mkdir missing parent -> ENOENT");
 	t_ok("ramfs");

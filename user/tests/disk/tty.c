@@ -6,7 +6,13 @@
  * it, TIOCSPGRP hands the terminal to another group of the session (a
  * group of another session: EPERM, a negative one: EINVAL), and a
  * background group that changes the settings is stopped by SIGTTOU (and
- * is not, with SIGTTOU ignored). Ours only: it needs /dev/console, which
+ * is not, with SIGTTOU ignored). The controlling-terminal rules of
+ * Linux's tiocsctty and TIOCNOTTY: only a session leader without a
+ * terminal takes one, not from another session (unless with arg 1, as
+ * root); a process outside the session gets ENOTTY from TIOCGPGRP and
+ * TIOCGSID; a member's TIOCNOTTY drops only its own, the leader's frees
+ * the terminal for the whole session and hangs up the foreground group;
+ * /proc/PID/stat's tty_nr follows. Ours only: it needs /dev/console, which
  * a process under qemu-riscv64 on the host cannot use (it skips there). */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -82,6 +88,90 @@ static int background_tcsets(int ignore)
 	return status;
 }
 
+/* tty_nr, field 7 of /proc/self/stat (after the ")" of comm). */
+static long stat_tty_nr(void)
+{
+	char buf[512], *p;
+	int fd = open("/proc/self/stat", O_RDONLY);
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	long tty = -1;
+
+	close(fd);
+	if (n > 0) {
+		buf[n] = 0;
+		if ((p = strrchr(buf, ')')))
+			sscanf(p + 2, "%*c %*d %*d %*d %ld", &tty);
+	}
+	return tty;
+}
+
+/* A member of the session (not its leader). */
+static void member_rules(void)
+{
+	pid_t pg;
+
+	CHECK(stat_tty_nr() > 0, "a member's stat names the terminal");
+	CHECK_ERR(ioctl(con, TIOCSCTTY, 0), EPERM, "TIOCSCTTY by a non-leader: EPERM");
+	CHECK(ioctl(con, TIOCNOTTY) == 0, "TIOCNOTTY by a member");
+	CHECK_ERR(ioctl(con, TIOCGPGRP, &pg), ENOTTY, "then TIOCGPGRP: ENOTTY");
+	CHECK_ERR(ioctl(con, TIOCNOTTY), ENOTTY, "a second TIOCNOTTY: ENOTTY");
+	CHECK(stat_tty_nr() == 0, "and its stat names no terminal");
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(stat_tty_nr() == 0 ? 0 : 1);
+	int st = t_wait(pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "a child of it inherits having none");
+}
+
+/* The leader of another session. */
+static void outsider_rules(void)
+{
+	pid_t pg;
+
+	CHECK(setsid() == getpid(), "setsid");
+	CHECK(stat_tty_nr() == 0, "a new session has no terminal");
+	CHECK_ERR(ioctl(con, TIOCGPGRP, &pg), ENOTTY, "TIOCGPGRP outside the session: ENOTTY");
+	CHECK_ERR(ioctl(con, TIOCGSID, &pg), ENOTTY, "TIOCGSID outside the session: ENOTTY");
+	CHECK_ERR(ioctl(con, TIOCNOTTY), ENOTTY, "TIOCNOTTY outside the session: ENOTTY");
+	CHECK_ERR(ioctl(con, TIOCSCTTY, 0), EPERM, "TIOCSCTTY of another session's terminal: EPERM");
+}
+
+/* Another session's leader that takes the terminal away (arg 1). */
+static void thief(void)
+{
+	pid_t sid = -1;
+
+	CHECK(setsid() == getpid(), "setsid");
+	CHECK(ioctl(con, TIOCSCTTY, 1) == 0, "TIOCSCTTY 1 steals it (root)");
+	CHECK(ioctl(con, TIOCGSID, &sid) == 0 && sid == getpid(), "now ours");
+}
+
+static void ctty_rules(pid_t me)
+{
+	pid_t sid = -1, other;
+	int st;
+
+	CHECK(ioctl(con, TIOCSCTTY, 0) == 0, "TIOCSCTTY again by its leader: 0");
+	CHECK(stat_tty_nr() > 0, "the leader's stat names the terminal");
+	CHECK(WIFEXITED(st = t_child(member_rules)) && WEXITSTATUS(st) == 0, "member rules");
+	CHECK(ioctl(con, TIOCGSID, &sid) == 0 && sid == me, "the session keeps it");
+	CHECK(WIFEXITED(st = t_child(outsider_rules)) && WEXITSTATUS(st) == 0, "outsider rules");
+
+	other = member();
+	CHECK(tcsetpgrp(con, other) == 0, "a member's group in front");
+	signal(SIGHUP, SIG_IGN);
+	CHECK(ioctl(con, TIOCNOTTY) == 0, "TIOCNOTTY by the leader");
+	st = t_wait(other);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGHUP, "hangs up the foreground group");
+	CHECK_ERR(ioctl(con, TIOCGSID, &sid), ENOTTY, "and the session has no terminal");
+	CHECK(stat_tty_nr() == 0, "nor the leader");
+	CHECK(ioctl(con, TIOCSCTTY, 0) == 0, "a free terminal is taken again");
+	CHECK(WIFEXITED(st = t_child(thief)) && WEXITSTATUS(st) == 0, "steal");
+	CHECK_ERR(ioctl(con, TIOCGSID, &sid), ENOTTY, "the robbed session has no terminal");
+	CHECK(stat_tty_nr() == 0, "and its leader's stat says so");
+	signal(SIGHUP, SIG_DFL);
+}
+
 static void session(void)
 {
 	pid_t me, sid = -1, pg = -1, other;
@@ -117,6 +207,7 @@ static void session(void)
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "unless it ignores SIGTTOU");
 	kill(other, SIGKILL);
 	waitpid(other, NULL, 0);
+	ctty_rules(me);
 }
 
 int main(void)
