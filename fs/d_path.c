@@ -2,9 +2,11 @@
  * fs/d_path.c): d_path names an open file (/proc/self/maps), dir_path a
  * directory (/proc/mounts, getcwd), and sys_getcwd lives here too.
  *
- * A directory is named by walking ".." up to the task's root; a mounted
- * root is named by the directory it covers (follow_covered), so the walk
- * crosses mount points. Each step needs the child's name in its parent:
+ * A directory is named by walking ".." from its (mount, inode) path up
+ * to the task's root path; a mount's root is named by the place it
+ * covers in its parent mount (follow_up), so the walk crosses mount
+ * points, and a directory seen through two mounts (a bind mount) gets
+ * the name of the mount it was reached by. Each step needs the child's name in its parent:
  * the dcache usually has it (d_name_in: a cached entry of the parent that
  * names the child); when it does not (evicted, or never looked up, e.g.
  * a cwd inherited from a parent that walked long ago), the parent is
@@ -13,15 +15,18 @@
  * "..": it is named by the dentry it was opened by (file->f_dentry,
  * pinned by the file), whose name and directory the dcache keeps current
  * across renames; once that name is removed (unlink, renamed over) the
- * path ends in " (deleted)", as in Linux. A file with no dentry (a pipe)
- * has no path: -ENOENT.
+ * path ends in " (deleted)", as in Linux; a file that is a mount's root
+ * (a file bind mount) was found by the mount point's name, so its
+ * directory is in the parent mount. A file with no dentry (a pipe) has
+ * no path: -ENOENT. fs_path names a directory inside its own file system
+ * (mountinfo's root field).
  *
  * A walk that reaches a top that is not the task's root (the inode lies
  * outside it) gives the path from that top, like Linux's d_path;
  * dir_path reports it in *outside so /proc/mounts can skip such mounts.
  * Locks: callers hold none. lookup_one and ->iterate take one directory's
  * i_rwsem (read) at a time; the dcache takes dcache_lock inside. */
-#include <fs.h>
+#include "mount.h"
 #include <sched.h>
 #include <slab.h>
 #include <string.h>
@@ -81,40 +86,47 @@ static int prepend(struct pbuf *p, const char *s, int len)
 }
 
 /* Prepend "/name" for every directory from dir up to root (nothing for
- * root itself); name is a NAME_MAX + 1 scratch buffer. 0 when root was
- * reached, 1 when a top outside it was, -ENOENT for a removed directory,
- * or another -errno. */
-static int prepend_dir(struct pbuf *p, struct inode *dir, struct inode *root, char *name)
+ * root itself), crossing mount points (a mount's root is named by the
+ * place it covers: follow_up); with no root, from dir up to the top of
+ * its file system, not crossing. name is a NAME_MAX + 1 scratch buffer.
+ * 0 when root was reached, 1 when a top outside it was, -ENOENT for a
+ * removed directory, or another -errno. */
+static int prepend_dir(struct pbuf *p, const struct path *dir, const struct path *root,
+		       char *name)
 {
-	struct inode *cur = ihold(dir), *parent;
+	struct path cur = *dir;
+	struct inode *parent;
 	int err = 0;
 
-	if (cur != root && !cur->i_nlink)
+	path_get(&cur);
+	if (!(root && path_equal(&cur, root)) && !cur.inode->i_nlink)
 		err = -ENOENT;	/* removed */
-	while (!err && cur != root) {
-		cur = follow_covered(cur);	/* a mounted root is named by its mountpoint */
-		if (cur == root)
-			break;
-		parent = lookup_one(cur, "..", 2);
+	while (!err && !(root && path_equal(&cur, root))) {
+		if (root && cur.mnt && cur.inode == cur.mnt->mnt_root) {
+			if (!follow_up(&cur))
+				err = 1;	/* the top of a tree that is not our root's */
+			continue;
+		}
+		parent = lookup_one(cur.inode, "..", 2);
 		if (IS_ERR(parent)) {
 			err = PTR_ERR(parent);
 			break;
 		}
-		if (parent == cur) {	/* a top that is not our root */
+		if (parent == cur.inode) {	/* the top of the file system */
 			iput(parent);
-			err = 1;
+			err = root ? 1 : 0;
 			break;
 		}
-		if (d_name_in(parent, cur, name))
-			err = name_in_parent(parent, cur, name);
+		if (d_name_in(parent, cur.inode, name))
+			err = name_in_parent(parent, cur.inode, name);
 		if (!err)
 			err = prepend(p, name, strlen(name));
 		if (!err)
 			err = prepend(p, "/", 1);
-		iput(cur);
-		cur = parent;
+		iput(cur.inode);
+		cur.inode = parent;
 	}
-	iput(cur);
+	path_put(&cur);
 	return err;
 }
 
@@ -126,9 +138,11 @@ static char *path_done(struct pbuf *p, int size, int err)
 	return err < 0 ? ERR_PTR(err) : p->buf + p->pos;
 }
 
-/* The path of directory dir as seen from root, NUL-terminated inside buf
- * (returned), or ERR_PTR. *outside: dir is not under root. */
-char *dir_path(struct inode *dir, struct inode *root, char *buf, int size, int *outside)
+/* The path of directory dir as seen from root (NULL: from the top of
+ * its file system), NUL-terminated inside buf (returned), or ERR_PTR.
+ * *outside: dir is not under root. */
+char *dir_path(const struct path *dir, const struct path *root, char *buf, int size,
+	       int *outside)
 {
 	char *name = kmalloc(NAME_MAX + 1, GFP_KERNEL);
 	struct pbuf p = { buf, size };
@@ -141,56 +155,78 @@ char *dir_path(struct inode *dir, struct inode *root, char *buf, int size, int *
 	return path_done(&p, size, err);
 }
 
+/* The path of directory dir from the top of its file system (a bind
+ * mount's root in /proc/PID/mountinfo). */
+char *fs_path(struct inode *dir, char *buf, int size)
+{
+	struct path p = { NULL, dir };
+	int outside;
+
+	return dir_path(&p, NULL, buf, size, &outside);
+}
+
 /* The path of an open file as seen from the caller's root (Linux's
- * d_path), NUL-terminated inside buf (returned), or ERR_PTR. */
+ * d_path), NUL-terminated inside buf (returned), or ERR_PTR. A file that
+ * is itself a mount's root (a file bind mount) is named by the place it
+ * covers, whose name the file's pinned entry is. */
 char *d_path(struct file *f, char *buf, int size)
 {
-	struct inode *inode = file_inode(f), *root, *dir;
+	struct path dir = { mntget(f->f_mnt), ihold(file_inode(f)) }, root;
 	struct pbuf p = { buf, size };
+	struct inode *parent;
 	char *name;
 	int err;
 
-	if (!S_ISDIR(inode->i_mode) && !f->f_dentry)
+	if (!S_ISDIR(dir.inode->i_mode) && !f->f_dentry) {
+		path_put(&dir);
 		return ERR_PTR(-ENOENT);	/* never had a name (a pipe) */
-	if (!(name = kmalloc(NAME_MAX + 1, GFP_KERNEL)))
+	}
+	if (!(name = kmalloc(NAME_MAX + 1, GFP_KERNEL))) {
+		path_put(&dir);
 		return ERR_PTR(-ENOMEM);
-	if (S_ISDIR(inode->i_mode)) {
-		dir = ihold(inode);
+	}
+	if (S_ISDIR(dir.inode->i_mode)) {
 		err = prepend(&p, "", 1);
 	} else {
-		int alive = dentry_name(f->f_dentry, name, &dir);
+		int alive = dentry_name(f->f_dentry, name, &parent);
+		while (dir.mnt && follow_up(&dir))
+			;
+		iput(dir.inode);
+		dir.inode = parent;
 		err = alive ? prepend(&p, "", 1) : prepend(&p, " (deleted)", 11);
 		if (!err)
 			err = prepend(&p, name, strlen(name));
 		if (!err)
 			err = prepend(&p, "/", 1);
 	}
-	root = get_fs_root(current->fs);
+	get_fs_root_path(current->fs, &root);
 	if (!err)
-		err = prepend_dir(&p, dir, root, name);
-	iput(root);
-	iput(dir);
+		err = prepend_dir(&p, &dir, &root, name);
+	path_put(&root);
+	path_put(&dir);
 	kfree(name);
 	return path_done(&p, size, err);
 }
 
 long sys_getcwd(char __user *ubuf, unsigned long size)
 {
-	struct inode *root = get_fs_root(current->fs), *pwd = get_fs_pwd(current->fs);
+	struct path root, pwd;
 	char *buf = kmalloc(PATH_MAX, GFP_KERNEL), *path;
 	long len = -ENOMEM;
 	int outside;
 
+	get_fs_root_path(current->fs, &root);
+	get_fs_pwd_path(current->fs, &pwd);
 	if (buf) {
-		path = dir_path(pwd, root, buf, PATH_MAX, &outside);
+		path = dir_path(&pwd, &root, buf, PATH_MAX, &outside);
 		len = IS_ERR(path) ? PTR_ERR(path) : (long)strlen(path) + 1;
 	}
 	if (len > 0 && (unsigned long)len > size)
 		len = -ERANGE;
 	if (len > 0 && copy_to_user(ubuf, path, len))
 		len = -EFAULT;
-	iput(pwd);
-	iput(root);
+	path_put(&pwd);
+	path_put(&root);
 	kfree(buf);
 	return len;
 }

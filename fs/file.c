@@ -1,5 +1,6 @@
-/* file.c: struct file lifetime, per-process fd tables (files_struct) and
- * fs_struct (root, cwd, umask). files->file_lock and fs->lock are leaf
+/* file.c: struct file lifetime (a file opened by name holds its mount,
+ * f_mnt), per-process fd tables (files_struct) and fs_struct (root and
+ * cwd as held struct paths, umask). files->file_lock and fs->lock are leaf
  * spinlocks: a reference is taken before either is dropped, and fput/iput
  * (which may sleep) run only after unlocking. Callers hold no locks. */
 #include <fs.h>
@@ -55,6 +56,7 @@ void fput(struct file *f)
 		put_write_access(f->f_inode);
 	dput(f->f_dentry);
 	iput(f->f_inode);
+	mntput(f->f_mnt);
 	kfree(f);
 }
 
@@ -437,7 +439,7 @@ void do_close_on_exec(struct files_struct *files)
 
 /* ---- fs_struct ---- */
 
-static struct fs_struct *fs_new(struct inode *root, struct inode *pwd, umode_t umask)
+static struct fs_struct *fs_new(const struct path *root, const struct path *pwd, umode_t umask)
 {
 	struct fs_struct *fs = kzalloc(sizeof(*fs), GFP_KERNEL);
 
@@ -445,24 +447,35 @@ static struct fs_struct *fs_new(struct inode *root, struct inode *pwd, umode_t u
 		return NULL;
 	atomic_set(&fs->users, 1);
 	spin_lock_init(&fs->lock);
-	fs->root = ihold(root);
-	fs->pwd = ihold(pwd);
+	fs->root = *root;
+	path_get(root);
+	fs->pwd = *pwd;
+	path_get(pwd);
 	fs->umask = umask;
 	return fs;
 }
 
 struct fs_struct *fs_alloc_root(void)
 {
-	return fs_new(root_inode, root_inode, 022);
+	struct path root;
+	struct fs_struct *fs;
+
+	init_root_path(&root);
+	fs = fs_new(&root, &root, 022);
+	path_put(&root);
+	return fs;
 }
 
 struct fs_struct *copy_fs_struct(struct fs_struct *old)
 {
-	struct inode *root = get_fs_root(old), *pwd = get_fs_pwd(old);
-	struct fs_struct *fs = fs_new(root, pwd, old->umask);
+	struct path root, pwd;
+	struct fs_struct *fs;
 
-	iput(root);
-	iput(pwd);
+	get_fs_root_path(old, &root);
+	get_fs_pwd_path(old, &pwd);
+	fs = fs_new(&root, &pwd, old->umask);
+	path_put(&root);
+	path_put(&pwd);
 	return fs;
 }
 
@@ -475,65 +488,74 @@ void put_fs_struct(struct fs_struct *fs)
 {
 	if (!fs || !atomic_dec_and_test(&fs->users))
 		return;
-	iput(fs->root);
-	iput(fs->pwd);
+	path_put(&fs->root);
+	path_put(&fs->pwd);
 	kfree(fs);
 }
 
-void set_fs_pwd(struct fs_struct *fs, struct inode *dir)
+/* Replace *where (fs->root or fs->pwd) by dir. */
+static void set_fs_path(struct fs_struct *fs, struct path *where, const struct path *dir)
 {
-	struct inode *old;
+	struct path old;
 
-	ihold(dir);
+	path_get(dir);
 	spin_lock(&fs->lock);
-	old = fs->pwd;
-	fs->pwd = dir;
+	old = *where;
+	*where = *dir;
 	spin_unlock(&fs->lock);
-	iput(old);
+	path_put(&old);
+}
+
+void set_fs_pwd(struct fs_struct *fs, const struct path *dir)
+{
+	set_fs_path(fs, &fs->pwd, dir);
 }
 
 /* chroot: "/" and the limit of ".." become dir (the cwd stays). */
-void set_fs_root(struct fs_struct *fs, struct inode *dir)
+void set_fs_root(struct fs_struct *fs, const struct path *dir)
 {
-	struct inode *old;
+	set_fs_path(fs, &fs->root, dir);
+}
 
-	ihold(dir);
+static void get_fs_path(struct fs_struct *fs, struct path *where, struct path *p)
+{
+	if (!fs) {	/* a kernel thread before it has one: rootfs */
+		init_root_path(p);
+		return;
+	}
 	spin_lock(&fs->lock);
-	old = fs->root;
-	fs->root = dir;
+	*p = *where;
+	path_get(p);
 	spin_unlock(&fs->lock);
-	iput(old);
 }
 
-/* chroot + chdir to dir (used once, to switch pid 1 to the disk root). */
-void set_fs_root_pwd(struct fs_struct *fs, struct inode *dir)
+void get_fs_pwd_path(struct fs_struct *fs, struct path *p)
 {
-	set_fs_root(fs, dir);
-	set_fs_pwd(fs, dir);
+	get_fs_path(fs, fs ? &fs->pwd : NULL, p);
 }
 
+void get_fs_root_path(struct fs_struct *fs, struct path *p)
+{
+	get_fs_path(fs, fs ? &fs->root : NULL, p);
+}
+
+/* The inode alone (callers that never cross mounts with it). */
 struct inode *get_fs_pwd(struct fs_struct *fs)
 {
-	struct inode *i;
+	struct path p;
 
-	if (!fs)
-		return ihold(root_inode);
-	spin_lock(&fs->lock);
-	i = ihold(fs->pwd);
-	spin_unlock(&fs->lock);
-	return i;
+	get_fs_pwd_path(fs, &p);
+	mntput(p.mnt);
+	return p.inode;
 }
 
 struct inode *get_fs_root(struct fs_struct *fs)
 {
-	struct inode *i;
+	struct path p;
 
-	if (!fs)
-		return ihold(root_inode);
-	spin_lock(&fs->lock);
-	i = ihold(fs->root);
-	spin_unlock(&fs->lock);
-	return i;
+	get_fs_root_path(fs, &p);
+	mntput(p.mnt);
+	return p.inode;
 }
 
 umode_t current_umask(void)

@@ -30,7 +30,7 @@ void vfs_init(void)
 	int err;
 
 	ramfs_init_root();
-	vfs_add_mount(NULL, root_inode, "rootfs", "rootfs", MNT_LOCKED);
+	vfs_add_mount(NULL, ihold(root_inode), "rootfs", "rootfs", MNT_LOCKED, NULL);
 	chr_mem_init();
 	tty_init();
 	if ((err = do_mkdirat(AT_FDCWD, "/dev", 0755)))

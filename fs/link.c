@@ -40,11 +40,12 @@ static void unlock_two(struct inode *a, struct inode *b)
 
 static DEFINE_MUTEX(rename_mutex);
 
-/* Is dir inside (or equal to) the tree of `tree`? Walks ".." up. Called
- * with both parents locked for writing, so it must not take their locks:
- * i_op->lookup of ".." is called directly (directory lookups of ".."
- * read only the directory's own parent link). */
-static int subdir_of(struct inode *dir, struct inode *tree)
+/* Is dir inside (or equal to) the tree of `tree` (Linux's is_subdir)?
+ * Walks ".." up. Rename calls it with both parents locked for writing,
+ * so it must not take their locks: i_op->lookup of ".." is called
+ * directly (directory lookups of ".." read only the directory's own
+ * parent link); mount propagation calls it with no locks. */
+int is_subdir(struct inode *dir, struct inode *tree)
 {
 	struct inode *cur = ihold(dir);
 	int r = 0;
@@ -79,14 +80,17 @@ static long do_renameat2(int olddfd, const char *oldpath, int newdfd, const char
 	if ((err = kern_path_parent(olddfd, oldpath, &o)))
 		return err;
 	if ((err = kern_path_parent(newdfd, newpath, &n))) {
-		iput(o.dir);
+		nd_put(&o);
 		return err;
 	}
 	err = -EBUSY;
 	if (o.last_type != LAST_NORM || n.last_type != LAST_NORM)
 		goto out;
-	err = -EXDEV;
-	if (o.dir->i_sb != n.dir->i_sb || o.dir->i_op != n.dir->i_op)
+	err = -EXDEV;	/* as Linux: two mounts of one file system too */
+	if (o.mnt != n.mnt || o.dir->i_sb != n.dir->i_sb || o.dir->i_op != n.dir->i_op)
+		goto out;
+	err = -EROFS;
+	if (mnt_readonly(o.mnt))
 		goto out;
 	err = -EPERM;
 	if (!o.dir->i_op->rename)
@@ -120,9 +124,9 @@ static long do_renameat2(int olddfd, const char *oldpath, int newdfd, const char
 		err = -EISDIR;
 	else if ((o.trailing_slash || n.trailing_slash) && !S_ISDIR(inode->i_mode))
 		err = -ENOTDIR;
-	else if (S_ISDIR(inode->i_mode) && cross && subdir_of(n.dir, inode))
+	else if (S_ISDIR(inode->i_mode) && cross && is_subdir(n.dir, inode))
 		err = -EINVAL;		/* into its own subtree */
-	else if (inode->i_mounted || (victim && victim->i_mounted))
+	else if (inode->i_mountpoints || (victim && victim->i_mountpoints))
 		err = -EBUSY;
 	else
 		err = o.dir->i_op->rename(o.dir, o.last, o.last_len, inode, n.dir, n.last,
@@ -143,8 +147,8 @@ out:
 		iput(inode);
 	if (victim)
 		iput(victim);
-	iput(o.dir);
-	iput(n.dir);
+	nd_put(&o);
+	nd_put(&n);
 	return err;
 }
 
@@ -184,11 +188,14 @@ long sys_linkat(int olddfd, const char __user *oldname, int newdfd,
 	char *o = getname(oldname);
 	if (IS_ERR(o))
 		return PTR_ERR(o);
-	struct inode *inode = kern_path(olddfd, o, ((flags & AT_SYMLINK_FOLLOW) ? 0 : LOOKUP_NOFOLLOW) |
-					((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0));
+	struct path old;
+	err = kern_path_mnt(olddfd, o, ((flags & AT_SYMLINK_FOLLOW) ? 0 : LOOKUP_NOFOLLOW) |
+			    ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0), &old, NULL);
 	putname(o);
-	if (IS_ERR(inode))
-		return PTR_ERR(inode);
+	if (err)
+		return err;
+	struct inode *inode = old.inode;
+	mntput(old.mnt);	/* compared below, never followed */
 	char *np = getname(newname);
 	err = IS_ERR(np) ? PTR_ERR(np) : kern_path_parent(newdfd, np, &n);
 	putname(np);
@@ -200,8 +207,10 @@ long sys_linkat(int olddfd, const char __user *oldname, int newdfd,
 		err = -EEXIST;
 	else if (S_ISDIR(inode->i_mode))
 		err = -EPERM;
-	else if (inode->i_sb != n.dir->i_sb)
+	else if (inode->i_sb != n.dir->i_sb || old.mnt != n.mnt)
 		err = -EXDEV;
+	else if (mnt_readonly(n.mnt))
+		err = -EROFS;
 	else if (!n.dir->i_op || !n.dir->i_op->link)
 		err = -EPERM;
 	if (!err) {
@@ -213,7 +222,7 @@ long sys_linkat(int olddfd, const char __user *oldname, int newdfd,
 			d_set(n.dir, n.last, n.last_len, inode, NULL);
 		up_write(&n.dir->i_rwsem);
 	}
-	iput(n.dir);
+	nd_put(&n);
 	iput(inode);
 	return err;
 }
@@ -239,6 +248,8 @@ long sys_symlinkat(const char __user *target, int newdfd, const char __user *new
 		err = -EEXIST;
 	else if (!n.dir->i_op || !n.dir->i_op->symlink)
 		err = -EPERM;
+	else if (mnt_readonly(n.mnt))
+		err = -EROFS;
 	if (!err) {
 		down_write(&n.dir->i_rwsem);
 		err = name_free(&n);
@@ -252,7 +263,7 @@ long sys_symlinkat(const char __user *target, int newdfd, const char __user *new
 		}
 		up_write(&n.dir->i_rwsem);
 	}
-	iput(n.dir);
+	nd_put(&n);
 	putname(t);
 	return err;
 }

@@ -1,11 +1,14 @@
 /* namei.c: path walking ("."/"..", trailing slashes, mounts, symlinks
  * with a depth limit of 40 (ELOOP)) and the namespace operations mkdir,
- * mknod, unlink, rmdir, chdir, readlink (getcwd is in d_path.c).
+ * mknod, unlink, rmdir, chdir, readlink (getcwd is in d_path.c). The
+ * walk goes by struct path (mount, inode): it steps onto mounts with
+ * follow_mounts and climbs out of them for ".." with follow_up
+ * (fs/namespace.c, which takes mount_lock for both).
  * A walk holds one directory's i_rwsem (read) at a time, during its
  * ->lookup and the d_add that caches the answer; changes take the
  * parent's i_rwsem (write), then for rmdir the victim's, and update the
  * dcache (d_set, d_prune_children) before dropping them. Callers hold no
- * locks; every inode returned carries a reference. */
+ * locks; every inode and path returned carries references. */
 #include <fs.h>
 #include <sched.h>
 #include <slab.h>
@@ -34,6 +37,19 @@ void putname(char *name)
 		kfree(name);
 }
 
+/* kern_path_mnt on a path in user memory. */
+int user_path_mnt(int dfd, const char __user *upath, unsigned int flags, struct path *res)
+{
+	char *path = getname(upath);
+	int err;
+
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	err = kern_path_mnt(dfd, path, flags, res, NULL);
+	putname(path);
+	return err;
+}
+
 /* kern_path on a path in user memory. */
 struct inode *user_path_at(int dfd, const char __user *upath, unsigned int flags)
 {
@@ -45,25 +61,29 @@ struct inode *user_path_at(int dfd, const char __user *upath, unsigned int flags
 	return inode;
 }
 
-/* The directory a walk of path begins in. */
-struct inode *path_start(int dfd, const char *path)
+/* The place a walk of path begins: the root, the cwd or dfd's file. */
+int path_start(int dfd, const char *path, struct path *start)
 {
-	struct inode *inode;
 	struct file *f;
 
-	if (path[0] == '/')
-		return get_fs_root(current->fs);
-	if (dfd == AT_FDCWD)
-		return get_fs_pwd(current->fs);
-	if (!(f = fget_raw(dfd)))
-		return ERR_PTR(-EBADF);
-	inode = ihold(file_inode(f));
-	fput(f);
-	if (*path && !S_ISDIR(inode->i_mode)) {
-		iput(inode);
-		return ERR_PTR(-ENOTDIR);
+	if (path[0] == '/') {
+		get_fs_root_path(current->fs, start);
+		return 0;
 	}
-	return inode;
+	if (dfd == AT_FDCWD) {
+		get_fs_pwd_path(current->fs, start);
+		return 0;
+	}
+	if (!(f = fget_raw(dfd)))
+		return -EBADF;
+	start->inode = ihold(file_inode(f));
+	start->mnt = mntget(f->f_mnt);
+	fput(f);
+	if (*path && !S_ISDIR(start->inode->i_mode)) {
+		path_put(start);
+		return -ENOTDIR;
+	}
+	return 0;
 }
 
 /* The child name of dir (referenced) or ERR_PTR (-ENOENT: no such name).
@@ -108,12 +128,12 @@ static int is_dots(const char *name, int len)
 }
 
 #define MAX_LINK_DEPTH 40
-static int walk_path(struct inode **cur, const char *path, struct inode *root, int depth,
+static int walk_path(struct path *cur, const char *path, const struct path *root, int depth,
 		     struct dentry **pin);
 
-/* *cur is the directory holding symlink `link` (consumed): replace *cur
+/* cur is the directory holding symlink `link` (consumed): replace cur
  * by what the link points to. pin (may be NULL) follows the last step. */
-static int follow_link(struct inode **cur, struct inode *link, struct inode *root, int depth,
+static int follow_link(struct path *cur, struct inode *link, const struct path *root, int depth,
 		       struct dentry **pin)
 {
 	if (pin) {	/* it named the link: the target's last step decides */
@@ -133,57 +153,65 @@ static int follow_link(struct inode **cur, struct inode *link, struct inode *roo
 	}
 	target[n] = 0;
 	if (target[0] == '/') {
-		iput(*cur);
-		*cur = ihold(root);
+		path_put(cur);
+		*cur = *root;
+		path_get(cur);
 	}
 	int err = walk_path(cur, target, root, depth + 1, pin);
 	kfree(target);
 	return err;
 }
 
-/* Replace *cur (referenced) by its child name, following a symlink if
- * `follow` (always for components that are not the last). pin: see
- * lookup_one_pin (only the last component of a walk passes one). */
-static int step_depth(struct inode **cur, const char *name, int len, struct inode *root,
+/* Replace cur (held) by its child name, following a symlink if `follow`
+ * (always for components that are not the last). ".." at the root of a
+ * mount first climbs to the place the mount covers (Linux's
+ * follow_dotdot); whatever is mounted on the result is stepped onto
+ * (follow_mounts). pin: see lookup_one_pin (only the last component of a
+ * walk passes one). */
+static int step_depth(struct path *cur, const char *name, int len, const struct path *root,
 		      int follow, int depth, struct dentry **pin)
 {
 	int t = is_dots(name, len);
-	struct inode *next;
+	struct path next;
+	struct inode *inode;
 
 	if (pin && t != LAST_NORM) {	/* "." and ".." have no entry */
 		dput(*pin);
 		*pin = NULL;
 	}
-	if (!S_ISDIR((*cur)->i_mode))
+	if (!S_ISDIR(cur->inode->i_mode))
 		return -ENOTDIR;
-	if (t == LAST_DOT || (t == LAST_DOTDOT && *cur == root))
+	if (t == LAST_DOT || (t == LAST_DOTDOT && path_equal(cur, root)))
 		return 0;
 	if (len > NAME_MAX)
 		return -ENAMETOOLONG;
-	if (t == LAST_DOTDOT) {	/* leaving a mounted tree: from the dir it covers */
-		*cur = follow_covered(*cur);
-		if (*cur == root)
-			return 0;
+	if (t == LAST_DOTDOT)	/* leaving mounted trees: from the places they cover */
+		while (follow_up(cur))
+			if (path_equal(cur, root))
+				return 0;
+	inode = lookup_one_pin(cur->inode, name, len, pin);
+	if (IS_ERR(inode))
+		return PTR_ERR(inode);
+	next.mnt = mntget(cur->mnt);
+	next.inode = inode;
+	follow_mounts(&next);
+	if (follow && S_ISLNK(next.inode->i_mode)) {
+		mntput(next.mnt);	/* the link is read in cur's mount */
+		return follow_link(cur, next.inode, root, depth, pin);
 	}
-	next = lookup_one_pin(*cur, name, len, pin);
-	if (IS_ERR(next))
-		return PTR_ERR(next);
-	next = follow_mounts(next);
-	if (follow && S_ISLNK(next->i_mode))
-		return follow_link(cur, next, root, depth, pin);
-	iput(*cur);
+	path_put(cur);
 	*cur = next;
 	return 0;
 }
 
-static int step(struct inode **cur, const char *name, int len, struct inode *root)
+static int step(struct path *cur, const char *name, int len, const struct path *root)
 {
 	return step_depth(cur, name, len, root, 1, 0, NULL);
 }
 
-/* Walks every component of path from *cur (for symlink targets); pin
+/* Walks every component of path from cur (for symlink targets); pin
  * goes to the last component only. */
-static int walk_path(struct inode **cur, const char *path, struct inode *root, int depth,
+static int walk_path(struct path *cur, const char *path, const struct path *root, int depth,
 		     struct dentry **pin)
 {
 	while (*path) {
@@ -204,11 +232,10 @@ static int walk_path(struct inode **cur, const char *path, struct inode *root, i
 	return 0;
 }
 
-/* Walk all but the last component. *cur: start in, parent out. */
-static int walk_parent(struct inode **cur, const char *path, const char **last,
-		       int *len, int *trailing)
+/* Walk all but the last component. cur: start in, parent out. */
+static int walk_parent(struct path *cur, const char *path, const struct path *root,
+		       const char **last, int *len, int *trailing)
 {
-	struct inode *root = get_fs_root(current->fs);
 	int err = 0;
 
 	*last = NULL;
@@ -235,43 +262,55 @@ static int walk_parent(struct inode **cur, const char *path, const char **last,
 		if ((err = step(cur, s, e - s, root)))
 			break;
 	}
-	iput(root);
 	return err;
 }
 
-/* Walk path; with pin, *pin (NULL on entry) gets the dcache entry of the
- * name that the result was found by, for an open file's d_path (NULL if
- * there is none, e.g. for "/" or "x/.."). The caller dputs it. */
-struct inode *kern_path_pin(int dfd, const char *path, unsigned int flags, struct dentry **pin)
+/* Walk path to the place it names, *res (held). With pin, *pin (NULL on
+ * entry) gets the dcache entry of the name that the result was found
+ * by, for an open file's d_path (NULL if there is none, e.g. for "/" or
+ * "x/.."); the caller dputs it. */
+int kern_path_mnt(int dfd, const char *path, unsigned int flags, struct path *res,
+		  struct dentry **pin)
 {
-	struct inode *cur, *root;
+	struct path cur, root;
 	const char *last;
 	int len, trailing, err;
 
 	if (!*path && !(flags & LOOKUP_EMPTY))
-		return ERR_PTR(-ENOENT);
-	cur = path_start(dfd, path);
-	if (IS_ERR(cur))
-		return cur;
-	err = walk_parent(&cur, path, &last, &len, &trailing);
-	if (!err && last) {
-		root = get_fs_root(current->fs);
-		/* a trailing slash follows a symlink even with NOFOLLOW: "link/" */
-		err = step_depth(&cur, last, len, root, !(flags & LOOKUP_NOFOLLOW) || trailing, 0,
+		return -ENOENT;
+	if ((err = path_start(dfd, path, &cur)))
+		return err;
+	get_fs_root_path(current->fs, &root);
+	err = walk_parent(&cur, path, &root, &last, &len, &trailing);
+	/* a trailing slash follows a symlink even with NOFOLLOW: "link/" */
+	if (!err && last)
+		err = step_depth(&cur, last, len, &root, !(flags & LOOKUP_NOFOLLOW) || trailing, 0,
 				 pin);
-		iput(root);
-	}
-	if (!err && (trailing || (flags & LOOKUP_DIRECTORY)) && !S_ISDIR(cur->i_mode))
+	path_put(&root);
+	if (!err && (trailing || (flags & LOOKUP_DIRECTORY)) && !S_ISDIR(cur.inode->i_mode))
 		err = -ENOTDIR;
 	if (err) {
-		iput(cur);
+		path_put(&cur);
 		if (pin) {
 			dput(*pin);
 			*pin = NULL;
 		}
-		return ERR_PTR(err);
+		return err;
 	}
-	return cur;
+	*res = cur;
+	return 0;
+}
+
+/* The inode alone, for callers that do not cross mounts with it. */
+struct inode *kern_path_pin(int dfd, const char *path, unsigned int flags, struct dentry **pin)
+{
+	struct path p;
+	int err = kern_path_mnt(dfd, path, flags, &p, pin);
+
+	if (err)
+		return ERR_PTR(err);
+	mntput(p.mnt);
+	return p.inode;
 }
 
 struct inode *kern_path(int dfd, const char *path, unsigned int flags)
@@ -279,31 +318,41 @@ struct inode *kern_path(int dfd, const char *path, unsigned int flags)
 	return kern_path_pin(dfd, path, flags, NULL);
 }
 
+/* Walk to the directory that holds path's last component: nd->dir and
+ * nd->mnt (held: nd_put), and the name in nd->last. */
 int kern_path_parent(int dfd, const char *path, struct nameidata_parent *nd)
 {
-	struct inode *cur;
+	struct path cur, root;
 	const char *last;
 	int err;
 
 	if (!*path)
 		return -ENOENT;
-	cur = path_start(dfd, path);
-	if (IS_ERR(cur))
-		return PTR_ERR(cur);
-	err = walk_parent(&cur, path, &last, &nd->last_len, &nd->trailing_slash);
-	if (!err && !S_ISDIR(cur->i_mode))
+	if ((err = path_start(dfd, path, &cur)))
+		return err;
+	get_fs_root_path(current->fs, &root);
+	err = walk_parent(&cur, path, &root, &last, &nd->last_len, &nd->trailing_slash);
+	path_put(&root);
+	if (!err && !S_ISDIR(cur.inode->i_mode))
 		err = -ENOTDIR;
 	if (!err && nd->last_len > NAME_MAX)
 		err = -ENAMETOOLONG;
 	if (err) {
-		iput(cur);
+		path_put(&cur);
 		return err;
 	}
-	nd->dir = cur;
+	nd->dir = cur.inode;
+	nd->mnt = cur.mnt;
 	nd->last_type = last ? is_dots(last, nd->last_len) : LAST_ROOT;
 	memcpy(nd->last, last ? last : "", nd->last_len);
 	nd->last[nd->last_len] = 0;
 	return 0;
+}
+
+void nd_put(struct nameidata_parent *nd)
+{
+	iput(nd->dir);
+	mntput(nd->mnt);
 }
 
 /* Create a directory or node at path; mode is final (umask applied). */
@@ -318,6 +367,9 @@ static int do_create(int dfd, const char *path, umode_t mode, dev_t rdev)
 	dir = nd.dir;
 	err = -EEXIST;
 	if (nd.last_type != LAST_NORM)
+		goto out;
+	err = -EROFS;
+	if (mnt_readonly(nd.mnt))
 		goto out;
 	err = -ENOTDIR;
 	if (nd.trailing_slash && !S_ISDIR(mode))
@@ -350,7 +402,7 @@ static int do_create(int dfd, const char *path, umode_t mode, dev_t rdev)
 		err = 0;
 	}
 out:
-	iput(dir);
+	nd_put(&nd);
 	return err;
 }
 
@@ -392,6 +444,9 @@ int do_unlinkat(int dfd, const char *path, int rmdir)
 		      nd.last_type == LAST_DOTDOT ? -ENOTEMPTY : -EBUSY;
 		goto out;
 	}
+	err = -EROFS;
+	if (mnt_readonly(nd.mnt))
+		goto out;
 	down_write(&dir->i_rwsem);
 	victim = dir->i_op->lookup(dir, nd.last, nd.last_len);
 	if (!victim || IS_ERR(victim)) {
@@ -399,7 +454,7 @@ int do_unlinkat(int dfd, const char *path, int rmdir)
 	} else if (rmdir) {
 		if (!S_ISDIR(victim->i_mode)) {
 			err = -ENOTDIR;
-		} else if (victim == root_inode || victim->i_mounted || victim->i_covered) {
+		} else if (victim == root_inode || victim->i_mountpoints) {
 			err = -EBUSY;	/* a mount point or a mounted root */
 		} else {
 			down_write(&victim->i_rwsem);
@@ -414,6 +469,8 @@ int do_unlinkat(int dfd, const char *path, int rmdir)
 	} else {
 		if (S_ISDIR(victim->i_mode))
 			err = -EISDIR;
+		else if (victim->i_mountpoints)
+			err = -EBUSY;	/* a file bind-mounted on */
 		else if (nd.trailing_slash)
 			err = -ENOTDIR;
 		else
@@ -424,7 +481,7 @@ int do_unlinkat(int dfd, const char *path, int rmdir)
 	}
 	up_write(&dir->i_rwsem);
 out:
-	iput(dir);
+	nd_put(&nd);
 	return err;
 }
 
@@ -471,19 +528,16 @@ long sys_unlinkat(int dfd, const char __user *upath, int flags)
 }
 
 /* chdir and chroot: look the directory up, hand it to set. */
-static long set_fs_dir(const char __user *upath, void (*set)(struct fs_struct *, struct inode *))
+static long set_fs_dir(const char __user *upath,
+		       void (*set)(struct fs_struct *, const struct path *))
 {
-	char *path = getname(upath);
-	struct inode *dir;
+	struct path dir;
+	long err = user_path_mnt(AT_FDCWD, upath, LOOKUP_DIRECTORY, &dir);
 
-	if (IS_ERR(path))
-		return PTR_ERR(path);
-	dir = kern_path(AT_FDCWD, path, LOOKUP_DIRECTORY);
-	putname(path);
-	if (IS_ERR(dir))
-		return PTR_ERR(dir);
-	set(current->fs, dir);
-	iput(dir);
+	if (err)
+		return err;
+	set(current->fs, &dir);
+	path_put(&dir);
 	return 0;
 }
 
@@ -502,12 +556,15 @@ long sys_chroot(const char __user *upath)
 long sys_fchdir(int fd)
 {
 	struct file *f = fget_raw(fd);
+	struct path dir;
 	long err = -ENOTDIR;
 
 	if (!f)
 		return -EBADF;
-	if (S_ISDIR(file_inode(f)->i_mode)) {
-		set_fs_pwd(current->fs, file_inode(f));
+	if (S_ISDIR(file_inode(f)->i_mode) && f->f_mnt) {
+		dir.mnt = f->f_mnt;
+		dir.inode = file_inode(f);
+		set_fs_pwd(current->fs, &dir);
 		err = 0;
 	}
 	fput(f);

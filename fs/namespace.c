@@ -1,438 +1,665 @@
-/* namespace.c: mounts. A mount attaches the root of one tree to a
- * directory (the mount point) of another: mp->i_mounted names the mounted
- * root, whose i_covered names mp, and each pointer holds a reference on
- * the inode it names. The path walk follows i_mounted downwards
- * (follow_mounts) and i_covered when ".." leaves a mounted root
- * (follow_covered). Every mount also has a struct mount on the `mounts`
- * list, in mount order, for /proc/mounts and umount2; a root of its own
- * (rootfs, the root= file system) has one with no mount point. A struct
- * mount holds no references: an attached one's inodes are held by the
- * two pointers, a root one's by its super block (or for ever: rootfs).
+/* namespace.c: the mount tree (Linux's fs/namespace.c). Each struct
+ * mount (fs/mount.h) shows the inode mnt_root in place of the inode
+ * mnt_mountpoint of its parent mount; the walk (fs/namei.c) goes by
+ * (mount, inode) pairs, struct path: follow_mounts steps from a path onto
+ * the mount whose (parent, mount point) it is, follow_up from a mount's
+ * root back to the place it covers. A bind mount is a second mount of the
+ * same file system (or of a directory or a file inside it); propagation
+ * between mounts (shared, slave, private, unbindable) is fs/pnode.c;
+ * /proc/mounts and mountinfo are fs/proc_namespace.c; the super block
+ * list, sync(2) and the root= switch are fs/super.c.
  *
- * Busy: umount2 succeeds only if nothing but the mount itself refers to
- * an inode of the file system. Every reference (open file, cwd, root, a
- * mount on one of its directories, a walk in progress, a cached name)
- * counts in sb->s_inode_refs (fs/inode.c), so after dropping the cached
- * names the test is one comparison. It is made under mount_lock, which
- * the walk also holds while it reads a mount pointer and takes its
- * reference; so a walk, an open(), a chdir() either got its reference
- * before the test (EBUSY) or finds the mount gone. Nothing else creates
- * references out of nothing once sync_filesystems cannot see the super
- * block (unregister_super first).
+ * References: mnt_count counts the tree's own reference on an attached
+ * mount plus every held struct path on it (an open file's f_mnt, a cwd,
+ * a root, a walk in progress). umount2 finds a mount busy if it has
+ * children or any reference but the tree's and its own walk's; the last
+ * mount of a super block is also busy while any inode of it is still
+ * referenced (sb->s_inode_refs beyond the idle three), so nothing that
+ * got an inode without a mount is cut off. The last mntput of a detached
+ * mount drops its inodes and, for the last mount of a super block, the
+ * super block (put_super). The count is tested and the mount detached
+ * under mount_lock, which the walk also holds while it finds a child
+ * mount and takes its reference, so a walk either got in before the test
+ * (EBUSY) or finds the mount gone.
  *
- * Locks, in order: namespace_sem (a mutex, Linux's name) serialises mount,
- * move, umount and /proc/mounts, and may be held while taking i_rwsem
- * (d_path in mounts_show; evictions in umount), sb_lock and mount_lock;
- * mount_lock (a spinlock, Linux's name) guards i_mounted/i_covered and is
- * a leaf; sb_lock (a mutex) guards the list of super blocks. Callers hold
- * none of them. */
-#include <fs.h>
+ * Locks, in order: namespace_sem (a mutex) serialises every change of the
+ * tree and of propagation, and /proc/mounts; it may be held while taking
+ * i_rwsem (is_subdir, d_path), sb_lock and mount_lock. mount_lock (a
+ * spinlock, a leaf) guards the links of the tree (mnt_parent,
+ * mnt_mounts, i_mountpoints), s_active and the busy test; a change holds
+ * both, so a holder of namespace_sem reads the tree without mount_lock.
+ * Callers hold none of them. */
+#include "mount.h"
 #include <blkdev.h>
 #include <slab.h>
 #include <string.h>
-#include <printf.h>
 #include <printk.h>
-#include <proc.h>
 #include <sched.h>
 #include <uaccess.h>
 
-struct mount {
-	struct list_head mnt_list;	/* in `mounts`, in mount order */
-	struct inode *mnt_root;		/* the mounted tree */
-	struct inode *mnt_mountpoint;	/* the directory it covers, or NULL */
-	int mnt_flags;			/* MNT_READONLY, MNT_LOCKED */
-	char mnt_type[16];
-	char mnt_devname[];
-};
+LIST_HEAD(mounts);
+DEFINE_MUTEX(namespace_sem);
+DEFINE_SPINLOCK(mount_lock);
+static int last_mnt_id;		/* namespace_sem */
+static void umount_tree(struct mount *m);
 
-static LIST_HEAD(mounts);
-static DEFINE_MUTEX(namespace_sem);
-static DEFINE_SPINLOCK(mount_lock);
-
-/* namespace_sem held. */
-static struct mount *find_mount(struct inode *root)
+struct mount *mntget(struct mount *m)
 {
-	struct mount *m;
-	list_for_each_entry(m, &mounts, mnt_list)
-		if (m->mnt_root == root)
-			return m;
+	if (m)
+		atomic_inc(&m->mnt_count);
+	return m;
+}
+
+/* The mount is detached and unused: its inodes go, and with the last
+ * mount of a super block, the super block. */
+static void cleanup_mnt(struct mount *m)
+{
+	struct super_block *sb = m->mnt_sb;
+	int last = 0;
+
+	if (sb) {
+		spin_lock(&mount_lock);
+		last = !--sb->s_active;
+		spin_unlock(&mount_lock);
+	}
+	iput(m->mnt_mountpoint);
+	iput(m->mnt_root);
+	kfree(m);
+	if (last && sb->s_op && sb->s_op->put_super) {
+		unregister_super(sb);
+		shrink_dcache_sb(sb);
+		sb->s_op->put_super(sb);
+	}
+}
+
+void mntput(struct mount *m)
+{
+	if (m && atomic_dec_and_test(&m->mnt_count))
+		cleanup_mnt(m);
+}
+
+void path_get(const struct path *p)
+{
+	ihold(p->inode);
+	mntget(p->mnt);
+}
+
+void path_put(const struct path *p)
+{
+	iput(p->inode);
+	mntput(p->mnt);
+}
+
+int mnt_readonly(struct mount *m)
+{
+	return m && ((m->mnt_flags & MNT_READONLY) || (m->mnt_sb && m->mnt_sb->s_readonly));
+}
+
+/* A new mount of root's file system, not in the tree, with the tree's
+ * reference. */
+static struct mount *alloc_mnt(struct inode *root, const char *dev, const char *type, int flags)
+{
+	struct mount *m = kzalloc(sizeof(*m) + strlen(dev) + 1, GFP_KERNEL);
+
+	if (!m)
+		return NULL;
+	m->mnt_parent = m;
+	m->mnt_root = ihold(root);
+	m->mnt_sb = root->i_sb;
+	INIT_LIST_HEAD(&m->mnt_mounts);
+	INIT_LIST_HEAD(&m->mnt_child);
+	INIT_LIST_HEAD(&m->mnt_list);
+	INIT_LIST_HEAD(&m->mnt_share);
+	INIT_LIST_HEAD(&m->mnt_slave_list);
+	INIT_LIST_HEAD(&m->mnt_slave);
+	atomic_set(&m->mnt_count, 1);
+	m->mnt_flags = flags;
+	m->mnt_id = ++last_mnt_id;
+	strncpy(m->mnt_type, type, sizeof(m->mnt_type) - 1);
+	strcpy(m->mnt_devname, dev);
+	if (m->mnt_sb) {
+		spin_lock(&mount_lock);
+		m->mnt_sb->s_active++;
+		spin_unlock(&mount_lock);
+	}
+	return m;
+}
+
+/* namespace_sem held: a second mount of old's file system showing root
+ * (an inode of it), with old's flags; flag (CL_*) decides its
+ * propagation (fs/pnode.c). */
+struct mount *clone_mnt(struct mount *old, struct inode *root, int flag)
+{
+	struct mount *m = alloc_mnt(root, old->mnt_devname, old->mnt_type,
+				    old->mnt_flags & (MNT_READONLY | MNT_UNBINDABLE));
+	if (m)
+		mnt_propagation_clone(old, m, flag);
+	return m;
+}
+
+/* mount_lock (or namespace_sem) held: the child of parent covering mp. */
+struct mount *lookup_mnt(struct mount *parent, struct inode *mp)
+{
+	struct mount *c;
+
+	list_for_each_entry(c, &parent->mnt_mounts, mnt_child)
+		if (c->mnt_mountpoint == mp)
+			return c;
 	return NULL;
 }
 
-/* namespace_sem held: root covers mp from now on. */
-static int attach(struct inode *mp, struct inode *root)
+/* Both locks held: m covers mp (referenced by the caller) in parent. */
+static void attach_mnt(struct mount *m, struct mount *parent, struct inode *mp)
 {
-	if (!S_ISDIR(mp->i_mode) || !S_ISDIR(root->i_mode))
-		return -ENOTDIR;
-	if (mp->i_mounted || root->i_covered)
-		return -EBUSY;
-	ihold(root);
-	ihold(mp);
-	spin_lock(&mount_lock);
-	mp->i_mounted = root;
-	root->i_covered = mp;
-	spin_unlock(&mount_lock);
+	m->mnt_parent = parent;
+	m->mnt_mountpoint = mp;
+	list_add_tail(&m->mnt_child, &parent->mnt_mounts);
+	mp->i_mountpoints++;
+}
+
+/* Both locks held: m leaves its parent (or its place to be, for a copy
+ * that propagation made and never attached); the mount point's reference
+ * stays in m (dropped by cleanup_mnt). */
+static void detach_mnt(struct mount *m)
+{
+	if (!list_empty(&m->mnt_child)) {
+		list_del_init(&m->mnt_child);
+		m->mnt_mountpoint->i_mountpoints--;
+	}
+	m->mnt_parent = m;
+}
+
+/* The mount after p in a walk of root's subtree (NULL at the end). */
+struct mount *next_mnt(struct mount *p, struct mount *root)
+{
+	struct list_head *next = p->mnt_mounts.next;
+
+	while (next == &p->mnt_mounts || next == &p->mnt_parent->mnt_mounts) {
+		if (next != &p->mnt_mounts)
+			p = p->mnt_parent;
+		if (p == root)
+			return NULL;
+		next = p->mnt_child.next;
+	}
+	return list_entry(next, struct mount, mnt_child);
+}
+
+/* namespace_sem held: copies of src's submounts whose mount points
+ * are below root (every one for NULL), but the unbindable ones, attached
+ * to dst (a copy of src) at the same places. */
+static int copy_children(struct mount *src, struct mount *dst, struct inode *root, int flag)
+{
+	struct mount *c, *n;
+
+	list_for_each_entry(c, &src->mnt_mounts, mnt_child) {
+		if ((c->mnt_flags & MNT_UNBINDABLE) || (root && !is_subdir(c->mnt_mountpoint, root)))
+			continue;
+		if (!(n = clone_mnt(c, c->mnt_root, flag)))
+			return -ENOMEM;
+		spin_lock(&mount_lock);
+		attach_mnt(n, dst, ihold(c->mnt_mountpoint));
+		spin_unlock(&mount_lock);
+		if (copy_children(c, n, NULL, flag))
+			return -ENOMEM;
+	}
 	return 0;
 }
 
-int vfs_add_mount(struct inode *mp, struct inode *root, const char *dev,
-		  const char *type, int flags)
+/* namespace_sem held: a copy of old showing root, with copies of the
+ * mounts below root (mount --rbind; Linux's copy_tree). Not in the tree. */
+struct mount *copy_tree(struct mount *old, struct inode *root, int flag)
 {
-	struct mount *m = kzalloc(sizeof(*m) + strlen(dev) + 1, GFP_KERNEL);
-	int err = 0;
-	if (!m)
-		return -ENOMEM;
-	m->mnt_root = root;
-	m->mnt_mountpoint = mp;
-	m->mnt_flags = flags;
-	strncpy(m->mnt_type, type, sizeof(m->mnt_type) - 1);
-	strcpy(m->mnt_devname, dev);
-	mutex_lock(&namespace_sem);
-	if (mp)
-		err = attach(mp, root);
-	if (!err)
-		list_add_tail(&m->mnt_list, &mounts);
-	mutex_unlock(&namespace_sem);
-	if (err)
-		kfree(m);
-	return err;
-}
+	struct mount *m = clone_mnt(old, root, flag);
 
-/* The mount whose root is root now covers new_mp (mount --move; it goes
- * to the end of the list, as a new mount would). */
-int vfs_move_mount(struct inode *root, struct inode *new_mp)
-{
-	struct inode *old = NULL;
-	struct mount *m;
-	int err = 0;
-	mutex_lock(&namespace_sem);
-	m = find_mount(root);
-	if (!m || !m->mnt_mountpoint)
-		err = -EINVAL;
-	else if (!S_ISDIR(new_mp->i_mode))
-		err = -ENOTDIR;
-	else if (new_mp->i_mounted)
-		err = -EBUSY;
-	if (!err) {
-		old = m->mnt_mountpoint;
-		ihold(new_mp);
-		spin_lock(&mount_lock);
-		old->i_mounted = NULL;
-		new_mp->i_mounted = root;
-		root->i_covered = new_mp;
-		spin_unlock(&mount_lock);
-		m->mnt_mountpoint = new_mp;
-		list_move_tail(&m->mnt_list, &mounts);
+	if (m && copy_children(old, m, root == old->mnt_root ? NULL : root, flag)) {
+		umount_tree(m);
+		return NULL;
 	}
-	mutex_unlock(&namespace_sem);
-	iput(old);
-	return err;
+	return m;
 }
 
-/* Step onto whatever is mounted on inode (repeatedly). */
-struct inode *follow_mounts(struct inode *inode)
+/* Step onto whatever is mounted on p, repeatedly. i_mountpoints is a
+ * hint read without the lock: a mount racing with the walk is seen or
+ * not, as if it came after. */
+void follow_mounts(struct path *p)
 {
-	for (;;) {
-		spin_lock(&mount_lock);
-		struct inode *m = inode->i_mounted;
-		if (m)
-			ihold(m);	/* before umount's busy test, or not at all */
-		spin_unlock(&mount_lock);
-		if (!m)
-			return inode;
-		iput(inode);
-		inode = m;
-	}
-}
+	while (READ_ONCE(p->inode->i_mountpoints)) {
+		struct mount *c;
 
-/* From a mounted root back to the directory it covers (repeatedly). */
-struct inode *follow_covered(struct inode *inode)
-{
-	for (;;) {
 		spin_lock(&mount_lock);
-		struct inode *c = inode->i_covered;
-		if (c)
-			ihold(c);
+		c = lookup_mnt(p->mnt, p->inode);
+		if (c) {	/* before umount's busy test, or not at all */
+			mntget(c);
+			ihold(c->mnt_root);
+		}
 		spin_unlock(&mount_lock);
 		if (!c)
-			return inode;
-		iput(inode);
-		inode = c;
+			return;
+		path_put(p);
+		p->mnt = c;
+		p->inode = c->mnt_root;
 	}
 }
 
-/* ---- super blocks: the mounted disk file systems, for sync(2) ---- */
-static LIST_HEAD(super_blocks);
-static DEFINE_MUTEX(sb_lock);
-
-int register_super(struct super_block *sb)
+/* From the root of a mount to the inode it covers in its parent; 0 (p
+ * unchanged) if p is not a mount root or the mount has no parent. */
+int follow_up(struct path *p)
 {
-	mutex_lock(&sb_lock);
-	list_add_tail(&sb->s_list, &super_blocks);
-	mutex_unlock(&sb_lock);
-	return 0;
+	struct path up = { NULL, NULL };
+
+	spin_lock(&mount_lock);
+	if (p->inode == p->mnt->mnt_root && mnt_has_parent(p->mnt)) {
+		up.mnt = mntget(p->mnt->mnt_parent);
+		up.inode = ihold(p->mnt->mnt_mountpoint);
+	}
+	spin_unlock(&mount_lock);
+	if (!up.mnt)
+		return 0;
+	path_put(p);
+	*p = up;
+	return 1;
 }
 
-void unregister_super(struct super_block *sb)
+/* The first mount (rootfs) and its root: where a task with no fs_struct
+ * yet starts. */
+void init_root_path(struct path *p)
 {
-	mutex_lock(&sb_lock);
-	list_del_init(&sb->s_list);
-	mutex_unlock(&sb_lock);
+	mutex_lock(&namespace_sem);
+	p->mnt = mntget(list_first_entry(&mounts, struct mount, mnt_list));
+	mutex_unlock(&namespace_sem);
+	p->inode = ihold(p->mnt->mnt_root);
 }
 
-/* Each file system writes its dirty data and metadata (sync(2)). */
-void sync_filesystems(int wait)
+/* namespace_sem held: put tree m (its parent and mount point set, the
+ * mount point referenced) into the tree, its mounts on the `mounts` list
+ * in order. */
+static void commit_tree(struct mount *m)
 {
-	struct super_block *sb;
-	mutex_lock(&sb_lock);
-	list_for_each_entry(sb, &super_blocks, s_list)
-		if (sb->s_op && sb->s_op->sync_fs)
-			sb->s_op->sync_fs(sb, wait);
-	mutex_unlock(&sb_lock);
+	struct mount *p;
+
+	spin_lock(&mount_lock);
+	attach_mnt(m, m->mnt_parent, m->mnt_mountpoint);
+	spin_unlock(&mount_lock);
+	for (p = m; p; p = next_mnt(p, m)) {
+		p->mnt_flags &= ~MNT_NEW;
+		list_add_tail(&p->mnt_list, &mounts);
+	}
 }
 
-/* syncfs(2): one file system's data and metadata. The list check skips
- * a super block that umount2 has taken off the list (it is clean and
- * read-only by then, but stays allocated for files still open on it). */
-int sync_filesystem(struct super_block *sb)
+/* namespace_sem held: attach the new tree `source` on mp (a held path),
+ * and a copy on every mount that receives mp's mounts (fs/pnode.c), as
+ * Linux's graft_tree/attach_recursive_mnt. */
+static int graft_tree(struct mount *source, const struct path *mp)
 {
-	int err = 0;
-	mutex_lock(&sb_lock);
-	if (sb->s_op && sb->s_op->sync_fs && !list_empty(&sb->s_list))
-		err = sb->s_op->sync_fs(sb, 1);
-	mutex_unlock(&sb_lock);
+	LIST_HEAD(copies);
+	struct mount *c, *n, *p;
+	int err;
+
+	if (S_ISDIR(mp->inode->i_mode) != S_ISDIR(source->mnt_root->i_mode))
+		return -ENOTDIR;
+	for (p = source; p; p = next_mnt(p, source))
+		p->mnt_flags |= MNT_NEW;
+	if (mp->mnt->mnt_flags & MNT_SHARED)	/* a mount under a shared one is shared */
+		for (p = source; p; p = next_mnt(p, source))
+			mnt_set_shared(p);
+	err = propagate_mnt(mp->mnt, mp->inode, source, &copies);
+	if (!err) {
+		source->mnt_parent = mp->mnt;
+		source->mnt_mountpoint = ihold(mp->inode);
+		commit_tree(source);
+	}
+	list_for_each_entry_safe(c, n, &copies, mnt_list) {
+		list_del_init(&c->mnt_list);
+		if (err)
+			umount_tree(c);
+		else
+			commit_tree(c);
+	}
 	return err;
 }
 
-void shutdown_filesystems(void)
+/* Mount root on mp (or, with no mp, as a mount of its own: rootfs).
+ * Takes over the caller's reference on root; on failure a super block
+ * that was never mounted is put. */
+int vfs_add_mount(const struct path *mp, struct inode *root, const char *dev,
+		  const char *type, int flags, struct path *res)
 {
-	struct super_block *sb;
-	mutex_lock(&sb_lock);
-	list_for_each_entry(sb, &super_blocks, s_list)
-		if (sb->s_op && sb->s_op->shutdown)
-			sb->s_op->shutdown(sb);
-	mutex_unlock(&sb_lock);
-}
+	struct mount *m = alloc_mnt(root, dev, type, flags);
+	struct super_block *sb = root->i_sb;
+	int err = 0;
 
-/* What switch_root does in Linux, done by the kernel for root=: the RAM
- * root's /dev is mounted on the new root's /dev (shown as devtmpfs, the
- * file system Linux mounts there on its own), and the proc mount moves
- * from the RAM root's /proc to the new /proc. Either is skipped if the
- * new root has no such directory. */
-static void carry_over(struct inode *old_root, struct inode *new_root, const char *name)
-{
-	struct inode *from = lookup_one(old_root, name, strlen(name));
-	struct inode *to = lookup_one(new_root, name, strlen(name));
-	int err = IS_ERR(from) ? PTR_ERR(from) : IS_ERR(to) ? PTR_ERR(to) : 0;
-	if (!err && !strcmp(name, "proc")) {
-		from = follow_mounts(from);	/* the proc root */
-		err = vfs_move_mount(from, to);
-	} else if (!err) {
-		err = vfs_add_mount(to, from, "devtmpfs", "devtmpfs", MNT_LOCKED);
-	}
-	if (!err)
-		printk("vfs: /%s carried over to the new root\n", name);
-	if (!IS_ERR(from))
-		iput(from);
-	if (!IS_ERR(to))
-		iput(to);
-}
-
-/* root=/dev/NAME: mount that ext2 file system and make it the root of
- * the calling task (pid 1, before it execs init); /dev and /proc of the
- * RAM root go along (carry_over). */
-int mount_root(const char *dev, int rdonly)
-{
-	const char *name = strncmp(dev, "/dev/", 5) ? dev : dev + 5;
-	struct block_device *bdev = bdev_by_name(name);
-	char devname[64];
-	if (!bdev)
-		return -ENODEV;
-	struct inode *root = ext2_mount(bdev, rdonly ? 1 : 0);
-	if (IS_ERR(root))
-		return PTR_ERR(root);
-	register_super(root->i_sb);
-	snprintf(devname, sizeof(devname), "/dev/%s", name);
-	vfs_add_mount(NULL, root, devname, "ext2", MNT_LOCKED | (rdonly ? MNT_READONLY : 0));
-	struct inode *old = get_fs_root(current->fs);
-	carry_over(old, root, "dev");
-	carry_over(old, root, "proc");
-	iput(old);
-	set_fs_root_pwd(current->fs, root);
 	iput(root);
-	printk("vfs: mounted root (ext2) from %s%s\n", dev, rdonly ? " read-only" : "");
+	if (!m) {
+		if (sb && !sb->s_active && sb->s_op && sb->s_op->put_super) {
+			unregister_super(sb);
+			sb->s_op->put_super(sb);
+		}
+		return -ENOMEM;
+	}
+	mutex_lock(&namespace_sem);
+	if (mp)
+		err = graft_tree(m, mp);
+	else
+		list_add_tail(&m->mnt_list, &mounts);
+	if (err)
+		umount_tree(m);	/* the last mount of a new super block puts it */
+	else if (res) {
+		res->mnt = mntget(m);
+		res->inode = ihold(root);
+	}
+	mutex_unlock(&namespace_sem);
+	return err;
+}
+
+/* mount --move: the mount whose root `from` is now covers `to` (it
+ * goes to the end of /proc/mounts, as a new mount would). As Linux:
+ * EINVAL for what is not a mount root, a mount under a shared one, or a directory onto a file; ELOOP onto itself or below. */
+int vfs_move_mount(const struct path *from, const struct path *to)
+{
+	struct mount *m = from->mnt, *p, *old_parent;
+	struct inode *old_mp;
+	int err = -EINVAL;
+
+	mutex_lock(&namespace_sem);
+	if (from->inode != m->mnt_root || !mnt_has_parent(m) ||
+	    (m->mnt_parent->mnt_flags & MNT_SHARED))
+		goto out;
+	if (S_ISDIR(to->inode->i_mode) != S_ISDIR(m->mnt_root->i_mode))
+		goto out;
+	err = -ELOOP;
+	for (p = to->mnt; ; p = p->mnt_parent) {
+		if (p == m)
+			goto out;
+		if (!mnt_has_parent(p))
+			break;
+	}
+	old_parent = m->mnt_parent;
+	old_mp = m->mnt_mountpoint;
+	spin_lock(&mount_lock);
+	detach_mnt(m);
+	spin_unlock(&mount_lock);
+	for (p = m; p; p = next_mnt(p, m))
+		list_del_init(&p->mnt_list);
+	m->mnt_mountpoint = NULL;
+	err = graft_tree(m, to);
+	if (err) {	/* no memory for propagation: back where it was */
+		m->mnt_parent = old_parent;
+		m->mnt_mountpoint = old_mp;
+		commit_tree(m);
+	} else {
+		iput(old_mp);
+	}
+out:
+	mutex_unlock(&namespace_sem);
+	return err;
+}
+
+/* namespace_sem held: take m out of the tree (its children too when
+ * lazy: each becomes a tree of its own), and drop the tree's references.
+ * The last mntput (maybe the caller's) frees it. */
+void umount_tree_one(struct mount *m)
+{
+	spin_lock(&mount_lock);
+	detach_mnt(m);
+	m->mnt_flags |= MNT_UMOUNT;
+	spin_unlock(&mount_lock);
+	list_del_init(&m->mnt_list);
+	change_mnt_propagation(m, CL_PRIVATE);
+	mntput(m);
+}
+
+static void umount_tree(struct mount *m)
+{
+	while (!list_empty(&m->mnt_mounts)) {
+		struct mount *c = list_first_entry(&m->mnt_mounts, struct mount, mnt_child);
+		umount_tree(c);
+	}
+	umount_tree_one(m);
+}
+
+/* References to an idle mounted file system's root inode while umount2
+ * runs on its last mount: sb->s_root, the mount's mnt_root, the walk. */
+#define UMOUNT_IDLE_REFS 3
+
+/* namespace_sem held: detach m unless busy (see the top of the file). */
+static int do_umount(struct mount *m, int lazy)
+{
+	struct super_block *sb = m->mnt_sb;
+	int last, busy;
+
+	if (lazy) {
+		propagate_umount(m);
+		umount_tree(m);
+		return 0;
+	}
+	last = sb && sb->s_active == 1 && sb->s_op && sb->s_op->put_super;
+	if (last) {
+		unregister_super(sb);	/* sync(2) no longer takes references */
+		shrink_dcache_sb(sb);	/* nor does the name cache */
+	}
+	spin_lock(&mount_lock);
+	busy = !list_empty(&m->mnt_mounts) || atomic_read(&m->mnt_count) != 2 ||
+	       (last && atomic_read(&sb->s_inode_refs) != UMOUNT_IDLE_REFS);
+	spin_unlock(&mount_lock);
+	if (!busy)
+		busy = propagate_umount_busy(m);
+	if (busy) {
+		if (last)
+			register_super(sb);
+		return -EBUSY;
+	}
+	propagate_umount(m);
+	umount_tree_one(m);
 	return 0;
 }
 
-/* ---- mount(2) and umount2(2) ---- */
-#define MS_RDONLY 1
-#define MS_REMOUNT 32
-#define MS_BIND 4096
-#define MS_MOVE 8192
-/* MS_UNBINDABLE, MS_PRIVATE, MS_SLAVE, MS_SHARED: propagation changes */
-#define MS_PROPAGATION ((1 << 17) | (1 << 18) | (1 << 19) | (1 << 20))
 #define MNT_FORCE 1
 #define MNT_DETACH 2
 #define MNT_EXPIRE 4
 #define UMOUNT_NOFOLLOW 8
 
-/* mount(source, target, "ext2", flags): the ext2 file system on block
- * device source covers directory target. Only ext2 is mountable here
- * (the RAM root, /dev and /proc are set up by the kernel itself).
- * Remounts, bind and move mounts and propagation changes are not
- * supported: EINVAL, decided before the type is read (they pass none). */
-long sys_mount(const char __user *usource, const char __user *utarget,
-	       const char __user *utype, unsigned long flags, const void __user *data)
-{
-	char type[16];
-	(void)data;
-	if (flags & (MS_REMOUNT | MS_BIND | MS_MOVE | MS_PROPAGATION))
-		return -EINVAL;
-	long n = strncpy_from_user(type, utype, sizeof(type));
-	if (n < 0)
-		return n == -ENAMETOOLONG ? -ENODEV : n;
-	if (strcmp(type, "ext2"))
-		return -ENODEV;
-	char *src = getname(usource);
-	if (IS_ERR(src))
-		return PTR_ERR(src);
-	struct inode *dev = kern_path(AT_FDCWD, src, 0);
-	long err = IS_ERR(dev) ? PTR_ERR(dev) : 0;
-	struct block_device *bdev = NULL;
-	if (!err) {
-		bdev = S_ISBLK(dev->i_mode) ? bdev_get(dev->i_rdev) : NULL;
-		iput(dev);
-		err = bdev ? 0 : -ENOTBLK;
-	}
-	struct inode *mp = err ? NULL : user_path_at(AT_FDCWD, utarget, LOOKUP_DIRECTORY);
-	if (!err && IS_ERR(mp)) {
-		err = PTR_ERR(mp);
-		mp = NULL;
-	}
-	struct inode *root = err ? NULL : ext2_mount(bdev, (flags & MS_RDONLY) ? 1 : 0);
-	if (!err && IS_ERR(root)) {
-		err = PTR_ERR(root);
-		root = NULL;
-	}
-	if (root) {
-		register_super(root->i_sb);	/* before anyone can umount it */
-		err = vfs_add_mount(mp, root, src, "ext2", (flags & MS_RDONLY) ? MNT_READONLY : 0);
-		if (err)
-			unregister_super(root->i_sb);
-		iput(root);
-		if (err)	/* -EBUSY: something is mounted there; never visible */
-			root->i_sb->s_op->put_super(root->i_sb);
-	}
-	iput(mp);
-	putname(src);
-	return err;
-}
-
-/* References to an idle mounted ext2 file system's inodes while umount2
- * runs: sb->s_root, the mount point's i_mounted, and umount2's own walk. */
-#define UMOUNT_IDLE_REFS 3
-
-/* namespace_sem held; m is an unlocked ext2 mount, root its root (the
- * caller's reference). Detach it unless busy, then free its super block. */
-static int umount_one(struct mount *m, struct inode *root)
-{
-	struct super_block *sb = root->i_sb;
-	struct inode *mp = m->mnt_mountpoint;
-	int busy;
-
-	unregister_super(sb);		/* sync(2) no longer takes references */
-	shrink_dcache_sb(sb);		/* nor does the name cache */
-	spin_lock(&mount_lock);
-	busy = atomic_read(&sb->s_inode_refs) != UMOUNT_IDLE_REFS;
-	if (!busy) {
-		mp->i_mounted = NULL;
-		root->i_covered = NULL;
-	}
-	spin_unlock(&mount_lock);
-	if (busy) {
-		register_super(sb);
-		return -EBUSY;
-	}
-	list_del(&m->mnt_list);
-	kfree(m);
-	iput(mp);	/* root->i_covered's reference */
-	iput(root);	/* mp->i_mounted's; the caller's is dropped below */
-	return 0;
-}
-
-/* umount2(target, flags): detach the file system mounted at target and
- * free its super block (ext2: written back and marked clean). Busy
- * (-EBUSY): an open file or mapping on it, a cwd or root in it, a mount
- * on one of its directories, a walk through it in progress. MNT_FORCE
- * changes nothing here (Linux only tells network file systems to abort
- * requests); lazy MNT_DETACH and MNT_EXPIRE are not implemented (-EINVAL). */
+/* umount2(target, flags): detach the mount at target (and the copies
+ * propagation made of it); the file system goes with its last mount.
+ * EINVAL: not a mount root, a kernel mount, MNT_EXPIRE (not kept here);
+ * EBUSY: our own root, or in use (see do_umount); MNT_DETACH detaches it
+ * and its submounts at once and frees them as their users go. MNT_FORCE
+ * changes nothing (Linux only tells network file systems to abort). */
 long sys_umount2(const char __user *utarget, int flags)
 {
-	struct inode *root, *fsroot;
+	struct path path, root;
 	struct mount *m;
 	long err;
 
 	if (flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
 		return -EINVAL;
-	root = user_path_at(AT_FDCWD, utarget, (flags & UMOUNT_NOFOLLOW) ? LOOKUP_NOFOLLOW : 0);
-	if (IS_ERR(root))
-		return PTR_ERR(root);
-	fsroot = get_fs_root(current->fs);
+	if ((flags & MNT_EXPIRE) && (flags & (MNT_FORCE | MNT_DETACH)))
+		return -EINVAL;
+	err = user_path_mnt(AT_FDCWD, utarget, (flags & UMOUNT_NOFOLLOW) ? LOOKUP_NOFOLLOW : 0, &path);
+	if (err)
+		return err;
+	m = path.mnt;
+	get_fs_root_path(current->fs, &root);
 	mutex_lock(&namespace_sem);
-	m = find_mount(root);
-	if (!m)
+	if (path.inode != m->mnt_root || (m->mnt_flags & MNT_UMOUNT))
 		err = -EINVAL;		/* not a mount point */
-	else if (root == fsroot)
+	else if (path_equal(&path, &root) && !(flags & MNT_DETACH))
 		err = -EBUSY;		/* our own root */
-	else if ((m->mnt_flags & MNT_LOCKED) || !m->mnt_mountpoint || !root->i_sb)
+	else if ((m->mnt_flags & MNT_LOCKED) || !mnt_has_parent(m))
 		err = -EINVAL;		/* made by the kernel (Linux: MNT_LOCKED) */
-	else if (flags & (MNT_DETACH | MNT_EXPIRE))
-		err = -EINVAL;		/* not implemented */
+	else if (flags & MNT_EXPIRE)
+		err = -EINVAL;		/* no expiry marks kept */
 	else
-		err = umount_one(m, root);
-	iput(fsroot);
-	if (!err) {
-		struct super_block *sb = root->i_sb;
-		iput(root);		/* the last reference but sb->s_root */
-		sb->s_op->put_super(sb);
-	} else {
-		iput(root);
-	}
+		err = do_umount(m, flags & MNT_DETACH);
+	mutex_unlock(&namespace_sem);
+	path_put(&root);
+	path_put(&path);	/* the last reference of an umounted mount */
+	return err;
+}
+
+/* ---- mount(2), split as Linux's path_mount ---- */
+#define MS_RDONLY 1
+#define MS_REMOUNT 32
+#define MS_BIND 4096
+#define MS_MOVE 8192
+#define MS_REC 16384
+#define MS_SILENT 32768
+#define MS_UNBINDABLE (1 << 17)
+#define MS_PRIVATE (1 << 18)
+#define MS_SLAVE (1 << 19)
+#define MS_SHARED (1 << 20)
+#define MS_PROPAGATION (MS_UNBINDABLE | MS_PRIVATE | MS_SLAVE | MS_SHARED)
+#define MS_MGC_MSK 0xffff0000
+#define MS_MGC_VAL 0xc0ed0000
+
+/* mount --bind old target (--rbind with rec): a new mount of old's file
+ * system showing old's inode, with copies of the mounts below it for
+ * rec; EINVAL for an unbindable mount, ENOTDIR for a directory onto a
+ * file or the reverse. */
+static int do_loopback(const struct path *target, const char *oldname, int rec)
+{
+	struct path old;
+	struct mount *m;
+	int err = kern_path_mnt(AT_FDCWD, oldname, 0, &old, NULL);
+
+	if (err)
+		return err;
+	mutex_lock(&namespace_sem);
+	err = -EINVAL;
+	if ((old.mnt->mnt_flags & (MNT_UNBINDABLE | MNT_UMOUNT)) ||
+	    (target->mnt->mnt_flags & MNT_UMOUNT))
+		goto out;
+	err = -ENOMEM;
+	m = rec ? copy_tree(old.mnt, old.inode, 0) : clone_mnt(old.mnt, old.inode, 0);
+	if (!m)
+		goto out;
+	err = graft_tree(m, target);
+	if (err)
+		umount_tree(m);
+out:
+	mutex_unlock(&namespace_sem);
+	path_put(&old);
+	return err;
+}
+
+/* mount --make-{shared,private,slave,unbindable} (r: with MS_REC, the
+ * submounts too): exactly one type, on a mount root. */
+static int do_change_type(const struct path *path, unsigned long flags)
+{
+	unsigned long type = flags & ~(MS_REC | MS_SILENT);
+	struct mount *m = path->mnt, *p;
+	int err = 0;
+
+	if (path->inode != m->mnt_root || !type || (type & (type - 1)) || (type & ~MS_PROPAGATION))
+		return -EINVAL;
+	mutex_lock(&namespace_sem);
+	for (p = m; p && !err; p = (flags & MS_REC) ? next_mnt(p, m) : NULL)
+		err = change_mnt_propagation(p, type == MS_SHARED ? CL_MAKE_SHARED :
+						type == MS_SLAVE ? CL_SLAVE : CL_PRIVATE);
+	if (type == MS_UNBINDABLE)
+		for (p = m; p; p = (flags & MS_REC) ? next_mnt(p, m) : NULL)
+			p->mnt_flags |= MNT_UNBINDABLE;
 	mutex_unlock(&namespace_sem);
 	return err;
 }
 
-/* ---- /proc/mounts ---- */
-
-/* One line per mount visible from the reader's root, in mount order, in
- * Linux's format: "DEVICE MOUNTPOINT TYPE OPTIONS 0 0". A mount whose
- * root cannot be reached from the reader's root (the RAM root once
- * root= switched away from it) is not shown, as in Linux. */
-int mounts_show(struct seq_buf *s)
+/* mount -o remount,bind,ro|rw: only this mount's read-only flag. */
+static int do_reconfigure_mnt(const struct path *path, unsigned long flags)
 {
-	struct inode *root = get_fs_root(current->fs);
-	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	struct mount *m;
-	int outside;
+	struct mount *m = path->mnt;
 
-	if (!buf) {
-		iput(root);
-		return -ENOMEM;
-	}
+	if (path->inode != m->mnt_root)
+		return -EINVAL;
 	mutex_lock(&namespace_sem);
-	list_for_each_entry(m, &mounts, mnt_list) {
-		char *path = dir_path(m->mnt_root, root, buf, PATH_MAX, &outside);
-		struct super_block *sb = m->mnt_root->i_sb;
-		int ro = (m->mnt_flags & MNT_READONLY) || (sb && sb->s_readonly);
-		if (IS_ERR(path) || outside)
-			continue;
-		seq_escape(s, m->mnt_devname, " \t\n\\");
-		seq_puts(s, " ");
-		seq_escape(s, path, " \t\n\\");
-		seq_printf(s, " %s %s 0 0\n", m->mnt_type, ro ? "ro" : "rw");
-	}
+	if (flags & MS_RDONLY)
+		m->mnt_flags |= MNT_READONLY;
+	else
+		m->mnt_flags &= ~MNT_READONLY;
 	mutex_unlock(&namespace_sem);
-	kfree(buf);
-	iput(root);
 	return 0;
+}
+
+/* mount --move old target */
+static int do_move_mount(const struct path *target, const char *oldname)
+{
+	struct path old;
+	int err = kern_path_mnt(AT_FDCWD, oldname, 0, &old, NULL);
+
+	if (err)
+		return err;
+	err = (old.mnt->mnt_flags & MNT_LOCKED) ? -EINVAL : vfs_move_mount(&old, target);
+	path_put(&old);
+	return err;
+}
+
+/* mount(source, target, "ext2", flags): the ext2 file system on block
+ * device source covers target. Only ext2 is mountable here (the RAM
+ * root, /dev and /proc are set up by the kernel itself). */
+static int do_new_mount(const struct path *target, const char __user *utype,
+			const char *src, unsigned long flags)
+{
+	char type[16];
+	struct path dev;
+	struct block_device *bdev;
+	long n = strncpy_from_user(type, utype, sizeof(type));
+	int err;
+
+	if (n < 0)
+		return n == -ENAMETOOLONG ? -ENODEV : n;
+	if (strcmp(type, "ext2"))
+		return -ENODEV;
+	if (!src || !*src)
+		return -EINVAL;		/* as Linux's lookup_bdev */
+	if ((err = kern_path_mnt(AT_FDCWD, src, 0, &dev, NULL)))
+		return err;
+	bdev = S_ISBLK(dev.inode->i_mode) ? bdev_get(dev.inode->i_rdev) : NULL;
+	path_put(&dev);
+	if (!bdev)
+		return -ENOTBLK;
+	struct inode *root = ext2_mount(bdev, (flags & MS_RDONLY) ? 1 : 0);
+	if (IS_ERR(root))
+		return PTR_ERR(root);
+	register_super(root->i_sb);	/* the last mount's end unregisters it */
+	return vfs_add_mount(target, root, src, "ext2", (flags & MS_RDONLY) ? MNT_READONLY : 0,
+			     NULL);
+}
+
+long sys_mount(const char __user *usource, const char __user *utarget,
+	       const char __user *utype, unsigned long flags, const void __user *data)
+{
+	struct path target;
+	char *src = NULL;
+	long err;
+
+	(void)data;
+	if ((flags & MS_MGC_MSK) == MS_MGC_VAL)
+		flags &= ~MS_MGC_MSK;
+	err = user_path_mnt(AT_FDCWD, utarget, 0, &target);
+	if (err)
+		return err;
+	/* a source is read only for what uses one, and may be NULL */
+	if (usource && !(flags & MS_REMOUNT) &&
+	    ((flags & (MS_BIND | MS_MOVE)) || !(flags & MS_PROPAGATION))) {
+		src = getname(usource);
+		if (IS_ERR(src)) {
+			path_put(&target);
+			return PTR_ERR(src);
+		}
+	}
+	if ((flags & (MS_REMOUNT | MS_BIND)) == (MS_REMOUNT | MS_BIND))
+		err = do_reconfigure_mnt(&target, flags);
+	else if (flags & MS_REMOUNT)
+		err = -EINVAL;		/* super block options: not kept here */
+	else if ((!src || !*src) && (flags & (MS_BIND | MS_MOVE)))
+		err = -EINVAL;		/* as Linux: no source to bind or move */
+	else if (flags & MS_BIND)
+		err = do_loopback(&target, src, flags & MS_REC);
+	else if (flags & MS_PROPAGATION)
+		err = do_change_type(&target, flags);
+	else if (flags & MS_MOVE)
+		err = do_move_mount(&target, src);
+	else
+		err = do_new_mount(&target, utype, src, flags);
+	putname(src);
+	path_put(&target);
+	return err;
 }

@@ -33,21 +33,22 @@ int do_truncate(struct inode *inode, loff_t size)
 	return err;
 }
 
-/* O_CREAT: find or create the last component. Returns a referenced inode
- * and, in *pin, the entry naming it. */
-static struct inode *open_create(int dfd, const char *path, int flags, umode_t mode,
-				 struct dentry **pin)
+/* O_CREAT: find or create the last component: *res (held) and, in
+ * *pin, the entry naming it. An existing file may be a mount point (a
+ * file bind mount): what is mounted there is opened. */
+static int open_create(int dfd, const char *path, int flags, umode_t mode,
+		       struct dentry **pin, struct path *res)
 {
 	struct nameidata_parent nd;
 	struct inode *dir, *inode;
 	int err = kern_path_parent(dfd, path, &nd);
 
 	if (err)
-		return ERR_PTR(err);
+		return err;
 	dir = nd.dir;
 	if (nd.last_type != LAST_NORM || nd.trailing_slash) {
-		iput(dir);
-		return ERR_PTR(-EISDIR);
+		nd_put(&nd);
+		return -EISDIR;
 	}
 	down_write(&dir->i_rwsem);
 	inode = dir->i_op->lookup(dir, nd.last, nd.last_len);
@@ -56,6 +57,8 @@ static struct inode *open_create(int dfd, const char *path, int flags, umode_t m
 		inode = ERR_PTR(-EEXIST);
 	} else if (!inode && !dir->i_nlink) {
 		inode = ERR_PTR(-ENOENT);
+	} else if (!inode && mnt_readonly(nd.mnt)) {
+		inode = ERR_PTR(-EROFS);
 	} else if (!inode) {
 		inode = dir->i_op->create ? dir->i_op->create(dir, nd.last, nd.last_len, mode)
 					  : ERR_PTR(-EACCES);
@@ -64,7 +67,14 @@ static struct inode *open_create(int dfd, const char *path, int flags, umode_t m
 		d_set(dir, nd.last, nd.last_len, inode, pin);
 	up_write(&dir->i_rwsem);
 	iput(dir);
-	return inode;
+	if (IS_ERR(inode)) {
+		mntput(nd.mnt);
+		return PTR_ERR(inode);
+	}
+	res->mnt = nd.mnt;
+	res->inode = inode;
+	follow_mounts(res);	/* *pin names the mount point then */
+	return 0;
 }
 
 struct file *do_filp_open(int dfd, const char *path, int flags, umode_t mode)
@@ -72,18 +82,20 @@ struct file *do_filp_open(int dfd, const char *path, int flags, umode_t mode)
 	int acc = flags & O_ACCMODE;
 	struct dentry *pin = NULL;
 	struct inode *inode;
+	struct path p;
 	struct file *f;
 	int err, writer;
 
 	if (flags & O_CREAT)
-		inode = open_create(dfd, path, flags, (mode & 07777) | S_IFREG, &pin);
+		err = open_create(dfd, path, flags, (mode & 07777) | S_IFREG, &pin, &p);
 	else
-		inode = kern_path_pin(dfd, path, ((flags & O_DIRECTORY) ? LOOKUP_DIRECTORY : 0) |
-				      ((flags & (O_NOFOLLOW | O_PATH)) ? LOOKUP_NOFOLLOW : 0), &pin);
-	if (IS_ERR(inode)) {
+		err = kern_path_mnt(dfd, path, ((flags & O_DIRECTORY) ? LOOKUP_DIRECTORY : 0) |
+				    ((flags & (O_NOFOLLOW | O_PATH)) ? LOOKUP_NOFOLLOW : 0), &p, &pin);
+	if (err) {
 		dput(pin);
-		return ERR_PTR(PTR_ERR(inode));
+		return ERR_PTR(err);
 	}
+	inode = p.inode;
 	err = -ELOOP;
 	if (S_ISLNK(inode->i_mode) && !(flags & O_PATH))
 		goto fail;
@@ -95,7 +107,7 @@ struct file *do_filp_open(int dfd, const char *path, int flags, umode_t mode)
 	    (acc != O_RDONLY || (flags & (O_CREAT | O_TRUNC))))
 		goto fail;
 	err = -EROFS;
-	if ((acc != O_RDONLY || (flags & O_TRUNC)) && inode->i_sb && inode->i_sb->s_readonly &&
+	if ((acc != O_RDONLY || (flags & O_TRUNC)) && mnt_readonly(p.mnt) &&
 	    (S_ISREG(inode->i_mode) || S_ISDIR(inode->i_mode) || S_ISLNK(inode->i_mode)))
 		goto fail;
 	err = -ENXIO;
@@ -113,11 +125,12 @@ struct file *do_filp_open(int dfd, const char *path, int flags, umode_t mode)
 	if (IS_ERR(f)) {
 		if (writer)
 			put_write_access(inode);
-		iput(inode);
+		path_put(&p);
 		dput(pin);
 		return f;
 	}
 	iput(inode);
+	f->f_mnt = p.mnt;	/* the path's reference */
 	if (writer)	/* given back by the last fput */
 		f->f_mode |= FMODE_WRITER;
 	if (!S_ISDIR(inode->i_mode))	/* directories are named through ".." */
@@ -133,7 +146,7 @@ struct file *do_filp_open(int dfd, const char *path, int flags, umode_t mode)
 	}
 	return f;
 fail:
-	iput(inode);
+	path_put(&p);
 	dput(pin);
 	return ERR_PTR(err);
 }

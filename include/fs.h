@@ -180,6 +180,7 @@ struct super_block {
 	 * one (Linux's mnt_count). Kept by ihold/iput; code that sets i_count
 	 * directly (a new inode starts at 1) adjusts it with sb_refs_inc/dec. */
 	atomic_t s_inode_refs;
+	int s_active;		/* mounts of it (mount_lock); the last one's end puts it */
 };
 static inline void sb_refs_inc(struct super_block *sb) { if (sb) atomic_inc(&sb->s_inode_refs); }
 static inline void sb_refs_dec(struct super_block *sb) { if (sb) atomic_dec(&sb->s_inode_refs); }
@@ -232,8 +233,7 @@ struct inode {
 	struct rw_semaphore i_rwsem;	/* data and directory contents */
 	spinlock_t i_lock;	/* small fields */
 	struct super_block *i_sb;	/* NULL for pipes and /proc */
-	struct inode *i_mounted;	/* root of the tree mounted on this dir */
-	struct inode *i_covered;	/* for a mounted root: the dir it covers */
+	int i_mountpoints;	/* mounts covering this inode (mount_lock; a hint for the walk) */
 	struct hlist_head i_dentry;	/* dcache entries naming this inode */
 	struct hlist_head i_dchildren;	/* dcache entries in this directory */
 	struct address_space i_data;	/* the inode's own page cache */
@@ -266,6 +266,7 @@ struct file {
 	atomic_t f_count;
 	void *private_data;
 	struct dentry *f_dentry;	/* the name it was opened by (pinned), or NULL */
+	struct mount *f_mnt;	/* the mount it was opened through (referenced), or NULL */
 	struct mutex f_pos_lock;
 	spinlock_t f_lock;	/* f_flags updates, f_wb_err/f_sb_err advances */
 	errseq_t f_wb_err;	/* i_mapping->wb_err as of open or last fsync report */
@@ -273,15 +274,33 @@ struct file {
 	struct file_ra_state f_ra;
 };
 
-/* ---- fs/namespace.c: mounts (a mounted tree's root covers a dir) ---- */
-#define MNT_READONLY 0x1	/* shown as "ro" in /proc/mounts */
+/* ---- fs/namespace.c: the mount tree (struct mount: fs/mount.h) ---- */
+#define MNT_READONLY 0x1	/* writes through this mount are EROFS */
 #define MNT_LOCKED 0x2		/* made by the kernel: umount2 says EINVAL */
-/* Record a mount: root covers mp (NULL: a root of its own, e.g. rootfs). */
-int vfs_add_mount(struct inode *mp, struct inode *root, const char *dev,
-		  const char *type, int flags);
-int vfs_move_mount(struct inode *root, struct inode *new_mp);
-struct inode *follow_mounts(struct inode *inode);	/* consumes and returns a ref */
-struct inode *follow_covered(struct inode *inode);	/* the same */
+struct mount;
+/* A place in the tree: an inode as seen through a mount. A struct path
+ * that is "held" has a reference on both. */
+struct path {
+	struct mount *mnt;
+	struct inode *inode;
+};
+struct mount *mntget(struct mount *m);
+void mntput(struct mount *m);
+void path_get(const struct path *p);
+void path_put(const struct path *p);
+static inline int path_equal(const struct path *a, const struct path *b)
+{
+	return a->mnt == b->mnt && a->inode == b->inode;
+}
+int mnt_readonly(struct mount *m);	/* the mount or its super block is read-only */
+/* Mount root on mp (NULL mp: a mount with no parent, e.g. rootfs); a
+ * held path to the new mount's root goes to *res if res. */
+int vfs_add_mount(const struct path *mp, struct inode *root, const char *dev,
+		  const char *type, int flags, struct path *res);
+int vfs_move_mount(const struct path *from, const struct path *to);
+void follow_mounts(struct path *p);	/* onto what is mounted on p, repeatedly */
+int follow_up(struct path *p);		/* mount root -> the inode it covers; 0 at the top */
+void init_root_path(struct path *p);	/* rootfs's root (held) */
 
 /* ---- fs/dcache.c: the (dir, name) -> inode cache of path walks ---- */
 struct dentry;
@@ -308,7 +327,9 @@ int dentry_name(struct dentry *dentry, char *name, struct inode **dir);
 
 /* ---- fs/d_path.c: inodes and files back to absolute paths ---- */
 char *d_path(struct file *f, char *buf, int size);	/* into buf, or ERR_PTR */
-char *dir_path(struct inode *dir, struct inode *root, char *buf, int size, int *outside);
+char *dir_path(const struct path *dir, const struct path *root, char *buf, int size,
+	       int *outside);
+char *fs_path(struct inode *dir, char *buf, int size);	/* from its file system's top */
 
 /* ---- fs/inode.c ---- */
 struct inode *new_inode(umode_t mode);		/* i_count = 1, i_nlink = 0 */
@@ -336,7 +357,7 @@ struct files_struct {
 struct fs_struct {
 	atomic_t users;
 	spinlock_t lock;
-	struct inode *root, *pwd;
+	struct path root, pwd;
 	umode_t umask;
 };
 
@@ -387,9 +408,10 @@ struct fs_struct *fs_alloc_root(void);
 struct fs_struct *copy_fs_struct(struct fs_struct *old);
 void get_fs_struct(struct fs_struct *fs);
 void put_fs_struct(struct fs_struct *fs);
-void set_fs_pwd(struct fs_struct *fs, struct inode *dir);
-void set_fs_root(struct fs_struct *fs, struct inode *dir);
-void set_fs_root_pwd(struct fs_struct *fs, struct inode *dir);
+void set_fs_pwd(struct fs_struct *fs, const struct path *dir);
+void set_fs_root(struct fs_struct *fs, const struct path *dir);
+void get_fs_pwd_path(struct fs_struct *fs, struct path *p);	/* held */
+void get_fs_root_path(struct fs_struct *fs, struct path *p);	/* held */
 struct inode *get_fs_pwd(struct fs_struct *fs);	/* referenced */
 struct inode *get_fs_root(struct fs_struct *fs);	/* referenced */
 umode_t current_umask(void);
@@ -401,15 +423,21 @@ umode_t current_umask(void);
 enum { LAST_NORM, LAST_ROOT, LAST_DOT, LAST_DOTDOT };
 struct nameidata_parent {
 	struct inode *dir;	/* referenced */
+	struct mount *mnt;	/* dir's mount, referenced: put both with nd_put */
 	char last[NAME_MAX + 1];
 	int last_len;
 	int last_type;
 	int trailing_slash;
 };
-struct inode *path_start(int dfd, const char *path);	/* referenced or ERR_PTR */
+int path_start(int dfd, const char *path, struct path *start);	/* held */
+int kern_path_mnt(int dfd, const char *path, unsigned int flags, struct path *res,
+		  struct dentry **pin);	/* res held on success */
+int user_path_mnt(int dfd, const char __user *upath, unsigned int flags, struct path *res);
+void nd_put(struct nameidata_parent *nd);
 struct inode *kern_path(int dfd, const char *path, unsigned int flags);
 struct inode *user_path_at(int dfd, const char __user *upath, unsigned int flags);
 int kern_path_parent(int dfd, const char *path, struct nameidata_parent *nd);
+int is_subdir(struct inode *dir, struct inode *tree);	/* fs/link.c */
 struct inode *lookup_one(struct inode *dir, const char *name, int len);
 struct inode *lookup_one_pin(struct inode *dir, const char *name, int len, struct dentry **pin);
 struct inode *kern_path_pin(int dfd, const char *path, unsigned int flags, struct dentry **pin);

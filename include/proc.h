@@ -36,8 +36,9 @@ int proc_create_rw(const char *name, int (*show)(struct seq_buf *m),
 /* Called by vfs_init once the root exists: mkdir /proc and attach it. */
 void proc_root_init(void);
 
-/* /proc/mounts and /proc/self/mounts: fs/namespace.c. */
+/* /proc/mounts, /proc/PID/mounts and mountinfo: fs/proc_namespace.c. */
 int mounts_show(struct seq_buf *m);
+int mountinfo_show(struct seq_buf *m);
 
 /* /proc/diskstats and /proc/partitions: block/genhd.c (weak empty
  * defaults in fs/proc/root.c). */

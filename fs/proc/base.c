@@ -47,22 +47,25 @@ static struct fs_struct *get_task_fs(struct task_struct *t)
 static int fs_link(struct task_struct *t, char *buf, int size, int root)
 {
 	struct fs_struct *fs = get_task_fs(t);
-	struct inode *dir, *myroot;
+	struct path dir, myroot;
 	char *tmp, *p;
 	int outside, len;
 
 	if (!fs)
 		return -ENOENT;
-	dir = root ? get_fs_root(fs) : get_fs_pwd(fs);
+	if (root)
+		get_fs_root_path(fs, &dir);
+	else
+		get_fs_pwd_path(fs, &dir);
 	put_fs_struct(fs);
-	myroot = get_fs_root(current->fs);
+	get_fs_root_path(current->fs, &myroot);
 	tmp = kmalloc(PATH_MAX, GFP_KERNEL);
-	p = tmp ? dir_path(dir, myroot, tmp, PATH_MAX, &outside) : ERR_PTR(-ENOMEM);
+	p = tmp ? dir_path(&dir, &myroot, tmp, PATH_MAX, &outside) : ERR_PTR(-ENOMEM);
 	len = IS_ERR(p) ? PTR_ERR(p) : strlcpy(buf, p, size);
 	len = len > size - 1 ? size - 1 : len;
 	kfree(tmp);
-	iput(myroot);
-	iput(dir);
+	path_put(&myroot);
+	path_put(&dir);
 	return len;
 }
 
@@ -175,6 +178,11 @@ static int proc_pid_mounts(struct seq_buf *m, struct task_struct *task)
 	return mounts_show(m);	/* every task shares the reader's namespace */
 }
 
+static int proc_pid_mountinfo(struct seq_buf *m, struct task_struct *task)
+{
+	return mountinfo_show(m);
+}
+
 /* The files of /proc/PID (PID_IN_TGID) and /proc/PID/task/TID
  * (PID_IN_TID). To add one: a line here and its show function. */
 static const struct pid_entry pid_base_stuff[] = {
@@ -189,6 +197,7 @@ static const struct pid_entry pid_base_stuff[] = {
 	ONE("maps", proc_pid_maps),
 	NOD("pagemap", S_IFREG | 0400, PID_IN_TGID | PID_IN_TID, .fop = &proc_pagemap_operations),
 	ONE("mounts", proc_pid_mounts),
+	ONE("mountinfo", proc_pid_mountinfo),
 	ONE("smaps", proc_pid_smaps),
 	NOD("stat", S_IFREG | 0444, PID_IN_TGID, .show = proc_tgid_stat),
 	NOD("stat", S_IFREG | 0444, PID_IN_TID, .show = proc_tid_stat),

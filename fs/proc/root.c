@@ -32,21 +32,21 @@ static const struct { const char *name; int (*show)(struct seq_buf *m); } builti
 /* mkdir /proc in the RAM root and mount a new proc root inode on it. */
 void proc_root_init(void)
 {
-	struct inode *mp, *root;
+	struct inode *root;
+	struct path mp;
 	int err;
 
 	if ((err = do_mkdirat(AT_FDCWD, "/proc", 0555))) {
 		pr_err("proc: mkdir /proc: %d\n", err);
 		return;
 	}
-	mp = kern_path(AT_FDCWD, "/proc", LOOKUP_DIRECTORY);
-	if (IS_ERR(mp)) {
-		pr_err("proc: lookup /proc: %ld\n", PTR_ERR(mp));
+	if ((err = kern_path_mnt(AT_FDCWD, "/proc", LOOKUP_DIRECTORY, &mp, NULL))) {
+		pr_err("proc: lookup /proc: %d\n", err);
 		return;
 	}
 	root = new_inode(S_IFDIR | 0555);
 	if (!root) {
-		iput(mp);
+		path_put(&mp);
 		pr_err("proc: no memory\n");
 		return;
 	}
@@ -55,9 +55,9 @@ void proc_root_init(void)
 	root->i_fop = &proc_dir_fops;
 	root->i_private = &proc_root;
 	proc_root.inode = root;	/* keeps new_inode's reference for ever */
-	if ((err = vfs_add_mount(mp, root, "proc", "proc", MNT_LOCKED)))
+	if ((err = vfs_add_mount(&mp, ihold(root), "proc", "proc", MNT_LOCKED, NULL)))
 		pr_err("proc: mount: %d\n", err);
-	iput(mp);
+	path_put(&mp);
 	for (unsigned int i = 0; i < ARRAY_SIZE(builtins); i++)
 		if ((err = proc_create(builtins[i].name, builtins[i].show)))
 			pr_err("proc: %s: %d\n", builtins[i].name, err);

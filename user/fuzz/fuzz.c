@@ -326,6 +326,17 @@ static int special(int s, unsigned long *a, long *ret)
 		a[0] = chance(70) ? syscall(SYS_gettid) : gen_self();
 		a[1] = gen_sig();
 		return -1;
+	case S_MOUNT:	/* no bind, move or remount: the jail must stay as it is */
+		a[0] = gen_path();
+		a[1] = gen_path();
+		a[2] = gen_fstype();
+		a[3] = gen_int() & ~(MS_REMOUNT | MS_BIND | MS_MOVE);
+		a[4] = gen_buf();
+		return -1;
+	case S_UMOUNT:	/* no lazy umount of the scratch ext2 */
+		a[0] = gen_path();
+		a[1] = gen_flags() & ~MNT_DETACH;
+		return -1;
 	case S_BRK: {	/* never below where it started: malloc's memory */
 		static const unsigned long far[] = { 0, -1UL, KADDR, 1UL << 30 };
 		long cur = syscall(SYS_brk, 0);

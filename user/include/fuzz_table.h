@@ -50,7 +50,7 @@ enum kind {
 /* Special generators: the whole argument list is built by fuzz.c. */
 enum special {
 	S_NONE, S_CLONE, S_CLONE3, S_EXECVE, S_SIGACTION, S_KILL, S_TGKILL, S_TKILL,
-	S_BRK, S_RLIMIT, S_OPENAT2, S_TOUCH, S_MMAP,
+	S_BRK, S_RLIMIT, S_OPENAT2, S_TOUCH, S_MMAP, S_MOUNT, S_UMOUNT,
 };
 
 struct fuzz_call {
@@ -121,8 +121,8 @@ static const struct fuzz_call fuzz_calls[] = {
 	C(ioctl, K_FD, K_IOCTL, K_INT),
 	C(pipe2, K_BUF, K_FLAGS),
 	C(pipe2, K_BUF, K_OFLAGS),
-	C(mount, K_PATH, K_PATH, K_FSTYPE, K_INT, K_BUF),
-	C(umount2, K_PATH, K_FLAGS),
+	SPECIAL(mount, S_MOUNT),
+	SPECIAL(umount2, S_UMOUNT),
 	C(sendfile, K_FD, K_FD, K_BUF, K_LEN),
 	C(copy_file_range, K_FD, K_BUF, K_FD, K_BUF, K_LEN, K_INT),
 	C(splice, K_FD, K_BUF, K_FD, K_BUF, K_LEN, K_INT),

@@ -1,0 +1,141 @@
+/* super.c: the list of mounted disk file systems' super blocks, for
+ * sync(2), syncfs(2) and shutdown (Linux's fs/super.c), and the switch to
+ * the root= file system at boot. A super block is registered when its
+ * file system is mounted and unregistered when its last mount goes
+ * (fs/namespace.c, cleanup_mnt) or while umount2 tests it for busy.
+ * Locks: sb_lock (a mutex) guards the list; callers hold none, or
+ * namespace_sem (which comes first). */
+#include "mount.h"
+#include <blkdev.h>
+#include <printk.h>
+#include <printf.h>
+#include <sched.h>
+#include <string.h>
+
+static LIST_HEAD(super_blocks);
+static DEFINE_MUTEX(sb_lock);
+
+int register_super(struct super_block *sb)
+{
+	mutex_lock(&sb_lock);
+	list_add_tail(&sb->s_list, &super_blocks);
+	mutex_unlock(&sb_lock);
+	return 0;
+}
+
+void unregister_super(struct super_block *sb)
+{
+	mutex_lock(&sb_lock);
+	list_del_init(&sb->s_list);
+	mutex_unlock(&sb_lock);
+}
+
+/* Each file system writes its dirty data and metadata (sync(2)). */
+void sync_filesystems(int wait)
+{
+	struct super_block *sb;
+	mutex_lock(&sb_lock);
+	list_for_each_entry(sb, &super_blocks, s_list)
+		if (sb->s_op && sb->s_op->sync_fs)
+			sb->s_op->sync_fs(sb, wait);
+	mutex_unlock(&sb_lock);
+}
+
+/* syncfs(2): one file system's data and metadata. The list check skips
+ * a super block that umount2 has taken off the list (it is clean and
+ * read-only by then, but stays allocated for files still open on it). */
+int sync_filesystem(struct super_block *sb)
+{
+	int err = 0;
+	mutex_lock(&sb_lock);
+	if (sb->s_op && sb->s_op->sync_fs && !list_empty(&sb->s_list))
+		err = sb->s_op->sync_fs(sb, 1);
+	mutex_unlock(&sb_lock);
+	return err;
+}
+
+void shutdown_filesystems(void)
+{
+	struct super_block *sb;
+	mutex_lock(&sb_lock);
+	list_for_each_entry(sb, &super_blocks, s_list)
+		if (sb->s_op && sb->s_op->shutdown)
+			sb->s_op->shutdown(sb);
+	mutex_unlock(&sb_lock);
+}
+
+/* One step of a walk from a held path (kernel use, no symlinks). */
+static int child_path(const struct path *dir, const char *name, struct path *res)
+{
+	struct inode *inode = lookup_one(dir->inode, name, strlen(name));
+
+	if (IS_ERR(inode))
+		return PTR_ERR(inode);
+	res->mnt = mntget(dir->mnt);
+	res->inode = inode;
+	follow_mounts(res);
+	return 0;
+}
+
+/* What switch_root does in Linux, done by the kernel for root=: the RAM
+ * root's /dev is bound on the new root's /dev (shown as devtmpfs, the
+ * file system Linux mounts there on its own), and the proc mount moves
+ * from the RAM root's /proc to the new /proc. Either is skipped if the
+ * new root has no such directory. */
+static void carry_over(const struct path *old_root, const struct path *new_root, const char *name)
+{
+	struct path from, to;
+	int err = child_path(old_root, name, &from);
+
+	if (err)
+		return;
+	err = child_path(new_root, name, &to);
+	if (err) {
+		path_put(&from);
+		return;
+	}
+	if (!strcmp(name, "proc"))
+		err = vfs_move_mount(&from, &to);
+	else
+		err = vfs_add_mount(&to, ihold(from.inode), "devtmpfs", "devtmpfs", MNT_LOCKED, NULL);
+	if (!err)
+		printk("vfs: /%s carried over to the new root\n", name);
+	path_put(&to);
+	path_put(&from);
+}
+
+/* root=/dev/NAME: mount that ext2 file system on the RAM root's "/" (as
+ * Linux's init moves it there) and make it the root and cwd of the
+ * calling task (pid 1, before it execs init); /dev and /proc of the RAM
+ * root go along (carry_over). */
+int mount_root(const char *dev, int rdonly)
+{
+	const char *name = strncmp(dev, "/dev/", 5) ? dev : dev + 5;
+	struct block_device *bdev = bdev_by_name(name);
+	struct path old, root;
+	char devname[64];
+	int err;
+
+	if (!bdev)
+		return -ENODEV;
+	struct inode *inode = ext2_mount(bdev, rdonly ? 1 : 0);
+	if (IS_ERR(inode))
+		return PTR_ERR(inode);
+	register_super(inode->i_sb);
+	snprintf(devname, sizeof(devname), "/dev/%s", name);
+	get_fs_root_path(current->fs, &old);
+	err = vfs_add_mount(&old, inode, devname, "ext2", MNT_LOCKED | (rdonly ? MNT_READONLY : 0),
+			    &root);
+	if (err) {
+		path_put(&old);
+		return err;
+	}
+	carry_over(&old, &root, "dev");
+	carry_over(&old, &root, "proc");
+	path_put(&old);
+	set_fs_root(current->fs, &root);
+	set_fs_pwd(current->fs, &root);
+	path_put(&root);
+	printk("vfs: mounted root (ext2) from %s%s\n", dev, rdonly ? " read-only" : "");
+	return 0;
+}
