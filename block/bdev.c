@@ -251,6 +251,8 @@ static long blkdev_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		WRITE_ONCE(bd->bd_disk->bdi->ra_pages, arg / (PAGE_SIZE / SECTOR_SIZE));
 		return 0;
 	}
+	if (bd->bd_disk->fops && bd->bd_disk->fops->ioctl)	/* the driver's own */
+		return bd->bd_disk->fops->ioctl(bd, f->f_mode, cmd, arg);
 	return -ENOTTY;
 }
 
@@ -261,6 +263,9 @@ static int blkdev_open(struct inode *inode, struct file *f)
 		return -ENXIO;
 	if ((f->f_mode & FMODE_WRITE) && bd->bd_disk->ro)
 		return -EROFS;
+	int err = blkdev_get(bd, f->f_mode);
+	if (err)
+		return err;
 	f->private_data = bd;
 	f->f_op = &def_blk_fops;
 	f->f_inode->i_mapping = bdev_mapping(bd);	/* the device node shares the cache */
@@ -269,8 +274,17 @@ static int blkdev_open(struct inode *inode, struct file *f)
 	return 0;
 }
 
+static int blkdev_release(struct inode *inode, struct file *f)
+{
+	(void)inode;
+	if (f->private_data)	/* not for an O_PATH file, never opened */
+		blkdev_put(f->private_data);
+	return 0;
+}
+
 const struct file_operations def_blk_fops = {
 	.open = blkdev_open,
+	.release = blkdev_release,
 	.read = blkdev_read,
 	.write = blkdev_write,
 	.llseek = blkdev_llseek,

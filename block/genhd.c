@@ -38,7 +38,7 @@ struct block_device *add_partition(struct gendisk *disk, int partno,
 	b->bd_partno = partno;
 	b->bd_start_sect = start;
 	b->bd_nr_sectors = len;
-	b->bd_dev = MKDEV(BLOCK_EXT_MAJOR, disk->first_minor + partno);
+	b->bd_dev = MKDEV(disk->major ? disk->major : BLOCK_EXT_MAJOR, disk->first_minor + partno);
 	if (partno)
 		snprintf(b->name, sizeof(b->name), "%s%d", disk->disk_name, partno);
 	else
@@ -66,15 +66,18 @@ int add_disk(struct gendisk *disk)
 {
 	char name[16];
 
-	spin_lock(&bdev_lock);
-	disk->first_minor = nr_disks++ * DISK_MAX_PARTS;
-	spin_unlock(&bdev_lock);
+	if (!disk->major) {	/* a driver with its own major numbers them itself */
+		spin_lock(&bdev_lock);
+		disk->first_minor = nr_disks++ * DISK_MAX_PARTS;
+		spin_unlock(&bdev_lock);
+	}
 	disk->bdi = bdi_alloc();	/* the flusher starts before anything is dirty */
 	if (!disk->bdi)
 		return -ENOMEM;
 	disk->bdi->disk = disk;
 	disk->bdi->io_pages = disk->queue->limits.max_sectors >> (PAGE_SHIFT - SECTOR_SHIFT);
-	snprintf(name, sizeof(name), "%d:%d", BLOCK_EXT_MAJOR, disk->first_minor);
+	snprintf(name, sizeof(name), "%d:%d", disk->major ? disk->major : BLOCK_EXT_MAJOR,
+		 disk->first_minor);
 	if (bdi_register(disk->bdi, name)) {
 		kfree(disk->bdi);
 		disk->bdi = NULL;
@@ -82,8 +85,9 @@ int add_disk(struct gendisk *disk)
 	}
 	if (!add_partition(disk, 0, 0, disk->capacity))
 		return -ENOMEM;
-	printk("%s: %lu sectors (%lu MiB)%s\n", disk->disk_name, disk->capacity,
-	       disk->capacity >> 11, disk->ro ? ", read-only" : "");
+	if (disk->capacity)
+		printk("%s: %lu sectors (%lu MiB)%s\n", disk->disk_name, disk->capacity,
+		       disk->capacity >> 11, disk->ro ? ", read-only" : "");
 	blk_partitions_scan(disk);
 	return 0;
 }
@@ -99,15 +103,44 @@ struct block_device *bdev_by_name(const char *name)
 	return r;
 }
 
+/* NULL for a number no device has, or a removed (hidden) disk's. */
 struct block_device *bdev_get(dev_t dev)
 {
 	struct block_device *r = NULL;
 	spin_lock(&bdev_lock);
 	for (int i = 0; i < nr_bdevs; i++)
-		if (bdevs[i]->bd_dev == dev)
+		if (bdevs[i]->bd_dev == dev && !READ_ONCE(bdevs[i]->bd_disk->hidden))
 			r = bdevs[i];
 	spin_unlock(&bdev_lock);
 	return r;
+}
+
+int blkdev_get(struct block_device *bdev, unsigned int mode)
+{
+	struct gendisk *disk = bdev->bd_disk;
+	int err = disk->fops && disk->fops->open ? disk->fops->open(bdev, mode) : 0;
+	if (!err)
+		atomic_inc(&disk->openers);
+	return err;
+}
+
+void blkdev_put(struct block_device *bdev)
+{
+	struct gendisk *disk = bdev->bd_disk;
+	if (atomic_dec_and_test(&disk->openers) && disk->fops && disk->fops->release)
+		disk->fops->release(disk);
+}
+
+/* A disk whose size changes (a loop device bound or cleared): the whole
+ * disk's block device follows; partitions are not rescanned. */
+void set_capacity(struct gendisk *disk, sector_t sectors)
+{
+	struct request_queue *q = disk->queue;
+	spin_lock(&q->lock);
+	disk->capacity = sectors;
+	if (disk->part[0])
+		disk->part[0]->bd_nr_sectors = sectors;
+	spin_unlock(&q->lock);
 }
 
 /* sync(2) and poweroff: every cached block device to stable storage. */
@@ -118,12 +151,15 @@ void sync_all_blockdevs(void)
 }
 
 /* /proc/partitions: every disk and partition with its size in 1 KiB
- * blocks, in Linux's format. */
+ * blocks, in Linux's format; as Linux, not those of size 0 (an unbound
+ * loop device) or removed. */
 int partitions_show(struct seq_buf *m)
 {
 	seq_puts(m, "major minor  #blocks  name\n\n");
 	for (int i = 0; i < nr_bdevs; i++) {
 		struct block_device *b = bdevs[i];
+		if (!b->bd_disk->capacity || b->bd_disk->hidden)
+			continue;
 		seq_printf(m, "%4u  %7u %10lu %s\n", MAJOR(b->bd_dev), MINOR(b->bd_dev),
 			   (unsigned long)(b->bd_nr_sectors >> 1), b->name);
 	}
@@ -135,6 +171,8 @@ int diskstats_show(struct seq_buf *m)
 	for (int i = 0; i < nr_bdevs; i++) {
 		struct block_device *b = bdevs[i];
 		struct request_queue *q = b->bd_disk->queue;
+		if (b->bd_disk->hidden)
+			continue;
 		spin_lock(&q->lock);
 		struct disk_stats s = b->stats;
 		spin_unlock(&q->lock);

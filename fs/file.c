@@ -52,8 +52,10 @@ void fput(struct file *f)
 		return;
 	if (f->f_op && f->f_op->release)
 		f->f_op->release(f->f_inode, f);
-	if (f->f_mode & FMODE_WRITER)
+	if (f->f_mode & FMODE_WRITER) {
 		put_write_access(f->f_inode);
+		sb_drop_write(f->f_inode->i_sb);
+	}
 	dput(f->f_dentry);
 	iput(f->f_inode);
 	mntput(f->f_mnt);

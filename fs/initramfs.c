@@ -29,6 +29,7 @@ void vfs_init(void)
 	};
 	int err;
 
+	init_filesystems();
 	ramfs_init_root();
 	vfs_add_mount(NULL, ihold(root_inode), "rootfs", "rootfs", MNT_LOCKED, NULL);
 	chr_mem_init();

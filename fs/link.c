@@ -95,6 +95,8 @@ static long do_renameat2(int olddfd, const char *oldpath, int newdfd, const char
 	err = -EPERM;
 	if (!o.dir->i_op->rename)
 		goto out;
+	if ((err = sb_want_write(o.dir->i_sb)))
+		goto out;
 	/* Cross-directory renames are serialised (as Linux's
 	 * s_vfs_rename_mutex), so the subtree check below stays true. */
 	int cross = o.dir != n.dir;
@@ -142,6 +144,7 @@ unlock:
 	unlock_two(o.dir, n.dir);
 	if (cross)
 		mutex_unlock(&rename_mutex);
+	sb_drop_write(o.dir->i_sb);
 out:
 	if (inode)
 		iput(inode);
@@ -216,8 +219,10 @@ long sys_linkat(int olddfd, const char __user *oldname, int newdfd,
 	if (!err) {
 		down_write(&n.dir->i_rwsem);
 		err = name_free(&n);
-		if (!err)
+		if (!err && !(err = sb_want_write(n.dir->i_sb))) {	/* EROFS after EEXIST */
 			err = n.dir->i_op->link(inode, n.dir, n.last, n.last_len);
+			sb_drop_write(n.dir->i_sb);
+		}
 		if (!err)	/* replaces a negative entry */
 			d_set(n.dir, n.last, n.last_len, inode, NULL);
 		up_write(&n.dir->i_rwsem);
@@ -253,8 +258,11 @@ long sys_symlinkat(const char __user *target, int newdfd, const char __user *new
 	if (!err) {
 		down_write(&n.dir->i_rwsem);
 		err = name_free(&n);
+		if (!err)
+			err = sb_want_write(n.dir->i_sb);	/* EROFS after EEXIST */
 		if (!err) {
 			struct inode *l = n.dir->i_op->symlink(n.dir, n.last, n.last_len, t);
+			sb_drop_write(n.dir->i_sb);
 			err = IS_ERR(l) ? PTR_ERR(l) : 0;
 			if (!IS_ERR(l)) {
 				d_set(n.dir, n.last, n.last_len, l, NULL);
@@ -272,7 +280,9 @@ long sys_symlinkat(const char __user *target, int newdfd, const char __user *new
 
 static long notify_change(struct inode *inode, struct iattr *a)
 {
-	long err = 0;
+	long err = sb_want_write(inode->i_sb);
+	if (err)
+		return err;
 	down_write(&inode->i_rwsem);
 	if (inode->i_op && inode->i_op->setattr) {
 		err = inode->i_op->setattr(inode, a);
@@ -290,6 +300,7 @@ static long notify_change(struct inode *inode, struct iattr *a)
 		inode->i_ctime = a->ia_ctime;
 	}
 	up_write(&inode->i_rwsem);
+	sb_drop_write(inode->i_sb);
 	return err;
 }
 
@@ -468,6 +479,8 @@ long sys_fallocate(int fd, int mode, loff_t off, loff_t len)
 	return err;
 }
 
+#define ST_RDONLY 1
+#define ST_VALID 0x20
 struct statfs64 {
 	long f_type, f_bsize;
 	u64 f_blocks, f_bfree, f_bavail, f_files, f_ffree;
@@ -487,7 +500,8 @@ static long statfs_inode(struct inode *inode, struct statfs64 __user *buf)
 	}
 	struct statfs64 s = { .f_type = k.f_type, .f_bsize = k.f_bsize, .f_blocks = k.f_blocks,
 			      .f_bfree = k.f_bfree, .f_bavail = k.f_bavail, .f_files = k.f_files,
-			      .f_ffree = k.f_ffree, .f_namelen = k.f_namelen, .f_frsize = k.f_bsize };
+			      .f_ffree = k.f_ffree, .f_namelen = k.f_namelen, .f_frsize = k.f_bsize,
+			      .f_flags = ST_VALID | (sb_rdonly(sb) ? ST_RDONLY : 0) };
 	return copy_to_user(buf, &s, sizeof(s)) ? -EFAULT : 0;
 }
 

@@ -368,9 +368,6 @@ static int do_create(int dfd, const char *path, umode_t mode, dev_t rdev)
 	err = -EEXIST;
 	if (nd.last_type != LAST_NORM)
 		goto out;
-	err = -EROFS;
-	if (mnt_readonly(nd.mnt))
-		goto out;
 	err = -ENOTDIR;
 	if (nd.trailing_slash && !S_ISDIR(mode))
 		goto out;
@@ -385,12 +382,18 @@ static int do_create(int dfd, const char *path, umode_t mode, dev_t rdev)
 		child = NULL;
 	} else if (!dir->i_nlink) {
 		err = -ENOENT;	/* directory was removed */
-	} else if (S_ISDIR(mode)) {
-		child = dir->i_op->mkdir ? dir->i_op->mkdir(dir, nd.last, nd.last_len, mode)
-					 : ERR_PTR(-EPERM);
+	} else if (mnt_readonly(nd.mnt)) {
+		err = -EROFS;	/* after EEXIST, as Linux's filename_create */
+	} else if ((err = sb_want_write(dir->i_sb))) {
+		;		/* EROFS: remounted read-only meanwhile */
 	} else {
-		child = dir->i_op->mknod ? dir->i_op->mknod(dir, nd.last, nd.last_len, mode, rdev)
-					 : ERR_PTR(-EPERM);
+		if (S_ISDIR(mode))
+			child = dir->i_op->mkdir ? dir->i_op->mkdir(dir, nd.last, nd.last_len, mode)
+						 : ERR_PTR(-EPERM);
+		else
+			child = dir->i_op->mknod ? dir->i_op->mknod(dir, nd.last, nd.last_len, mode, rdev)
+						 : ERR_PTR(-EPERM);
+		sb_drop_write(dir->i_sb);
 	}
 	if (child && !IS_ERR(child))
 		d_set(dir, nd.last, nd.last_len, child, NULL);	/* was negative */
@@ -447,6 +450,8 @@ int do_unlinkat(int dfd, const char *path, int rmdir)
 	err = -EROFS;
 	if (mnt_readonly(nd.mnt))
 		goto out;
+	if ((err = sb_want_write(dir->i_sb)))	/* the writer count (fs/super.c) */
+		goto out;
 	down_write(&dir->i_rwsem);
 	victim = dir->i_op->lookup(dir, nd.last, nd.last_len);
 	if (!victim || IS_ERR(victim)) {
@@ -480,6 +485,7 @@ int do_unlinkat(int dfd, const char *path, int rmdir)
 		iput(victim);	/* evicts it if that was the last link and use */
 	}
 	up_write(&dir->i_rwsem);
+	sb_drop_write(dir->i_sb);
 out:
 	nd_put(&nd);
 	return err;

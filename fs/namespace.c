@@ -497,12 +497,10 @@ long sys_umount2(const char __user *utarget, int flags)
 }
 
 /* ---- mount(2), split as Linux's path_mount ---- */
-#define MS_RDONLY 1
 #define MS_REMOUNT 32
 #define MS_BIND 4096
 #define MS_MOVE 8192
 #define MS_REC 16384
-#define MS_SILENT 32768
 #define MS_UNBINDABLE (1 << 17)
 #define MS_PRIVATE (1 << 18)
 #define MS_SLAVE (1 << 19)
@@ -591,46 +589,87 @@ static int do_move_mount(const struct path *target, const char *oldname)
 	return err;
 }
 
-/* mount(source, target, "ext2", flags): the ext2 file system on block
- * device source covers target. Only ext2 is mountable here (the RAM
- * root, /dev and /proc are set up by the kernel itself). */
-static int do_new_mount(const struct path *target, const char __user *utype,
-			const char *src, unsigned long flags)
+/* mount -o remount[,ro|rw]: the super block's read-only state and
+ * options (fs/super.c: reconfigure_super), then, as Linux's do_remount,
+ * this mount's MNT_READONLY from MS_RDONLY. Not a mount root: EINVAL;
+ * /proc (no super block) only takes staying read-write. */
+static int do_remount(const struct path *path, unsigned long flags, char *data)
 {
-	char type[16];
-	struct path dev;
-	struct block_device *bdev;
-	long n = strncpy_from_user(type, utype, sizeof(type));
+	struct mount *m = path->mnt;
 	int err;
 
+	if (path->inode != m->mnt_root)
+		return -EINVAL;
+	mutex_lock(&namespace_sem);
+	if (!m->mnt_sb)
+		err = (flags & MS_RDONLY) ? -EINVAL : 0;
+	else
+		err = reconfigure_super(m->mnt_sb, flags, data);
+	if (!err && (flags & MS_RDONLY))
+		m->mnt_flags |= MNT_READONLY;
+	else if (!err)
+		m->mnt_flags &= ~MNT_READONLY;
+	mutex_unlock(&namespace_sem);
+	return err;
+}
+
+/* mount(source, target, type, flags, data): a new instance of the file
+ * system type `type` (fs/filesystems.c; unknown: ENODEV) covers target.
+ * The type's mount hook reads source (a block device for
+ * FS_REQUIRES_DEV types) and the options in data. */
+static int do_new_mount(const struct path *target, const char __user *utype,
+			const char *src, unsigned long flags, char *data)
+{
+	struct file_system_type *t;
+	struct inode *root;
+	char type[16];
+	long n;
+
+	if (!utype)
+		return -EINVAL;
+	n = strncpy_from_user(type, utype, sizeof(type));
 	if (n < 0)
 		return n == -ENAMETOOLONG ? -ENODEV : n;
-	if (strcmp(type, "ext2"))
+	t = get_fs_type(type);
+	if (!t || !t->mount)
 		return -ENODEV;
-	if (!src || !*src)
+	if ((t->fs_flags & FS_REQUIRES_DEV) && (!src || !*src))
 		return -EINVAL;		/* as Linux's lookup_bdev */
-	if ((err = kern_path_mnt(AT_FDCWD, src, 0, &dev, NULL)))
-		return err;
-	bdev = S_ISBLK(dev.inode->i_mode) ? bdev_get(dev.inode->i_rdev) : NULL;
-	path_put(&dev);
-	if (!bdev)
-		return -ENOTBLK;
-	struct inode *root = ext2_mount(bdev, (flags & MS_RDONLY) ? 1 : 0);
+	root = t->mount(t, flags, src, data);
 	if (IS_ERR(root))
 		return PTR_ERR(root);
 	register_super(root->i_sb);	/* the last mount's end unregisters it */
-	return vfs_add_mount(target, root, src, "ext2", (flags & MS_RDONLY) ? MNT_READONLY : 0,
-			     NULL);
+	return vfs_add_mount(target, root, src ? src : "none", t->name,
+			     (flags & MS_RDONLY) ? MNT_READONLY : 0, NULL);
+}
+
+/* The option string: up to a page, as Linux's copy_mount_options. */
+static char *copy_mount_options(const void __user *data)
+{
+	char *buf;
+	long n;
+
+	if (!data)
+		return NULL;
+	buf = kzalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
+	n = strncpy_from_user(buf, data, PAGE_SIZE);
+	if (n < 0 && n != -ENAMETOOLONG) {
+		kfree(buf);
+		return ERR_PTR(n);
+	}
+	buf[PAGE_SIZE - 1] = 0;
+	return buf;
 }
 
 long sys_mount(const char __user *usource, const char __user *utarget,
 	       const char __user *utype, unsigned long flags, const void __user *data)
 {
 	struct path target;
-	char *src = NULL;
+	char *src = NULL, *opts;
 	long err;
 
-	(void)data;
 	if ((flags & MS_MGC_MSK) == MS_MGC_VAL)
 		flags &= ~MS_MGC_MSK;
 	err = user_path_mnt(AT_FDCWD, utarget, 0, &target);
@@ -645,10 +684,16 @@ long sys_mount(const char __user *usource, const char __user *utarget,
 			return PTR_ERR(src);
 		}
 	}
+	opts = (flags & (MS_BIND | MS_MOVE | MS_PROPAGATION)) ? NULL : copy_mount_options(data);
+	if (IS_ERR(opts)) {
+		putname(src);
+		path_put(&target);
+		return PTR_ERR(opts);
+	}
 	if ((flags & (MS_REMOUNT | MS_BIND)) == (MS_REMOUNT | MS_BIND))
 		err = do_reconfigure_mnt(&target, flags);
 	else if (flags & MS_REMOUNT)
-		err = -EINVAL;		/* super block options: not kept here */
+		err = do_remount(&target, flags, opts);
 	else if ((!src || !*src) && (flags & (MS_BIND | MS_MOVE)))
 		err = -EINVAL;		/* as Linux: no source to bind or move */
 	else if (flags & MS_BIND)
@@ -658,7 +703,8 @@ long sys_mount(const char __user *usource, const char __user *utarget,
 	else if (flags & MS_MOVE)
 		err = do_move_mount(&target, src);
 	else
-		err = do_new_mount(&target, utype, src, flags);
+		err = do_new_mount(&target, utype, src, flags, opts);
+	kfree(opts);
 	putname(src);
 	path_put(&target);
 	return err;

@@ -60,8 +60,15 @@ static int open_create(int dfd, const char *path, int flags, umode_t mode,
 	} else if (!inode && mnt_readonly(nd.mnt)) {
 		inode = ERR_PTR(-EROFS);
 	} else if (!inode) {
-		inode = dir->i_op->create ? dir->i_op->create(dir, nd.last, nd.last_len, mode)
-					  : ERR_PTR(-EACCES);
+		int err = sb_want_write(dir->i_sb);
+		if (err)
+			inode = ERR_PTR(err);
+		else if (!dir->i_op->create)
+			inode = ERR_PTR(-EACCES);
+		else
+			inode = dir->i_op->create(dir, nd.last, nd.last_len, mode);
+		if (!err)
+			sb_drop_write(dir->i_sb);
 	}
 	if (inode && !IS_ERR(inode))	/* replaces a negative entry */
 		d_set(dir, nd.last, nd.last_len, inode, pin);
@@ -114,17 +121,30 @@ struct file *do_filp_open(int dfd, const char *path, int flags, umode_t mode)
 	if (!inode->i_fop && !(flags & O_PATH))
 		goto fail;
 	writer = S_ISREG(inode->i_mode) && acc != O_RDONLY && !(flags & O_PATH);
-	if (writer && (err = get_write_access(inode)))	/* a running program: ETXTBSY */
+	/* Write access to the file system (fs/super.c): EROFS if it is
+	 * read-only; a writer holds it until its last close. */
+	if (S_ISREG(inode->i_mode) && !(flags & O_PATH) && (acc != O_RDONLY || (flags & O_TRUNC))) {
+		if ((err = sb_want_write(inode->i_sb)))
+			goto fail;
+		if (!writer)
+			sb_drop_write(inode->i_sb);
+	}
+	if (writer && (err = get_write_access(inode))) {	/* a running program: ETXTBSY */
+		sb_drop_write(inode->i_sb);
 		goto fail;
+	}
 	if (writer && (flags & O_TRUNC) && (err = do_truncate(inode, 0))) {
 		put_write_access(inode);
+		sb_drop_write(inode->i_sb);
 		goto fail;
 	}
 	f = alloc_file(inode, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC),
 		       inode->i_fop);
 	if (IS_ERR(f)) {
-		if (writer)
+		if (writer) {
 			put_write_access(inode);
+			sb_drop_write(inode->i_sb);
+		}
 		path_put(&p);
 		dput(pin);
 		return f;
@@ -215,10 +235,15 @@ long sys_truncate(const char __user *upath, long length)
 	putname(path);
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
-	err = get_write_access(inode);	/* not a running program */
+	struct super_block *sb = S_ISREG(inode->i_mode) ? inode->i_sb : NULL;
+	err = sb_want_write(sb);	/* (others: EISDIR, EINVAL below) */
 	if (!err) {
-		err = do_truncate(inode, length);
-		put_write_access(inode);
+		err = get_write_access(inode);	/* not a running program */
+		if (!err) {
+			err = do_truncate(inode, length);
+			put_write_access(inode);
+		}
+		sb_drop_write(sb);
 	}
 	iput(inode);
 	return err;
@@ -244,6 +269,9 @@ long sys_faccessat2(int dfd, const char __user *upath, int mode, int flags)
 		return PTR_ERR(inode);
 	if ((mode & X_OK) && !S_ISDIR(inode->i_mode) && !(inode->i_mode & S_IXUGO))
 		err = -EACCES;
+	if ((mode & W_OK) && IS_RDONLY(inode) &&
+	    (S_ISREG(inode->i_mode) || S_ISDIR(inode->i_mode) || S_ISLNK(inode->i_mode)))
+		err = -EROFS;
 	iput(inode);
 	return err;
 }

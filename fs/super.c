@@ -3,8 +3,23 @@
  * the root= file system at boot. A super block is registered when its
  * file system is mounted and unregistered when its last mount goes
  * (fs/namespace.c, cleanup_mnt) or while umount2 tests it for busy.
+ * Also write access to a super block and read-only remounts (Linux's
+ * mnt_want_write/mnt_drop_write at the super-block level,
+ * sb_prepare_remount_readonly and reconfigure_super): every call that
+ * modifies a file system (create, mkdir, mknod, unlink, rmdir, rename,
+ * link, symlink, truncate, chmod/chown/utimes) brackets its change with
+ * sb_want_write/sb_drop_write, and a file open for writing holds write
+ * access until its last close (FMODE_WRITER), so sb->s_writers counts
+ * every writer there is. A remount read-only sets s_write_hold, then
+ * looks at s_writers: any writer is EBUSY; none, and new ones wait
+ * (yielding) until the remount is over, then find the file system
+ * read-only (EROFS). The increment comes before the hold test in
+ * sb_want_write and the hold before the count test in
+ * reconfigure_super, with full barriers between, so one of the two
+ * always sees the other.
  * Locks: sb_lock (a mutex) guards the list; callers hold none, or
- * namespace_sem (which comes first). */
+ * namespace_sem (which comes first); reconfigure_super is called with
+ * namespace_sem held; sb_want_write takes none. */
 #include "mount.h"
 #include <blkdev.h>
 #include <printk.h>
@@ -138,4 +153,72 @@ int mount_root(const char *dev, int rdonly)
 	path_put(&root);
 	printk("vfs: mounted root (ext2) from %s%s\n", dev, rdonly ? " read-only" : "");
 	return 0;
+}
+
+/* ---- write access and remount ---- */
+
+int sb_want_write(struct super_block *sb)
+{
+	if (!sb)
+		return 0;		/* pipes, /proc */
+	atomic_inc(&sb->s_writers);
+	smp_mb();
+	while (READ_ONCE(sb->s_write_hold))
+		yield();
+	if (sb_rdonly(sb)) {
+		atomic_dec(&sb->s_writers);
+		return -EROFS;
+	}
+	return 0;
+}
+
+void sb_drop_write(struct super_block *sb)
+{
+	if (sb)
+		atomic_dec(&sb->s_writers);
+}
+
+/* MS_REMOUNT: the read-only state from flags, the rest to the file
+ * system (->remount_fs, which parses data). Going read-only needs no
+ * writer (EBUSY, as Linux's sb_prepare_remount_readonly). */
+int reconfigure_super(struct super_block *sb, int flags, char *data)
+{
+	int ro = !!(flags & MS_RDONLY), err;
+	int to_ro = ro && !sb_rdonly(sb);
+
+	if (to_ro) {
+		WRITE_ONCE(sb->s_write_hold, 1);
+		smp_mb();
+		if (atomic_read(&sb->s_writers)) {
+			WRITE_ONCE(sb->s_write_hold, 0);
+			return -EBUSY;
+		}
+	}
+	err = sb->s_op && sb->s_op->remount_fs ? sb->s_op->remount_fs(sb, &flags, data) : 0;
+	if (!err)
+		WRITE_ONCE(sb->s_readonly, ro);
+	smp_mb();
+	if (to_ro)
+		WRITE_ONCE(sb->s_write_hold, 0);
+	return err;
+}
+
+/* The block device a mount(2) source names: ENOTBLK if it is not one,
+ * ENXIO if no such device exists (the node's number is unknown). */
+struct block_device *lookup_bdev_path(const char *path, int *err)
+{
+	struct inode *node = kern_path(AT_FDCWD, path, 0);
+	struct block_device *bdev = NULL;
+
+	if (IS_ERR(node)) {
+		*err = PTR_ERR(node);
+		return NULL;
+	}
+	*err = -ENOTBLK;
+	if (S_ISBLK(node->i_mode)) {
+		bdev = bdev_get(node->i_rdev);
+		*err = bdev ? 0 : -ENXIO;
+	}
+	iput(node);
+	return bdev;
 }

@@ -61,6 +61,7 @@ static inline void atomic_long_add(long i, atomic_long_t *v) { __atomic_fetch_ad
 static inline void atomic_long_sub(long i, atomic_long_t *v) { __atomic_fetch_sub(&v->counter, i, __ATOMIC_SEQ_CST); }
 #define atomic_long_inc(v) atomic_long_add(1, v)
 #define atomic_long_dec(v) atomic_long_sub(1, v)
+static inline long atomic_long_inc_return(atomic_long_t *v) { return __atomic_add_fetch(&v->counter, 1, __ATOMIC_SEQ_CST); }
 
 static inline void set_bit(int nr, volatile unsigned long *a)
 { __atomic_fetch_or(&a[nr / 64], 1UL << (nr % 64), __ATOMIC_SEQ_CST); }

@@ -84,9 +84,23 @@ struct request_queue {
 	int disk_flush;			/* the device has a volatile cache (FLUSH) */
 };
 
+/* What a driver does when its disk is opened, closed or sent an ioctl
+ * the block layer does not know (Linux's block_device_operations). */
+struct block_device_operations {
+	int (*open)(struct block_device *bdev, unsigned int mode);	/* FMODE_* */
+	/* The last opener (file or mount) of the disk went away. */
+	void (*release)(struct gendisk *disk);
+	int (*ioctl)(struct block_device *bdev, unsigned int mode, unsigned int cmd,
+		     unsigned long arg);
+};
+
 struct gendisk {
 	char disk_name[16];
+	int major;			/* 0: BLOCK_EXT_MAJOR, minors from add_disk */
 	int first_minor;
+	const struct block_device_operations *fops;	/* may be NULL */
+	atomic_t openers;		/* open files and mounts of it (blkdev_get) */
+	int hidden;			/* removed: no opens, not in /proc */
 	struct request_queue *queue;
 	void *private_data;
 	sector_t capacity;		/* in 512-byte sectors */
@@ -106,6 +120,10 @@ static inline unsigned int bdev_max_bio_pages(struct block_device *bd)
 struct gendisk *alloc_disk(const char *name, struct request_queue *q);
 int add_disk(struct gendisk *disk);
 struct block_device *bdev_get(dev_t dev);
+/* An opener of bdev's disk (open file, mount): ->open may refuse it. */
+int blkdev_get(struct block_device *bdev, unsigned int mode);
+void blkdev_put(struct block_device *bdev);	/* the last one: ->release */
+void set_capacity(struct gendisk *disk, sector_t sectors);
 struct block_device *bdev_by_name(const char *name);
 struct request_queue *blk_alloc_queue(const struct blk_mq_ops *ops, void *data);
 /* Driver completion (interrupt context): status 0 or -errno. */

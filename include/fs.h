@@ -160,6 +160,11 @@ struct super_operations {
 	/* Power-off: write everything and mark the file system clean while
 	 * it stays mounted (Linux's emergency remount read-only). */
 	void (*shutdown)(struct super_block *sb);
+	/* mount -o remount: *flags holds the new MS_RDONLY, data the option
+	 * string (may be NULL). Called by reconfigure_super with the file
+	 * system still in its old state; going read-only, no file of it is
+	 * open for writing, and on success the file system is clean. */
+	int (*remount_fs)(struct super_block *sb, int *flags, char *data);
 };
 struct super_block {
 	struct block_device *s_bdev;
@@ -181,7 +186,41 @@ struct super_block {
 	 * directly (a new inode starts at 1) adjusts it with sb_refs_inc/dec. */
 	atomic_t s_inode_refs;
 	int s_active;		/* mounts of it (mount_lock); the last one's end puts it */
+	struct file_system_type *s_type;
+	/* Files open for writing and modifying calls in progress
+	 * (sb_want_write); a remount read-only refuses while any exist
+	 * (EBUSY) and holds new ones off meanwhile (s_write_hold). */
+	atomic_t s_writers;
+	int s_write_hold;
 };
+static inline int sb_rdonly(const struct super_block *sb) { return sb && READ_ONCE(sb->s_readonly); }
+#define IS_RDONLY(inode) sb_rdonly((inode)->i_sb)
+
+/* ---- fs/filesystems.c: the file-system types mount(2) knows ---- */
+#define FS_REQUIRES_DEV 1	/* mounted from a block device ("nodev" if not) */
+#define MS_RDONLY 1		/* mount(2) flags the file systems see */
+#define MS_SILENT 32768
+struct file_system_type {
+	const char *name;
+	int fs_flags;
+	/* A new instance (or, for a device already mounted, its instance)
+	 * for dev_name with MS_* flags and the option string data (may be
+	 * NULL); returns its root, referenced, with sb->s_root holding one
+	 * more. sb->s_op->put_super frees it. */
+	struct inode *(*mount)(struct file_system_type *t, int flags, const char *dev_name,
+			       char *data);
+	struct file_system_type *next;
+};
+int register_filesystem(struct file_system_type *t);
+struct file_system_type *get_fs_type(const char *name);
+struct seq_buf;
+int filesystems_show(struct seq_buf *m);
+void init_filesystems(void);
+/* fs/super.c: write access and read-only remounts of a super block. */
+int sb_want_write(struct super_block *sb);	/* 0 or -EROFS */
+void sb_drop_write(struct super_block *sb);
+int reconfigure_super(struct super_block *sb, int flags, char *data);
+struct block_device *lookup_bdev_path(const char *path, int *err);
 static inline void sb_refs_inc(struct super_block *sb) { if (sb) atomic_inc(&sb->s_inode_refs); }
 static inline void sb_refs_dec(struct super_block *sb) { if (sb) atomic_dec(&sb->s_inode_refs); }
 int register_super(struct super_block *sb);	/* fs/namespace.c */

@@ -40,6 +40,8 @@ ssize_t strscpy(char *dst, const char *src, size_t count);
 /* Parse an integer; base 0 detects 0x (hex) and 0 (octal) prefixes. */
 unsigned long simple_strtoul(const char *cp, char **endp, unsigned int base);
 long simple_strtol(const char *cp, char **endp, unsigned int base);
+/* A size with an optional K, M, G, T, P or E suffix (Linux's memparse). */
+unsigned long long memparse(const char *ptr, char **retptr);
 /* Whole-string parse (one trailing '\n' allowed): 0, -EINVAL or -ERANGE. */
 int kstrtoul(const char *s, unsigned int base, unsigned long *res);
 

@@ -347,6 +347,26 @@ unsigned long simple_strtoul(const char *cp, char **endp, unsigned int base)
 	return result;
 }
 
+unsigned long long memparse(const char *ptr, char **retptr)
+{
+	char *end;
+	unsigned long long v = simple_strtoul(ptr, &end, 0);
+	int shift = 0;
+
+	switch (*end) {
+	case 'E': case 'e': shift += 10; /* fall through */
+	case 'P': case 'p': shift += 10; /* fall through */
+	case 'T': case 't': shift += 10; /* fall through */
+	case 'G': case 'g': shift += 10; /* fall through */
+	case 'M': case 'm': shift += 10; /* fall through */
+	case 'K': case 'k': shift += 10;
+		end++;
+	}
+	if (retptr)
+		*retptr = end;
+	return v << shift;
+}
+
 long simple_strtol(const char *cp, char **endp, unsigned int base)
 {
 	if (*cp == '-')

@@ -1,5 +1,5 @@
-/* super.c: mounting ext2 (superblock checks, group descriptors), statfs,
- * sync and unmount. The superblock page and the group descriptor blocks
+/* super.c: mounting ext2 (superblock checks, group descriptors; the
+ * file-system type mount(2) finds), statfs, sync, remount and unmount. The superblock page and the group descriptor blocks
  * stay pinned (referenced) in the block device's page cache while
  * mounted; updates to them are made under their folio lock and marked
  * dirty so the bdev writeback writes them.
@@ -314,12 +314,14 @@ struct inode *ext2_mount(struct block_device *bdev, int flags)
 	sb->s_op = &ext2_super_ops;
 	INIT_LIST_HEAD(&sb->s_list);
 	init_rwsem(&sb->s_umount);
-	err = ext2_fill_super(sb, 0);
+	err = blkdev_get(bdev, (flags & EXT2_MOUNT_RDONLY) ? FMODE_READ : FMODE_READ | FMODE_WRITE);
+	if (!err && (err = ext2_fill_super(sb, 0)))
+		blkdev_put(bdev);
 	if (err) {
 		kfree(sb);
 		return ERR_PTR(err);
 	}
-	return ihold(sb->s_root);
+	return ihold(sb->s_root);	/* the device stays open until put_super */
 }
 
 /* Copy the free counts into the superblock (the groups are authoritative). */
@@ -388,6 +390,7 @@ void ext2_put_super(struct super_block *sb)
 	ext2_release_sbi(sbi);
 	sb->s_fs_info = NULL;
 	up_write(&sb->s_umount);	/* no inode of sb is on a writeback list now */
+	blkdev_put(sb->s_bdev);	/* a loop device may detach now (autoclear) */
 	kfree(sb);
 }
 
@@ -404,10 +407,62 @@ static void ext2_shutdown(struct super_block *sb)
 	sbi->s_error_ro = 0;	/* nothing more is written */
 }
 
+/* mount -o remount,ro / rw (Linux's ext2_remount). Going read-only:
+ * everything written and the state found at mount put back (clean if it
+ * was), as an unmount does. Going read-write: refused (EROFS) with
+ * ro_compat features this driver cannot write; otherwise marked "not
+ * clean" again as at mount. Options in data are not interpreted. */
+static int ext2_remount(struct super_block *sb, int *flags, char *data)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+	int ro = !!(*flags & MS_RDONLY);
+
+	(void)data;
+	if (ro == !!sb->s_readonly)
+		return 0;
+	if (ro) {
+		ext2_sync_fs(sb, 1);
+		ext2_mark_clean(sb);
+		return 0;
+	}
+	if (le32_to_cpu(sbi->s_es->s_feature_ro_compat) & ~EXT2_FEATURE_RO_COMPAT_SUPP)
+		return -EROFS;
+	sbi->s_error_ro = 0;
+	sb->s_readonly = 0;
+	ext2_setup_super(sb);
+	return 0;
+}
+
 const struct super_operations ext2_super_ops = {
+	.remount_fs = ext2_remount,
 	.write_inode = ext2_write_inode,
 	.sync_fs = ext2_sync_fs,
 	.statfs = ext2_statfs,
 	.put_super = ext2_put_super,
 	.shutdown = ext2_shutdown,
+};
+
+/* mount(2) of "ext2": the block device named by dev_name. */
+static struct inode *ext2_mount_fs(struct file_system_type *t, int flags, const char *dev_name,
+				   char *data)
+{
+	int err;
+	struct block_device *bdev = lookup_bdev_path(dev_name, &err);
+	struct inode *root;
+
+	(void)data;
+	if (!dev_name)
+		return ERR_PTR(-EINVAL);
+	if (!bdev)
+		return ERR_PTR(err);
+	if (!(flags & MS_RDONLY) && bdev->bd_disk->ro)
+		return ERR_PTR(-EACCES);	/* as Linux: mount(8) retries read-only */
+	root = ext2_mount(bdev, (flags & MS_RDONLY) ? EXT2_MOUNT_RDONLY : 0);
+	if (!IS_ERR(root))
+		root->i_sb->s_type = t;
+	return root;
+}
+
+struct file_system_type ext2_fs_type = {
+	.name = "ext2", .fs_flags = FS_REQUIRES_DEV, .mount = ext2_mount_fs,
 };

@@ -60,14 +60,6 @@ static int cmdline_show(struct seq_buf *m)
 	return 0;
 }
 
-/* The file system types mount(2) and the kernel know ("nodev": needs no
- * block device). */
-static int filesystems_show(struct seq_buf *m)
-{
-	seq_puts(m, "nodev\trootfs\nnodev\tramfs\nnodev\tproc\n\text2\n");
-	return 0;
-}
-
 /* No swap: the header alone, as Linux prints it without swap. */
 static int swaps_show(struct seq_buf *m)
 {

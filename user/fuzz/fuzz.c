@@ -12,7 +12,8 @@
  * watchdog: a worker in one call for a quarter of a second gets SIGUSR1
  * (which ends any interruptible sleep: the call returns EINTR), and if
  * it is still there SECS seconds later it is stuck: reported with its
- * call and killed, and the run fails. Then the checks: fork and exec work, a
+ * call and killed, and the run fails. Then the checks: fork and exec work,
+ * the tmpfs and ramfs mounts the workers made unmount, a
  * file written on each scratch file system reads back, the ext2 umounts
  * (the host then runs e2fsck -fn on it).
  * Output lines for the host (tests/fuzz/fuzz.py): "FUZZ STUCK ...",
@@ -858,9 +859,37 @@ static void setup(void)
 	}
 }
 
+/* The workers may have mounted tmpfs or ramfs anywhere in their jail
+ * (mount(2) is in the table): unmount those, newest first, keeping the
+ * scratch ext2 (the first mount on /fuzz/ext2). Returns the failures. */
+static int umount_workers(void)
+{
+	static char mps[64][256];
+	char line[1024], dev[256], dir[256];
+	int n = 0, bad = 0, seen_ext2 = 0;
+	FILE *f = fopen("/proc/mounts", "r");
+	if (!f)
+		return 1;
+	while (n < 64 && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%255s %255s", dev, dir) == 2 &&
+		    (!strcmp(dir, "/fuzz") || !strncmp(dir, "/fuzz/", 6))) {
+			if (has_ext2 && !seen_ext2 && !strcmp(dir, "/fuzz/ext2"))
+				seen_ext2 = 1;
+			else
+				snprintf(mps[n++], 256, "%s", dir);
+		}
+	fclose(f);
+	while (n--)
+		if (umount2(mps[n], 0) && bad++ < 5)
+			printf("FUZZ cleanup: cannot umount %s: %s\n", mps[n], strerror(errno));
+	return bad;
+}
+
 static void finish(void)
 {
 	check_exec();
+	if (umount_workers())
+		fail("%s: unmounting the workers' mounts failed (errno %ld)", "cleanup", errno);
 	if (rm_tree(jail_fd, 0) + rm_tree(ram_fd, 1) + (has_ext2 ? rm_tree(ext2_fd, 0) : 0))
 		fail("%s: removing the workers' files failed (errno %ld)", "cleanup", errno);
 	check_roundtrip(ram_fd, "ramfs");
