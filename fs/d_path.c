@@ -19,7 +19,9 @@
  * (a file bind mount) was found by the mount point's name, so its
  * directory is in the parent mount. A file with no dentry (a pipe) has
  * no path: -ENOENT. fs_path names a directory inside its own file system
- * (mountinfo's root field).
+ * (mountinfo's root field). A file that is a mount's root or mount point
+ * (/proc/mounts) is named by a cached entry naming it (d_alias_name),
+ * -ENOENT if none is cached.
  *
  * A walk that reaches a top that is not the task's root (the inode lies
  * outside it) gives the path from that top, like Linux's d_path;
@@ -101,6 +103,19 @@ static int prepend_dir(struct pbuf *p, const struct path *dir, const struct path
 	path_get(&cur);
 	if (!(root && path_equal(&cur, root)) && !cur.inode->i_nlink)
 		err = -ENOENT;	/* removed */
+	if (!err && !S_ISDIR(cur.inode->i_mode)) {	/* a file mount: by a cached name */
+		while (root && cur.mnt && follow_up(&cur))
+			;
+		err = d_alias_name(cur.inode, name, &parent);
+		if (!err)
+			err = prepend(p, name, strlen(name));
+		if (!err)
+			err = prepend(p, "/", 1);
+		if (!err) {
+			iput(cur.inode);
+			cur.inode = parent;
+		}
+	}
 	while (!err && !(root && path_equal(&cur, root))) {
 		if (root && cur.mnt && cur.inode == cur.mnt->mnt_root) {
 			if (!follow_up(&cur))

@@ -372,6 +372,24 @@ int d_name_in(struct inode *dir, struct inode *child, char *name)
 	return err;
 }
 
+/* Some cached name of inode and its directory (referenced, into *dir):
+ * how a file, which has no "..", is named when it is a mount's root or
+ * mount point. 0, or -ENOENT if no name is cached. */
+int d_alias_name(struct inode *inode, char *name, struct inode **dir)
+{
+	struct dentry *d;
+	int err = -ENOENT;
+	spin_lock(&dcache_lock);
+	hlist_for_each_entry(d, &inode->i_dentry, d_alias) {
+		memcpy(name, d->d_name, d->d_len + 1);
+		*dir = ihold(d->d_dir);
+		err = 0;
+		break;
+	}
+	spin_unlock(&dcache_lock);
+	return err;
+}
+
 /* A pinned entry's current name and directory (referenced, into *dir).
  * Returns 1 while the name exists, 0 once it was removed. */
 int dentry_name(struct dentry *d, char *name, struct inode **dir)

@@ -315,7 +315,7 @@ static long chmod_inode(struct inode *inode, unsigned int mode)
 
 long sys_fchmodat(int dfd, const char __user *upath, unsigned int mode)
 {
-	struct inode *inode = user_path_at(dfd, upath, 0);
+	struct inode *inode = user_path_at_write(dfd, upath, 0);
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
 	long err = chmod_inode(inode, mode);
@@ -328,7 +328,7 @@ long sys_fchmod(int fd, unsigned int mode)
 	struct file *f = fget(fd);
 	if (!f)
 		return -EBADF;
-	long err = chmod_inode(file_inode(f), mode);
+	long err = mnt_readonly(f->f_mnt) ? -EROFS : chmod_inode(file_inode(f), mode);
 	fput(f);
 	return err;
 }
@@ -367,8 +367,8 @@ long sys_fchownat(int dfd, const char __user *upath, uid_t uid, gid_t gid, int f
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	inode = user_path_at(dfd, upath, ((flags & AT_SYMLINK_NOFOLLOW) ? LOOKUP_NOFOLLOW : 0) |
-					 ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0));
+	inode = user_path_at_write(dfd, upath, ((flags & AT_SYMLINK_NOFOLLOW) ? LOOKUP_NOFOLLOW : 0) |
+					       ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0));
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
 	err = chown_inode(inode, uid, gid);
@@ -383,7 +383,7 @@ long sys_fchown(int fd, uid_t uid, gid_t gid)
 
 	if (!f)
 		return -EBADF;
-	err = chown_inode(file_inode(f), uid, gid);
+	err = mnt_readonly(f->f_mnt) ? -EROFS : chown_inode(file_inode(f), uid, gid);
 	fput(f);
 	return err;
 }
@@ -409,11 +409,14 @@ long sys_utimensat(int dfd, const char __user *upath, const struct timespec64 __
 		struct file *f = fget(dfd);
 		if (!f)
 			return -EBADF;
-		inode = ihold(file_inode(f));
+		inode = mnt_readonly(f->f_mnt) ? ERR_PTR(-EROFS) : ihold(file_inode(f));
 		fput(f);
+		if (IS_ERR(inode))
+			return PTR_ERR(inode);
 	} else {
-		inode = user_path_at(dfd, upath, ((flags & AT_SYMLINK_NOFOLLOW) ? LOOKUP_NOFOLLOW : 0) |
-				     ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0));
+		inode = user_path_at_write(dfd, upath,
+					   ((flags & AT_SYMLINK_NOFOLLOW) ? LOOKUP_NOFOLLOW : 0) |
+					   ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0));
 		if (IS_ERR(inode))
 			return PTR_ERR(inode);
 	}

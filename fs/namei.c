@@ -50,6 +50,23 @@ int user_path_mnt(int dfd, const char __user *upath, unsigned int flags, struct 
 	return err;
 }
 
+/* user_path_at for a call that changes the inode (chmod, chown, utimes,
+ * truncate): -EROFS through a read-only mount (Linux's mnt_want_write). */
+struct inode *user_path_at_write(int dfd, const char __user *upath, unsigned int flags)
+{
+	struct path p;
+	int err = user_path_mnt(dfd, upath, flags, &p);
+
+	if (err)
+		return ERR_PTR(err);
+	if (mnt_readonly(p.mnt)) {
+		path_put(&p);
+		return ERR_PTR(-EROFS);
+	}
+	mntput(p.mnt);
+	return p.inode;
+}
+
 /* kern_path on a path in user memory. */
 struct inode *user_path_at(int dfd, const char __user *upath, unsigned int flags)
 {

@@ -223,7 +223,7 @@ struct mount *copy_tree(struct mount *old, struct inode *root, int flag)
  * not, as if it came after. */
 void follow_mounts(struct path *p)
 {
-	while (READ_ONCE(p->inode->i_mountpoints)) {
+	while (p->mnt && READ_ONCE(p->inode->i_mountpoints)) {
 		struct mount *c;
 
 		spin_lock(&mount_lock);
@@ -247,6 +247,8 @@ int follow_up(struct path *p)
 {
 	struct path up = { NULL, NULL };
 
+	if (!p->mnt)
+		return 0;	/* a file the kernel made, never a mount's */
 	spin_lock(&mount_lock);
 	if (p->inode == p->mnt->mnt_root && mnt_has_parent(p->mnt)) {
 		up.mnt = mntget(p->mnt->mnt_parent);

@@ -225,14 +225,9 @@ long sys_ftruncate(int fd, long length)
 
 long sys_truncate(const char __user *upath, long length)
 {
-	char *path = getname(upath);
-	struct inode *inode;
+	struct inode *inode = user_path_at_write(AT_FDCWD, upath, 0);
 	long err;
 
-	if (IS_ERR(path))
-		return PTR_ERR(path);
-	inode = kern_path(AT_FDCWD, path, 0);
-	putname(path);
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
 	struct super_block *sb = S_ISREG(inode->i_mode) ? inode->i_sb : NULL;

@@ -363,6 +363,7 @@ void dput(struct dentry *dentry);	/* drop a pin */
  * child; a pinned entry's name and (referenced) dir, 0 once removed. */
 int d_name_in(struct inode *dir, struct inode *child, char *name);
 int dentry_name(struct dentry *dentry, char *name, struct inode **dir);
+int d_alias_name(struct inode *inode, char *name, struct inode **dir);
 
 /* ---- fs/d_path.c: inodes and files back to absolute paths ---- */
 char *d_path(struct file *f, char *buf, int size);	/* into buf, or ERR_PTR */
@@ -475,6 +476,7 @@ int user_path_mnt(int dfd, const char __user *upath, unsigned int flags, struct 
 void nd_put(struct nameidata_parent *nd);
 struct inode *kern_path(int dfd, const char *path, unsigned int flags);
 struct inode *user_path_at(int dfd, const char __user *upath, unsigned int flags);
+struct inode *user_path_at_write(int dfd, const char __user *upath, unsigned int flags);
 int kern_path_parent(int dfd, const char *path, struct nameidata_parent *nd);
 int is_subdir(struct inode *dir, struct inode *tree);	/* fs/link.c */
 struct inode *lookup_one(struct inode *dir, const char *name, int len);

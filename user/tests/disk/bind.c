@@ -4,7 +4,8 @@
  * to unlink the covered file); the names getcwd, /proc/self/cwd and
  * /proc/self/fd/N give across a bind, ".." from a bind's root, openat and
  * fchdir through one; umount2 EBUSY for a cwd or an open file in it,
- * EINVAL below its root, MNT_DETACH with a file still open; --rbind
+ * EINVAL below its root, MNT_DETACH with a file still open, umount2
+ * racing a child that opens and enters the bind (20 rounds); --rbind
  * copies submounts, --bind does not; --move (ELOOP below itself); the
  * BusyBox bind+rshared case (peers), a slave that receives but does not
  * send, a private mount that does neither, an unbindable one (EINVAL);
@@ -151,12 +152,48 @@ static void check_names(void)
 	t_ok("bind names and umount");
 }
 
+/* umount2 of a bind racing a child that keeps opening a file and
+ * entering the directory through it: EBUSY until the umount wins, never
+ * a half: the child reads a's file or finds b empty. 20 rounds. */
+static void race_umount(void)
+{
+	for (int round = 0; round < 20; round++) {
+		CHECK(bind("a", "b", 0) == 0, "bind a on b");
+		pid_t pid = fork();
+		CHECK(pid >= 0, "fork");
+		if (pid == 0) {
+			for (int i = 0; i < 2000; i++) {
+				int fd = open(P("b/f1"), O_RDONLY);
+				char c = 0;
+				if (fd < 0 && errno != ENOENT)
+					_exit(2);
+				if (fd >= 0 && (read(fd, &c, 1) != 1 || c != 'A'))
+					_exit(3);
+				if (fd >= 0)
+					close(fd);
+				if (chdir(P("b")) == 0 && chdir("/") != 0)
+					_exit(4);
+			}
+			_exit(0);
+		}
+		while (umnt("b") != 0)
+			CHECK(errno == EBUSY, "umount racing: EBUSY until it wins");
+		CHECK(t_wait(pid) == 0, "the child saw a's file or nothing");
+		CHECK(!has("b/f1"), "unmounted");
+	}
+	t_ok("umount racing open and chdir");
+}
+
 static void check_files(void)
 {
 	put("file1", "one");
 	put("file2", "two");
 	CHECK(bind("file1", "file2", 0) == 0, "bind a file on a file");
 	CHECK(!strcmp(get("file2"), "one"), "file2 shows file1");
+	char f[24][256];
+	int nf = minfo("file2", f, 24);
+	CHECK(nf >= 10 && strlen(f[3]) > 6 && !strcmp(f[3] + strlen(f[3]) - 6, "/file1"),
+	      "mountinfo names a file mount and its root");
 	CHECK_ERR(unlink(P("file2")), EBUSY, "unlink of a covered file: EBUSY");
 	CHECK_ERR(bind("a", "file1", 0), ENOTDIR, "a directory on a file: ENOTDIR");
 	CHECK_ERR(bind("file1", "c", 0), ENOTDIR, "a file on a directory: ENOTDIR");
@@ -241,6 +278,15 @@ static void check_readonly_mountinfo(void)
 	CHECK_ERR(open(P("b/ro"), O_WRONLY | O_CREAT, 0644), EROFS, "create through it: EROFS");
 	CHECK_ERR(mkdir(P("b/rodir"), 0755), EROFS, "mkdir through it: EROFS");
 	CHECK_ERR(open(P("b/f1"), O_WRONLY), EROFS, "write through it: EROFS");
+	CHECK_ERR(chmod(P("b/f1"), 0600), EROFS, "chmod through it: EROFS");
+	CHECK_ERR(truncate(P("b/f1"), 0), EROFS, "truncate through it: EROFS");
+	CHECK_ERR(unlink(P("b/f1")), EROFS, "unlink through it: EROFS");
+	CHECK_ERR(rename(P("b/f1"), P("b/f2")), EROFS, "rename through it: EROFS");
+	int rfd = open(P("b/f1"), O_RDONLY);
+	CHECK(rfd >= 0, "open b/f1 read-only");
+	CHECK_ERR(fchmod(rfd, 0600), EROFS, "fchmod of a file opened through it: EROFS");
+	close(rfd);
+	CHECK(chmod(P("a/f1"), 0644) == 0, "chmod through a: fine");
 	put("a/rw", "W");
 	CHECK(!strcmp(get("b/rw"), "W"), "a stays writable");
 	nf = minfo("b", f, 24);
@@ -279,6 +325,7 @@ int main(void)
 	put("a/f1", "A");
 	put("c/cf", "C");
 	check_names();
+	race_umount();
 	check_files();
 	check_rbind_move();
 	check_propagation();
