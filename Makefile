@@ -21,7 +21,7 @@ CFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany \
 ASFLAGS := $(CFLAGS) -D__ASSEMBLER__
 LDFLAGS := -nostdlib -T arch/riscv/kernel.ld -z max-page-size=4096 --no-warn-rwx-segments
 
-KDIRS := arch/riscv kernel mm lib block fs fs/proc fs/ext2 drivers drivers/virtio
+KDIRS := arch/riscv kernel mm lib block fs fs/proc fs/ext2 drivers drivers/block drivers/virtio
 KSRC := $(foreach d,$(KDIRS),$(wildcard $(d)/*.c) $(wildcard $(d)/*.S))
 KOBJ := $(patsubst %,$(B)/k/%.o,$(basename $(KSRC)))
 

@@ -1,5 +1,7 @@
 /* genhd.c: registering disks and partitions (struct gendisk, struct
- * block_device), their /dev nodes, device-number lookup and
+ * block_device), their /dev nodes, device-number lookup, the disk's
+ * openers (blkdev_get/blkdev_put: the driver's ->open and, for the
+ * last one, ->release), set_capacity, and /proc/partitions and
  * /proc/diskstats in Linux's format. Each disk gets a backing_dev_info
  * and its flusher thread (mm/backing-dev.c).
  * Lock: bdev_lock (spinlock) protects the device table; statistics are
@@ -141,6 +143,8 @@ void set_capacity(struct gendisk *disk, sector_t sectors)
 	if (disk->part[0])
 		disk->part[0]->bd_nr_sectors = sectors;
 	spin_unlock(&q->lock);
+	if (disk->part[0] && disk->part[0]->bd_inode)	/* the cache's EOF */
+		WRITE_ONCE(disk->part[0]->bd_inode->i_size, (loff_t)sectors << SECTOR_SHIFT);
 }
 
 /* sync(2) and poweroff: every cached block device to stable storage. */

@@ -12,10 +12,14 @@
 
 /* The device an inode's file system lives on (an ext2 mount's block
  * device, as Linux reports it: df, find -xdev and mountpoint compare it),
- * or the anonymous one of the in-memory file systems. */
+ * a tmpfs or ramfs mount's anonymous one (sb->s_dev, 0:N as Linux's
+ * get_anon_bdev), or 0:1 for the RAM root, /proc and pipes. */
 dev_t inode_dev(struct inode *inode)
 {
-	return inode->i_sb && inode->i_sb->s_bdev ? inode->i_sb->s_bdev->bd_dev : RAMFS_DEV;
+	struct super_block *sb = inode->i_sb;
+	if (sb && sb->s_bdev)
+		return sb->s_bdev->bd_dev;
+	return sb && sb->s_dev ? sb->s_dev : RAMFS_DEV;	/* a tmpfs mount's own */
 }
 
 static unsigned long new_encode_dev(dev_t dev)

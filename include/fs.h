@@ -187,6 +187,7 @@ struct super_block {
 	atomic_t s_inode_refs;
 	int s_active;		/* mounts of it (mount_lock); the last one's end puts it */
 	struct file_system_type *s_type;
+	dev_t s_dev;		/* anonymous device of a nodev instance, or 0 */
 	/* Files open for writing and modifying calls in progress
 	 * (sb_want_write); a remount read-only refuses while any exist
 	 * (EBUSY) and holds new ones off meanwhile (s_write_hold). */

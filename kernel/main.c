@@ -28,6 +28,7 @@ void uart_init(void);
 void uart_enable_irq(void);
 void rtc_init(void);
 void virtio_mmio_init(void);
+void loop_init(void);
 int do_execve(const char *filename, const char *const *argv, const char *const *envp, int kernel);
 extern struct task_struct *child_reaper;
 struct page *sigpage;
@@ -77,6 +78,7 @@ static int kernel_init(void *unused)
 	current->files = files_alloc();
 	printk("virtio: %d slots\n", machine.nr_virtio);
 	virtio_mmio_init();	/* disks: may sleep, so here rather than start_kernel */
+	loop_init();		/* loop0..loop7 and /dev/loop-control */
 	if (console_setup_fds() < 0)
 		printk("init: warning: no /dev/console\n");
 	char root[32];

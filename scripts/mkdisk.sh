@@ -8,7 +8,8 @@
 #     blkbench, init stay reachable as /bin/NAME; sh, ls, cat, echo,
 #     mkdir are BusyBox's);
 #   tests/ (USERBUILD/tests/*, and the disk-only disktests/* and
-#     labtests/*); opt/teach/busybox/ the BusyBox tests
+#     labtests/*, and loop.img, a 4 MiB ext2 for the loop test);
+#   opt/teach/busybox/ the BusyBox tests
 #     (BBTESTS/*, BusyBox's testsuite/ and the .config it was built with);
 #   etc/ (ETC/*: inittab, fstab, profile, passwd, ...), empty dev/, proc/,
 #     tmp/, root/, mnt/, and boot/Image, boot/initramfs.cpio and
@@ -52,6 +53,15 @@ done
 for f in "$ub"/tests/* "$ub"/disktests/* "$ub"/labtests/*; do	# too big for the initramfs
 	[ -f "$f" ] && cp "$f" "$stage/tests/"
 done
+# tests/loop.img: a small ext2 image the loop test mounts through
+# /dev/loopN (reads /hello, writes a copy on the ext2 root; tests/run.py
+# checks that copy with e2fsck -fn afterwards)
+mkdir -p "$stage/tests/loop-src/dir"
+printf 'hello through a loop device\n' > "$stage/tests/loop-src/hello"
+seq 1 20000 > "$stage/tests/loop-src/dir/numbers"
+rm -f "$stage/tests/loop.img"
+mke2fs -q -F -t ext2 -b 4096 -L looptest -d "$stage/tests/loop-src" "$stage/tests/loop.img" 1024
+rm -rf "$stage/tests/loop-src"
 cp -R "$etc" "$stage/etc"
 cp "$bbtests"/*.sh "$stage/opt/teach/busybox/"
 cp -R "$bb/src/testsuite" "$stage/opt/teach/busybox/testsuite"

@@ -532,7 +532,7 @@ def interactive():
 EXT2_TESTS = ["fs_files", "fs_cache", "fs_race", "links", "fileio", "write_fault", "ramfs", "procfs",
               "dcache", "mounts", "fork_exec_wait", "pthreads", "pipe", "wb_sync", "bigfile",
               "mmap_file", "mmap_ops", "mmap_cow", "mmap_errno", "mmap_ext2", "mmap_exec",
-              "mmap_stress", "readahead", "etxtbsy", "jobctl", "tty", "bind", "tmpfs", "remount"]
+              "mmap_stress", "readahead", "etxtbsy", "jobctl", "tty", "bind", "tmpfs", "remount", "loop"]
 EXT2_MEM = "512M"       # bigfile: 1 GiB through half of it
 EXT2_TIMEOUT = 600      # bigfile moves 1 GiB through a 512 MiB machine
 FNV_OFFSET, FNV_PRIME = 0xcbf29ce484222325, 0x100000001b3
@@ -566,6 +566,28 @@ def debugfs_checks(lines, fs, label):
         d.wait()
         steps.append(("%s:debugfs:%s" % (label, m.group(2)), None if got == m.group(3) else
                       "debugfs content differs (%s vs guest %s)" % (got, m.group(3)), []))
+    return steps
+
+
+def loop_image_checks(lines, fs, label):
+    """The loop test wrote an ext2 inside a file of the root through
+    /dev/loopN and printed "LOOPIMG path": that image (dumped with
+    debugfs) must pass e2fsck -fn and hold /written as the guest wrote it."""
+    steps = []
+    for line in lines:
+        m = re.match(r"LOOPIMG (\S+)$", line.strip())
+        if not m:
+            continue
+        out = os.path.join(DISKDIR, "%s-loop.img" % label)
+        subprocess.run(["debugfs", "-R", "dump %s %s" % (m.group(1), out), fs],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        problem, tail = fsck(out, 0)
+        steps.append(("%s:loop-e2fsck" % label, problem, tail))
+        got = subprocess.run(["debugfs", "-R", "cat /written", out], capture_output=True).stdout
+        want = "".join("loop line %d\n" % i for i in range(10000)).encode()
+        steps.append(("%s:loop-written" % label, None if got == want else
+                      "/written in the loop image differs (%d bytes, want %d)"
+                      % (len(got), len(want)), []))
     return steps
 
 
@@ -620,6 +642,7 @@ def ext2root():
     problem, tail = fsck(img, ROOT_PART_OFFSET)
     steps.append(("ext2:e2fsck", problem, tail))
     steps += debugfs_checks(lines, "%s?offset=%d" % (img, ROOT_PART_OFFSET), "ext2")
+    steps += loop_image_checks(lines, "%s?offset=%d" % (img, ROOT_PART_OFFSET), "ext2")
     return steps
 
 

@@ -1,7 +1,8 @@
 /* tmpfs.c - mount(2) of tmpfs and ramfs, and remounts read-only. Each
  * mount is a new, empty instance: a name made in one is not in another;
  * tmpfs's root is mode 1777 (mode= changes it), ramfs's 0755; statfs
- * says TMPFS_MAGIC / RAMFS_MAGIC and size= in f_blocks; size= is
+ * says TMPFS_MAGIC / RAMFS_MAGIC and size= in f_blocks; each has an
+ * st_dev of its own (0:N, what df and find -xdev compare); size= is
  * enforced (ENOSPC after exactly size bytes, space back after unlink),
  * and so is nr_inodes=; bad options are EINVAL (ramfs ignores them), an
  * unknown type ENODEV. umount2 is EBUSY while a file is open or a cwd is
@@ -83,6 +84,9 @@ static void check_instances(void)
 	CHECK(mount("none", b, "tmpfs", 0, NULL) == 0, "mount tmpfs, no options");
 	CHECK(stat(a, &st) == 0 && (st.st_mode & 07777) == 0700, "mode=0700 applies to the root");
 	CHECK(stat(b, &st) == 0 && (st.st_mode & 07777) == 01777, "tmpfs root is 1777");
+	struct stat sa, sr;
+	CHECK(stat(a, &sa) == 0 && stat("/", &sr) == 0 && sa.st_dev != sr.st_dev &&
+	      sa.st_dev != st.st_dev && major(sa.st_dev) == 0, "each instance its own st_dev (0:N)");
 	CHECK(statfs(a, &s) == 0 && s.f_type == TMPFS_MAGIC, "statfs: TMPFS_MAGIC");
 	CHECK(s.f_bsize == 4096 && s.f_blocks == 16, "statfs: size=64k is 16 blocks");
 	CHECK(!strncmp(mount_opts(a, type), "rw", 2) && !strcmp(type, "tmpfs"), "/proc/mounts: tmpfs rw");
