@@ -582,8 +582,10 @@ static int tmpfs_parse_one(const char *key, char *val, struct ramfs_opts *o)
 	unsigned long long v;
 	char *rest = val;
 
-	if (!val || !*val)
+	if (!val || !*val) {
+		printk("tmpfs: Bad value for '%s'\n", key);
 		return -EINVAL;
+	}
 	if (!strcmp(key, "size")) {
 		v = memparse(val, &rest);
 		if (*rest == '%') {
@@ -605,9 +607,14 @@ static int tmpfs_parse_one(const char *key, char *val, struct ramfs_opts *o)
 	} else if (!strcmp(key, "gid")) {
 		o->gid = simple_strtoul(val, &rest, 10);
 	} else {
-		return -EINVAL;		/* Linux: "tmpfs: Unknown parameter" */
+		printk("tmpfs: Unknown parameter '%s'\n", key);	/* as Linux says it */
+		return -EINVAL;
 	}
-	return *rest || rest == val ? -EINVAL : 0;
+	if (*rest || rest == val) {
+		printk("tmpfs: Bad value for '%s'\n", key);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* The comma-separated options of data (changed in place). ramfs knows
@@ -667,12 +674,16 @@ static int ramfs_remount(struct super_block *sb, int *flags, char *data)
 	(void)flags;
 	if (err)
 		return err;
-	if (o.seen_blocks && o.blocks &&
-	    (!sbi->max_blocks || atomic_long_read(&sbi->used_blocks) > (long)o.blocks))
+	if ((o.seen_blocks && o.blocks && !sbi->max_blocks) ||
+	    (o.seen_inodes && o.inodes && !sbi->max_inodes)) {
+		printk("tmpfs: Cannot retroactively limit size\n");
 		return -EINVAL;
-	if (o.seen_inodes && o.inodes &&
-	    (!sbi->max_inodes || atomic_long_read(&sbi->used_inodes) > (long)o.inodes))
+	}
+	if ((o.seen_blocks && o.blocks && atomic_long_read(&sbi->used_blocks) > (long)o.blocks) ||
+	    (o.seen_inodes && o.inodes && atomic_long_read(&sbi->used_inodes) > (long)o.inodes)) {
+		printk("tmpfs: Too small a size for current use\n");
 		return -EINVAL;
+	}
 	if (o.seen_blocks)
 		sbi->max_blocks = o.blocks;
 	if (o.seen_inodes)
