@@ -27,6 +27,7 @@ enum vm_event_item {
 	PGFAULT,		/* page faults handled */
 	PGMAJFAULT,		/* faults that had to wait for a read */
 	PGSTEAL,		/* page-cache folios reclaimed */
+	OOM_KILL,		/* processes killed for want of memory (fault.c) */
 	PGCACHE_HIT,		/* page-cache lookups that found a folio (ours) */
 	PGCACHE_MISS,		/* ... that did not (ours) */
 	DCACHE_HIT,		/* dentry-cache lookups that hit (ours) */

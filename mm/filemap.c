@@ -133,9 +133,15 @@ int filemap_add_folio(struct address_space *m, struct folio *f, unsigned long in
 		return err == -EBUSY ? -EEXIST : err;
 	}
 	inc_node_page_state(NR_FILE_PAGES);
-	if (test_bit(AS_NO_WRITEBACK, &m->flags))
+	if (test_bit(AS_NO_WRITEBACK, &m->flags)) {
+		/* Nothing can free a ramfs/shmem page but truncation: like
+		 * Linux's unevictable list, keep it off the LRU, or every
+		 * reclaim under memory pressure would walk all of them. */
 		inc_node_page_state(NR_UNEVICTABLE);
-	lru_add(f);
+		INIT_LIST_HEAD(&f->page.lru);
+	} else {
+		lru_add(f);
+	}
 	return 0;
 }
 

@@ -58,6 +58,15 @@ static unsigned long min_free_pages(void)
 	return total_pages / 64 + 64;
 }
 
+/* Whether an allocation would eat into the half of the reserve that
+ * only GFP_ATOMIC may take (Linux's min watermark): others fail there,
+ * and their callers answer ENOMEM, a short write or the OOM rule. */
+static int below_reserve(gfp_t gfp, unsigned int order)
+{
+	return !(gfp & GFP_ATOMIC) &&
+	       READ_ONCE(free_pages_count) < min_free_pages() / 2 + (1UL << order);
+}
+
 /* Takes a block of 2^order pages off the free lists, or NULL. */
 static struct page *rmqueue(unsigned int order)
 {
@@ -86,7 +95,8 @@ static struct page *rmqueue(unsigned int order)
 
 /* Allocates 2^order pages. When memory runs out, clean page-cache pages
  * are reclaimed and the allocation retried (not for GFP_ATOMIC callers,
- * which may hold the locks reclaim takes). __GFP_NORETRY callers
+ * which may hold the locks reclaim takes); the last half of the reserve
+ * is for GFP_ATOMIC alone (below_reserve). __GFP_NORETRY callers
  * (readahead) would rather do without: they get no retries and never
  * take pages from the reserve. */
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
@@ -101,11 +111,11 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 		shrink_page_cache(min_free_pages());
 	if ((gfp & __GFP_NORETRY) && READ_ONCE(free_pages_count) < min_free_pages() + (1UL << order))
 		return NULL;
-	p = rmqueue(order);
+	p = below_reserve(gfp, order) ? NULL : rmqueue(order);
 	for (int tries = 0; !p && !(gfp & (GFP_ATOMIC | __GFP_NORETRY)) && tries < 4; tries++) {
 		if (!shrink_page_cache(64UL << order))
 			break;
-		p = rmqueue(order);
+		p = below_reserve(gfp, order) ? NULL : rmqueue(order);
 	}
 	if (!p)
 		return NULL;

@@ -1,5 +1,7 @@
 /* vmscan.c: the LRU list of page cache folios and their reclaim. A
- * folio joins the list when it enters the cache (lru_add) and leaves it
+ * folio joins the list when it enters the cache (lru_add; not a ramfs
+ * or shmem folio, which only truncation frees: filemap_add_folio keeps
+ * those off, as Linux's unevictable list does) and leaves it
  * when truncated or invalidated (lru_del) or reclaimed. Reclaim frees
  * clean, unreferenced folios with a second-chance scan; it never sleeps
  * (trylocks only), so the page allocator may call it. Dirty folios it
@@ -53,7 +55,8 @@ unsigned long shrink_page_cache(unsigned long nr)
 {
 	unsigned long freed = 0, scanned = 0, budget, dirty = 0;
 	spin_lock(&lru_lock);
-	budget = 2 * global_node_page_state(NR_FILE_PAGES) + 64;
+	budget = 2 * (global_node_page_state(NR_FILE_PAGES) -
+		      global_node_page_state(NR_UNEVICTABLE)) + 64;
 	while (freed < nr && scanned++ < budget && !list_empty(&cache_lru)) {
 		struct folio *f = page_folio(list_first_entry(&cache_lru, struct page, lru));
 		dirty += folio_test_dirty(f) && !folio_test_writeback(f);

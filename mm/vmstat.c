@@ -26,6 +26,7 @@ static const char *const vmstat_text[] = {
 	"pgfault",
 	"pgmajfault",
 	"pgsteal",
+	"oom_kill",
 	"pgcache_hit",
 	"pgcache_miss",
 	"dcache_hit",

@@ -8,7 +8,10 @@
  * A user fault that cannot be resolved raises SIGSEGV (SEGV_MAPERR: no
  * VMA; SEGV_ACCERR: the VMA forbids it) or SIGBUS (BUS_ADRERR), with
  * si_addr; a kernel fault on a user address (uaccess) takes the same
- * path and, failing, resumes at its exception-table fixup. */
+ * path and, failing, resumes at its exception-table fixup. A user fault
+ * that finds no memory (VM_FAULT_OOM) kills the faulting process: this
+ * kernel's OOM rule, simpler than Linux's choice by badness; /proc/vmstat
+ * counts it in oom_kill, as Linux counts its OOM killer's kills. */
 #include <mm.h>
 #include <vmstat.h>
 #include <sched.h>
@@ -106,6 +109,7 @@ retry:
 	if (!user_mode(regs))
 		return no_context(regs);
 	if (fault & VM_FAULT_OOM) {
+		count_vm_event(OOM_KILL);
 		printk("Out of memory: killing %s (pid %d)\n", current->comm, current->pid);
 		do_group_exit(SIGKILL);
 	}

@@ -6,13 +6,16 @@ one boot per seed, and judge each run (docs/fuzzing.md).
 
 Each seed boots build/kernel with rdinit=/bin/fuzz and a fresh 32 MiB
 ext2 scratch disk (vda, made with mke2fs). A run fails on a kernel
-panic, Oops, BUG, WARNING or "EXT2-fs error" on the console, a "FUZZ
-FAIL" or "FUZZ STUCK" line from the guest (a worker that did not come
-back from a call), no "FUZZ DONE pass" before the time limit (a hang of
-the whole machine), or when e2fsck -fn finds the scratch disk unclean
-after the guest unmounted it. A failing seed prints the command that
-replays it; logs are in build/fuzz-logs/. The last line is
-"FUZZ: N seeds, N calls, N failed"; exit status 1 on any failure.
+panic, Oops, BUG, WARNING, "Out of memory" or "EXT2-fs error" on the
+console, a "FUZZ FAIL" or "FUZZ STUCK" line from the guest (a worker
+that did not come back from a call), no "FUZZ DONE pass" before the time
+limit (a hang of the whole machine), or when e2fsck -fn finds the
+scratch disk unclean after the guest unmounted it. The kernel's OOM rule
+killing a worker is allowed and counted when the guest reports that
+worker's pid in a "FUZZ OOM" line. A failing seed prints the command
+that replays it; logs are in build/fuzz-logs/. The last line is
+"FUZZ: N seeds, N calls, N failed, N OOM kill(s) in N seed(s)"; exit
+status 1 on any failure.
 tests/run.py imports fuzz_seed() for make test's fixed seed."""
 import argparse
 import collections
@@ -33,6 +36,10 @@ WORKERS = 4
 SCRATCH_MB = 32
 BAD = re.compile(r"Kernel panic|Oops|BUG|WARNING:|EXT2-fs error|FUZZ FAIL|FUZZ STUCK|"
                  r"Unable to handle|Out of memory")
+# The kernel's OOM rule killing a worker is allowed when the guest saw it
+# too (oom_kill went up as the worker died of SIGKILL): "FUZZ OOM".
+OOM_KILL = re.compile(r"Out of memory: killing \S+ \(pid (\d+)\)")
+FUZZ_OOM = re.compile(r"FUZZ OOM worker \d+ pid (\d+)")
 
 
 def config_of(seed):
@@ -85,13 +92,20 @@ def fuzz_seed(seed, calls, workers=WORKERS, config=None, timeout=None, extra=(),
     proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     lines, problems, done, made = [], [], None, 0
+    oom_kills, fuzz_ooms = [], set()
     deadline = [start + timeout]
     for line in read_console(proc, deadline):
         if line is None:
             problems.append(("hang: no FUZZ DONE within %d s" % timeout, lines[-40:]))
             break
         lines.append(line)
-        if BAD.search(line):
+        m = FUZZ_OOM.search(line)
+        if m:
+            fuzz_ooms.add(m.group(1))
+        m = OOM_KILL.search(line)
+        if m:
+            oom_kills.append((m.group(1), line.strip()[:200], lines[-30:]))
+        elif BAD.search(line):
             problems.append((line.strip()[:200], lines[-30:]))
             if "Kernel panic" in line:
                 deadline[0] = min(deadline[0], time.time() + 3)
@@ -109,6 +123,9 @@ def fuzz_seed(seed, calls, workers=WORKERS, config=None, timeout=None, extra=(),
         proc.wait()
         if done:
             problems.append(("no power-off after FUZZ DONE", lines[-10:]))
+    for pid, line, ctx in oom_kills:
+        if pid not in fuzz_ooms:
+            problems.append((line + " (not a worker the guest saw killed)", ctx))
     if done is None and not problems:
         problems.append(("no FUZZ DONE line (qemu exited %d)" % proc.returncode, lines[-40:]))
     if done == "fail" and not problems:
@@ -122,14 +139,16 @@ def fuzz_seed(seed, calls, workers=WORKERS, config=None, timeout=None, extra=(),
     if not problems and not keep:
         os.unlink(img)
     return {"seed": seed, "config": "%dx%s" % (cpus, mem), "calls": made,
-            "secs": time.time() - start, "problems": first_of_each(problems), "log": log}
+            "secs": time.time() - start, "ooms": len(fuzz_ooms),
+            "problems": first_of_each(problems), "log": log}
 
 
 def report(r, calls, workers):
     rel = os.path.relpath(r["log"], ROOT)
     if not r["problems"]:
-        print("fuzz seed %d (%s): pass, %d calls in %.0f s" % (r["seed"], r["config"],
-                                                             r["calls"], r["secs"]), flush=True)
+        oom = ", %d worker(s) killed by the OOM rule (FUZZ OOM)" % r["ooms"] if r["ooms"] else ""
+        print("fuzz seed %d (%s): pass, %d calls in %.0f s%s" % (r["seed"], r["config"],
+                                                               r["calls"], r["secs"], oom), flush=True)
         return
     print("fuzz seed %d (%s): FAIL after %.0f s; log %s" % (r["seed"], r["config"], r["secs"], rel))
     for what, ctx in r["problems"][:5]:
@@ -180,8 +199,9 @@ def main():
             results.append(r)
             start_next()
     failed = [r for r in results if r["problems"]]
-    print("FUZZ: %d seeds, %d calls, %d failed%s" % (
+    print("FUZZ: %d seeds, %d calls, %d failed, %d OOM kill(s) in %d seed(s)%s" % (
         len(results), sum(r["calls"] for r in results), len(failed),
+        sum(r["ooms"] for r in results), sum(1 for r in results if r["ooms"]),
         "".join("\n  replay: " + replay_cmd(r["seed"], args.calls, args.workers) for r in failed)))
     sys.exit(1 if failed else 0)
 

@@ -12,12 +12,14 @@
  * watchdog: a worker in one call for a quarter of a second gets SIGUSR1
  * (which ends any interruptible sleep: the call returns EINTR), and if
  * it is still there SECS seconds later it is stuck: reported with its
- * call and killed, and the run fails. Then the checks: fork and exec work,
+ * call and killed, and the run fails. A worker that dies of SIGKILL while
+ * /proc/vmstat's oom_kill goes up was killed by the kernel's OOM rule:
+ * reported ("FUZZ OOM ...") and counted, not a failure. Then the checks: fork and exec work,
  * the tmpfs and ramfs mounts the workers made unmount, a
  * file written on each scratch file system reads back, the ext2 umounts
  * (the host then runs e2fsck -fn on it).
  * Output lines for the host (tests/fuzz/fuzz.py): "FUZZ STUCK ...",
- * "FUZZ FAIL ...", "FUZZ CALLS n", "FUZZ DONE pass|fail". As pid 1 it
+ * "FUZZ FAIL ...", "FUZZ OOM ...", "FUZZ CALLS n", "FUZZ DONE pass|fail". As pid 1 it
  * powers the machine off at the end. */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -607,24 +609,30 @@ static void worker(int idx, unsigned long seed, long calls, const char *dir)
 
 /* ---- the parent: watchdog, checks, report ---- */
 
-static int failures;
+static int failures, oom_killed;
 
-static long mem_free(void)
+/* The number after "key" at the start of a line of a /proc file, or -1. */
+static long proc_value(const char *path, const char *key)
 {
-	char buf[512];
-	long kb = -1;
-	int fd = open("/proc/meminfo", O_RDONLY);
+	char buf[4096];
+	size_t k = strlen(key);
+	int fd = open(path, O_RDONLY);
 	int n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
 	if (fd >= 0)
 		close(fd);
-	if (n > 0) {
-		buf[n] = 0;
-		char *p = strstr(buf, "MemFree:");
-		if (p)
-			kb = strtol(p + 8, NULL, 10);
+	buf[n > 0 ? n : 0] = 0;
+	for (char *p = buf; p; p = strchr(p, '\n')) {
+		p += *p == '\n';
+		if (!strncmp(p, key, k))
+			return strtol(p + k, NULL, 10);
 	}
-	return kb;
+	return -1;
 }
+
+static long mem_free(void) { return proc_value("/proc/meminfo", "MemFree:"); }
+static long mem_total(void) { return proc_value("/proc/meminfo", "MemTotal:"); }
+/* processes the kernel's OOM rule killed */
+static long oom_kills(void) { return proc_value("/proc/vmstat", "oom_kill "); }
 
 static void fail(const char *fmt, const char *what, long v)
 {
@@ -653,6 +661,7 @@ static void watchdog(pid_t *pids, int n, int secs)
 	long seen[MAX_WORKERS];
 	double since[MAX_WORKERS], poked[MAX_WORKERS], report = t_now() + 2;
 	int alive = 0;
+	long oom_seen = oom_kills();	/* kills already explained */
 
 	for (int i = 0; i < n; i++) {
 		alive += pids[i] != 0;
@@ -669,9 +678,13 @@ static void watchdog(pid_t *pids, int n, int secs)
 					continue;
 				pids[i] = 0;
 				alive--;
-				if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-					char d[200];
-					describe(i, d, sizeof(d));
+				char d[200];
+				describe(i, d, sizeof(d));
+				if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && oom_kills() > oom_seen) {
+					oom_seen++;	/* nothing else sends SIGKILL */
+					printf("FUZZ OOM %s: killed by the OOM rule\n", d);
+					oom_killed++;
+				} else if (!WIFEXITED(st) || WEXITSTATUS(st)) {
 					printf("FUZZ FAIL %s: worker ended with status 0x%x\n", d, st);
 					failures++;
 				}
@@ -840,17 +853,23 @@ static void setup(void)
 	mkdir("/fuzz", 0755);
 	mkdir("/fuzz/ext2", 0755);
 	mkdir("/fuzz/ram", 0755);
+	/* The RAM scratch gets a quarter of memory: a ramfs has no limit,
+	 * and one 2 GiB write would leave the others nothing to fuzz with. */
+	char opt[64];
+	struct stat st;
+	if (!stat("/fuzz/ram", &st))	/* what readdir of /fuzz says */
+		ram_ino = st.st_ino;
+	snprintf(opt, sizeof(opt), "size=%ldk", mem_total() / 4);
+	if (mount("tmpfs", "/fuzz/ram", "tmpfs", 0, opt))
+		fail("%s: cannot mount the tmpfs scratch (errno %ld)", "/fuzz/ram", errno);
 	has_ext2 = scratch_dev && mount(scratch_dev, "/fuzz/ext2", "ext2", 0, NULL) == 0;
 	if (scratch_dev && !has_ext2)
 		fail("%s: cannot mount the scratch ext2 (errno %ld)", scratch_dev, errno);
 	jail_fd = open("/fuzz", O_RDONLY | O_DIRECTORY);
 	ram_fd = open("/fuzz/ram", O_RDONLY | O_DIRECTORY);
 	ext2_fd = open("/fuzz/ext2", O_RDONLY | O_DIRECTORY);
-	struct stat st;
-	if (!fstat(ram_fd, &st))
-		ram_ino = st.st_ino;
-	printf("FUZZ scratch: ext2 %s%s, ramfs /fuzz/ram\n", has_ext2 ? scratch_dev : "none",
-	       has_ext2 ? " on /fuzz/ext2" : " (/fuzz/ext2 is a ramfs directory)");
+	printf("FUZZ scratch: ext2 %s%s, tmpfs %s on /fuzz/ram\n", has_ext2 ? scratch_dev : "none",
+	       has_ext2 ? " on /fuzz/ext2" : " (/fuzz/ext2 is a ramfs directory)", opt);
 	slots = mmap(NULL, sizeof(struct slot) * MAX_WORKERS, PROT_READ | PROT_WRITE,
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (slots == MAP_FAILED) {
@@ -861,12 +880,13 @@ static void setup(void)
 
 /* The workers may have mounted tmpfs or ramfs anywhere in their jail
  * (mount(2) is in the table): unmount those, newest first, keeping the
- * scratch ext2 (the first mount on /fuzz/ext2). Returns the failures. */
+ * scratch ext2 and tmpfs (the first mounts on /fuzz/ext2 and /fuzz/ram).
+ * Returns the failures. */
 static int umount_workers(void)
 {
 	static char mps[64][256];
 	char line[1024], dev[256], dir[256];
-	int n = 0, bad = 0, seen_ext2 = 0;
+	int n = 0, bad = 0, seen_ext2 = 0, seen_ram = 0;
 	FILE *f = fopen("/proc/mounts", "r");
 	if (!f)
 		return 1;
@@ -875,6 +895,8 @@ static int umount_workers(void)
 		    (!strcmp(dir, "/fuzz") || !strncmp(dir, "/fuzz/", 6))) {
 			if (has_ext2 && !seen_ext2 && !strcmp(dir, "/fuzz/ext2"))
 				seen_ext2 = 1;
+			else if (!seen_ram && !strcmp(dir, "/fuzz/ram"))
+				seen_ram = 1;
 			else
 				snprintf(mps[n++], 256, "%s", dir);
 		}
@@ -882,6 +904,11 @@ static int umount_workers(void)
 	while (n--)
 		if (umount2(mps[n], 0) && bad++ < 5)
 			printf("FUZZ cleanup: cannot umount %s: %s\n", mps[n], strerror(errno));
+	if (bad && (f = fopen("/proc/self/mountinfo", "r"))) {	/* what was left, to debug */
+		while (fgets(line, sizeof(line), f))
+			printf("FUZZ cleanup: mountinfo %s", line);
+		fclose(f);
+	}
 	return bad;
 }
 
@@ -892,7 +919,10 @@ static void finish(void)
 		fail("%s: unmounting the workers' mounts failed (errno %ld)", "cleanup", errno);
 	if (rm_tree(jail_fd, 0) + rm_tree(ram_fd, 1) + (has_ext2 ? rm_tree(ext2_fd, 0) : 0))
 		fail("%s: removing the workers' files failed (errno %ld)", "cleanup", errno);
-	check_roundtrip(ram_fd, "ramfs");
+	check_roundtrip(ram_fd, "tmpfs");
+	close(ram_fd);
+	if (umount2("/fuzz/ram", 0))
+		fail("%s: umount: errno %ld", "/fuzz/ram", errno);
 	if (has_ext2) {
 		check_roundtrip(ext2_fd, "ext2");
 		close(ext2_fd);
@@ -954,6 +984,8 @@ int main(int argc, char **argv)
 		ok += slots[i].ok;
 	}
 	printf("FUZZ CALLS %ld (%ld succeeded) in %.0f s\n", total, ok, t_now() - t0);
+	if (oom_killed)
+		printf("FUZZ OOM %d worker(s) killed by the OOM rule\n", oom_killed);
 	for (size_t c = 0; c < NCALLS; c++) {	/* which calls ever succeeded */
 		long k = 0;
 		for (int i = 0; i < nworkers; i++)

@@ -67,6 +67,21 @@ static inline long t_vmstat(const char *name)
 	return r;
 }
 
+/* A /proc/meminfo field in kB (name with its colon), or -1. */
+static inline long t_meminfo(const char *name)
+{
+	char line[256];
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, strlen(name)))
+			v = atol(line + strlen(name));
+	fclose(f);
+	return v;
+}
+
 /* Wait for pid and return its raw wait status (exits on error). */
 static inline int t_wait(pid_t pid)
 {

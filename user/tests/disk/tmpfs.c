@@ -29,19 +29,6 @@
 
 static char a[64], b[64];
 
-static long meminfo(const char *name)
-{
-	char line[256];
-	long v = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-	CHECK(f, "open /proc/meminfo");
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, name, strlen(name)))
-			v = atol(line + strlen(name));
-	fclose(f);
-	return v;
-}
-
 /* The options field of mp's line in /proc/mounts, or "" if none. */
 static const char *mount_opts(const char *mp, char *type)
 {
@@ -157,7 +144,7 @@ static void check_limits(void)
 static void check_busy_and_free(void)
 {
 	char p[128], q[128];
-	long cached0 = meminfo("Cached:"), unev0 = meminfo("Unevictable:"), cached1;
+	long cached0 = t_meminfo("Cached:"), unev0 = t_meminfo("Unevictable:"), cached1;
 	int fd;
 
 	CHECK(mount("x", a, "tmpfs", 0, "size=16m") == 0, "mount");
@@ -172,7 +159,7 @@ static void check_busy_and_free(void)
 	CHECK(link(q, p) == 0, "link");
 	snprintf(p, sizeof(p), "%s/d1/sym", a);
 	CHECK(symlink("d2", p) == 0, "symlink");
-	cached1 = meminfo("Cached:");
+	cached1 = t_meminfo("Cached:");
 	CHECK(cached1 - cached0 >= 8000, "Cached: grows by the file's 8 MiB");
 
 	fd = open(q, O_RDONLY);
@@ -184,10 +171,10 @@ static void check_busy_and_free(void)
 	CHECK_ERR(umount2(a, 0), EBUSY, "umount with the cwd inside: EBUSY");
 	CHECK(chdir("/") == 0, "chdir /");
 	CHECK(umount2(a, 0) == 0, "umount of an idle tree with subdirectories");
-	long cached2 = meminfo("Cached:");
+	long cached2 = t_meminfo("Cached:");
 	CHECK(cached2 <= cached0 + 1024, "Cached: back down after umount");
 	if (!t_qemu_user() && unev0 >= 0)
-		CHECK(meminfo("Unevictable:") == unev0, "ours: Unevictable: back to where it was");
+		CHECK(t_meminfo("Unevictable:") == unev0, "ours: Unevictable: back to where it was");
 	printf("tmpfs: Cached: %ld kB before, %ld with 8 MiB, %ld after umount\n",
 	       cached0, cached1, cached2);
 	t_ok("tmpfs umount: EBUSY, frees its pages");

@@ -1,0 +1,94 @@
+/* oom.c - running out of memory ends in an error or the OOM rule, never
+ * a hang, and keeps the reserve (docs/memory.md).
+ * write_fill: a 2 GiB pwrite from a shared anonymous mapping into a
+ * ramfs file (no size limit) needs two pages per page written; the fuzzer
+ * found it took minutes (every allocation walked every ramfs page on the
+ * LRU) and emptied the reserve kept for GFP_ATOMIC. It must end short
+ * (or ENOMEM/EFAULT) with half the reserve (MemTotal/128) still free,
+ * and the memory comes back with the file and the mapping.
+ * fault_fill: a process touching more anonymous memory than there is is
+ * killed with SIGKILL by the OOM rule, /proc/vmstat's oom_kill counts
+ * it, its memory comes back. Both fill all of memory: under qemu-user
+ * (the host's memory) only the counter's presence is checked. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/sysinfo.h>
+#include "t.h"
+
+#define GiB (1024L * 1024 * 1024)
+
+static struct result { long n, err, left, total; } *res;	/* shared with the parent */
+
+/* Memory stays full until the file goes: any page the child then faults
+ * in (glibc's data, its stack) kills it by the OOM rule, as Linux's OOM
+ * killer would pick it (it holds the memory). So it reports through a
+ * page shared with the parent before anything else. */
+static void write_fill(void)
+{
+	char *src = mmap(NULL, 2 * GiB, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(src != MAP_FAILED, "mmap 2 GiB shared anonymous");
+	int fd = open("/tmp/oom_fill", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	CHECK(fd >= 0, "open /tmp/oom_fill");
+	ssize_t n = pwrite(fd, src + 1234, 0x7ffff000, 0x100000);
+	res->err = n < 0 ? errno : 0;
+	struct sysinfo si;	/* a system call that allocates nothing */
+	if (sysinfo(&si) == 0) {
+		res->left = si.freeram * si.mem_unit / 1024;
+		res->total = si.totalram * si.mem_unit / 1024;
+	}
+	res->n = n;
+	close(fd);
+	unlink("/tmp/oom_fill");
+	_exit(0);
+}
+
+static void fault_fill(void)
+{
+	long len = (t_meminfo("MemTotal:") + 64 * 1024) * 1024;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(p != MAP_FAILED, "mmap more than memory");
+	for (long o = 0; o < len; o += 4096)
+		p[o] = 1;
+	_exit(0);		/* not reached: there is not that much memory */
+}
+
+int main(void)
+{
+	CHECK(t_vmstat("oom_kill") >= 0, "/proc/vmstat has oom_kill");
+	if (t_qemu_user()) {
+		t_ok("oom (qemu-user: counter only)");
+		return 0;
+	}
+	res = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(res != MAP_FAILED, "mmap result page");
+	*res = (struct result){ -2, 0, 0, 0 };
+	long free0 = t_meminfo("MemFree:"), ooms = t_vmstat("oom_kill");
+	int st = t_child_timeout(write_fill, 120);
+	unlink("/tmp/oom_fill");	/* if the OOM rule ended the child first */
+	printf("write_fill: pwrite = %ld (errno %ld), %ld kB free of %ld; child status 0x%x\n",
+	       res->n, res->err, res->left, res->total, st);
+	CHECK(st != -1, "the write ends (did not in 120 s)");
+	CHECK(res->n != -2, "the write returned");
+	CHECK(res->n < 0x7ffff000, "a write bigger than memory ends short");
+	CHECK(res->n > 0 || res->err == ENOMEM || res->err == EFAULT, "short, ENOMEM or EFAULT");
+	CHECK(res->left >= res->total / 128, "half the reserve is left for GFP_ATOMIC");
+	if (WIFSIGNALED(st)) {	/* after the write, by the OOM rule */
+		CHECK(WTERMSIG(st) == SIGKILL, "only the OOM rule's SIGKILL");
+		CHECK(t_vmstat("oom_kill") == ++ooms, "oom_kill counted it");
+	} else {
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "write_fill exits 0");
+		CHECK(t_vmstat("oom_kill") == ooms, "nobody was killed");
+	}
+	CHECK(t_meminfo("MemFree:") > free0 - 4096, "file and mapping gave their memory back");
+	t_ok("write_fill");
+
+	st = t_child_timeout(fault_fill, 120);
+	CHECK(st != -1, "the OOM rule ends the toucher (it ran 120 s)");
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "killed by SIGKILL");
+	CHECK(t_vmstat("oom_kill") == ooms + 1, "oom_kill counted it");
+	CHECK(t_meminfo("MemFree:") > free0 - 4096, "its memory came back");
+	t_ok("fault_fill");
+	return 0;
+}
