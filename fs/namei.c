@@ -50,8 +50,8 @@ int user_path_mnt(int dfd, const char __user *upath, unsigned int flags, struct 
 	return err;
 }
 
-/* user_path_at for a call that changes the inode (chmod, chown, utimes,
- * truncate): -EROFS through a read-only mount (Linux's mnt_want_write). */
+/* user_path_at for a call that changes the inode (chmod, chown, utimes):
+ * -EROFS through a read-only mount (Linux's mnt_want_write). */
 struct inode *user_path_at_write(int dfd, const char __user *upath, unsigned int flags)
 {
 	struct path p;

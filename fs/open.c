@@ -225,13 +225,16 @@ long sys_ftruncate(int fd, long length)
 
 long sys_truncate(const char __user *upath, long length)
 {
-	struct inode *inode = user_path_at_write(AT_FDCWD, upath, 0);
-	long err;
+	struct path p;
+	long err = user_path_mnt(AT_FDCWD, upath, 0, &p);
 
-	if (IS_ERR(inode))
-		return PTR_ERR(inode);
+	if (err)
+		return err;
+	struct inode *inode = p.inode;
 	struct super_block *sb = S_ISREG(inode->i_mode) ? inode->i_sb : NULL;
-	err = sb_want_write(sb);	/* (others: EISDIR, EINVAL below) */
+	/* (others: EISDIR, EINVAL below) */
+	err = S_ISREG(inode->i_mode) && mnt_readonly(p.mnt) ? -EROFS : sb_want_write(sb);
+	mntput(p.mnt);
 	if (!err) {
 		err = get_write_access(inode);	/* not a running program */
 		if (!err) {

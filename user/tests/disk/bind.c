@@ -280,6 +280,7 @@ static void check_readonly_mountinfo(void)
 	CHECK_ERR(open(P("b/f1"), O_WRONLY), EROFS, "write through it: EROFS");
 	CHECK_ERR(chmod(P("b/f1"), 0600), EROFS, "chmod through it: EROFS");
 	CHECK_ERR(truncate(P("b/f1"), 0), EROFS, "truncate through it: EROFS");
+	CHECK_ERR(truncate(P("b/sub"), 0), EISDIR, "truncate of a directory: EISDIR first");
 	CHECK_ERR(unlink(P("b/f1")), EROFS, "unlink through it: EROFS");
 	CHECK_ERR(rename(P("b/f1"), P("b/f2")), EROFS, "rename through it: EROFS");
 	int rfd = open(P("b/f1"), O_RDONLY);
