@@ -5,7 +5,8 @@
  * /proc/self/fd/N give across a bind, ".." from a bind's root, openat and
  * fchdir through one; umount2 EBUSY for a cwd or an open file in it,
  * EINVAL below its root, MNT_DETACH with a file still open, umount2
- * racing a child that opens and enters the bind (20 rounds); --rbind
+ * racing a child that opens and enters the bind (20 rounds); a tmpfs
+ * that lives on through a bind after its first mount goes; --rbind
  * copies submounts, --bind does not; --move (ELOOP below itself); the
  * BusyBox bind+rshared case (peers), a slave that receives but does not
  * send, a private mount that does neither, an unbindable one (EINVAL);
@@ -184,6 +185,23 @@ static void race_umount(void)
 	t_ok("umount racing open and chdir");
 }
 
+/* A file system lives as long as any mount of it: a tmpfs bound
+ * elsewhere and then unmounted at its first place keeps its files. */
+static void check_lifetime(void)
+{
+	char f[24][256];
+
+	CHECK(mount("none", P("t1"), "tmpfs", 0, NULL) == 0, "mount a tmpfs on t1");
+	put("t1/x", "T");
+	CHECK(minfo("t1", f, 24) >= 10 && !strcmp(f[3], "/"), "mountinfo: a whole fs's root is /");
+	CHECK(bind("t1", "t2", 0) == 0, "bind t1 on t2");
+	CHECK(umnt("t1") == 0 && !has("t1/x"), "umount the tmpfs at t1");
+	CHECK(!strcmp(get("t2/x"), "T"), "its files live on through the bind");
+	put("t2/y", "U");
+	CHECK(umnt("t2") == 0 && !has("t2/x"), "umount its last mount");
+	t_ok("a file system lives while a mount of it does");
+}
+
 static void check_files(void)
 {
 	put("file1", "one");
@@ -312,7 +330,7 @@ static void check_readonly_mountinfo(void)
 int main(void)
 {
 	static const char *dirs[] = { "a", "a/sub", "b", "c", "c/csub", "d", "e", "s1", "s2",
-				      "m", "m/x", "m/y", "m/z", "sl", "u" };
+				      "m", "m/x", "m/y", "m/z", "sl", "u", "t1", "t2" };
 	if (t_qemu_user() || getuid()) {
 		printf("bind: needs root on a kernel that mounts, skipped\n");
 		return 0;
@@ -327,6 +345,7 @@ int main(void)
 	put("c/cf", "C");
 	check_names();
 	race_umount();
+	check_lifetime();
 	check_files();
 	check_rbind_move();
 	check_propagation();
