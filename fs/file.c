@@ -54,6 +54,7 @@ void fput(struct file *f)
 		f->f_op->release(f->f_inode, f);
 	if (f->f_mode & FMODE_WRITER) {
 		put_write_access(f->f_inode);
+		mnt_drop_write(f->f_mnt);
 		sb_drop_write(f->f_inode->i_sb);
 	}
 	dput(f->f_dentry);

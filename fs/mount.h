@@ -26,6 +26,7 @@ struct mount {
 	int mnt_group_id;		/* peer group, 0: not shared */
 	int mnt_id;
 	atomic_t mnt_count;		/* the tree's, paths', files', walks' references */
+	atomic_t mnt_writers;		/* files open for writing through it */
 	int mnt_flags;			/* MNT_* */
 	char mnt_type[16];
 	char mnt_devname[];

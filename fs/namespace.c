@@ -95,6 +95,29 @@ int mnt_readonly(struct mount *m)
 	return m && ((m->mnt_flags & MNT_READONLY) || (m->mnt_sb && m->mnt_sb->s_readonly));
 }
 
+/* A file opened for writing through m (FMODE_WRITER, until its last
+ * fput), as Linux's mnt_want_write: counted before the read-only test,
+ * and remount,bind,ro sets the flag before it counts, so one of the two
+ * sees the other (the barriers order each side's write and read). */
+int mnt_want_write(struct mount *m)
+{
+	if (!m)
+		return 0;
+	atomic_inc(&m->mnt_writers);
+	smp_mb();
+	if (mnt_readonly(m)) {
+		atomic_dec(&m->mnt_writers);
+		return -EROFS;
+	}
+	return 0;
+}
+
+void mnt_drop_write(struct mount *m)
+{
+	if (m)
+		atomic_dec(&m->mnt_writers);
+}
+
 /* A new mount of root's file system, not in the tree, with the tree's
  * reference. */
 static struct mount *alloc_mnt(struct inode *root, const char *dev, const char *type, int flags)
@@ -562,20 +585,29 @@ static int do_change_type(const struct path *path, unsigned long flags)
 	return err;
 }
 
-/* mount -o remount,bind,ro|rw: only this mount's read-only flag. */
+/* mount -o remount,bind,ro|rw: only this mount's read-only flag;
+ * EBUSY while a file is open for writing through it (Linux's
+ * mnt_make_readonly; see mnt_want_write). */
 static int do_reconfigure_mnt(const struct path *path, unsigned long flags)
 {
 	struct mount *m = path->mnt;
+	int err = 0;
 
 	if (path->inode != m->mnt_root)
 		return -EINVAL;
 	mutex_lock(&namespace_sem);
-	if (flags & MS_RDONLY)
-		m->mnt_flags |= MNT_READONLY;
-	else
+	if ((flags & MS_RDONLY) && !(m->mnt_flags & MNT_READONLY)) {
+		WRITE_ONCE(m->mnt_flags, m->mnt_flags | MNT_READONLY);
+		smp_mb();
+		if (atomic_read(&m->mnt_writers)) {
+			WRITE_ONCE(m->mnt_flags, m->mnt_flags & ~MNT_READONLY);
+			err = -EBUSY;
+		}
+	} else if (!(flags & MS_RDONLY)) {
 		m->mnt_flags &= ~MNT_READONLY;
+	}
 	mutex_unlock(&namespace_sem);
-	return 0;
+	return err;
 }
 
 /* mount --move old target */

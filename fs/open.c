@@ -129,12 +129,18 @@ struct file *do_filp_open(int dfd, const char *path, int flags, umode_t mode)
 		if (!writer)
 			sb_drop_write(inode->i_sb);
 	}
+	if (writer && (err = mnt_want_write(p.mnt))) {	/* remount,bind,ro meanwhile */
+		sb_drop_write(inode->i_sb);
+		goto fail;
+	}
 	if (writer && (err = get_write_access(inode))) {	/* a running program: ETXTBSY */
+		mnt_drop_write(p.mnt);
 		sb_drop_write(inode->i_sb);
 		goto fail;
 	}
 	if (writer && (flags & O_TRUNC) && (err = do_truncate(inode, 0))) {
 		put_write_access(inode);
+		mnt_drop_write(p.mnt);
 		sb_drop_write(inode->i_sb);
 		goto fail;
 	}
@@ -143,6 +149,7 @@ struct file *do_filp_open(int dfd, const char *path, int flags, umode_t mode)
 	if (IS_ERR(f)) {
 		if (writer) {
 			put_write_access(inode);
+			mnt_drop_write(p.mnt);
 			sb_drop_write(inode->i_sb);
 		}
 		path_put(&p);

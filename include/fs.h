@@ -333,6 +333,8 @@ static inline int path_equal(const struct path *a, const struct path *b)
 	return a->mnt == b->mnt && a->inode == b->inode;
 }
 int mnt_readonly(struct mount *m);	/* the mount or its super block is read-only */
+int mnt_want_write(struct mount *m);	/* a file opened for writing: -EROFS */
+void mnt_drop_write(struct mount *m);
 /* Mount root on mp (NULL mp: a mount with no parent, e.g. rootfs); a
  * held path to the new mount's root goes to *res if res. */
 int vfs_add_mount(const struct path *mp, struct inode *root, const char *dev,

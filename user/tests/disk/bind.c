@@ -291,8 +291,16 @@ static void check_readonly_mountinfo(void)
 	int nf;
 
 	CHECK(bind("a", "b", 0) == 0, "bind a on b");
+	int wfd = open(P("b/f1"), O_WRONLY);
+	CHECK(wfd >= 0, "open for writing through b");
+	CHECK_ERR(mount(NULL, P("b"), NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL), EBUSY,
+		  "remount,bind,ro with a writer through it: EBUSY");
+	close(wfd);
+	wfd = open(P("a/f1"), O_WRONLY);
+	CHECK(wfd >= 0, "open for writing through a");
 	CHECK(mount(NULL, P("b"), NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) == 0,
-	      "remount,bind,ro");
+	      "remount,bind,ro (a writer through another mount does not count)");
+	close(wfd);
 	CHECK_ERR(open(P("b/ro"), O_WRONLY | O_CREAT, 0644), EROFS, "create through it: EROFS");
 	CHECK_ERR(mkdir(P("b/rodir"), 0755), EROFS, "mkdir through it: EROFS");
 	CHECK_ERR(open(P("b/f1"), O_WRONLY), EROFS, "write through it: EROFS");
