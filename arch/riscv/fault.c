@@ -110,7 +110,10 @@ retry:
 		return no_context(regs);
 	if (fault & VM_FAULT_OOM) {
 		count_vm_event(OOM_KILL);
-		printk("Out of memory: killing %s (pid %d)\n", current->comm, current->pid);
+		/* what it held (Linux prints its rss too): was it the hog? */
+		printk("Out of memory: killing %s (pid %d), rss %lu kB, %lu kB free\n",
+		       current->comm, current->pid, READ_ONCE(mm->rss) << (PAGE_SHIFT - 10),
+		       nr_free_pages() << (PAGE_SHIFT - 10));
 		do_group_exit(SIGKILL);
 	}
 	force_sig_fault(fault & VM_FAULT_SIGBUS ? SIGBUS : SIGSEGV,

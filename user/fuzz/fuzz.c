@@ -878,19 +878,17 @@ static void setup(void)
 	}
 }
 
-/* The workers may have mounted tmpfs or ramfs anywhere in their jail
- * (mount(2) is in the table): unmount those, newest first, keeping the
- * scratch ext2 and tmpfs (the first mounts on /fuzz/ext2 and /fuzz/ram).
- * Returns the failures. */
-static int umount_workers(void)
+/* The mounts the workers made in their jail (mount(2) is in the table),
+ * oldest first: every mount on /fuzz or below but the scratch ext2 and
+ * tmpfs (the first mounts on /fuzz/ext2 and /fuzz/ram). */
+static int worker_mounts(char mps[][256], int max)
 {
-	static char mps[64][256];
 	char line[1024], dev[256], dir[256];
-	int n = 0, bad = 0, seen_ext2 = 0, seen_ram = 0;
+	int n = 0, seen_ext2 = 0, seen_ram = 0;
 	FILE *f = fopen("/proc/mounts", "r");
 	if (!f)
-		return 1;
-	while (n < 64 && fgets(line, sizeof(line), f))
+		return -1;
+	while (n < max && fgets(line, sizeof(line), f))
 		if (sscanf(line, "%255s %255s", dev, dir) == 2 &&
 		    (!strcmp(dir, "/fuzz") || !strncmp(dir, "/fuzz/", 6))) {
 			if (has_ext2 && !seen_ext2 && !strcmp(dir, "/fuzz/ext2"))
@@ -901,15 +899,38 @@ static int umount_workers(void)
 				snprintf(mps[n++], 256, "%s", dir);
 		}
 	fclose(f);
-	while (n--)
-		if (umount2(mps[n], 0) && bad++ < 5)
-			printf("FUZZ cleanup: cannot umount %s: %s\n", mps[n], strerror(errno));
+	return n;
+}
+
+/* Unmounts the workers' mounts, newest first, in passes: a mount can be
+ * hidden under a later one (a worker with its cwd below /ram mounted
+ * there after another covered /ram), and is reachable by its path only
+ * once that one is gone. Returns the failures. */
+static int umount_workers(void)
+{
+	static char mps[64][256];
+	char line[1024];
+	int n, bad = 0;
+	for (int pass = 0; pass < 16; pass++) {
+		int done = 0;
+		if ((n = worker_mounts(mps, 64)) <= 0)
+			return n < 0;
+		while (n--)
+			done += umount2(mps[n], 0) == 0;
+		if (!done)
+			break;
+	}
+	n = worker_mounts(mps, 64);
+	for (int i = 0; i < n; i++)
+		if (umount2(mps[i], 0) && bad++ < 5)
+			printf("FUZZ cleanup: cannot umount %s: %s\n", mps[i], strerror(errno));
+	FILE *f;
 	if (bad && (f = fopen("/proc/self/mountinfo", "r"))) {	/* what was left, to debug */
 		while (fgets(line, sizeof(line), f))
 			printf("FUZZ cleanup: mountinfo %s", line);
 		fclose(f);
 	}
-	return bad;
+	return n < 0 || bad;
 }
 
 static void finish(void)
