@@ -336,6 +336,14 @@ static int special(int s, unsigned long *a, long *ret)
 		a[3] = gen_int() & ~(MS_REMOUNT | MS_BIND | MS_MOVE);
 		a[4] = gen_buf();
 		return -1;
+	case S_CHROOT: {	/* only where it is, or failing (see docs/fuzzing.md) */
+		struct stat st, root;
+		a[0] = gen_path();
+		if (!stat((const char *)a[0], &st) && S_ISDIR(st.st_mode) && !stat("/", &root) &&
+		    (st.st_dev != root.st_dev || st.st_ino != root.st_ino))
+			a[0] = (unsigned long)"/";
+		return -1;
+	}
 	case S_UMOUNT:	/* no lazy umount of the scratch ext2 */
 		a[0] = gen_path();
 		a[1] = gen_flags() & ~MNT_DETACH;

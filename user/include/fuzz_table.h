@@ -50,7 +50,7 @@ enum kind {
 /* Special generators: the whole argument list is built by fuzz.c. */
 enum special {
 	S_NONE, S_CLONE, S_CLONE3, S_EXECVE, S_SIGACTION, S_KILL, S_TGKILL, S_TKILL,
-	S_BRK, S_RLIMIT, S_OPENAT2, S_TOUCH, S_MMAP, S_MOUNT, S_UMOUNT,
+	S_BRK, S_RLIMIT, S_OPENAT2, S_TOUCH, S_MMAP, S_MOUNT, S_UMOUNT, S_CHROOT,
 };
 
 struct fuzz_call {
@@ -110,7 +110,7 @@ static const struct fuzz_call fuzz_calls[] = {
 	C(utimensat, K_DIRFD, K_PATH, K_BUF, K_ATFLAGS),
 	C(chdir, K_PATH),
 	C(fchdir, K_FD),
-	C(chroot, K_PATH),
+	SPECIAL(chroot, S_CHROOT),
 	C(getcwd, K_BUF, K_LEN),
 	C(umask, K_MODE),
 	C(dup, K_FD),
