@@ -476,11 +476,14 @@ int do_unlinkat(int dfd, const char *path, int rmdir)
 	} else if (rmdir) {
 		if (!S_ISDIR(victim->i_mode)) {
 			err = -ENOTDIR;
-		} else if (victim == root_inode || victim->i_mountpoints) {
-			err = -EBUSY;	/* a mount point or a mounted root */
 		} else {
+			/* the mount point test under victim's lock: mount(2)
+			 * tests i_nlink and pins i_mountpoints under it */
 			down_write(&victim->i_rwsem);
-			err = dir->i_op->rmdir ? dir->i_op->rmdir(dir, nd.last, nd.last_len, victim) : -EPERM;
+			if (victim == root_inode || victim->i_mountpoints)
+				err = -EBUSY;	/* a mount point or a mounted root */
+			else
+				err = dir->i_op->rmdir ? dir->i_op->rmdir(dir, nd.last, nd.last_len, victim) : -EPERM;
 			if (!err)	/* its negative entries must not pin it */
 				d_prune_children(victim);
 			up_write(&victim->i_rwsem);

@@ -311,17 +311,52 @@ static void commit_tree(struct mount *m)
 	}
 }
 
+static int graft_locked(struct mount *source, const struct path *mp);
+
+/* mount_lock taken: count a mount point that is about to be (d = 1) or
+ * no longer about to be (d = -1), so rmdir answers EBUSY meanwhile. */
+static void mp_pin(struct inode *ip, int d)
+{
+	spin_lock(&mount_lock);
+	ip->i_mountpoints += d;
+	spin_unlock(&mount_lock);
+}
+
 /* namespace_sem held: attach the new tree `source` on mp (a held path),
  * and a copy on every mount that receives mp's mounts (fs/pnode.c), as
  * Linux's graft_tree/attach_recursive_mnt. */
 static int graft_tree(struct mount *source, const struct path *mp)
 {
+	struct inode *ip = mp->inode;
+	int err, dead;
+
+	if (S_ISDIR(mp->inode->i_mode) != S_ISDIR(source->mnt_root->i_mode))
+		return -ENOTDIR;
+	/* A removed directory (reached by a cwd or an fd) takes no mount, as
+	 * Linux's cant_mount: nothing could name or unmount it. The test is
+	 * made under the mount point's i_rwsem, which rmdir holds for its
+	 * i_mountpoints test, and pins the inode as a mount point (rmdir:
+	 * EBUSY) until the mount is attached: one of the two loses. The lock
+	 * is not held while grafting: propagation walks up from mp (is_subdir
+	 * takes its i_rwsem). */
+	down_write(&ip->i_rwsem);
+	dead = !ip->i_nlink;
+	if (!dead)
+		mp_pin(ip, 1);
+	up_write(&ip->i_rwsem);
+	if (dead)
+		return -ENOENT;
+	err = graft_locked(source, mp);
+	mp_pin(ip, -1);
+	return err;
+}
+
+static int graft_locked(struct mount *source, const struct path *mp)
+{
 	LIST_HEAD(copies);
 	struct mount *c, *n, *p;
 	int err;
 
-	if (S_ISDIR(mp->inode->i_mode) != S_ISDIR(source->mnt_root->i_mode))
-		return -ENOTDIR;
 	for (p = source; p; p = next_mnt(p, source))
 		p->mnt_flags |= MNT_NEW;
 	if (mp->mnt->mnt_flags & MNT_SHARED)	/* a mount under a shared one is shared */
@@ -407,7 +442,7 @@ int vfs_move_mount(const struct path *from, const struct path *to)
 		list_del_init(&p->mnt_list);
 	m->mnt_mountpoint = NULL;
 	err = graft_tree(m, to);
-	if (err) {	/* no memory for propagation: back where it was */
+	if (err) {	/* no memory for propagation, or to is removed: back */
 		m->mnt_parent = old_parent;
 		m->mnt_mountpoint = old_mp;
 		commit_tree(m);
