@@ -854,6 +854,154 @@ static void slowest(int nworkers)
 	printf("\n");
 }
 
+/* One line of /proc/self/mountinfo: the mount's id and its mount point
+ * (mountinfo escapes space, tab, newline and backslash as \ooo). */
+struct mnt_ent {
+	int id;
+	char *dir;
+};
+
+static void unescape(char *s)
+{
+	char *d = s;
+	for (; *s; s++)
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*d++ = (s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0');
+			s += 3;
+		} else
+			*d++ = *s;
+	*d = 0;
+}
+
+/* The mounts in mount order (oldest first), as the kernel lists them
+ * for our root; lines of any length (a source name may be a page). */
+static int read_mounts(struct mnt_ent **out)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+	char *line = NULL, *dir;
+	size_t cap = 0;
+	int n = 0, max = 0, id;
+	*out = NULL;
+	if (!f)
+		return -1;
+	while (getline(&line, &cap, f) > 0) {
+		if (sscanf(line, "%d %*d %*s %*s %ms", &id, &dir) != 2)
+			continue;
+		if (n == max && !(*out = realloc(*out, (max = 2 * max + 16) * sizeof(**out))))
+			exit(2);
+		unescape(dir);
+		(*out)[n++] = (struct mnt_ent){ id, dir };
+	}
+	free(line);
+	fclose(f);
+	return n;
+}
+
+static void free_mounts(struct mnt_ent *m, int n)
+{
+	while (n-- > 0)
+		free(m[n].dir);
+	free(m);
+}
+
+/* umount2 of a path that may be longer than PATH_MAX (a worker can nest
+ * directories deeper than one path can name): chdir down in pieces. */
+static int umount_path(const char *path)
+{
+	char buf[PATH_MAX];
+	const char *p = path;
+	int err, e;
+	while (strlen(p) >= PATH_MAX) {
+		const char *cut = p + PATH_MAX - 1;
+		while (cut > p && *cut != '/')
+			cut--;
+		if (cut == p) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		snprintf(buf, cut - p + 1, "%s", p);
+		if (chdir(*buf ? buf : "/"))
+			return -1;
+		p = cut + 1;
+	}
+	err = umount2(p, 0);
+	e = errno;
+	if (chdir("/"))
+		return -1;
+	errno = e;
+	return err;
+}
+
+/* What was left, to debug (long lines cut). */
+static void show_mountinfo(void)
+{
+	char line[512];
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+	while (f && fgets(line, sizeof(line), f))
+		printf("FUZZ cleanup: mountinfo %.200s%s", line, strchr(line, '\n') ? "" : "\n");
+	if (f)
+		fclose(f);
+}
+
+static int is_fuzz_dir(const char *dir)
+{
+	return !strcmp(dir, "/fuzz") || !strncmp(dir, "/fuzz/", 6);
+}
+
+static int ram_mnt_id = -1, ext2_mnt_id = -1;	/* the scratch mounts (setup) */
+
+/* The id of the newest mount on dir (the one setup just made). */
+static int mount_id(const char *dir)
+{
+	struct mnt_ent *m;
+	int n = read_mounts(&m), id = -1;
+	for (int i = 0; i < n; i++)
+		if (!strcmp(m[i].dir, dir))
+			id = m[i].id;
+	free_mounts(m, n);
+	return id;
+}
+
+/* The workers may have mounted tmpfs or ramfs anywhere in their jail
+ * (mount(2) is in the table), on top of each other, or through a cwd or
+ * an fd on a directory another mount covers (mounted under it). Unmount
+ * everything under /fuzz but the scratch mounts, newest first, as
+ * umount -a: a mount hidden under a newer one on its parent does not
+ * resolve by its name (ENOENT) and a mount with mounts on it is busy,
+ * until those go, so repeat while a pass makes progress. What is left
+ * is reported with its errno. Returns the mounts left. */
+static int umount_workers(void)
+{
+	struct mnt_ent *m;
+	int n, left, done;
+	do {
+		n = read_mounts(&m);
+		if (n < 0)
+			return 1;
+		int err[n];
+		left = done = 0;
+		for (int i = n - 1; i >= 0; i--) {
+			err[i] = 0;
+			if (!is_fuzz_dir(m[i].dir) || m[i].id == ram_mnt_id || m[i].id == ext2_mnt_id)
+				continue;
+			left++;
+			if (!umount_path(m[i].dir))
+				done++;
+			else
+				err[i] = errno;
+		}
+		if (left && !done) {
+			for (int i = n - 1, shown = 0; i >= 0; i--)
+				if (err[i] && shown++ < 5)
+					printf("FUZZ cleanup: cannot umount %s: %s\n", m[i].dir, strerror(err[i]));
+			show_mountinfo();
+		}
+		free_mounts(m, n);
+	} while (left && done);
+	return left;
+}
+
 static const char *scratch_dev;
 
 static void setup(void)
@@ -873,6 +1021,9 @@ static void setup(void)
 	has_ext2 = scratch_dev && mount(scratch_dev, "/fuzz/ext2", "ext2", 0, NULL) == 0;
 	if (scratch_dev && !has_ext2)
 		fail("%s: cannot mount the scratch ext2 (errno %ld)", scratch_dev, errno);
+	if ((ram_mnt_id = mount_id("/fuzz/ram")) < 0)
+		fail("%s: not in /proc/self/mountinfo (errno %ld)", "/fuzz/ram", errno);
+	ext2_mnt_id = has_ext2 ? mount_id("/fuzz/ext2") : -1;
 	jail_fd = open("/fuzz", O_RDONLY | O_DIRECTORY);
 	ram_fd = open("/fuzz/ram", O_RDONLY | O_DIRECTORY);
 	ext2_fd = open("/fuzz/ext2", O_RDONLY | O_DIRECTORY);
@@ -884,61 +1035,6 @@ static void setup(void)
 		perror("fuzz: mmap");
 		exit(2);
 	}
-}
-
-/* The mounts the workers made in their jail (mount(2) is in the table),
- * oldest first: every mount on /fuzz or below but the scratch ext2 and
- * tmpfs (the first mounts on /fuzz/ext2 and /fuzz/ram). */
-static int worker_mounts(char mps[][256], int max)
-{
-	char line[1024], dev[256], dir[256];
-	int n = 0, seen_ext2 = 0, seen_ram = 0;
-	FILE *f = fopen("/proc/mounts", "r");
-	if (!f)
-		return -1;
-	while (n < max && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%255s %255s", dev, dir) == 2 &&
-		    (!strcmp(dir, "/fuzz") || !strncmp(dir, "/fuzz/", 6))) {
-			if (has_ext2 && !seen_ext2 && !strcmp(dir, "/fuzz/ext2"))
-				seen_ext2 = 1;
-			else if (!seen_ram && !strcmp(dir, "/fuzz/ram"))
-				seen_ram = 1;
-			else
-				snprintf(mps[n++], 256, "%s", dir);
-		}
-	fclose(f);
-	return n;
-}
-
-/* Unmounts the workers' mounts, newest first, in passes: a mount can be
- * hidden under a later one (a worker with its cwd below /ram mounted
- * there after another covered /ram), and is reachable by its path only
- * once that one is gone. Returns the failures. */
-static int umount_workers(void)
-{
-	static char mps[64][256];
-	char line[1024];
-	int n, bad = 0;
-	for (int pass = 0; pass < 16; pass++) {
-		int done = 0;
-		if ((n = worker_mounts(mps, 64)) <= 0)
-			return n < 0;
-		while (n--)
-			done += umount2(mps[n], 0) == 0;
-		if (!done)
-			break;
-	}
-	n = worker_mounts(mps, 64);
-	for (int i = 0; i < n; i++)
-		if (umount2(mps[i], 0) && bad++ < 5)
-			printf("FUZZ cleanup: cannot umount %s: %s\n", mps[i], strerror(errno));
-	FILE *f;
-	if (bad && (f = fopen("/proc/self/mountinfo", "r"))) {	/* what was left, to debug */
-		while (fgets(line, sizeof(line), f))
-			printf("FUZZ cleanup: mountinfo %s", line);
-		fclose(f);
-	}
-	return n < 0 || bad;
 }
 
 static void finish(void)
