@@ -5,11 +5,15 @@
  * submit one bio per page under a plug, so neighbours merge into large
  * requests. Completions run in interrupt context; a failed write is
  * recorded with mapping_set_error (reported by fsync, never retried).
- * The a_ops have no invalidate_folio, release_folio or bmap: a device
- * folio carries no private data (its sector is index * 8, nothing to
- * cache; Linux needs them for buffer heads) and no block map, so the
- * page cache's defaults are complete, and FIBMAP on a device node is
- * EINVAL as in Linux.
+ * A file system whose blocks are smaller than a page dirties only its
+ * block of a shared page (bdev_folio_dirty_range): the dirty sectors
+ * are a mask in folio->private (PG_private), and writeback writes just
+ * those, so a page holding an ext2 bitmap and a file's data block never
+ * writes the stale copy of the data block (Linux keeps per-buffer dirty
+ * bits in buffer heads for this). A dirty folio without PG_private is
+ * dirty as a whole (buffered writes to /dev/vdX, folio_mark_dirty).
+ * invalidate_folio and release_folio drop the mask; there is no bmap:
+ * FIBMAP on a device node is EINVAL as in Linux.
  * Locks: as the page cache (folio lock, then i_pages_lock). */
 #include <blkdev.h>
 #include <fs.h>
@@ -95,10 +99,42 @@ static void write_end_io(struct bio *b)
 	folio_end_writeback(f);
 }
 
+/* Write only the dirty sectors of a folio with a mask: one bio per run. */
+static int bdev_write_mask(struct block_device *bd, struct folio *f, unsigned long mask)
+{
+	struct folio_seg segs[PAGE_SIZE / SECTOR_SIZE];
+	sector_t first = (sector_t)folio_index(f) << (PAGE_SHIFT - SECTOR_SHIFT);
+	unsigned int i = 0, n = 0, per = PAGE_SIZE / SECTOR_SIZE;
+
+	while (i < per) {
+		unsigned int j = i;
+
+		if (!(mask & (1UL << i)) || first + i >= bd->bd_nr_sectors) {
+			i++;
+			continue;
+		}
+		while (j < per && (mask & (1UL << j)) && first + j < bd->bd_nr_sectors)
+			j++;
+		segs[n++] = (struct folio_seg){ i << SECTOR_SHIFT, (j - i) << SECTOR_SHIFT, first + i };
+		i = j;
+	}
+	if (submit_folio_segs(bd, f, segs, n, REQ_OP_WRITE)) {
+		folio_attach_private(f, mask);	/* dirty again, same sectors */
+		filemap_dirty_folio(folio_mapping(f), f);
+		folio_unlock(f);
+		folio_end_writeback(f);
+		return -ENOMEM;
+	}
+	folio_unlock(f);
+	return 0;
+}
+
 static int bdev_writepage(struct folio *f, struct writeback_control *wbc, void *data)
 {
 	struct block_device *bd = data;
 	(void)wbc;
+	if (folio_test_private(f))
+		return bdev_write_mask(bd, f, folio_detach_private(f));
 	struct bio *b = bio_alloc(bd, 1, REQ_OP_WRITE, GFP_KERNEL);
 	if (!b) {		/* nothing was written: keep it dirty for the next round */
 		folio_mark_dirty(f);
@@ -125,11 +161,34 @@ static int bdev_writepages(struct address_space *m, struct writeback_control *wb
 	return err;
 }
 
+/* Dirtying the whole folio (buffered device writes) drops the mask. */
+static int bdev_dirty_folio(struct address_space *m, struct folio *f)
+{
+	if (folio_test_private(f))
+		folio_detach_private(f);
+	return filemap_dirty_folio(m, f);
+}
+
+static void bdev_invalidate_folio(struct folio *f, size_t off, size_t len)
+{
+	if (off == 0 && len == PAGE_SIZE && folio_test_private(f))
+		folio_detach_private(f);
+}
+
+static int bdev_release_folio(struct folio *f, gfp_t gfp)
+{
+	(void)gfp;
+	return !folio_test_dirty(f) && !folio_test_writeback(f) ?
+	       (folio_detach_private(f), 1) : 0;
+}
+
 static const struct address_space_operations bdev_aops = {
 	.read_folio = bdev_read_folio,
 	.readahead = bdev_readahead,
 	.writepages = bdev_writepages,
-	.dirty_folio = filemap_dirty_folio,
+	.dirty_folio = bdev_dirty_folio,
+	.invalidate_folio = bdev_invalidate_folio,
+	.release_folio = bdev_release_folio,
 	.write_begin = simple_write_begin,
 	.write_end = simple_write_end,
 };

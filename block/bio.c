@@ -1,11 +1,13 @@
-/* bio.c: allocating bios, adding pages, completion and the blocking
- * helper submit_bio_wait. No locks: a bio belongs to one submitter until
+/* bio.c: allocating bios, adding pages, completion, the blocking
+ * helper submit_bio_wait, and submit_folio_segs (several parts of one
+ * folio, each its own bio, the folio finished by the last). No locks: a bio belongs to one submitter until
  * submit_bio, then to the block layer until bi_end_io. */
 #include <bio.h>
 #include <slab.h>
 #include <sched.h>
 #include <string.h>
 #include <uapi/errno.h>
+#include <pagemap.h>
 
 static struct kmem_cache *bio_cache;
 
@@ -80,4 +82,72 @@ int submit_bio_wait(struct bio *b)
 	submit_bio(b);
 	wait_for_completion(&done);
 	return b->bi_status;
+}
+
+/* submit_folio_segs: one bio per part, the folio finished by the last. */
+struct folio_io {
+	struct folio *folio;
+	unsigned int op;
+	int pending, error;
+};
+
+static void folio_io_done(struct folio_io *io)
+{
+	struct folio *f = io->folio;
+
+	if (io->op == REQ_OP_WRITE) {
+		if (io->error && folio_mapping(f))
+			mapping_set_error(folio_mapping(f), io->error);
+		folio_end_writeback(f);
+	} else {
+		if (io->error)
+			folio_set_error(f);
+		else
+			folio_mark_uptodate(f);
+		folio_unlock(f);
+	}
+	kfree(io);
+}
+
+static void folio_seg_end_io(struct bio *b)
+{
+	struct folio_io *io = b->bi_private;
+
+	if (b->bi_status)
+		io->error = b->bi_status;
+	bio_put(b);
+	if (__atomic_sub_fetch(&io->pending, 1, __ATOMIC_ACQ_REL) == 0)
+		folio_io_done(io);
+}
+
+int submit_folio_segs(struct block_device *bdev, struct folio *folio,
+		      const struct folio_seg *segs, int n, unsigned int op)
+{
+	struct folio_io *io = kmalloc(sizeof(*io), GFP_KERNEL);
+	struct bio *bios[PAGE_SIZE / SECTOR_SIZE];
+	int i;
+
+	if (!io || n > (int)(PAGE_SIZE / SECTOR_SIZE))
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		if (!(bios[i] = bio_alloc(bdev, 1, op, GFP_KERNEL))) {
+			while (i--)
+				bio_put(bios[i]);
+			goto nomem;
+		}
+		bios[i]->bi_sector = segs[i].sector;
+		bios[i]->bi_private = io;
+		bios[i]->bi_end_io = folio_seg_end_io;
+		bio_add_page(bios[i], folio_page(folio, 0), segs[i].len, segs[i].off);
+	}
+	*io = (struct folio_io){ .folio = folio, .op = op, .pending = n + 1 };
+	for (i = 0; i < n; i++)
+		submit_bio(bios[i]);
+	/* the extra count keeps io alive until every bio is submitted */
+	if (__atomic_sub_fetch(&io->pending, 1, __ATOMIC_ACQ_REL) == 0)
+		folio_io_done(io);
+	return 0;
+nomem:
+	kfree(io);
+	return -ENOMEM;
 }

@@ -61,6 +61,21 @@ void submit_bio(struct bio *bio);
 int submit_bio_wait(struct bio *bio);	/* 0 or -errno */
 void bio_endio(struct bio *bio);
 
+/* Part of one folio and where it lives on the device. */
+struct folio_seg {
+	unsigned int off, len;		/* bytes inside the folio */
+	sector_t sector;
+};
+/* I/O on several separate parts of one folio (the blocks of a page
+ * that are not contiguous on disk). Read: the folio is locked; it is
+ * marked uptodate if all parts read, and unlocked, when the last bio
+ * ends. Write: writeback is set; it ends with the last bio (errors go to
+ * mapping_set_error). n may be 0. Returns 0 or -ENOMEM (nothing issued,
+ * the caller still owns the folio's lock or writeback). */
+struct folio;
+int submit_folio_segs(struct block_device *bdev, struct folio *folio,
+		      const struct folio_seg *segs, int n, unsigned int op);
+
 /* A per-task plug: bios queue up and merge until blk_finish_plug (or
  * the task sleeps). */
 struct blk_plug {

@@ -138,6 +138,10 @@ extern const struct file_operations def_blk_fops;
 /* The block device's page cache: page N = bytes [N*4096, N*4096+4096). */
 struct address_space *bdev_mapping(struct block_device *bdev);
 int bdev_cache_init(struct block_device *bdev);
+struct folio;
+unsigned long bdev_sector_mask(unsigned int off, unsigned int len);
+void bdev_folio_dirty_range(struct folio *f, unsigned int off, unsigned int len);
+void bdev_folio_clean_range(struct folio *f, unsigned int off, unsigned int len);
 int sync_blockdev(struct block_device *bdev);	/* write back + FLUSH */
 void sync_all_blockdevs(void);
 int blkdev_issue_flush(struct block_device *bd);

@@ -208,9 +208,10 @@ def disk_args(name, mem):
         f.truncate(16 << 20)
     subprocess.run(["sfdisk", "-q", gpt], input=b"label: gpt\n,8MiB\n,\n", check=True,
                    stdout=subprocess.DEVNULL)
-    # vdd2 (sectors 18432.., 6 MiB) holds an empty ext2 for the mount test
-    subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "4096", "-E", "offset=%d" % (18432 * 512),
-                    gpt, "1536"], check=True, stdout=subprocess.DEVNULL)
+    # vdd2 (sectors 18432.., 6 MiB) holds an empty ext2 for the mounts and
+    # mmap_ext2 tests, with 1 KiB blocks (4 per page: the root has 4 KiB)
+    subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", "-E", "offset=%d" % (18432 * 512),
+                    gpt, "6M"], check=True, stdout=subprocess.DEVNULL)
     # vde: slow on purpose (mmap_retry's faults wait for it), blk.h's pattern, seed 3
     tmaster = os.path.join(DISKDIR, "throttle.img")
     with MASTER_LOCK:

@@ -145,11 +145,11 @@ static void adjust_free_blocks(struct super_block *sb, unsigned long g, int delt
 
 	folio_lock(df);
 	le16_add_cpu(&gd->bg_free_blocks_count, delta);
-	folio_mark_dirty(df);
+	ext2_meta_dirty(sbi, df, gd);
 	folio_unlock(df);
 	folio_lock(sbi->s_sb_folio);
 	le32_add_cpu(&sbi->s_es->s_free_blocks_count, delta);
-	folio_mark_dirty(sbi->s_sb_folio);
+	ext2_mark_sb_dirty(sb);
 	folio_unlock(sbi->s_sb_folio);
 }
 
@@ -167,17 +167,16 @@ static u32 alloc_in_group(struct super_block *sb, unsigned long g, unsigned long
 
 	if (!le16_to_cpu(gd->bg_free_blocks_count))
 		return 0;
-	bf = read_mapping_folio(sbi->s_bmap, le32_to_cpu(gd->bg_block_bitmap), NULL);
-	if (IS_ERR(bf))
+	bm = ext2_meta_read(sbi, le32_to_cpu(gd->bg_block_bitmap), &bf);
+	if (IS_ERR(bm))
 		return 0;
 	folio_lock(bf);
-	bm = folio_address(bf);
 	for (;;) {
 		bit = pick_bit(bm, start, n);
 		if (bit >= n || ext2_data_block_valid(sbi, group_first_block(sbi, g) + bit, 1))
 			break;
 		bm_set(bm, bit);
-		folio_mark_dirty(bf);
+		ext2_meta_dirty(sbi, bf, bm);
 		ext2_error(sb, __func__, "free bit for a metadata block", group_first_block(sbi, g) + bit);
 	}
 	if (bit >= n) {
@@ -186,7 +185,7 @@ static u32 alloc_in_group(struct super_block *sb, unsigned long g, unsigned long
 		return 0;
 	}
 	bm_set(bm, bit);
-	folio_mark_dirty(bf);
+	ext2_meta_dirty(sbi, bf, bm);
 	folio_unlock(bf);
 	folio_put(bf);
 	adjust_free_blocks(sb, g, -1);
@@ -218,7 +217,7 @@ u32 ext2_new_block(struct inode *inode, u32 goal, int *err)
 		*err = -ENOSPC;
 		return 0;
 	}
-	EXT2_I(inode)->i_blocks += EXT2_BLOCK_SIZE >> 9;
+	EXT2_I(inode)->i_blocks += sbi->s_blocksize >> 9;
 	EXT2_I(inode)->i_last_alloc = blk;
 	*err = 0;
 	return blk;
@@ -240,14 +239,12 @@ void ext2_free_blocks(struct inode *inode, u32 block, unsigned long count)
 		unsigned long bit = (block - sbi->s_first_data_block) % sbi->s_blocks_per_group;
 		unsigned long n = min(count, sbi->s_blocks_per_group - bit), i, freed = 0;
 		struct ext2_group_desc *gd = ext2_get_group_desc(sb, g, NULL);
-		struct folio *bf = read_mapping_folio(sbi->s_bmap,
-						      le32_to_cpu(gd->bg_block_bitmap), NULL);
-		u8 *bm;
+		struct folio *bf;
+		u8 *bm = ext2_meta_read(sbi, le32_to_cpu(gd->bg_block_bitmap), &bf);
 
-		if (IS_ERR(bf))
+		if (IS_ERR(bm))
 			break;
 		folio_lock(bf);
-		bm = folio_address(bf);
 		for (i = 0; i < n; i++) {
 			if (!bm_test(bm, bit + i)) {
 				ext2_error(sb, __func__, "bit already cleared for block", block + i);
@@ -256,11 +253,11 @@ void ext2_free_blocks(struct inode *inode, u32 block, unsigned long count)
 			bm_clear(bm, bit + i);
 			freed++;
 		}
-		folio_mark_dirty(bf);
+		ext2_meta_dirty(sbi, bf, bm);
 		folio_unlock(bf);
 		folio_put(bf);
 		adjust_free_blocks(sb, g, freed);
-		EXT2_I(inode)->i_blocks -= freed * (EXT2_BLOCK_SIZE >> 9);
+		EXT2_I(inode)->i_blocks -= freed * (sbi->s_blocksize >> 9);
 		block += n;
 		count -= n;
 	}

@@ -1,6 +1,8 @@
 /* dir.c: ext2 directories. A directory's blocks are the file data of
  * the directory inode, cached in its own mapping; each block is a chain
- * of ext2_dir_entry_2 records whose rec_lens cover the block exactly.
+ * of ext2_dir_entry_2 records whose rec_lens cover the block exactly;
+ * a page holds one to four blocks (walked a page at a time, records
+ * checked per block).
  * Hashed (dir_index) directories are read linearly; a change to one
  * clears its EXT2_INDEX_FL, so fsck treats it as a plain directory.
  * Locks: callers hold dir->i_rwsem (write for changes; iterate takes it
@@ -30,9 +32,20 @@ unsigned char ext2_type_by_mode(umode_t mode)
 	return EXT2_FT_UNKNOWN;
 }
 
+/* A directory is walked a page at a time; a page holds one to four
+ * blocks and the last page may be partly past i_size (a directory's size
+ * is a multiple of the block size, not of the page size). */
 static unsigned long dir_pages(struct inode *dir)
 {
-	return (dir->i_size + EXT2_BLOCK_SIZE - 1) >> EXT2_BLOCK_SHIFT;
+	return (dir->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+}
+
+/* The bytes of page n inside the directory. */
+static unsigned int dir_page_end(struct inode *dir, unsigned long n)
+{
+	loff_t left = dir->i_size - ((loff_t)n << PAGE_SHIFT);
+
+	return left < (loff_t)PAGE_SIZE ? (unsigned int)left : PAGE_SIZE;
 }
 
 static unsigned int rec_len(ext2_dirent *de) { return le16_to_cpu(de->rec_len); }
@@ -42,14 +55,15 @@ static ext2_dirent *dirent_at(void *kaddr, unsigned int off)
 	return (ext2_dirent *)((char *)kaddr + off);
 }
 
-/* Is the record at off sane (as Linux's ext2_check_page)? Its length a
- * multiple of 4 that holds its name and stays in the block, its inode
- * number one the file system has. Reports a bad one. */
+/* Is the record at off (in its page) sane (as Linux's ext2_check_page)?
+ * Its length a multiple of 4 that holds its name and stays in its block
+ * (a record never crosses a block boundary, whatever the page size),
+ * its inode number one the file system has. Reports a bad one. */
 static int dirent_ok(struct inode *dir, ext2_dirent *de, unsigned int off)
 {
-	unsigned int r = rec_len(de);
+	unsigned int r = rec_len(de), bs = ext2_blocksize(dir);
 
-	if (r >= 12 && !(r & 3) && off + r <= EXT2_BLOCK_SIZE && EXT2_DIR_REC_LEN(de->name_len) <= r &&
+	if (r >= 12 && !(r & 3) && (off & (bs - 1)) + r <= bs && EXT2_DIR_REC_LEN(de->name_len) <= r &&
 	    le32_to_cpu(de->inode) <= EXT2_SB(ext2_inode_sb(dir))->s_inodes_count)
 		return 1;
 	ext2_error(ext2_inode_sb(dir), __func__, "bad directory entry in inode", dir->i_ino);
@@ -69,9 +83,9 @@ static int ext2_readdir(struct file *file, struct dir_context *ctx)
 
 	down_read(&dir->i_rwsem);
 	npages = dir_pages(dir);
-	for (n = ctx->pos >> EXT2_BLOCK_SHIFT; n < npages; n++) {
+	for (n = ctx->pos >> PAGE_SHIFT; n < npages; n++) {
 		struct folio *f = dir_get_folio(dir, n);
-		unsigned int off = 0;
+		unsigned int off = 0, end = dir_page_end(dir, n);
 		char *kaddr;
 
 		if (IS_ERR(f)) {
@@ -79,9 +93,9 @@ static int ext2_readdir(struct file *file, struct dir_context *ctx)
 			break;
 		}
 		kaddr = folio_address(f);
-		while (off < EXT2_BLOCK_SIZE) {
+		while (off < end) {
 			ext2_dirent *de = dirent_at(kaddr, off);
-			loff_t pos = ((loff_t)n << EXT2_BLOCK_SHIFT) + off;
+			loff_t pos = ((loff_t)n << PAGE_SHIFT) + off;
 
 			if (!dirent_ok(dir, de, off)) {
 				err = -EIO;
@@ -103,7 +117,7 @@ static int ext2_readdir(struct file *file, struct dir_context *ctx)
 		folio_put(f);
 		if (err)
 			break;
-		ctx->pos = (loff_t)(n + 1) << EXT2_BLOCK_SHIFT;
+		ctx->pos = ((loff_t)n << PAGE_SHIFT) + end;
 	}
 out:
 	up_read(&dir->i_rwsem);
@@ -131,13 +145,15 @@ static ext2_dirent *ext2_find_entry(struct inode *dir, const char *name, int len
 		unsigned long n = (start + i) % npages;
 		struct folio *f = dir_get_folio(dir, n);
 		ext2_dirent *prev = NULL;
-		unsigned int off = 0;
+		unsigned int off = 0, end = dir_page_end(dir, n);
 
 		if (IS_ERR(f))
 			return (void *)f;
-		while (off < EXT2_BLOCK_SIZE) {
+		while (off < end) {
 			ext2_dirent *de = dirent_at(folio_address(f), off);
 
+			if (!(off & (ext2_blocksize(dir) - 1)))
+				prev = NULL;	/* records merge only inside a block */
 			if (!dirent_ok(dir, de, off)) {
 				folio_put(f);
 				return ERR_PTR(-EIO);
@@ -187,6 +203,15 @@ static void dir_commit(struct inode *dir, struct folio *f, loff_t pos, unsigned 
 	mark_inode_dirty(dir);
 }
 
+/* The same for the block holding record de (in folio f). */
+static void dir_commit_de(struct inode *dir, struct folio *f, ext2_dirent *de)
+{
+	unsigned int bs = ext2_blocksize(dir);
+	unsigned long off = ((char *)de - (char *)folio_address(f)) & ~(unsigned long)(bs - 1);
+
+	dir_commit(dir, f, folio_pos(f) + off, bs);
+}
+
 static void fill_dirent(ext2_dirent *de, const char *name, int len, struct inode *inode)
 {
 	de->name_len = len;
@@ -197,11 +222,12 @@ static void fill_dirent(ext2_dirent *de, const char *name, int len, struct inode
 
 /* Room for a record of size need in this block? Returns the record to
  * use (split off the end of a live one if needed) or NULL. */
-static ext2_dirent *find_room(struct inode *dir, char *kaddr, unsigned int need, int *bad)
+static ext2_dirent *find_room(struct inode *dir, char *kaddr, unsigned int end,
+			      unsigned int need, int *bad)
 {
 	unsigned int off = 0;
 
-	while (off < EXT2_BLOCK_SIZE) {
+	while (off < end) {
 		ext2_dirent *de = dirent_at(kaddr, off);
 		unsigned int used = de->inode ? EXT2_DIR_REC_LEN(de->name_len) : 0;
 
@@ -233,26 +259,27 @@ static ext2_dirent *claim_room(ext2_dirent *de)
 /* Append a fresh block holding just the new record. */
 static int add_block(struct inode *dir, const char *name, int len, struct inode *inode)
 {
-	loff_t pos = (loff_t)dir_pages(dir) << EXT2_BLOCK_SHIFT;
+	unsigned int bs = ext2_blocksize(dir);
+	loff_t pos = (dir->i_size + bs - 1) & ~(loff_t)(bs - 1);
 	struct folio *f;
 	ext2_dirent *de;
-	int err = ext2_write_begin(NULL, dir->i_mapping, pos, EXT2_BLOCK_SIZE, &f, NULL);
+	int err = ext2_write_begin(NULL, dir->i_mapping, pos, bs, &f, NULL);
 
 	if (err)
 		return err;
-	memset(folio_address(f), 0, EXT2_BLOCK_SIZE);
-	de = folio_address(f);
-	de->rec_len = cpu_to_le16(EXT2_BLOCK_SIZE);
+	de = dirent_at(folio_address(f), pos & (PAGE_SIZE - 1));
+	memset(de, 0, bs);
+	de->rec_len = cpu_to_le16(bs);
 	fill_dirent(de, name, len, inode);
 	folio_mark_uptodate(f);
-	dir_commit(dir, f, pos, EXT2_BLOCK_SIZE);
+	dir_commit(dir, f, pos, bs);
 	return 0;
 }
 
 /* Does this block hold name? */
-static int block_has(struct inode *dir, char *kaddr, const char *name, int len)
+static int block_has(struct inode *dir, char *kaddr, unsigned int end, const char *name, int len)
 {
-	for (unsigned int off = 0; off < EXT2_BLOCK_SIZE;) {
+	for (unsigned int off = 0; off < end;) {
 		ext2_dirent *de = dirent_at(kaddr, off);
 		if (!dirent_ok(dir, de, off))
 			return 0;
@@ -285,9 +312,10 @@ int ext2_add_link(struct inode *dir, const char *name, int len, struct inode *in
 			break;
 		}
 		folio_lock(f);
-		if (block_has(dir, folio_address(f), name, len))
+		if (block_has(dir, folio_address(f), dir_page_end(dir, n), name, len))
 			err = -EEXIST;
-		else if (!room && (slot = find_room(dir, folio_address(f), need, &bad))) {
+		else if (!room && (slot = find_room(dir, folio_address(f), dir_page_end(dir, n),
+						    need, &bad))) {
 			room = f;	/* stays locked and referenced */
 			continue;
 		} else if (bad)
@@ -306,7 +334,7 @@ int ext2_add_link(struct inode *dir, const char *name, int len, struct inode *in
 		return add_block(dir, name, len, inode);
 	slot = claim_room(slot);
 	fill_dirent(slot, name, len, inode);
-	dir_commit(dir, room, folio_pos(room), EXT2_BLOCK_SIZE);
+	dir_commit_de(dir, room, slot);
 	return 0;
 }
 
@@ -323,7 +351,7 @@ int ext2_delete_entry(struct inode *dir, const char *name, int len)
 		prev->rec_len = cpu_to_le16(rec_len(prev) + rec_len(de));
 	else
 		de->inode = 0;
-	dir_commit(dir, f, folio_pos(f), EXT2_BLOCK_SIZE);
+	dir_commit_de(dir, f, de);
 	return 0;
 }
 
@@ -338,7 +366,7 @@ int ext2_set_link(struct inode *dir, const char *name, int len, struct inode *in
 	folio_lock(f);
 	de->inode = cpu_to_le32(inode->i_ino);
 	de->file_type = ext2_type_by_mode(inode->i_mode);
-	dir_commit(dir, f, folio_pos(f), EXT2_BLOCK_SIZE);
+	dir_commit_de(dir, f, de);
 	return 0;
 }
 
@@ -352,19 +380,20 @@ int ext2_make_empty(struct inode *inode, struct inode *parent)
 {
 	struct folio *f;
 	ext2_dirent *de;
-	int err = ext2_write_begin(NULL, inode->i_mapping, 0, EXT2_BLOCK_SIZE, &f, NULL);
+	unsigned int bs = ext2_blocksize(inode);
+	int err = ext2_write_begin(NULL, inode->i_mapping, 0, bs, &f, NULL);
 
 	if (err)
 		return err;
-	memset(folio_address(f), 0, EXT2_BLOCK_SIZE);
+	memset(folio_address(f), 0, bs);
 	de = folio_address(f);
 	de->rec_len = cpu_to_le16(EXT2_DIR_REC_LEN(1));
 	fill_dirent(de, ".", 1, inode);
 	de = dirent_at(folio_address(f), EXT2_DIR_REC_LEN(1));
-	de->rec_len = cpu_to_le16(EXT2_BLOCK_SIZE - EXT2_DIR_REC_LEN(1));
+	de->rec_len = cpu_to_le16(bs - EXT2_DIR_REC_LEN(1));
 	fill_dirent(de, "..", 2, parent);
 	folio_mark_uptodate(f);
-	ext2_write_end(NULL, inode->i_mapping, 0, EXT2_BLOCK_SIZE, EXT2_BLOCK_SIZE, f, NULL);
+	ext2_write_end(NULL, inode->i_mapping, 0, bs, bs, f, NULL);
 	return 0;
 }
 
@@ -381,11 +410,11 @@ int ext2_empty_dir(struct inode *inode)
 
 	for (n = 0; n < npages; n++) {
 		struct folio *f = dir_get_folio(inode, n);
-		unsigned int off = 0;
+		unsigned int off = 0, end = dir_page_end(inode, n);
 
 		if (IS_ERR(f))
 			return 0;
-		while (off < EXT2_BLOCK_SIZE) {
+		while (off < end) {
 			ext2_dirent *de = dirent_at(folio_address(f), off);
 
 			if (!dirent_ok(inode, de, off) || (de->inode && !is_dot_or_dotdot(de))) {

@@ -1,7 +1,12 @@
 /* ext2.h: ext2 on-disk layout (little-endian, revision 1) and the
  * in-memory superblock/inode info of this kernel's ext2 driver.
- * Only 4096-byte blocks are supported, so one block is exactly one page
- * of the block device's page cache (bdev_mapping page N = block N).
+ * Blocks of 1024, 2048 or 4096 bytes (s_log_block_size 0..2); a page
+ * of the block device's cache holds PAGE_SIZE / blocksize blocks, so
+ * metadata is reached with ext2_meta_read (the page and the block's
+ * offset in it) and dirtied with ext2_meta_dirty, which marks just that
+ * block's sectors dirty (bdev_folio_dirty_range): a page shared by two
+ * metadata blocks, or by metadata and a file's data block, never writes
+ * back bytes nobody changed.
  * Locks (outermost first): dir i_rwsem (VFS) > inode i_rwsem > the
  * folio lock of a file/directory page (write_begin, writepage) >
  * ei->truncate_mutex (block map of one inode) > sbi->s_lock (bitmaps,
@@ -26,9 +31,8 @@
 
 #define EXT2_SUPER_MAGIC 0xEF53
 #define EXT2_SB_OFFSET 1024
-#define EXT2_BLOCK_SIZE 4096
-#define EXT2_BLOCK_SHIFT 12
-#define EXT2_ADDR_PER_BLOCK (EXT2_BLOCK_SIZE / 4)
+#define EXT2_MIN_BLOCK_LOG_SIZE 10
+#define EXT2_MAX_BLOCK_LOG_SIZE 12	/* a block is at most a page */
 #define EXT2_NDIR_BLOCKS 12
 #define EXT2_IND_BLOCK 12
 #define EXT2_DIND_BLOCK 13
@@ -159,6 +163,8 @@ struct ext2_sb_info {
 	unsigned long s_groups_count;
 	unsigned long s_inodes_per_group, s_blocks_per_group;
 	unsigned long s_first_data_block;
+	unsigned int s_blocksize, s_blocksize_bits;	/* 1024 << s_log_block_size */
+	unsigned int s_addr_per_block;			/* block numbers per indirect block */
 	unsigned long s_inode_size, s_first_ino;
 	unsigned long s_inodes_per_block, s_itb_per_group;
 	/* The super block's counts as checked at mount: bounds use these,
@@ -199,8 +205,20 @@ static inline struct ext2_inode_info *EXT2_I(struct inode *inode)
 static inline struct super_block *ext2_inode_sb(struct inode *inode) { return inode->i_sb; }
 static inline struct ext2_sb_info *EXT2_SB(struct super_block *sb) { return sb->s_fs_info; }
 
+/* Block size of the file system an inode is on. */
+static inline unsigned int ext2_blocksize(struct inode *inode)
+{
+	return EXT2_SB(inode->i_sb)->s_blocksize;
+}
+static inline unsigned int ext2_blocksize_bits(struct inode *inode)
+{
+	return EXT2_SB(inode->i_sb)->s_blocksize_bits;
+}
 
 /* super.c */
+void *ext2_meta_read(struct ext2_sb_info *sbi, u32 block, struct folio **foliop);
+void *ext2_meta_addr(struct ext2_sb_info *sbi, struct folio *folio, u32 block);
+void ext2_meta_dirty(struct ext2_sb_info *sbi, struct folio *folio, const void *addr);
 struct inode *ext2_mount(struct block_device *bdev, int flags);
 int ext2_fill_super(struct super_block *sb, int silent);
 int ext2_sync_fs(struct super_block *sb, int wait);

@@ -2,7 +2,15 @@
  * space operations (read_folio, readahead, writepages, dirty_folio,
  * write_begin/end, invalidate_folio, release_folio, bmap), the file
  * operations (read, write, fsync, fallocate, mmap) and the mapping's
- * page_mkwrite. With 4096-byte blocks a page is exactly one block.
+ * page_mkwrite. With 4096-byte blocks a page is exactly one block and
+ * its number is cached in folio->private. With 1024- or 2048-byte
+ * blocks a page holds 4 or 2 blocks, which may lie anywhere on disk or
+ * be holes: each is mapped when needed (ext2_map_blocks, no cache), a
+ * page whose blocks are consecutive goes into the same merged bios as
+ * with 4 KiB blocks, any other one is read or written a run of blocks at
+ * a time (submit_folio_segs), as Linux's mpage falls back to buffer
+ * heads. A hole inside a dirty page is allocated only if its bytes are
+ * not all zero (writes and page_mkwrite allocate before they store).
  * Locks: write and fsync take the inode's i_rwsem (write); read takes
  * it for reading; read_folio is called with the folio locked and
  * unlocks it from bio completion; writepages gets locked folios from
@@ -15,15 +23,98 @@
 
 #define EXT2_WB_MAX_VECS 64	/* pages per write bio */
 
-static sector_t blk_to_sector(u32 blk)
+static sector_t blk_to_sector(struct inode *inode, u32 blk)
 {
-	return (sector_t)blk << (EXT2_BLOCK_SHIFT - SECTOR_SHIFT);
+	return (sector_t)blk << (ext2_blocksize_bits(inode) - SECTOR_SHIFT);
 }
 
 static struct block_device *inode_bdev(struct inode *inode)
 {
 	return EXT2_SB(ext2_inode_sb(inode))->s_bdev;
 }
+
+#define EXT2_MAX_BPP (PAGE_SIZE >> EXT2_MIN_BLOCK_LOG_SIZE)
+
+/* Blocks per page: 1, 2 or 4. */
+static unsigned int ext2_bpp(struct inode *inode)
+{
+	return PAGE_SIZE >> ext2_blocksize_bits(inode);
+}
+
+/* Map the blocks of a folio that start before byte end of the file into
+ * map[] (0: a hole or past end); with create, allocate the ones that
+ * overlap bytes [from, to) of the file, and set bit i of *newp for each
+ * new one (its disk contents are garbage). 0 or -errno. */
+static int ext2_map_blocks(struct inode *inode, struct folio *folio, loff_t end,
+			   loff_t from, loff_t to, u32 *map, unsigned int *newp)
+{
+	unsigned int bits = ext2_blocksize_bits(inode), i;
+	loff_t pos = folio_pos(folio);
+
+	if (newp)
+		*newp = 0;
+	for (i = 0; i < ext2_bpp(inode); i++) {
+		loff_t b = pos + ((loff_t)i << bits), e = b + (1 << bits);
+		int create = newp && b < to && e > from, ret;
+
+		map[i] = 0;
+		if (b >= end && !create)
+			continue;
+		ret = ext2_get_block(inode, b >> bits, &map[i], create);
+		if (ret < 0)
+			return ret;
+		if (ret == 1)
+			*newp |= 1U << i;
+	}
+	return 0;
+}
+
+/* The mapped blocks of map[] as runs of consecutive blocks: segs (in
+ * the folio, on disk) for submit_folio_segs. Returns their number. */
+static int ext2_map_to_segs(struct inode *inode, const u32 *map, struct folio_seg *segs)
+{
+	unsigned int bs = ext2_blocksize(inode), i, n = 0;
+
+	for (i = 0; i < ext2_bpp(inode); i++) {
+		if (!map[i])
+			continue;
+		if (n && segs[n - 1].off + segs[n - 1].len == i * bs &&
+		    segs[n - 1].sector + (segs[n - 1].len >> SECTOR_SHIFT) == blk_to_sector(inode, map[i])) {
+			segs[n - 1].len += bs;
+			continue;
+		}
+		segs[n++] = (struct folio_seg){ i * bs, bs, blk_to_sector(inode, map[i]) };
+	}
+	return n;
+}
+
+/* Small blocks: read a locked folio block by block (holes and blocks
+ * past EOF zeroed); unlocked when the reads end. */
+static int ext2_read_folio_blocks(struct inode *inode, struct folio *folio, const u32 *map)
+{
+	struct folio_seg segs[EXT2_MAX_BPP];
+	unsigned int bs = ext2_blocksize(inode), i;
+	int err;
+
+	for (i = 0; i < ext2_bpp(inode); i++)
+		if (!map[i])
+			memset((char *)folio_address(folio) + i * bs, 0, bs);
+	err = submit_folio_segs(inode_bdev(inode), folio, segs,
+				ext2_map_to_segs(inode, map, segs), REQ_OP_READ);
+	if (err)
+		folio_unlock(folio);
+	return err;
+}
+
+/* Is map[] one run of consecutive blocks filling the whole page? */
+static int ext2_map_contiguous(struct inode *inode, const u32 *map)
+{
+	for (unsigned int i = 0; i < ext2_bpp(inode); i++)
+		if (!map[i] || map[i] != map[0] + i)
+			return 0;
+	return 1;
+}
+
 
 /* A data folio remembers its disk block in folio->private (PG_private),
  * as a mapped buffer_head's b_blocknr does in Linux: set when the block
@@ -49,7 +140,7 @@ static int ext2_folio_block(struct inode *inode, struct folio *folio, u32 *pblk,
 /* Truncate: the block goes when the whole folio does. */
 static void ext2_invalidate_folio(struct folio *folio, size_t offset, size_t len)
 {
-	if (offset == 0 && len == EXT2_BLOCK_SIZE)
+	if (offset == 0 && len == PAGE_SIZE)
 		folio_detach_private(folio);
 }
 
@@ -66,14 +157,20 @@ static int ext2_read_folio(struct file *file, struct folio *folio)
 {
 	struct inode *inode = folio_mapping(folio)->host;
 	struct bio *bio;
-	u32 pblk = 0;
+	u32 pblk = 0, map[EXT2_MAX_BPP];
 	int err = 0;
 
 	(void)file;
-	if (folio_pos(folio) < inode->i_size)
+	if (ext2_bpp(inode) > 1) {
+		err = ext2_map_blocks(inode, folio, inode->i_size, 0, 0, map, NULL);
+		if (!err && !ext2_map_contiguous(inode, map))
+			return ext2_read_folio_blocks(inode, folio, map);
+		pblk = err ? 0 : map[0];
+	} else if (folio_pos(folio) < inode->i_size) {
 		err = ext2_folio_block(inode, folio, &pblk, 0);
+	}
 	if (err < 0 || !pblk) {
-		memset(folio_address(folio), 0, EXT2_BLOCK_SIZE);
+		memset(folio_address(folio), 0, PAGE_SIZE);
 		if (!err)
 			folio_mark_uptodate(folio);
 		folio_unlock(folio);
@@ -84,8 +181,8 @@ static int ext2_read_folio(struct file *file, struct folio *folio)
 		folio_unlock(folio);
 		return -ENOMEM;
 	}
-	bio->bi_sector = blk_to_sector(pblk);
-	bio_add_page(bio, folio_page(folio, 0), EXT2_BLOCK_SIZE, 0);
+	bio->bi_sector = blk_to_sector(inode, pblk);
+	bio_add_page(bio, folio_page(folio, 0), PAGE_SIZE, 0);
 	bio->bi_end_io = bio_end_read_folios;
 	submit_bio(bio);
 	return 0;
@@ -103,13 +200,21 @@ static void ext2_readahead(struct readahead_control *rac)
 	u32 next = 0;
 
 	while ((folio = readahead_folio(rac)) != NULL) {
-		u32 pblk = 0;
+		u32 pblk = 0, map[EXT2_MAX_BPP];
 		int err = 0;
 
-		if (folio_pos(folio) < inode->i_size)
+		if (ext2_bpp(inode) > 1) {	/* small blocks: mpage's fallback */
+			err = ext2_map_blocks(inode, folio, inode->i_size, 0, 0, map, NULL);
+			if (!err && !ext2_map_contiguous(inode, map)) {
+				ext2_read_folio_blocks(inode, folio, map);
+				continue;
+			}
+			pblk = err ? 0 : map[0];
+		} else if (folio_pos(folio) < inode->i_size) {
 			err = ext2_folio_block(inode, folio, &pblk, 0);
+		}
 		if (err < 0 || !pblk) {		/* hole, past EOF, or error */
-			memset(folio_address(folio), 0, EXT2_BLOCK_SIZE);
+			memset(folio_address(folio), 0, PAGE_SIZE);
 			if (err < 0)
 				folio_set_error(folio);
 			else
@@ -117,8 +222,8 @@ static void ext2_readahead(struct readahead_control *rac)
 			folio_unlock(folio);
 			continue;
 		}
-		if (bio && (pblk != next || bio->bi_size >= max_pages * EXT2_BLOCK_SIZE ||
-			    !bio_add_page(bio, folio_page(folio, 0), EXT2_BLOCK_SIZE, 0))) {
+		if (bio && (pblk != next || bio->bi_size >= max_pages * PAGE_SIZE ||
+			    !bio_add_page(bio, folio_page(folio, 0), PAGE_SIZE, 0))) {
 			submit_bio(bio);
 			bio = NULL;
 		}
@@ -129,30 +234,60 @@ static void ext2_readahead(struct readahead_control *rac)
 				ext2_read_folio(rac->file, folio);
 				continue;
 			}
-			bio->bi_sector = blk_to_sector(pblk);
+			bio->bi_sector = blk_to_sector(inode, pblk);
 			bio->bi_end_io = bio_end_read_folios;
-			bio_add_page(bio, folio_page(folio, 0), EXT2_BLOCK_SIZE, 0);
+			bio_add_page(bio, folio_page(folio, 0), PAGE_SIZE, 0);
 		}
-		next = pblk + 1;
+		next = pblk + ext2_bpp(inode);
 	}
 	if (bio)
 		submit_bio(bio);
 }
 
-/* Read a locked folio's block synchronously (for partial writes). */
-static int ext2_read_block_sync(struct inode *inode, struct folio *folio, u32 pblk)
+/* Read block pblk into bytes [off, off + len) of a locked folio,
+ * synchronously (for partial writes). */
+static int ext2_read_block_sync(struct inode *inode, struct folio *folio, u32 pblk,
+				unsigned int off, unsigned int len)
 {
 	struct bio *bio = bio_alloc(inode_bdev(inode), 1, REQ_OP_READ, GFP_KERNEL);
 	int err;
 
 	if (!bio)
 		return -ENOMEM;
-	bio->bi_sector = blk_to_sector(pblk);
-	bio_add_page(bio, folio_page(folio, 0), EXT2_BLOCK_SIZE, 0);
+	bio->bi_sector = blk_to_sector(inode, pblk);
+	bio_add_page(bio, folio_page(folio, 0), len, off);
 	err = submit_bio_wait(bio);
 	bio_put(bio);
-	if (!err)
-		folio_mark_uptodate(folio);
+	return err;
+}
+
+/* Small blocks: allocate the blocks of a locked folio that bytes
+ * [from, to) of the file overlap (new ones zeroed) and, if the folio is
+ * not uptodate, fill the rest of it: its other mapped blocks read, holes
+ * and blocks past EOF zeroed. Afterwards a copy into [from, to) leaves
+ * the whole folio valid (as Linux's __block_write_begin). *newp as for
+ * ext2_map_blocks. */
+static int ext2_prepare_blocks(struct inode *inode, struct folio *folio, loff_t from,
+			       loff_t to, unsigned int *newp)
+{
+	unsigned int bs = ext2_blocksize(inode), i;
+	loff_t pos = folio_pos(folio);
+	u32 map[EXT2_MAX_BPP];
+	int err = ext2_map_blocks(inode, folio, inode->i_size, from, to, map, newp);
+
+	for (i = 0; i < ext2_bpp(inode) && !err; i++) {
+		char *p = (char *)folio_address(folio) + i * bs;
+		loff_t b = pos + i * bs;
+
+		if (*newp & (1U << i))
+			memset(p, 0, bs);
+		else if (folio_test_uptodate(folio) || (from <= b && b + bs <= to))
+			continue;	/* valid, or overwritten whole */
+		else if (!map[i])
+			memset(p, 0, bs);
+		else
+			err = ext2_read_block_sync(inode, folio, map[i], i * bs, bs);
+	}
 	return err;
 }
 
@@ -193,6 +328,53 @@ static void ext2_wb_submit(struct ext2_wb *wb)
 	wb->bio = NULL;
 }
 
+/* Small blocks: map the blocks of a dirty folio inside EOF; a hole
+ * whose bytes are not all zero gets a block. If the page is one run from
+ * its start, returns the run's length with *pblk its first block (the
+ * folio joins the merged bios, still locked); else writes the runs here
+ * and returns 0, or -errno; then the folio is unlocked and its
+ * writeback ends with the runs' bios (or now, on an error). */
+static int ext2_writepage_blocks(struct inode *inode, struct folio *folio, loff_t isize,
+				 u32 *pblk)
+{
+	unsigned int bs = ext2_blocksize(inode), i, n, dummy;
+	u32 map[EXT2_MAX_BPP];
+	struct folio_seg segs[EXT2_MAX_BPP];
+	int err = ext2_map_blocks(inode, folio, isize, 0, 0, map, NULL);
+
+	for (i = 0; i < ext2_bpp(inode) && !err; i++) {
+		const char *p = (const char *)folio_address(folio) + i * bs;
+		loff_t b = folio_pos(folio) + i * bs;
+
+		if (map[i] || b >= isize)
+			continue;
+		for (unsigned int k = 0; k < bs; k++)
+			if (p[k]) {
+				err = ext2_map_blocks(inode, folio, isize, b, b + bs, map, &dummy);
+				break;
+			}
+	}
+	if (err < 0) {
+		mapping_set_error(inode->i_mapping, err);
+		goto out;
+	}
+	n = ext2_map_to_segs(inode, map, segs);
+	if (n == 1 && segs[0].off == 0) {
+		*pblk = map[0];
+		return segs[0].len;
+	}
+	err = submit_folio_segs(inode_bdev(inode), folio, segs, n, REQ_OP_WRITE);
+	if (!err) {
+		folio_unlock(folio);
+		return 0;
+	}
+	folio_mark_dirty(folio);	/* -ENOMEM: keep it for the next round */
+out:
+	folio_unlock(folio);
+	folio_end_writeback(folio);
+	return err;
+}
+
 /* One dirty folio (locked, writeback set): add it to the current bio
  * if its block continues the run, else start a new bio. */
 static int ext2_writepage(struct folio *folio, struct writeback_control *wbc, void *data)
@@ -200,6 +382,7 @@ static int ext2_writepage(struct folio *folio, struct writeback_control *wbc, vo
 	struct ext2_wb *wb = data;
 	struct inode *inode = wb->inode;
 	loff_t isize = inode->i_size;
+	unsigned int len = PAGE_SIZE;
 	u32 pblk;
 	int err;
 
@@ -209,10 +392,17 @@ static int ext2_writepage(struct folio *folio, struct writeback_control *wbc, vo
 		folio_end_writeback(folio);
 		return 0;
 	}
-	if (folio_pos(folio) + EXT2_BLOCK_SIZE > isize)
-		memset((char *)folio_address(folio) + (isize & (EXT2_BLOCK_SIZE - 1)), 0,
-		       EXT2_BLOCK_SIZE - (isize & (EXT2_BLOCK_SIZE - 1)));
-	err = ext2_folio_block(inode, folio, &pblk, 1);
+	if (folio_pos(folio) + PAGE_SIZE > isize)
+		memset((char *)folio_address(folio) + (isize & (PAGE_SIZE - 1)), 0,
+		       PAGE_SIZE - (isize & (PAGE_SIZE - 1)));
+	if (ext2_bpp(inode) > 1) {
+		err = ext2_writepage_blocks(inode, folio, isize, &pblk);
+		if (err <= 0)
+			return err;
+		len = err;
+	} else {
+		err = ext2_folio_block(inode, folio, &pblk, 1);
+	}
 	if (err < 0 || !pblk) {
 		folio_unlock(folio);
 		folio_end_writeback(folio);
@@ -220,7 +410,7 @@ static int ext2_writepage(struct folio *folio, struct writeback_control *wbc, vo
 		return err < 0 ? err : -EIO;
 	}
 	if (wb->bio && (pblk != wb->next_blk ||
-			!bio_add_page(wb->bio, folio_page(folio, 0), EXT2_BLOCK_SIZE, 0)))
+			!bio_add_page(wb->bio, folio_page(folio, 0), len, 0)))
 		ext2_wb_submit(wb);
 	if (!wb->bio) {
 		wb->bio = bio_alloc(inode_bdev(inode), EXT2_WB_MAX_VECS, REQ_OP_WRITE, GFP_KERNEL);
@@ -230,11 +420,12 @@ static int ext2_writepage(struct folio *folio, struct writeback_control *wbc, vo
 			folio_end_writeback(folio);
 			return -ENOMEM;
 		}
-		wb->bio->bi_sector = blk_to_sector(pblk);
+		wb->bio->bi_sector = blk_to_sector(inode, pblk);
 		wb->bio->bi_end_io = ext2_write_end_io;
-		bio_add_page(wb->bio, folio_page(folio, 0), EXT2_BLOCK_SIZE, 0);
+		bio_add_page(wb->bio, folio_page(folio, 0), len, 0);
 	}
-	wb->next_blk = pblk + 1;
+	/* a page cut short by EOF ends the run */
+	wb->next_blk = len == PAGE_SIZE ? pblk + ext2_bpp(inode) : 0;
 	folio_unlock(folio);
 	return 0;
 }
@@ -254,8 +445,9 @@ int ext2_write_begin(struct file *file, struct address_space *mapping, loff_t po
 		     unsigned int len, struct folio **foliop, void **fsdata)
 {
 	struct inode *inode = mapping->host;
-	unsigned long index = pos >> EXT2_BLOCK_SHIFT;
+	unsigned long index = pos >> PAGE_SHIFT;
 	struct folio *f;
+	unsigned int new;
 	u32 pblk;
 	int ret;
 
@@ -264,17 +456,24 @@ int ext2_write_begin(struct file *file, struct address_space *mapping, loff_t po
 	f = __filemap_get_folio(mapping, index, FGP_LOCK | FGP_CREAT | FGP_WRITE, GFP_KERNEL);
 	if (IS_ERR_OR_NULL(f))
 		return f ? PTR_ERR(f) : -ENOMEM;
-	ret = ext2_folio_block(inode, f, &pblk, 1);
-	if (ret < 0)
-		goto fail;
-	if (!folio_test_uptodate(f)) {
-		if (ret == 1 || len == EXT2_BLOCK_SIZE) {
-			if (len != EXT2_BLOCK_SIZE)
-				memset(folio_address(f), 0, EXT2_BLOCK_SIZE);
-		} else {
-			ret = ext2_read_block_sync(inode, f, pblk);
-			if (ret)
-				goto fail;
+	if (ext2_bpp(inode) > 1) {
+		ret = ext2_prepare_blocks(inode, f, pos, pos + len, &new);
+		if (ret < 0)
+			goto fail;
+	} else {
+		ret = ext2_folio_block(inode, f, &pblk, 1);
+		if (ret < 0)
+			goto fail;
+		if (!folio_test_uptodate(f)) {
+			if (ret == 1 || len == PAGE_SIZE) {
+				if (len != PAGE_SIZE)
+					memset(folio_address(f), 0, PAGE_SIZE);
+			} else {
+				ret = ext2_read_block_sync(inode, f, pblk, 0, PAGE_SIZE);
+				if (ret)
+					goto fail;
+				folio_mark_uptodate(f);
+			}
 		}
 	}
 	*foliop = f;
@@ -378,19 +577,31 @@ static ssize_t ext2_file_write(struct file *f, struct iov_iter *from, loff_t *po
  * block's old contents are garbage, so its page is zeroed, uptodate and
  * dirty, and the zeros reach the disk (ext2 has no unwritten extents).
  * An existing block is left alone, read or not. */
-static int ext2_alloc_one(struct inode *inode, unsigned long index)
+static int ext2_alloc_one(struct inode *inode, unsigned long index, loff_t from, loff_t to)
 {
 	struct folio *f = __filemap_get_folio(inode->i_mapping, index, FGP_LOCK | FGP_CREAT,
 					      GFP_KERNEL);
+	unsigned int new;
 	u32 pblk;
 	int ret;
 
 	if (IS_ERR_OR_NULL(f))
 		return f ? PTR_ERR(f) : -ENOMEM;
+	if (ext2_bpp(inode) > 1) {	/* the range's blocks of this page */
+		ret = ext2_prepare_blocks(inode, f, max(from, folio_pos(f)),
+					  min(to, folio_pos(f) + (loff_t)PAGE_SIZE), &new);
+		if (ret >= 0)
+			folio_mark_uptodate(f);
+		if (ret >= 0 && new)
+			folio_mark_dirty(f);
+		folio_unlock(f);
+		folio_put(f);
+		return ret < 0 ? ret : 0;
+	}
 	ret = ext2_folio_block(inode, f, &pblk, 1);
 	if (ret == 1) {
 		if (!folio_test_uptodate(f)) {
-			memset(folio_address(f), 0, EXT2_BLOCK_SIZE);
+			memset(folio_address(f), 0, PAGE_SIZE);
 			folio_mark_uptodate(f);
 		}
 		folio_mark_dirty(f);
@@ -409,8 +620,8 @@ static int ext2_alloc_one(struct inode *inode, unsigned long index)
 static long ext2_fallocate(struct file *f, int mode, loff_t off, loff_t len)
 {
 	struct inode *inode = file_inode(f);
-	unsigned long first = off >> EXT2_BLOCK_SHIFT;
-	unsigned long last = (off + len - 1) >> EXT2_BLOCK_SHIFT;
+	unsigned long first = off >> PAGE_SHIFT;
+	unsigned long last = (off + len - 1) >> PAGE_SHIFT;
 	long err = 0;
 
 	if (mode)
@@ -421,7 +632,7 @@ static long ext2_fallocate(struct file *f, int mode, loff_t off, loff_t len)
 		return -EROFS;
 	down_write(&inode->i_rwsem);
 	for (unsigned long i = first; i <= last && !err; i++) {
-		err = ext2_alloc_one(inode, i);
+		err = ext2_alloc_one(inode, i, off, off + len);
 		balance_dirty_pages_ratelimited(inode->i_mapping);
 	}
 	if (!err && off + len > inode->i_size)
@@ -474,6 +685,7 @@ static vm_fault_t ext2_page_mkwrite(struct vm_fault *vmf)
 	 */
 	struct folio *folio = page_folio(vmf->page);
 	struct inode *inode = file_inode(vmf->vma->vm_file);
+	unsigned int new;
 	u32 pblk;
 	int err;
 
@@ -484,7 +696,11 @@ static vm_fault_t ext2_page_mkwrite(struct vm_fault *vmf)
 		folio_unlock(folio);
 		return VM_FAULT_NOPAGE;
 	}
-	err = ext2_folio_block(inode, folio, &pblk, 1);
+	if (ext2_bpp(inode) > 1)	/* every block of the page inside EOF */
+		err = ext2_prepare_blocks(inode, folio, folio_pos(folio),
+					  min(inode->i_size, folio_pos(folio) + (loff_t)PAGE_SIZE), &new);
+	else
+		err = ext2_folio_block(inode, folio, &pblk, 1);
 	if (err < 0) {
 		folio_unlock(folio);
 		return err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;

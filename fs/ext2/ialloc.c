@@ -20,11 +20,11 @@ static void adjust_counts(struct super_block *sb, unsigned long g, int dfree, in
 	folio_lock(df);
 	le16_add_cpu(&gd->bg_free_inodes_count, dfree);
 	le16_add_cpu(&gd->bg_used_dirs_count, ddirs);
-	folio_mark_dirty(df);
+	ext2_meta_dirty(sbi, df, gd);
 	folio_unlock(df);
 	folio_lock(sbi->s_sb_folio);
 	le32_add_cpu(&sbi->s_es->s_free_inodes_count, dfree);
-	folio_mark_dirty(sbi->s_sb_folio);
+	ext2_mark_sb_dirty(sb);
 	folio_unlock(sbi->s_sb_folio);
 }
 
@@ -67,14 +67,13 @@ static unsigned long take_inode_bit(struct super_block *sb, unsigned long g, int
 {
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
 	struct ext2_group_desc *gd = ext2_get_group_desc(sb, g, NULL);
-	struct folio *bf = read_mapping_folio(sbi->s_bmap, le32_to_cpu(gd->bg_inode_bitmap), NULL);
+	struct folio *bf;
+	u8 *bm = ext2_meta_read(sbi, le32_to_cpu(gd->bg_inode_bitmap), &bf);
 	unsigned long i, ino = 0;
-	u8 *bm;
 
-	if (IS_ERR(bf))
+	if (IS_ERR(bm))
 		return 0;
 	folio_lock(bf);
-	bm = folio_address(bf);
 	for (i = 0; i < sbi->s_inodes_per_group; i++) {
 		unsigned long n = g * sbi->s_inodes_per_group + i + 1;
 
@@ -85,7 +84,7 @@ static unsigned long take_inode_bit(struct super_block *sb, unsigned long g, int
 		break;
 	}
 	if (ino)
-		folio_mark_dirty(bf);
+		ext2_meta_dirty(sbi, bf, bm);
 	folio_unlock(bf);
 	folio_put(bf);
 	if (ino)
@@ -159,17 +158,16 @@ void ext2_free_inode(struct inode *inode)
 	bit = (ino - 1) % sbi->s_inodes_per_group;
 	gd = ext2_get_group_desc(sb, g, NULL);
 	mutex_lock(&sbi->s_lock);
-	bf = read_mapping_folio(sbi->s_bmap, le32_to_cpu(gd->bg_inode_bitmap), NULL);
-	if (!IS_ERR(bf)) {
+	bm = ext2_meta_read(sbi, le32_to_cpu(gd->bg_inode_bitmap), &bf);
+	if (!IS_ERR(bm)) {
 		int freed = 0;
 
 		folio_lock(bf);
-		bm = folio_address(bf);
 		if (!bm_test(bm, bit)) {
 			ext2_error(sb, __func__, "bit already cleared for inode", ino);
 		} else {
 			bm[bit >> 3] &= ~(1 << (bit & 7));
-			folio_mark_dirty(bf);
+			ext2_meta_dirty(sbi, bf, bm);
 			freed = 1;
 		}
 		/* one metadata folio lock at a time: on a damaged disk the

@@ -175,19 +175,18 @@ static struct ext2_inode *ext2_get_raw_inode(struct super_block *sb, unsigned lo
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
 	unsigned long g, off;
 	struct ext2_group_desc *gd;
-	struct folio *f;
+	char *p;
 
 	if ((ino != EXT2_ROOT_INO && ino < sbi->s_first_ino) || ino > sbi->s_inodes_count)
 		return ERR_PTR(-EINVAL);
 	g = (ino - 1) / sbi->s_inodes_per_group;
 	off = ((ino - 1) % sbi->s_inodes_per_group) * sbi->s_inode_size;
 	gd = ext2_get_group_desc(sb, g, NULL);
-	f = read_mapping_folio(sbi->s_bmap, le32_to_cpu(gd->bg_inode_table) +
-			       (off >> EXT2_BLOCK_SHIFT), NULL);
-	if (IS_ERR(f))
-		return (void *)f;
-	*foliop = f;
-	return (struct ext2_inode *)((char *)folio_address(f) + (off & (EXT2_BLOCK_SIZE - 1)));
+	p = ext2_meta_read(sbi, le32_to_cpu(gd->bg_inode_table) + (off >> sbi->s_blocksize_bits),
+			   foliop);
+	if (IS_ERR(p))
+		return (void *)p;
+	return (struct ext2_inode *)(p + (off & (sbi->s_blocksize - 1)));
 }
 
 static dev_t ext2_decode_dev(struct ext2_inode *raw)
@@ -259,8 +258,14 @@ void ext2_set_inode_ops(struct inode *inode)
 	}
 }
 
-#define EXT2_MAX_FILE_SIZE (((u64)EXT2_NDIR_BLOCKS + 1024 + 1024 * 1024 + \
-			     1024ULL * 1024 * 1024) << EXT2_BLOCK_SHIFT)
+/* The largest size the block map addresses (12 direct blocks, then one,
+ * two and three levels of addr_per_block = blocksize / 4 pointers). */
+static u64 ext2_max_size(struct super_block *sb)
+{
+	u64 a = EXT2_SB(sb)->s_addr_per_block;
+
+	return (EXT2_NDIR_BLOCKS + a + a * a + a * a * a) << EXT2_SB(sb)->s_blocksize_bits;
+}
 
 /* Can the kernel use this inode as read? Its type must be one there is,
  * its size within what its block map can address (a directory no larger
@@ -273,13 +278,13 @@ static int ext2_inode_sane(struct inode *inode)
 
 	switch (inode->i_mode & S_IFMT) {
 	case S_IFREG:
-		return size <= EXT2_MAX_FILE_SIZE;
+		return size <= ext2_max_size(inode->i_sb);
 	case S_IFDIR:
 		return size <= (u64)EXT2_I(inode)->i_blocks << 9 &&
-		       size <= (u64)sbi->s_blocks_count << EXT2_BLOCK_SHIFT;
+		       size <= (u64)sbi->s_blocks_count << sbi->s_blocksize_bits;
 	case S_IFLNK:
 		return size < (ext2_fast_symlink(inode) ? sizeof(EXT2_I(inode)->i_data)
-							: EXT2_BLOCK_SIZE);
+							: sbi->s_blocksize);
 	case S_IFCHR: case S_IFBLK: case S_IFIFO: case S_IFSOCK:
 		return 1;
 	}
@@ -376,16 +381,16 @@ int ext2_write_inode(struct inode *inode, struct writeback_control *wbc)
 		ei->i_new = 0;
 	}
 	ext2_fill_raw(inode, raw);
-	folio_mark_dirty(f);
+	ext2_meta_dirty(EXT2_SB(sb), f, raw);
 	folio_unlock(f);
 	folio_put(f);
 	return 0;
 }
 
 /* Logical block -> path of offsets through the tree; depth or -EFBIG. */
-static int ext2_block_to_path(u64 i, int offsets[4])
+static int ext2_block_to_path(struct inode *inode, u64 i, int offsets[4])
 {
-	const u64 a = EXT2_ADDR_PER_BLOCK;
+	const u64 a = EXT2_SB(inode->i_sb)->s_addr_per_block;
 
 	if (i < EXT2_NDIR_BLOCKS) {
 		offsets[0] = i;
@@ -443,18 +448,19 @@ static int ext2_check_ptr(struct inode *inode, u32 blk)
  * damaged map must not make metadata read or written as file data). */
 static int ext2_get_branch(struct inode *inode, const int *off, int depth, u32 *chain)
 {
-	struct address_space *bmap = EXT2_SB(ext2_inode_sb(inode))->s_bmap;
+	struct ext2_sb_info *sbi = EXT2_SB(ext2_inode_sb(inode));
 	int i, err;
 
 	chain[0] = le32_to_cpu(EXT2_I(inode)->i_data[off[0]]);
 	if ((err = ext2_check_ptr(inode, chain[0])))
 		return err;
 	for (i = 1; i < depth && chain[i - 1]; i++) {
-		struct folio *f = read_mapping_folio(bmap, chain[i - 1], NULL);
+		struct folio *f;
+		__le32 *p = ext2_meta_read(sbi, chain[i - 1], &f);
 
-		if (IS_ERR(f))
-			return PTR_ERR(f);
-		chain[i] = le32_to_cpu(((__le32 *)folio_address(f))[off[i]]);
+		if (IS_ERR(p))
+			return PTR_ERR(p);
+		chain[i] = le32_to_cpu(p[off[i]]);
 		folio_put(f);
 		if ((err = ext2_check_ptr(inode, chain[i])))
 			return err;
@@ -464,17 +470,30 @@ static int ext2_get_branch(struct inode *inode, const int *off, int depth, u32 *
 
 /* LAB(ext2) BEGIN: helpers for ext2_alloc_branch, if you want them
  */
-/* A new indirect block: zeroed in the bdev cache and dirty. */
+/* A new indirect block: zeroed in the bdev cache and dirty. A block as
+ * large as a page needs no read; a smaller one shares its page with
+ * other blocks, which must be read first. */
 static int ext2_init_meta_block(struct super_block *sb, u32 blk)
 {
-	struct folio *f = __filemap_get_folio(EXT2_SB(sb)->s_bmap, blk,
-					      FGP_LOCK | FGP_CREAT, GFP_KERNEL);
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+	struct folio *f;
+	void *p;
 
-	if (IS_ERR_OR_NULL(f))
-		return f ? PTR_ERR(f) : -ENOMEM;
-	memset(folio_address(f), 0, EXT2_BLOCK_SIZE);
-	folio_mark_uptodate(f);
-	folio_mark_dirty(f);
+	if (sbi->s_blocksize == PAGE_SIZE) {
+		f = __filemap_get_folio(sbi->s_bmap, blk, FGP_LOCK | FGP_CREAT, GFP_KERNEL);
+		if (IS_ERR_OR_NULL(f))
+			return f ? PTR_ERR(f) : -ENOMEM;
+		p = folio_address(f);
+		memset(p, 0, PAGE_SIZE);
+		folio_mark_uptodate(f);
+	} else {
+		p = ext2_meta_read(sbi, blk, &f);
+		if (IS_ERR(p))
+			return PTR_ERR(p);
+		folio_lock(f);
+		memset(p, 0, sbi->s_blocksize);
+	}
+	ext2_meta_dirty(sbi, f, p);
 	folio_unlock(f);
 	folio_put(f);
 	return 0;
@@ -483,13 +502,14 @@ static int ext2_init_meta_block(struct super_block *sb, u32 blk)
 /* Point slot off of indirect block parent at blk. */
 static int ext2_link_block(struct super_block *sb, u32 parent, int off, u32 blk)
 {
-	struct folio *f = read_mapping_folio(EXT2_SB(sb)->s_bmap, parent, NULL);
+	struct folio *f;
+	__le32 *p = ext2_meta_read(EXT2_SB(sb), parent, &f);
 
-	if (IS_ERR(f))
-		return PTR_ERR(f);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
 	folio_lock(f);
-	((__le32 *)folio_address(f))[off] = cpu_to_le32(blk);
-	folio_mark_dirty(f);
+	p[off] = cpu_to_le32(blk);
+	ext2_meta_dirty(EXT2_SB(sb), f, p);
 	folio_unlock(f);
 	folio_put(f);
 	return 0;
@@ -523,14 +543,12 @@ static int ext2_alloc_branch(struct inode *inode, const int *off, int depth, u32
 	 * depth - 1: allocate a block (ext2_alloc_block: it also counts
 	 * i_blocks and moves the goal); unless it is the data block
 	 * (i == depth - 1), it is an indirect block and must read as zeros:
-	 * make its page in the block device's cache (EXT2_SB(sb)->s_bmap,
-	 * page index = block number) with __filemap_get_folio(FGP_LOCK |
-	 * FGP_CREAT), zero it, folio_mark_uptodate and folio_mark_dirty, so
-	 * writeback writes it (nothing reads it from the disk, where it holds
-	 * garbage). Then link it into its parent: for i == 0 the inode's
-	 * i_data[off[0]]; else slot off[i] of the block chain[i - 1], read
-	 * with read_mapping_folio, changed under the folio lock and marked
-	 * dirty. Return 1 with chain[depth - 1] set, or -errno (-ENOSPC).
+	 * zero it in the block device's cache and mark it dirty
+	 * (ext2_init_meta_block), so writeback writes it (nothing reads it
+	 * from the disk, where it holds garbage). Then link it into its
+	 * parent: for i == 0 the inode's i_data[off[0]]; else slot off[i] of
+	 * the block chain[i - 1], read with ext2_meta_read, changed under
+	 * the folio lock and marked dirty with ext2_meta_dirty. Return 1 with chain[depth - 1] set, or -errno (-ENOSPC).
 	 * Provided until then: only direct blocks (the first 48 KiB of a
 	 * file) can be allocated; a write beyond fails with EFBIG.
 	 * STUB: return -EFBIG;
@@ -562,7 +580,7 @@ static int ext2_alloc_branch(struct inode *inode, const int *off, int depth, u32
 int ext2_get_block(struct inode *inode, u64 iblock, u32 *pblk, int create)
 {
 	struct ext2_inode_info *ei = EXT2_I(inode);
-	int off[4], depth = ext2_block_to_path(iblock, off), found, ret = 0;
+	int off[4], depth = ext2_block_to_path(inode, iblock, off), found, ret = 0;
 	u32 chain[4], blocks;
 
 	*pblk = 0;
@@ -583,13 +601,26 @@ int ext2_get_block(struct inode *inode, u64 iblock, u32 *pblk, int create)
 	return ret;
 }
 
-/* Drop a freed metadata block's page from the bdev cache so a stale
- * dirty copy can never overwrite the block's next user. */
+/* A freed metadata block's dirty copy in the bdev cache must never
+ * overwrite the block's next user: drop its page, or, when the page
+ * holds other blocks too, forget only this block's dirty sectors. */
 void ext2_forget_block(struct super_block *sb, u32 block)
 {
-	loff_t pos = (loff_t)block << EXT2_BLOCK_SHIFT;
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+	loff_t pos = (loff_t)block << sbi->s_blocksize_bits;
+	struct folio *f;
 
-	truncate_inode_pages_range(EXT2_SB(sb)->s_bmap, pos, pos + EXT2_BLOCK_SIZE - 1);
+	if (sbi->s_blocksize == PAGE_SIZE) {
+		truncate_inode_pages_range(sbi->s_bmap, pos, pos + PAGE_SIZE - 1);
+		return;
+	}
+	f = __filemap_get_folio(sbi->s_bmap, pos >> PAGE_SHIFT, FGP_LOCK, 0);
+	if (IS_ERR_OR_NULL(f))
+		return;
+	folio_wait_writeback(f);
+	bdev_folio_clean_range(f, pos & (PAGE_SIZE - 1), sbi->s_blocksize);
+	folio_unlock(f);
+	folio_put(f);
 }
 
 /* Batches runs of contiguous blocks for ext2_free_blocks. */
@@ -628,13 +659,12 @@ static void free_subtree(struct ext2_freer *fr, u32 blk, int depth)
 	if (ext2_check_ptr(fr->inode, blk))
 		return;
 	if (depth > 0) {
-		struct folio *f = read_mapping_folio(EXT2_SB(sb)->s_bmap, blk, NULL);
-		int i;
+		struct folio *f;
+		__le32 *p = ext2_meta_read(EXT2_SB(sb), blk, &f);
+		unsigned int i;
 
-		if (!IS_ERR(f)) {
-			__le32 *p = folio_address(f);
-
-			for (i = 0; i < EXT2_ADDR_PER_BLOCK; i++)
+		if (!IS_ERR(p)) {
+			for (i = 0; i < EXT2_SB(sb)->s_addr_per_block; i++)
 				if (p[i])
 					free_subtree(fr, le32_to_cpu(p[i]), depth - 1);
 			folio_put(f);
@@ -644,12 +674,12 @@ static void free_subtree(struct ext2_freer *fr, u32 blk, int depth)
 	freer_add(fr, blk);
 }
 
-static u64 span_of(int depth)
+static u64 span_of(struct inode *inode, int depth)
 {
 	u64 s = 1;
 
 	while (depth-- > 0)
-		s *= EXT2_ADDR_PER_BLOCK;
+		s *= EXT2_SB(inode->i_sb)->s_addr_per_block;
 	return s;
 }
 
@@ -657,18 +687,18 @@ static u64 span_of(int depth)
  * free everything at or past logical block cut (cut > base). */
 static void trunc_partial(struct ext2_freer *fr, u32 blk, int depth, u64 base, u64 cut)
 {
+	struct ext2_sb_info *sbi = EXT2_SB(ext2_inode_sb(fr->inode));
 	struct folio *f;
-	u64 span = span_of(depth - 1);
+	u64 span = span_of(fr->inode, depth - 1);
 	__le32 *p;
-	int i;
+	unsigned int i;
 
 	if (ext2_check_ptr(fr->inode, blk))
 		return;
-	f = read_mapping_folio(EXT2_SB(ext2_inode_sb(fr->inode))->s_bmap, blk, NULL);
-	if (IS_ERR(f))
+	p = ext2_meta_read(sbi, blk, &f);
+	if (IS_ERR(p))
 		return;
-	p = folio_address(f);
-	for (i = 0; i < EXT2_ADDR_PER_BLOCK; i++) {
+	for (i = 0; i < sbi->s_addr_per_block; i++) {
 		u64 cb = base + i * span;
 
 		if (!p[i] || cb + span <= cut)
@@ -677,7 +707,7 @@ static void trunc_partial(struct ext2_freer *fr, u32 blk, int depth, u64 base, u
 			free_subtree(fr, le32_to_cpu(p[i]), depth - 1);
 			folio_lock(f);
 			p[i] = 0;
-			folio_mark_dirty(f);
+			ext2_meta_dirty(sbi, f, p);
 			folio_unlock(f);
 		} else {
 			trunc_partial(fr, le32_to_cpu(p[i]), depth - 1, cb, cut);
@@ -691,7 +721,7 @@ void ext2_truncate_blocks(struct inode *inode, loff_t size)
 {
 	struct ext2_inode_info *ei = EXT2_I(inode);
 	struct ext2_freer fr = { .inode = inode };
-	u64 cut = ((u64)size + EXT2_BLOCK_SIZE - 1) >> EXT2_BLOCK_SHIFT;
+	u64 cut = ((u64)size + ext2_blocksize(inode) - 1) >> ext2_blocksize_bits(inode);
 	u64 base;
 	int s;
 
@@ -700,7 +730,7 @@ void ext2_truncate_blocks(struct inode *inode, loff_t size)
 	mutex_lock(&ei->truncate_mutex);
 	for (s = 0, base = 0; s < EXT2_N_BLOCKS; s++) {
 		int depth = s < EXT2_NDIR_BLOCKS ? 0 : s - EXT2_NDIR_BLOCKS + 1;
-		u64 span = span_of(depth);
+		u64 span = span_of(inode, depth);
 		u32 blk = le32_to_cpu(ei->i_data[s]);
 
 		if (blk && base >= cut) {
@@ -717,24 +747,26 @@ void ext2_truncate_blocks(struct inode *inode, loff_t size)
 	mark_inode_dirty(inode);
 }
 
-/* Zero the part of size's page past size, on disk too (if mapped). */
+/* Zero the part of size's page past size, on disk too if size's block
+ * is mapped (its tail; the page's later blocks are past EOF: freed by a
+ * truncate, or holes or zeroed when the file grows). */
 static int ext2_zero_tail(struct inode *inode, loff_t size)
 {
-	unsigned int off = size & (EXT2_BLOCK_SIZE - 1);
+	unsigned int off = size & (PAGE_SIZE - 1);
 	struct folio *f;
 	u32 pblk;
 	int err;
 
-	if (!off)
+	if (!(size & (ext2_blocksize(inode) - 1)))
 		return 0;
-	err = ext2_get_block(inode, size >> EXT2_BLOCK_SHIFT, &pblk, 0);
+	err = ext2_get_block(inode, size >> ext2_blocksize_bits(inode), &pblk, 0);
 	if (err < 0 || !pblk)
 		return err < 0 ? err : 0;
-	f = read_mapping_folio(inode->i_mapping, size >> EXT2_BLOCK_SHIFT, NULL);
+	f = read_mapping_folio(inode->i_mapping, size >> PAGE_SHIFT, NULL);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	folio_lock(f);
-	memset((char *)folio_address(f) + off, 0, EXT2_BLOCK_SIZE - off);
+	memset((char *)folio_address(f) + off, 0, PAGE_SIZE - off);
 	folio_mark_dirty(f);
 	folio_unlock(f);
 	folio_put(f);
@@ -749,7 +781,7 @@ int ext2_setsize(struct inode *inode, loff_t size)
 
 	if (!(S_ISREG(inode->i_mode) || S_ISDIR(inode->i_mode)))
 		return -EINVAL;
-	if (size < 0 || (u64)size > EXT2_MAX_FILE_SIZE || (u64)size >= (1ULL << 41))
+	if (size < 0 || (u64)size > ext2_max_size(inode->i_sb) || (u64)size >= (1ULL << 41))
 		return -EFBIG;
 	if (ext2_inode_sb(inode)->s_readonly)
 		return -EROFS;

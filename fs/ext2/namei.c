@@ -170,11 +170,11 @@ int ext2_link(struct inode *old, struct inode *dir, const char *name, int len)
 static int ext2_write_link_block(struct inode *inode, const char *target, unsigned int l)
 {
 	struct folio *f;
-	int err = ext2_write_begin(NULL, inode->i_mapping, 0, EXT2_BLOCK_SIZE, &f, NULL);
+	int err = ext2_write_begin(NULL, inode->i_mapping, 0, ext2_blocksize(inode), &f, NULL);
 
 	if (err)
 		return err;
-	memset(folio_address(f), 0, EXT2_BLOCK_SIZE);
+	memset(folio_address(f), 0, PAGE_SIZE);
 	memcpy(folio_address(f), target, l);
 	folio_mark_uptodate(f);
 	ext2_write_end(NULL, inode->i_mapping, 0, l, l, f, NULL);
@@ -190,7 +190,7 @@ struct inode *ext2_symlink(struct inode *dir, const char *name, int len, const c
 
 	if (ext2_rdonly(dir))
 		return ERR_PTR(-EROFS);
-	if (l >= EXT2_BLOCK_SIZE)
+	if (l >= ext2_blocksize(dir))
 		return ERR_PTR(-ENAMETOOLONG);
 	inode = ext2_new_inode(dir, S_IFLNK | 0777);
 	if (IS_ERR(inode))

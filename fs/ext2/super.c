@@ -35,7 +35,13 @@ void ext2_error(struct super_block *sb, const char *fn, const char *msg, unsigne
 		return;
 	sbi->s_mount_state |= EXT2_ERROR_FS;
 	WRITE_ONCE(es->s_state, cpu_to_le16(le16_to_cpu(es->s_state) | EXT2_ERROR_FS));
-	folio_mark_dirty(sbi->s_sb_folio);
+	/* a caller may hold the superblock's page (with 1 KiB blocks it
+	 * also holds descriptors and bitmaps): then the next update of the
+	 * super block, at the latest ext2_mark_clean, writes the mark */
+	if (folio_trylock(sbi->s_sb_folio)) {
+		ext2_mark_sb_dirty(sb);
+		folio_unlock(sbi->s_sb_folio);
+	}
 	if (le16_to_cpu(es->s_errors) != EXT2_ERRORS_CONTINUE) {
 		printk("EXT2-fs: errors=remount-ro: the file system is now read-only\n");
 		sbi->s_error_ro = 1;
@@ -47,7 +53,7 @@ struct ext2_group_desc *ext2_get_group_desc(struct super_block *sb, unsigned lon
 					    struct folio **foliop)
 {
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
-	unsigned long per = EXT2_BLOCK_SIZE / sizeof(struct ext2_group_desc);
+	unsigned long per = sbi->s_blocksize / sizeof(struct ext2_group_desc);
 	struct folio *f;
 
 	if (group >= sbi->s_groups_count)
@@ -55,13 +61,46 @@ struct ext2_group_desc *ext2_get_group_desc(struct super_block *sb, unsigned lon
 	f = sbi->s_group_desc[group / per];
 	if (foliop)
 		*foliop = f;
-	return (struct ext2_group_desc *)folio_address(f) + group % per;
+	return (struct ext2_group_desc *)ext2_meta_addr(sbi, f, sbi->s_first_data_block + 1 +
+							group / per) + group % per;
 }
 
-/* Mark the superblock page dirty (its counters were changed in place). */
+/* Where block lives in its (referenced) page of the device cache. */
+void *ext2_meta_addr(struct ext2_sb_info *sbi, struct folio *folio, u32 block)
+{
+	return (char *)folio_address(folio) +
+	       (((unsigned long)block << sbi->s_blocksize_bits) & (PAGE_SIZE - 1));
+}
+
+/* Read metadata block `block` through the device cache: its address,
+ * with *foliop the referenced page holding it, or an ERR_PTR. */
+void *ext2_meta_read(struct ext2_sb_info *sbi, u32 block, struct folio **foliop)
+{
+	struct folio *f = read_mapping_folio(sbi->s_bmap,
+				block >> (PAGE_SHIFT - sbi->s_blocksize_bits), NULL);
+
+	if (IS_ERR(f))
+		return (void *)f;
+	*foliop = f;
+	return ext2_meta_addr(sbi, f, block);
+}
+
+/* The block holding addr (inside folio, locked by the caller) changed:
+ * only its sectors are written back. */
+void ext2_meta_dirty(struct ext2_sb_info *sbi, struct folio *folio, const void *addr)
+{
+	unsigned long off = (const char *)addr - (const char *)folio_address(folio);
+
+	bdev_folio_dirty_range(folio, off & ~(unsigned long)(sbi->s_blocksize - 1),
+			       sbi->s_blocksize);
+}
+
+/* The super block (1024 bytes at byte 1024 whatever the block size)
+ * changed; its folio is locked by the caller. */
 void ext2_mark_sb_dirty(struct super_block *sb)
 {
-	folio_mark_dirty(EXT2_SB(sb)->s_sb_folio);
+	bdev_folio_dirty_range(EXT2_SB(sb)->s_sb_folio, EXT2_SB_OFFSET,
+			       sizeof(struct ext2_super_block));
 }
 
 static int ext2_check_features(struct super_block *sb, struct ext2_super_block *es)
@@ -91,10 +130,15 @@ static int ext2_check_geometry(struct ext2_sb_info *sbi, struct ext2_super_block
 
 	if (le16_to_cpu(es->s_magic) != EXT2_SUPER_MAGIC)
 		return -EINVAL;
-	if (le32_to_cpu(es->s_log_block_size) != 2) {
-		printk("EXT2-fs: only 4096-byte blocks are supported\n");
+	if (le32_to_cpu(es->s_log_block_size) >
+	    EXT2_MAX_BLOCK_LOG_SIZE - EXT2_MIN_BLOCK_LOG_SIZE) {
+		printk("EXT2-fs: unsupported blocksize %u (1024, 2048 or 4096)\n",
+		       1024U << min(le32_to_cpu(es->s_log_block_size), 20U));
 		return -EINVAL;
 	}
+	sbi->s_blocksize_bits = EXT2_MIN_BLOCK_LOG_SIZE + le32_to_cpu(es->s_log_block_size);
+	sbi->s_blocksize = 1U << sbi->s_blocksize_bits;
+	sbi->s_addr_per_block = sbi->s_blocksize / sizeof(u32);
 	if (le32_to_cpu(es->s_rev_level) == 0) {
 		sbi->s_inode_size = EXT2_GOOD_OLD_INODE_SIZE;
 		sbi->s_first_ino = EXT2_GOOD_OLD_FIRST_INO;
@@ -103,26 +147,27 @@ static int ext2_check_geometry(struct ext2_sb_info *sbi, struct ext2_super_block
 		sbi->s_first_ino = le32_to_cpu(es->s_first_ino);
 	}
 	if (sbi->s_inode_size < EXT2_GOOD_OLD_INODE_SIZE ||
-	    sbi->s_inode_size > EXT2_BLOCK_SIZE ||
+	    sbi->s_inode_size > sbi->s_blocksize ||
 	    (sbi->s_inode_size & (sbi->s_inode_size - 1)))
 		return -EINVAL;
 	sbi->s_blocks_per_group = le32_to_cpu(es->s_blocks_per_group);
 	sbi->s_inodes_per_group = le32_to_cpu(es->s_inodes_per_group);
 	sbi->s_first_data_block = le32_to_cpu(es->s_first_data_block);
-	sbi->s_inodes_per_block = EXT2_BLOCK_SIZE / sbi->s_inode_size;
+	sbi->s_inodes_per_block = sbi->s_blocksize / sbi->s_inode_size;
 	sbi->s_blocks_count = blocks;
 	sbi->s_inodes_count = le32_to_cpu(es->s_inodes_count);
-	/* with 4 KiB blocks the super block is in block 0: data starts there */
-	if (sbi->s_first_data_block != 0 || blocks < 8)
+	/* the super block is at byte 1024: in block 1 with 1 KiB blocks
+	 * (block 0 is the boot block, outside the file system), else in 0 */
+	if (sbi->s_first_data_block != (sbi->s_blocksize == 1024) || blocks < 8)
 		return -EINVAL;
-	if (sbi->s_blocks_per_group < 8 || sbi->s_blocks_per_group > 8 * EXT2_BLOCK_SIZE ||
+	if (sbi->s_blocks_per_group < 8 || sbi->s_blocks_per_group > 8 * sbi->s_blocksize ||
 	    sbi->s_inodes_per_group < sbi->s_inodes_per_block ||
-	    sbi->s_inodes_per_group > 8 * EXT2_BLOCK_SIZE)
+	    sbi->s_inodes_per_group > 8 * sbi->s_blocksize)
 		return -EINVAL;
 	sbi->s_groups_count = DIV_ROUND_UP(blocks - sbi->s_first_data_block,
 					   sbi->s_blocks_per_group);
 	sbi->s_gdb_count = DIV_ROUND_UP(sbi->s_groups_count,
-					EXT2_BLOCK_SIZE / sizeof(struct ext2_group_desc));
+					sbi->s_blocksize / sizeof(struct ext2_group_desc));
 	sbi->s_itb_per_group = DIV_ROUND_UP(sbi->s_inodes_per_group, sbi->s_inodes_per_block);
 	if ((u64)sbi->s_groups_count * sbi->s_inodes_per_group != sbi->s_inodes_count ||
 	    sbi->s_first_data_block + 1 + sbi->s_gdb_count > blocks)
@@ -142,13 +187,13 @@ static int ext2_load_group_desc(struct ext2_sb_info *sbi)
 	if (!sbi->s_group_desc)
 		return -ENOMEM;
 	for (i = 0; i < sbi->s_gdb_count; i++) {
-		struct folio *f = read_mapping_folio(sbi->s_bmap,
-						     sbi->s_first_data_block + 1 + i, NULL);
-		if (IS_ERR(f)) {
+		struct folio *f;
+		void *p = ext2_meta_read(sbi, sbi->s_first_data_block + 1 + i, &f);
+		if (IS_ERR(p)) {
 			while (i--)
 				folio_put(sbi->s_group_desc[i]);
 			kfree(sbi->s_group_desc);
-			return PTR_ERR(f);
+			return PTR_ERR(p);
 		}
 		sbi->s_group_desc[i] = f;
 	}
@@ -238,7 +283,7 @@ static void ext2_setup_super(struct super_block *sb)
 	le16_add_cpu(&es->s_mnt_count, 1);
 	es->s_mtime = cpu_to_le32(ext2_get_seconds());
 	es->s_state = cpu_to_le16(sbi->s_mount_state & ~EXT2_VALID_FS);
-	folio_mark_dirty(sbi->s_sb_folio);
+	ext2_mark_sb_dirty(sb);
 	folio_unlock(sbi->s_sb_folio);
 	sync_blockdev(sbi->s_bdev);	/* "not clean" is on disk before any change */
 }
@@ -251,7 +296,7 @@ static void ext2_mark_clean(struct super_block *sb)
 
 	folio_lock(sbi->s_sb_folio);
 	sbi->s_es->s_state = cpu_to_le16(sbi->s_mount_state);
-	folio_mark_dirty(sbi->s_sb_folio);
+	ext2_mark_sb_dirty(sb);
 	folio_unlock(sbi->s_sb_folio);
 	sync_blockdev(sbi->s_bdev);
 }
@@ -265,7 +310,6 @@ int ext2_fill_super(struct super_block *sb, int silent)
 	(void)silent;
 	if (!sbi)
 		return -ENOMEM;
-	sb->s_blocksize = EXT2_BLOCK_SIZE;
 	sbi->s_sb_folio = read_mapping_folio(sbi->s_bmap, 0, NULL);
 	if (IS_ERR(sbi->s_sb_folio)) {
 		err = PTR_ERR(sbi->s_sb_folio);
@@ -274,6 +318,7 @@ int ext2_fill_super(struct super_block *sb, int silent)
 	}
 	sbi->s_es = (void *)((char *)folio_address(sbi->s_sb_folio) + EXT2_SB_OFFSET);
 	err = ext2_check_geometry(sbi, sbi->s_es);
+	sb->s_blocksize = sbi->s_blocksize;
 	if (!err)
 		err = ext2_check_features(sb, sbi->s_es);
 	if (!err)
@@ -334,7 +379,7 @@ static void ext2_update_sb_counts(struct super_block *sb)
 	sbi->s_es->s_free_blocks_count = cpu_to_le32(fb);
 	sbi->s_es->s_free_inodes_count = cpu_to_le32(fi);
 	sbi->s_es->s_wtime = cpu_to_le32(ext2_get_seconds());
-	folio_mark_dirty(sbi->s_sb_folio);
+	ext2_mark_sb_dirty(sb);
 	folio_unlock(sbi->s_sb_folio);
 }
 
@@ -363,7 +408,7 @@ int ext2_statfs(struct super_block *sb, struct kstatfs *st)
 	struct ext2_super_block *es = sbi->s_es;
 	u64 r = le32_to_cpu(es->s_r_blocks_count);
 
-	st->f_bsize = EXT2_BLOCK_SIZE;
+	st->f_bsize = sbi->s_blocksize;
 	st->f_blocks = sbi->s_blocks_count - sbi->s_first_data_block;
 	st->f_bfree = ext2_count_free_blocks(sb);
 	st->f_bavail = st->f_bfree > r ? st->f_bfree - r : 0;

@@ -590,15 +590,48 @@ static int bdev_read_folio(struct file *file, struct folio *f)
 	folio_unlock(f);
 	return 0;
 }
+/* The dirty-sector mask of device pages is block/bdev_mask.c's. */
+int submit_folio_segs(struct block_device *bdev, struct folio *f,
+		      const struct folio_seg *segs, int n, unsigned int op)
+{
+	int err = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct bio *b = bio_alloc(bdev, 1, op, 0);
+
+		b->bi_sector = segs[i].sector;
+		bio_add_page(b, &f->page, segs[i].len, segs[i].off);
+		err = submit_bio_wait(b) ?: err;
+		bio_put(b);
+	}
+	if (op == REQ_OP_WRITE) {
+		mapping_set_error(folio_mapping(f), err);
+		folio_end_writeback(f);
+	} else {
+		if (!err)
+			folio_mark_uptodate(f);
+		folio_unlock(f);
+	}
+	return 0;
+}
 static int bdev_writepage(struct folio *f, struct writeback_control *wbc, void *data)
 {
-	struct bio *b = bio_alloc(data, 1, REQ_OP_WRITE, 0);
+	unsigned long mask = folio_test_private(f) ? folio_detach_private(f) : bdev_sector_mask(0, PAGE_SIZE);
+	int err = 0;
 
 	(void)wbc;
-	b->bi_sector = folio_index(f) << (PAGE_SHIFT - SECTOR_SHIFT);
-	bio_add_page(b, &f->page, PAGE_SIZE, 0);
-	mapping_set_error(folio_mapping(f), submit_bio_wait(b));
-	bio_put(b);
+	for (unsigned int i = 0; i < PAGE_SIZE / SECTOR_SIZE; i++) {
+		struct bio *b;
+
+		if (!(mask & (1UL << i)))
+			continue;
+		b = bio_alloc(data, 1, REQ_OP_WRITE, 0);
+		b->bi_sector = (folio_index(f) << (PAGE_SHIFT - SECTOR_SHIFT)) + i;
+		bio_add_page(b, &f->page, SECTOR_SIZE, i * SECTOR_SIZE);
+		err = submit_bio_wait(b) ?: err;
+		bio_put(b);
+	}
+	mapping_set_error(folio_mapping(f), err);
 	folio_unlock(f);
 	folio_end_writeback(f);
 	return 0;

@@ -30,6 +30,20 @@ static struct super_block *sb;
 /* ---- expected contents of regular files ---- */
 struct expect { char path[128]; unsigned char *data; long len; };
 static struct expect exps[128];
+/* i_blocks (512-byte units) of a file of nb data blocks with no holes,
+ * at the block size under test: the data plus the indirect blocks. */
+static int g_bs = 4096;
+static u32 iblocks_for(u64 nb)
+{
+	u64 a = g_bs / 4, m = 0;
+
+	if (nb > 12)
+		m++;
+	if (nb > 12 + a)
+		m += 1 + (nb - 12 - a + a - 1) / a;
+	return (nb + m) * (g_bs / 512);
+}
+
 static int nexp;
 
 static struct expect *find_exp(const char *path)
@@ -414,9 +428,9 @@ static void test_sizes(void)
 		free(d);
 	}
 	/* the double-indirect file: data blocks + 1 ind + 1 dind + 1 ind */
-	u32 nb = ((4L << 20) + 48 * 1024 + 4096 * 3 + 17 + 4095) / 4096;
+	u32 nb = ((4L << 20) + 48 * 1024 + 4096 * 3 + 17 + g_bs - 1) / g_bs;
 	snprintf(p, sizeof(p), "/w/size_%ld", sizes[7]);
-	CHECK(blocks_of(p) == (nb + 3) * 8, "i_blocks of the dind file: %u", blocks_of(p));
+	CHECK(blocks_of(p) == iblocks_for(nb), "i_blocks of the dind file: %u", blocks_of(p));
 	struct inode *i = lookup_path(p);
 	u32 b0, b1, b2;
 	ext2_get_block(i, 0, &b0, 0);
@@ -449,14 +463,17 @@ static void test_huge(void)
 	i = lookup_path("/w/huge");
 	CHECK(write_at(i, "END", 3, at) == 3, "write at 5 GiB");
 	CHECK(i->i_size == at + 3, "size past 4 GiB");
-	CHECK(EXT2_I(i)->i_blocks == 4 * 8, "data + ind + dind + tind: %u", EXT2_I(i)->i_blocks);
+	CHECK(EXT2_I(i)->i_blocks == 4 * (g_bs / 512), "data + ind + dind + tind: %u", EXT2_I(i)->i_blocks);
 	memset(buf, 1, sizeof(buf));
 	CHECK(read_at(i, buf, 4096, 4LL << 30) == 4096 && !buf[0] && !buf[4095], "hole at 4 GiB");
 	CHECK(read_at(i, buf, 100, at) == 3 && !memcmp(buf, "END", 3), "read at 5 GiB");
 	down_write(&i->i_rwsem);
 	CHECK(i->i_op->setsize(i, (4LL << 30) + 4096 * 3) == 0, "truncate to 4 GiB + 12 KiB");
 	up_write(&i->i_rwsem);
-	CHECK(EXT2_I(i)->i_blocks == 0, "tind tree freed: %u", EXT2_I(i)->i_blocks);
+	/* 4 KiB: 4 GiB is inside the dind range, the whole tind tree goes;
+	 * smaller blocks: the cut is inside the tind range, which keeps its
+	 * (now empty) top block, as Linux's ext2_truncate_blocks */
+	CHECK(EXT2_I(i)->i_blocks == (g_bs == 4096 ? 0 : g_bs / 512), "tind tree freed: %u", EXT2_I(i)->i_blocks);
 	CHECK(write_at(i, "MID", 3, (4LL << 30) + 5) == 3, "write at 4 GiB");
 	iput(i);
 }
@@ -473,7 +490,7 @@ static void test_sparse_truncate(void)
 	exp[0] = 'A';
 	memcpy(exp + (10 << 20), "0123456789", 10);
 	CHECK(i->i_size == (10 << 20) + 10, "sparse size");
-	CHECK(EXT2_I(i)->i_blocks == 4 * 8, "sparse i_blocks %u (data 2 + ind + dind)", EXT2_I(i)->i_blocks);
+	CHECK(EXT2_I(i)->i_blocks == 4 * (g_bs / 512), "sparse i_blocks %u (data 2 + ind + dind)", EXT2_I(i)->i_blocks);
 	iput(i);
 	CHECK(check_file("/w/sparse", exp, (10 << 20) + 10), "holes read as zeros");
 	set_exp("/w/sparse", exp, (10 << 20) + 10);
@@ -483,7 +500,7 @@ static void test_sparse_truncate(void)
 	down_write(&i->i_rwsem);
 	CHECK(i->i_op->setsize(i, 100000) == 0, "truncate down");
 	up_write(&i->i_rwsem);
-	CHECK(EXT2_I(i)->i_blocks == 25 * 8 + 8, "i_blocks after truncate %u", EXT2_I(i)->i_blocks);
+	CHECK(EXT2_I(i)->i_blocks == iblocks_for((100000 + g_bs - 1) / g_bs), "i_blocks after truncate %u", EXT2_I(i)->i_blocks);
 	CHECK(check_file("/w/trunc", d, 100000), "contents after truncate down");
 	down_write(&i->i_rwsem);
 	CHECK(i->i_op->setsize(i, 300000) == 0, "truncate up");
@@ -494,7 +511,7 @@ static void test_sparse_truncate(void)
 	down_write(&i->i_rwsem);
 	CHECK(i->i_op->setsize(i, 40000) == 0, "truncate into direct blocks");
 	up_write(&i->i_rwsem);
-	CHECK(EXT2_I(i)->i_blocks == 10 * 8, "no indirect block left: %u", EXT2_I(i)->i_blocks);
+	CHECK(EXT2_I(i)->i_blocks == iblocks_for((40000 + g_bs - 1) / g_bs), "direct blocks (+ ind if small): %u", EXT2_I(i)->i_blocks);
 	CHECK(write_at(i, "tail", 4, 50000) == 4, "write past EOF after truncate");
 	memset(d + 40000, 0, 10000);
 	memcpy(d + 50000, "tail", 4);
@@ -610,7 +627,7 @@ static void test_rename_link_symlink(void)
 	lb[0] = '/';
 	lb[200] = 0;
 	l = ext2_symlink(d, "sym_slow", 8, lb);
-	CHECK(!IS_ERR(l) && EXT2_I(l)->i_blocks == 8, "slow symlink");
+	CHECK(!IS_ERR(l) && EXT2_I(l)->i_blocks == g_bs / 512, "slow symlink");
 	iput(l);
 	iput(d);
 	l = lookup_path("/sym_fast");
@@ -628,10 +645,12 @@ static void test_mount_checks(void)
 	struct block_device *b;
 	struct inode *r;
 
+	/* s_log_block_size 3 (8 KiB blocks, larger than a page): refused */
 	host_system("mke2fs -q -F -t ext2 -b 1024 img1k 8M >/dev/null");
+	host_patch_u32("img1k", EXT2_SB_OFFSET + offsetof(struct ext2_super_block, s_log_block_size), 3);
 	b = shim_open_bdev("img1k");
 	r = ext2_mount(b, 0);
-	CHECK(r == ERR_PTR(-EINVAL), "1 KiB blocks refused");
+	CHECK(r == ERR_PTR(-EINVAL), "8 KiB blocks refused");
 	shim_drop_mapping(bdev_mapping(b));
 	shim_close_bdev(b);
 
@@ -1026,8 +1045,17 @@ int main(void)
 	int rc;
 
 	make_tree();
-	rc = host_system("mke2fs -q -F -t ext2 -b 4096 -d tree img 64M >/dev/null");
-	CHECK(rc == 0, "mke2fs");
+	/* the same tests with each block size: 4096 (a page per block),
+	 * 1024 and 2048 (several blocks, maybe not contiguous, per page) */
+	for (int bs = 4096; bs >= 1024; bs = bs == 4096 ? 1024 : bs == 1024 ? 2048 : 0) {
+	char cmd[128];
+
+	printf("== block size %d\n", bs);
+	nexp = 0;
+	g_bs = bs;
+	snprintf(cmd, sizeof(cmd), "rm -f img && mke2fs -q -F -t ext2 -b %d -d tree img 64M >/dev/null", bs);
+	rc = host_system(cmd);
+	CHECK(rc == 0, "mke2fs -b %d", bs);
 	do_mount();
 	check_tree();
 	test_sizes();
@@ -1054,6 +1082,7 @@ int main(void)
 	do_umount();
 	rc = host_system("e2fsck -fn img > fsck2.out 2>&1");
 	CHECK(rc == 0, "e2fsck -fn after remount: exit %d", rc);
+	}
 	test_mount_checks();
 	test_clean_state();
 	test_multigroup_enospc();
