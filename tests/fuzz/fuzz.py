@@ -109,7 +109,7 @@ def fuzz_seed(seed, calls, workers=WORKERS, config=None, timeout=None, extra=(),
             problems.append((line.strip()[:200], lines[-30:]))
             if "Kernel panic" in line:
                 deadline[0] = min(deadline[0], time.time() + 3)
-        m = re.match(r"FUZZ CALLS (\d+)", line)
+        m = re.search(r"FUZZ CALLS (\d+)", line)   # a kernel line may come first
         if m:
             made = int(m.group(1))
         m = re.match(r"FUZZ DONE (\w+)", line)

@@ -228,6 +228,14 @@ static long touch(unsigned long *a)
 	return sig == SIGSEGV ? -EFAULT : sig == SIGBUS ? -EIO : pages;
 }
 
+/* Whether path names the jail's root (the worker's "/"). */
+static int is_root(const char *path)
+{
+	struct stat st, root;
+	return !stat(path, &st) && !stat("/", &root) && st.st_dev == root.st_dev &&
+	       st.st_ino == root.st_ino;
+}
+
 static int special(int s, unsigned long *a, long *ret)
 {
 	switch (s) {
@@ -329,18 +337,19 @@ static int special(int s, unsigned long *a, long *ret)
 		a[0] = chance(70) ? syscall(SYS_gettid) : gen_self();
 		a[1] = gen_sig();
 		return -1;
-	case S_MOUNT:	/* no bind, move or remount: the jail must stay as it is */
+	case S_MOUNT:	/* no bind, move or remount, nothing over the jail's root */
 		a[0] = gen_path();
 		a[1] = gen_path();
+		if (is_root((const char *)a[1]))
+			a[1] = (unsigned long)"/ram/nonexistent";
 		a[2] = gen_fstype();
 		a[3] = gen_int() & ~(MS_REMOUNT | MS_BIND | MS_MOVE);
 		a[4] = gen_buf();
 		return -1;
 	case S_CHROOT: {	/* only where it is, or failing (see docs/fuzzing.md) */
-		struct stat st, root;
+		struct stat st;
 		a[0] = gen_path();
-		if (!stat((const char *)a[0], &st) && S_ISDIR(st.st_mode) && !stat("/", &root) &&
-		    (st.st_dev != root.st_dev || st.st_ino != root.st_ino))
+		if (!stat((const char *)a[0], &st) && S_ISDIR(st.st_mode) && !is_root((const char *)a[0]))
 			a[0] = (unsigned long)"/";
 		return -1;
 	}
