@@ -94,7 +94,10 @@ static void part_churn(void)
 	       "fault\n", CHURN_PAGES, majors, retries, calls, during);
 	CHECK(majors >= CHURN_PAGES, "a major fault per page");
 	CHECK(retries >= CHURN_PAGES, "each fault waited without mmap_lock and was retried");
-	CHECK(during >= CHURN_PAGES / 4, "mmap/mprotect/munmap ran while a fault waited");
+	/* A fault that kept mmap_lock across its read would allow none;
+	 * how many fit depends on how often the host runs the churning
+	 * vCPU (14 of 64 pages under a host load of 15), so ask for a few. */
+	CHECK(during >= CHURN_PAGES / 16, "mmap/mprotect/munmap ran while a fault waited");
 	munmap(region, CHURN_PAGES * PG);
 	close(fd);
 }
