@@ -67,6 +67,8 @@ void free_pages(void *addr, unsigned int order);
 unsigned long nr_free_pages(void);
 unsigned long free_reserved_area(phys_addr_t start, phys_addr_t end);
 unsigned long totalram_pages(void);
+/* A user fault found no memory: kill the biggest process (mm/oom_kill.c). */
+void out_of_memory(void);
 void page_alloc_init(void);
 
 /* memblock: boot-time ranges before the buddy allocator exists */

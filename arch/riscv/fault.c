@@ -9,9 +9,9 @@
  * VMA; SEGV_ACCERR: the VMA forbids it) or SIGBUS (BUS_ADRERR), with
  * si_addr; a kernel fault on a user address (uaccess) takes the same
  * path and, failing, resumes at its exception-table fixup. A user fault
- * that finds no memory (VM_FAULT_OOM) kills the faulting process: this
- * kernel's OOM rule, simpler than Linux's choice by badness; /proc/vmstat
- * counts it in oom_kill, as Linux counts its OOM killer's kills. */
+ * that finds no memory (VM_FAULT_OOM) calls the OOM killer
+ * (out_of_memory), which kills the process with the most memory, and
+ * returns to take the fault again. */
 #include <mm.h>
 #include <vmstat.h>
 #include <sched.h>
@@ -108,13 +108,9 @@ retry:
 		return;
 	if (!user_mode(regs))
 		return no_context(regs);
-	if (fault & VM_FAULT_OOM) {
-		count_vm_event(OOM_KILL);
-		/* what it held (Linux prints its rss too): was it the hog? */
-		printk("Out of memory: killing %s (pid %d), rss %lu kB, %lu kB free\n",
-		       current->comm, current->pid, READ_ONCE(mm->rss) << (PAGE_SHIFT - 10),
-		       nr_free_pages() << (PAGE_SHIFT - 10));
-		do_group_exit(SIGKILL);
+	if (fault & VM_FAULT_OOM) {	/* kill the biggest, then take the fault again */
+		out_of_memory();
+		return;
 	}
 	force_sig_fault(fault & VM_FAULT_SIGBUS ? SIGBUS : SIGSEGV,
 			fault & VM_FAULT_SIGBUS ? BUS_ADRERR : code, addr);

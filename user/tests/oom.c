@@ -7,8 +7,12 @@
  * (or ENOMEM/EFAULT) with half the reserve (MemTotal/128) still free,
  * and the memory comes back with the file and the mapping.
  * fault_fill: a process touching more anonymous memory than there is is
- * killed with SIGKILL by the OOM rule, /proc/vmstat's oom_kill counts
- * it, its memory comes back. Both fill all of memory: under qemu-user
+ * killed with SIGKILL by the OOM killer, /proc/vmstat's oom_kill counts
+ * it, its memory comes back.
+ * oom_pick: the OOM killer picks the process with the most memory, not
+ * the one whose fault found none: a hog holding 80% of free memory
+ * sleeps while a smaller process touches 60% more; the hog dies of
+ * SIGKILL, the toucher finishes. All three fill memory: under qemu-user
  * (the host's memory) only the counter's presence is checked. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -54,6 +58,55 @@ static void fault_fill(void)
 	_exit(0);		/* not reached: there is not that much memory */
 }
 
+static long hog_len, toucher_len;
+static volatile char *hog_ready;	/* in the shared result page */
+
+static void touch(long len)
+{
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(p != MAP_FAILED, "mmap");
+	for (long o = 0; o < len; o += 4096)
+		p[o] = 1;
+}
+
+static void hog(void)
+{
+	touch(hog_len);
+	*hog_ready = 1;
+	for (;;)
+		pause();
+}
+
+static void toucher(void)
+{
+	touch(toucher_len);	/* smaller than the hog at any time */
+}
+
+/* The toucher's fault finds no memory while the hog holds more. */
+static void oom_pick(long ooms)
+{
+	long free0 = t_meminfo("MemFree:");
+	hog_len = free0 * 1024 / 10 * 8;
+	toucher_len = free0 * 1024 / 10 * 6;
+	hog_ready = (volatile char *)(res + 1);
+	*hog_ready = 0;
+	pid_t h = t_start(hog);
+	for (int i = 0; i < 6000 && !*hog_ready; i++)
+		t_sleep_ms(20);
+	CHECK(*hog_ready, "the hog touched its memory (in 120 s)");
+	int st = t_child_timeout(toucher, 120);
+	printf("oom_pick: hog %ld kB, toucher %ld kB of %ld kB free; toucher status 0x%x\n",
+	       hog_len >> 10, toucher_len >> 10, free0, st);
+	kill(h, SIGKILL);	/* if it survived (a failure below) */
+	int hst = t_wait(h);
+	CHECK(st != -1, "the toucher ends (it ran 120 s)");
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the toucher is not the one killed");
+	CHECK(t_vmstat("oom_kill") == ooms + 1, "one process killed");
+	CHECK(WIFSIGNALED(hst) && WTERMSIG(hst) == SIGKILL, "the hog died of SIGKILL");
+	CHECK(t_meminfo("MemFree:") > free0 - 4096, "its memory came back");
+	t_ok("oom_pick");
+}
+
 int main(void)
 {
 	CHECK(t_vmstat("oom_kill") >= 0, "/proc/vmstat has oom_kill");
@@ -90,5 +143,7 @@ int main(void)
 	CHECK(t_vmstat("oom_kill") == ooms + 1, "oom_kill counted it");
 	CHECK(t_meminfo("MemFree:") > free0 - 4096, "its memory came back");
 	t_ok("fault_fill");
+
+	oom_pick(ooms + 1);
 	return 0;
 }

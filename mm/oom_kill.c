@@ -1,0 +1,144 @@
+/* oom_kill.c: the OOM killer (Linux's mm/oom_kill.c, in small). A user
+ * page fault that gets no page (VM_FAULT_OOM, do_page_fault) calls
+ * out_of_memory, which picks the process holding the most memory
+ * (oom_badness: its resident pages), never init nor a kernel thread,
+ * kills it and every other process sharing its mm with SIGKILL, and
+ * counts oom_kill in /proc/vmstat. The faulting task then takes its
+ * fault again: it dies on the way if it was the victim; otherwise the
+ * victim's exit gives the memory back.
+ *
+ * While a victim still holds its mm its memory is on the way back, so no
+ * second process is chosen (Linux's oom_evaluate_task aborts on an
+ * unreaped victim): the caller sleeps a tick and retries. A victim that
+ * has not let go after OOM_WAIT (stuck in the kernel) no longer holds
+ * the others back, as Linux's oom_reaper gives up on it. Nothing to kill
+ * at all (only init is left, and init is out of memory) ends in panic,
+ * as in Linux ("no killable processes").
+ *
+ * Locks: oom_lock (one killer at a time) > tasklist_lock > task_lock
+ * (->mm) and sighand->siglock (send_sig). Callers hold nothing. */
+#include <mm.h>
+#include <sched.h>
+#include <signal.h>
+#include <vmstat.h>
+#include <printk.h>
+#include <wait.h>
+#include <string.h>
+#include <uapi/errno.h>
+
+#define OOM_WAIT HZ		/* how long a victim may take to exit */
+
+static DEFINE_SPINLOCK(oom_lock);
+static struct mm_struct *oom_victim_mm;	/* compared, never dereferenced */
+static u64 oom_victim_when;		/* jiffies it was killed */
+
+/* t's mm, or NULL for a kernel thread or a task past exit_mm. */
+static struct mm_struct *task_mm(struct task_struct *t)
+{
+	task_lock(t);
+	struct mm_struct *mm = t->mm;
+	task_unlock(t);
+	return mm;
+}
+
+/* How much killing t would give back, or -1 if it may not be killed:
+ * init (Linux's is_global_init) and kernel threads. Linux adds page
+ * tables and swap, and oom_score_adj; there are neither here. */
+static long oom_badness(struct task_struct *t, struct mm_struct *mm)
+{
+	if (!mm || t->tgid == 1 || (t->signal->flags & SIGNAL_UNKILLABLE))
+		return -1;
+	return READ_ONCE(mm->rss);
+}
+
+/* True while the last victim's mm is still owned by a task, for up to
+ * OOM_WAIT. Caller holds oom_lock and tasklist_lock. */
+static int victim_pending(void)
+{
+	struct task_struct *t;
+
+	if (!oom_victim_mm)
+		return 0;
+	if (jiffies - oom_victim_when < OOM_WAIT)
+		list_for_each_entry(t, &task_list, tasks)
+			if (task_mm(t) == oom_victim_mm)
+				return 1;
+	oom_victim_mm = NULL;	/* exited, or stuck: choose anew */
+	return 0;
+}
+
+/* The task whose process has the most resident memory (the first such
+ * in task order on a tie), or NULL. Caller holds tasklist_lock. */
+static struct task_struct *select_bad_process(struct mm_struct **mmp)
+{
+	struct task_struct *t, *chosen = NULL;
+	long best = -1;
+
+	list_for_each_entry(t, &task_list, tasks) {
+		struct mm_struct *mm = task_mm(t);
+		long points = oom_badness(t, mm);
+		if (points > best) {
+			best = points;
+			chosen = t;
+			*mmp = mm;
+		}
+	}
+	return chosen;
+}
+
+/* SIGKILL to every process using mm (a vfork child shares its parent's:
+ * killing one alone frees nothing). Returns 0, or -EPERM if init uses
+ * it too (then nothing is killed). Caller holds tasklist_lock. */
+static int oom_kill_process(struct mm_struct *mm)
+{
+	struct task_struct *t;
+
+	list_for_each_entry(t, &task_list, tasks)
+		if (task_mm(t) == mm && oom_badness(t, mm) < 0)
+			return -EPERM;
+	list_for_each_entry(t, &task_list, tasks)
+		if (task_mm(t) == mm)
+			send_sig(SIGKILL, t, 1);
+	oom_victim_mm = mm;
+	oom_victim_when = jiffies;
+	count_vm_event(OOM_KILL);
+	return 0;
+}
+
+/* Called by a user fault that found no memory, holding no locks. */
+void out_of_memory(void)
+{
+	struct task_struct *victim = NULL;
+	struct mm_struct *mm = NULL;
+	char comm[TASK_COMM_LEN];
+	pid_t pid = 0;
+	unsigned long rss = 0;
+	int wait = 1;
+
+	if (fatal_signal_pending(current))
+		return;		/* dying already: its memory comes back */
+	spin_lock(&oom_lock);
+	spin_lock(&tasklist_lock);
+	if (!victim_pending()) {
+		victim = select_bad_process(&mm);
+		if (victim && oom_kill_process(mm) == 0) {
+			pid = victim->tgid;
+			rss = READ_ONCE(mm->rss);
+			memcpy(comm, victim->comm, sizeof(comm));
+		} else {
+			wait = 0;
+		}
+	}
+	spin_unlock(&tasklist_lock);
+	spin_unlock(&oom_lock);
+	if (!wait)
+		panic("Out of memory and no killable processes");
+	if (pid)	/* what it held (Linux prints its rss too): was it the hog? */
+		printk("Out of memory: killing %s (pid %d), rss %lu kB, %lu kB free\n", comm, pid,
+		       rss << (PAGE_SHIFT - 10), nr_free_pages() << (PAGE_SHIFT - 10));
+	if (!fatal_signal_pending(current)) {	/* give the victim a tick to exit */
+		set_current_state(TASK_UNINTERRUPTIBLE);
+		schedule_timeout(1);
+		set_current_state(TASK_RUNNING);
+	}
+}
