@@ -15,23 +15,14 @@
  * reference guest): skipped under qemu-riscv64 on the host. */
 #define _GNU_SOURCE
 #include "t.h"
+#include "tdir.h"
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-static char base[64];
 static char text[65536];
-
-static const char *P(const char *rel)
-{
-	static char bufs[8][PATH_MAX];
-	static int n;
-	char *b = bufs[n++ % 8];
-	snprintf(b, PATH_MAX, "%s/%s", base, rel);
-	return b;
-}
 
 static void put(const char *rel, const char *s)
 {
@@ -71,13 +62,8 @@ static int umnt(const char *rel)
  * spaces into f[]); the number of fields, 0 if none. */
 static int minfo(const char *rel, char f[][256], int max)
 {
-	int fd = open("/proc/self/mountinfo", O_RDONLY), nf = 0;
-	long n = 0, r;
-	CHECK(fd >= 0, "open mountinfo");
-	while ((r = read(fd, text + n, sizeof(text) - 1 - n)) > 0)
-		n += r;
-	text[n] = 0;
-	close(fd);
+	int nf = 0;
+	t_read_all("/proc/self/mountinfo", text, sizeof(text));
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
 		char copy[1024], *save, *w;
 		int k = 0;
@@ -339,14 +325,8 @@ int main(void)
 {
 	static const char *dirs[] = { "a", "a/sub", "b", "c", "c/csub", "d", "e", "s1", "s2",
 				      "m", "m/x", "m/y", "m/z", "sl", "u", "t1", "t2" };
-	if (t_qemu_user() || getuid()) {
-		printf("bind: needs root on a kernel that mounts, skipped\n");
+	if (!t_mount_setup("bind"))
 		return 0;
-	}
-	if (access("/proc/self/mountinfo", R_OK))	/* Linux booted with init=runtests */
-		CHECK(mount("proc", "/proc", "proc", 0, NULL) == 0, "mount /proc");
-	snprintf(base, sizeof(base), "/tmp/bind.%d", getpid());
-	CHECK(mkdir(base, 0755) == 0, base);
 	for (unsigned i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		CHECK(mkdir(P(dirs[i]), 0755) == 0, dirs[i]);
 	put("a/f1", "A");

@@ -12,6 +12,7 @@
  * the reference guest): skipped under qemu-riscv64 on the host. */
 #define _GNU_SOURCE
 #include "t.h"
+#include "tdir.h"
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/mman.h>
@@ -19,16 +20,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-static char base[64];
-
-static const char *P(const char *rel)
-{
-	static char bufs[8][PATH_MAX];
-	static int n;
-	char *b = bufs[n++ % 8];
-	snprintf(b, PATH_MAX, "%s/%s", base, rel);
-	return b;
-}
 
 static int tmpfs(const char *path)
 {
@@ -39,12 +30,7 @@ static int tmpfs(const char *path)
 static int listed(const char *path)
 {
 	static char text[65536];
-	int fd = open("/proc/self/mountinfo", O_RDONLY), n = 0, r;
-	CHECK(fd >= 0, "open mountinfo");
-	while ((r = read(fd, text + n, sizeof(text) - 1 - n)) > 0)
-		n += r;
-	close(fd);
-	text[n] = 0;
+	t_read_all("/proc/self/mountinfo", text, sizeof(text));
 	for (char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
 		char mp[PATH_MAX];
 		if (sscanf(l, "%*d %*d %*s %*s %4095s", mp) == 1 && !strcmp(mp, path))
@@ -145,14 +131,8 @@ static void hidden(void)
 
 int main(void)
 {
-	if (t_qemu_user() || getuid()) {
-		printf("mntpoint: needs root on a kernel that mounts, skipped\n");
+	if (!t_mount_setup("mntpoint"))
 		return 0;
-	}
-	if (access("/proc/self/mountinfo", R_OK))	/* Linux booted with init=runtests */
-		CHECK(mount("proc", "/proc", "proc", 0, NULL) == 0, "mount /proc");
-	snprintf(base, sizeof(base), "/tmp/mntpoint.%d", getpid());
-	CHECK(mkdir(base, 0755) == 0, base);
 	removed_dir();
 	busy_names();
 	race();
