@@ -56,16 +56,25 @@ static ext2_dirent *dirent_at(void *kaddr, unsigned int off)
 }
 
 /* Is the record at off (in its page) sane (as Linux's ext2_check_page)?
- * Its length a multiple of 4 that holds its name and stays in its block
- * (a record never crosses a block boundary, whatever the page size),
- * its inode number one the file system has. Reports a bad one. */
+ * Its block must have room for a record's header (a chain that ends 4
+ * or 8 bytes short of the block's end is damaged, and reading a header
+ * there would cross the block and, in a page's last block, the page);
+ * only then are its fields read: its length a multiple of 4 that holds
+ * its name and stays in its block (a record never crosses a block
+ * boundary, whatever the page size), its inode number one the file
+ * system has. Callers read nothing of a record before this. Reports a
+ * bad one. */
 static int dirent_ok(struct inode *dir, ext2_dirent *de, unsigned int off)
 {
-	unsigned int r = rec_len(de), bs = ext2_blocksize(dir);
+	unsigned int bs = ext2_blocksize(dir), left = bs - (off & (bs - 1)), r;
 
-	if (r >= 12 && !(r & 3) && (off & (bs - 1)) + r <= bs && EXT2_DIR_REC_LEN(de->name_len) <= r &&
-	    le32_to_cpu(de->inode) <= EXT2_SB(ext2_inode_sb(dir))->s_inodes_count)
-		return 1;
+	if (left >= EXT2_DIR_REC_LEN(1)) {
+		r = rec_len(de);
+		if (r >= EXT2_DIR_REC_LEN(1) && !(r & 3) && r <= left &&
+		    EXT2_DIR_REC_LEN(de->name_len) <= r &&
+		    le32_to_cpu(de->inode) <= EXT2_SB(ext2_inode_sb(dir))->s_inodes_count)
+			return 1;
+	}
 	ext2_error(ext2_inode_sb(dir), __func__, "bad directory entry in inode", dir->i_ino);
 	return 0;
 }
@@ -229,12 +238,13 @@ static ext2_dirent *find_room(struct inode *dir, char *kaddr, unsigned int end,
 
 	while (off < end) {
 		ext2_dirent *de = dirent_at(kaddr, off);
-		unsigned int used = de->inode ? EXT2_DIR_REC_LEN(de->name_len) : 0;
+		unsigned int used;
 
 		if (!dirent_ok(dir, de, off)) {
 			*bad = 1;
 			return NULL;
 		}
+		used = de->inode ? EXT2_DIR_REC_LEN(de->name_len) : 0;
 		if (rec_len(de) >= used + need)
 			return de;
 		off += rec_len(de);
@@ -276,13 +286,13 @@ static int add_block(struct inode *dir, const char *name, int len, struct inode 
 	return 0;
 }
 
-/* Does this block hold name? */
-static int block_has(struct inode *dir, char *kaddr, unsigned int end, const char *name, int len)
+/* Does this page hold name? 1, 0, or -EIO if it is damaged. */
+static int page_has(struct inode *dir, char *kaddr, unsigned int end, const char *name, int len)
 {
 	for (unsigned int off = 0; off < end;) {
 		ext2_dirent *de = dirent_at(kaddr, off);
 		if (!dirent_ok(dir, de, off))
-			return 0;
+			return -EIO;
 		if (name_match(de, name, len))
 			return 1;
 		off += rec_len(de);
@@ -312,8 +322,9 @@ int ext2_add_link(struct inode *dir, const char *name, int len, struct inode *in
 			break;
 		}
 		folio_lock(f);
-		if (block_has(dir, folio_address(f), dir_page_end(dir, n), name, len))
-			err = -EEXIST;
+		err = page_has(dir, folio_address(f), dir_page_end(dir, n), name, len);
+		if (err)
+			err = err < 0 ? err : -EEXIST;
 		else if (!room && (slot = find_room(dir, folio_address(f), dir_page_end(dir, n),
 						    need, &bad))) {
 			room = f;	/* stays locked and referenced */

@@ -9,23 +9,19 @@
 #include <stdlib.h>
 #include "ext2.h"
 #include "shim.h"
+#include "test.h"
 #include <string.h>
 
-int host_system(const char *cmd);
-void *host_read_file(const char *path, long *len);
 void host_write_file(const char *path, const void *buf, long len);
 void host_mkdir(const char *path);
 void host_symlink(const char *target, const char *path);
-void host_patch_u32(const char *path, long pos, unsigned int v);
 long shim_bios(int write);
 
-static int npass, nfail;
-#define CHECK(c, ...) do { if (c) npass++; else { nfail++; \
-	printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); printf("\n"); } } while (0)
+int npass, nfail;
 
 static struct block_device *bdev;
 static struct inode *root;
-static struct super_block *sb;
+struct super_block *sb;
 
 /* ---- expected contents of regular files ---- */
 struct expect { char path[128]; unsigned char *data; long len; };
@@ -90,7 +86,7 @@ static unsigned char *rnd(long len, unsigned seed)
 }
 
 /* ---- path helpers over the ext2 inode operations ---- */
-static struct inode *lookup_path(const char *path)
+struct inode *lookup_path(const char *path)
 {
 	struct inode *cur = ihold(root);
 	const char *p = path;
@@ -133,7 +129,7 @@ static struct inode *parent_of(const char *path, const char **name)
 	return lookup_path(buf[0] ? buf : "/");
 }
 
-static long write_at(struct inode *inode, const void *buf, long len, loff_t pos)
+long write_at(struct inode *inode, const void *buf, long len, loff_t pos)
 {
 	struct file f = { .f_inode = inode, .f_op = inode->i_fop };
 	struct iov_iter it;
@@ -142,7 +138,7 @@ static long write_at(struct inode *inode, const void *buf, long len, loff_t pos)
 	return f.f_op->write(&f, &it, &pos);
 }
 
-static long read_at(struct inode *inode, void *buf, long len, loff_t pos)
+long read_at(struct inode *inode, void *buf, long len, loff_t pos)
 {
 	struct file f = { .f_inode = inode, .f_op = inode->i_fop };
 	struct iov_iter it;
@@ -163,7 +159,9 @@ static unsigned char *read_all(struct inode *inode, long *len)
 	return b;
 }
 
-static int make_file(const char *path, const void *data, long len)
+/* Create path holding data[0, len); make_file also records it for the
+ * checks after remounts and debugfs. */
+int create_file(const char *path, const void *data, long len)
 {
 	const char *name;
 	struct inode *dir = parent_of(path, &name), *inode;
@@ -180,10 +178,16 @@ static int make_file(const char *path, const void *data, long len)
 	if (len)
 		n = write_at(inode, data, len, 0);
 	iput(inode);
-	if (n != len)
-		return -EIO;
-	set_exp(path, data, len);
-	return 0;
+	return n == len ? 0 : -EIO;
+}
+
+int make_file(const char *path, const void *data, long len)
+{
+	int err = create_file(path, data, len);
+
+	if (!err)
+		set_exp(path, data, len);
+	return err;
 }
 
 static int check_file(const char *path, const void *data, long len)
@@ -202,7 +206,7 @@ static int check_file(const char *path, const void *data, long len)
 	return ok;
 }
 
-static int do_mkdir(const char *path)
+int do_mkdir(const char *path)
 {
 	const char *name;
 	struct inode *dir = parent_of(path, &name), *inode;
@@ -219,7 +223,7 @@ static int do_mkdir(const char *path)
 	return 0;
 }
 
-static int do_remove(const char *path, int isdir)
+int do_remove(const char *path, int isdir)
 {
 	const char *name;
 	struct inode *dir = parent_of(path, &name), *victim = lookup_path(path);
@@ -265,7 +269,6 @@ static int do_rename(const char *from, const char *to)
 	return err;
 }
 
-struct names { int n; int has_dot, has_dotdot; char seen[64]; };
 static bool count_actor(struct dir_context *ctx, const char *name, int len, loff_t next,
 			u64 ino, unsigned int type)
 {
@@ -281,7 +284,7 @@ static bool count_actor(struct dir_context *ctx, const char *name, int len, loff
 		nm->has_dotdot = 1;
 	return true;
 }
-static struct names list_dir(const char *path)
+struct names list_dir(const char *path)
 {
 	struct { struct dir_context ctx; struct names nm; } c = { { count_actor, 0 }, { 0 } };
 	struct inode *dir = lookup_path(path);
@@ -304,7 +307,7 @@ static u32 nlink_of(const char *path)
 	return n;
 }
 
-static void do_mount_img(const char *img)
+void do_mount_img(const char *img)
 {
 	bdev = shim_open_bdev(img);
 	root = ext2_mount(bdev, 0);
@@ -320,7 +323,7 @@ static void do_mount(void)
 	do_mount_img("img");
 }
 
-static void do_umount(void)
+void do_umount(void)
 {
 	long held;
 
@@ -403,7 +406,7 @@ static void check_tree(void)
 	CHECK(lookup_path("/nonexistent") == NULL, "missing name");
 }
 
-static u32 blocks_of(const char *path)
+u32 blocks_of(const char *path)
 {
 	struct inode *i = lookup_path(path);
 	u32 b = i ? EXT2_I(i)->i_blocks : 0;
@@ -1089,6 +1092,9 @@ int main(void)
 	test_almost_full();
 	test_bad_geometry();
 	test_bad_numbers();
+	for (int bs = 4096; bs >= 1024; bs /= 2) {
+		test_dirent_tail(bs);
+	}
 	printf("bios: %ld reads, %ld writes\n", shim_bios(0), shim_bios(1));
 	printf("EXT2: %d passed, %d failed\n", npass, nfail);
 	return nfail != 0;
