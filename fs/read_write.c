@@ -34,8 +34,8 @@ void iov_iter_kbuf(struct iov_iter *i, void *buf, size_t len)
 	iov_iter_init(i, ITER_KVEC, &i->single, 1, len);
 }
 
-/* Move the cursor over n bytes of the current segment. */
-static void iter_advance(struct iov_iter *i, size_t n)
+/* Move the cursor over n bytes (n <= i->count). */
+void iov_iter_advance(struct iov_iter *i, size_t n)
 {
 	i->iov_offset += n;
 	i->count -= n;
@@ -72,7 +72,7 @@ static size_t iter_copy(void *kbuf, size_t n, struct iov_iter *i, int op)
 		} else {
 			left = clear_user(seg, c);
 		}
-		iter_advance(i, c - left);
+		iov_iter_advance(i, c - left);
 		done += c - left;
 		if (left)
 			break;

@@ -75,6 +75,7 @@ void iov_iter_init(struct iov_iter *i, int type, const struct iovec *iov,
 void iov_iter_ubuf(struct iov_iter *i, void __user *buf, size_t len);
 void iov_iter_kbuf(struct iov_iter *i, void *buf, size_t len);
 static inline size_t iov_iter_count(const struct iov_iter *i) { return i->count; }
+void iov_iter_advance(struct iov_iter *i, size_t n);
 /* These return the bytes actually copied (short on a bad user address). */
 size_t copy_to_iter(const void *from, size_t n, struct iov_iter *i);
 size_t copy_from_iter(void *to, size_t n, struct iov_iter *i);

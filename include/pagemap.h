@@ -112,8 +112,10 @@ struct address_space_operations {
 	 * and referenced in *foliop (read first if partially overwritten). */
 	int (*write_begin)(struct file *file, struct address_space *mapping, loff_t pos,
 			   unsigned int len, struct folio **foliop, void **fsdata);
-	/* After copying `copied` bytes: mark dirty, extend i_size, unlock,
-	 * put; returns the bytes accepted. */
+	/* After copying `copied` bytes (fewer than len if the source went
+	 * away): mark dirty, extend i_size, unlock, put; returns the bytes
+	 * accepted: copied, or 0 for a short copy into a folio that is not
+	 * uptodate (its other bytes are not valid). */
 	int (*write_end)(struct file *file, struct address_space *mapping, loff_t pos,
 			 unsigned int len, unsigned int copied, struct folio *folio, void *fsdata);
 	/* Folio locked, private set, bytes [offset, offset+len) are being

@@ -597,8 +597,12 @@ static size_t fault_in_iov_iter_readable(const struct iov_iter *it, size_t bytes
  * be a mapping of the very folio being written, so it is faulted in
  * first and copied with page faults disabled under the folio lock. Only
  * the part that could be faulted in is copied (a buffer that runs into
- * an unreadable page writes up to it, then fails with EFAULT); a short
- * copy (the page went away again) is thrown away and retried. */
+ * an unreadable page writes up to it, then fails with EFAULT). A copy
+ * can still come up short (the page went away again: munmap, mprotect
+ * or reclaim by another thread): ->write_end decides how much of it
+ * counts (all of it in an uptodate folio; none in one that is not, as
+ * the rest of the folio is not valid, Linux's block_write_end), and the
+ * rest is faulted in again and retried. */
 ssize_t generic_perform_write(struct file *file, struct iov_iter *it, loff_t *pos)
 {
 	struct address_space *m = file->f_inode->i_mapping;
@@ -627,22 +631,20 @@ ssize_t generic_perform_write(struct file *file, struct iov_iter *it, loff_t *po
 		err = a->write_begin(file, m, *pos, bytes, &f, &fsdata);
 		if (err)
 			break;
-		struct iov_iter tmp = *it;	/* committed only if the copy is whole */
+		struct iov_iter tmp = *it;	/* advanced by what write_end takes */
 		pagefault_disable();
 		size_t copied = copy_from_iter((char *)folio_address(f) + off, bytes, &tmp);
 		pagefault_enable();
-		if (copied == bytes) {
-			*it = tmp;
-			faulted -= copied;
-		} else {
-			copied = 0;	/* retry after faulting in again */
-			faulted = 0;
-		}
 		int r = a->write_end(file, m, *pos, bytes, copied, f, fsdata);
 		if (r < 0) {
 			err = r;
 			break;
 		}
+		if ((size_t)r == copied)
+			*it = tmp;
+		else
+			iov_iter_advance(it, r);
+		faulted = (size_t)r < bytes ? 0 : faulted - r;	/* short: fault in again */
 		*pos += r;
 		written += r;
 		balance_dirty_pages_ratelimited(m);
@@ -677,8 +679,14 @@ int simple_write_end(struct file *file, struct address_space *m, loff_t pos,
 {
 	struct inode *inode = m->host;
 	(void)file; (void)fsdata;
-	if (copied == PAGE_SIZE || (copied == len && folio_test_uptodate(f)))
-		folio_mark_uptodate(f);
+	/* not uptodate: a whole-page write (the begin read the folio for
+	 * any other), which counts only if whole (Linux's block_write_end) */
+	if (!folio_test_uptodate(f)) {
+		if (copied < len)
+			copied = 0;
+		else
+			folio_mark_uptodate(f);
+	}
 	if (copied) {
 		folio_mark_dirty(f);
 		spin_lock(&inode->i_lock);

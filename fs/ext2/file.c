@@ -11,6 +11,10 @@
  * a time (submit_folio_segs), as Linux's mpage falls back to buffer
  * heads. A hole inside a dirty page is allocated only if its bytes are
  * not all zero (writes and page_mkwrite allocate before they store).
+ * A copy that comes up short into a page that was not uptodate counts
+ * for nothing, and the blocks write_begin allocated for it are written
+ * as zeros at once (ext2_zero_new_blocks): no read ever sees a block's
+ * old disk contents.
  * Locks: write and fsync take the inode's i_rwsem (write); read takes
  * it for reading; read_folio is called with the folio locked and
  * unlocks it from bio completion; writepages gets locked folios from
@@ -244,12 +248,12 @@ static void ext2_readahead(struct readahead_control *rac)
 		submit_bio(bio);
 }
 
-/* Read block pblk into bytes [off, off + len) of a locked folio,
- * synchronously (for partial writes). */
-static int ext2_read_block_sync(struct inode *inode, struct folio *folio, u32 pblk,
-				unsigned int off, unsigned int len)
+/* Read (REQ_OP_READ) or write block pblk from or to bytes [off, off +
+ * len) of a locked folio, synchronously (partial writes, short copies). */
+static int ext2_block_io_sync(struct inode *inode, struct folio *folio, u32 pblk,
+			      unsigned int off, unsigned int len, unsigned int op)
 {
-	struct bio *bio = bio_alloc(inode_bdev(inode), 1, REQ_OP_READ, GFP_KERNEL);
+	struct bio *bio = bio_alloc(inode_bdev(inode), 1, op, GFP_KERNEL);
 	int err;
 
 	if (!bio)
@@ -261,12 +265,40 @@ static int ext2_read_block_sync(struct inode *inode, struct folio *folio, u32 pb
 	return err;
 }
 
+/* Blocks of a folio that were just allocated (bits of new) but will not
+ * get the data meant for them: a short copy into a folio that is not
+ * uptodate, or a write_begin that failed after allocating some of the
+ * folio's blocks (ENOSPC at the next one). They stay in the file, and
+ * their disk contents are somebody's old data: zero them in the folio
+ * and on the disk now, before anything reads them (Linux's
+ * page_zero_new_buffers; a folio that is not uptodate stays so, and a
+ * read takes all its blocks from the disk). Folio locked. */
+static int ext2_zero_new_blocks(struct inode *inode, struct folio *folio, unsigned int new)
+{
+	unsigned int bs = ext2_blocksize(inode), i;
+	u64 first = folio_pos(folio) >> ext2_blocksize_bits(inode);
+	int err = 0;
+
+	for (i = 0; i < ext2_bpp(inode) && err >= 0; i++) {
+		u32 pblk;
+
+		if (!(new & (1U << i)))
+			continue;
+		memset((char *)folio_address(folio) + i * bs, 0, bs);
+		err = ext2_get_block(inode, first + i, &pblk, 0);
+		if (err >= 0 && pblk)
+			err = ext2_block_io_sync(inode, folio, pblk, i * bs, bs, REQ_OP_WRITE);
+	}
+	return err < 0 ? err : 0;
+}
+
 /* Small blocks: allocate the blocks of a locked folio that bytes
  * [from, to) of the file overlap (new ones zeroed) and, if the folio is
  * not uptodate, fill the rest of it: its other mapped blocks read, holes
  * and blocks past EOF zeroed. Afterwards a copy into [from, to) leaves
  * the whole folio valid (as Linux's __block_write_begin). *newp as for
- * ext2_map_blocks. */
+ * ext2_map_blocks. On an error after some blocks were allocated (ENOSPC
+ * at the next), those are zeroed on the disk (ext2_zero_new_blocks). */
 static int ext2_prepare_blocks(struct inode *inode, struct folio *folio, loff_t from,
 			       loff_t to, unsigned int *newp)
 {
@@ -286,8 +318,10 @@ static int ext2_prepare_blocks(struct inode *inode, struct folio *folio, loff_t 
 		else if (!map[i])
 			memset(p, 0, bs);
 		else
-			err = ext2_read_block_sync(inode, folio, map[i], i * bs, bs);
+			err = ext2_block_io_sync(inode, folio, map[i], i * bs, bs, REQ_OP_READ);
 	}
+	if (err < 0 && *newp)	/* allocated some, then failed */
+		ext2_zero_new_blocks(inode, folio, *newp);
 	return err;
 }
 
@@ -440,19 +474,19 @@ static int ext2_writepages(struct address_space *mapping, struct writeback_contr
 }
 
 /* Prepare one page for a copy: allocate its block (a new block's page
- * is zeroed), read the old contents for a partial overwrite. */
+ * is zeroed), read the old contents for a partial overwrite. *fsdata
+ * (if given) gets the mask of the folio's new blocks for write_end. */
 int ext2_write_begin(struct file *file, struct address_space *mapping, loff_t pos,
 		     unsigned int len, struct folio **foliop, void **fsdata)
 {
 	struct inode *inode = mapping->host;
 	unsigned long index = pos >> PAGE_SHIFT;
 	struct folio *f;
-	unsigned int new;
+	unsigned int new = 0;
 	u32 pblk;
 	int ret;
 
 	(void)file;
-	(void)fsdata;
 	f = __filemap_get_folio(mapping, index, FGP_LOCK | FGP_CREAT | FGP_WRITE, GFP_KERNEL);
 	if (IS_ERR_OR_NULL(f))
 		return f ? PTR_ERR(f) : -ENOMEM;
@@ -464,12 +498,13 @@ int ext2_write_begin(struct file *file, struct address_space *mapping, loff_t po
 		ret = ext2_folio_block(inode, f, &pblk, 1);
 		if (ret < 0)
 			goto fail;
+		new = ret == 1;
 		if (!folio_test_uptodate(f)) {
 			if (ret == 1 || len == PAGE_SIZE) {
 				if (len != PAGE_SIZE)
 					memset(folio_address(f), 0, PAGE_SIZE);
 			} else {
-				ret = ext2_read_block_sync(inode, f, pblk, 0, PAGE_SIZE);
+				ret = ext2_block_io_sync(inode, f, pblk, 0, PAGE_SIZE, REQ_OP_READ);
 				if (ret)
 					goto fail;
 				folio_mark_uptodate(f);
@@ -477,6 +512,8 @@ int ext2_write_begin(struct file *file, struct address_space *mapping, loff_t po
 		}
 	}
 	*foliop = f;
+	if (fsdata)
+		*fsdata = (void *)(uintptr_t)new;
 	return 0;
 fail:
 	folio_unlock(f);
@@ -484,21 +521,30 @@ fail:
 	return ret;
 }
 
-/* After the copy: mark the page dirty, grow i_size, unlock, put. */
+/* After the copy: mark the page dirty, grow i_size, unlock, put. A short
+ * copy counts only into an uptodate folio (Linux's block_write_end);
+ * new blocks are dirty even if no byte reached them (their zeros must
+ * replace what the disk holds). fsdata: write_begin's mask of new
+ * blocks (NULL from the directory code, whose copies are whole). A
+ * short write's blocks past EOF are freed by ext2_file_write. */
 int ext2_write_end(struct file *file, struct address_space *mapping, loff_t pos,
 		   unsigned int len, unsigned int copied, struct folio *folio, void *fsdata)
 {
 	struct inode *inode = mapping->host;
+	unsigned int new = (uintptr_t)fsdata;
+	int err = 0;
 
 	(void)file;
-	(void)fsdata;
 	if (!folio_test_uptodate(folio)) {
-		if (copied < len)
-			copied = 0;	/* a full-page write that came up short */
-		else
+		if (copied < len) {
+			copied = 0;
+			err = ext2_zero_new_blocks(inode, folio, new);
+			new = 0;
+		} else {
 			folio_mark_uptodate(folio);
+		}
 	}
-	if (copied)
+	if (copied || new)
 		folio_mark_dirty(folio);
 	if (pos + copied > inode->i_size) {
 		inode->i_size = pos + copied;
@@ -506,7 +552,7 @@ int ext2_write_end(struct file *file, struct address_space *mapping, loff_t pos,
 	}
 	folio_unlock(folio);
 	folio_put(folio);
-	return copied;
+	return err < 0 ? err : copied;
 }
 
 static sector_t ext2_bmap(struct address_space *mapping, sector_t block)

@@ -504,10 +504,16 @@ size_t copy_to_iter(const void *from, size_t n, struct iov_iter *i)
 	i->count -= n;
 	return n;
 }
+/* Copies that come up short, as from a user buffer that runs into an
+ * unmapped page: while >= 0, no copy_from_iter goes past this offset
+ * of its iov_iter's buffer. */
+long shim_short_copy = -1;
 size_t copy_from_iter(void *to, size_t n, struct iov_iter *i)
 {
 	if (n > i->count)
 		n = i->count;
+	if (shim_short_copy >= 0 && i->iov_offset + n > (size_t)shim_short_copy)
+		n = i->iov_offset < (size_t)shim_short_copy ? shim_short_copy - i->iov_offset : 0;
 	memcpy(to, (char *)i->single.iov_base + i->iov_offset, n);
 	i->iov_offset += n;
 	i->count -= n;

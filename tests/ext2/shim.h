@@ -9,4 +9,6 @@ void shim_close_bdev(struct block_device *bdev);
  * pages still held by someone other than the cache (leaks). */
 long shim_drop_mapping(struct address_space *mapping);
 long shim_live_pages(void);
+/* >= 0: copy_from_iter copies nothing past this offset of the buffer. */
+extern long shim_short_copy;
 #endif

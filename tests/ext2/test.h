@@ -1,5 +1,6 @@
 /* test.h: what the host tests of fs/ext2 share (test_ext2.c holds the
- * helpers and main, test_edge.c edge cases). Single-threaded; i_rwsem taken where the VFS
+ * helpers and main, test_edge.c the edge cases of the write path and
+ * the directory walk). Single-threaded; i_rwsem taken where the VFS
  * would. */
 #ifndef _EXT2_TEST_H
 #define _EXT2_TEST_H
@@ -28,5 +29,7 @@ u32 blocks_of(const char *path);
 void do_mount_img(const char *img);
 void do_umount(void);
 
+void test_short_copy(int bs);
+void test_enospc_midpage(int bs);
 void test_dirent_tail(int bs);
 #endif

@@ -1093,6 +1093,9 @@ int main(void)
 	test_bad_geometry();
 	test_bad_numbers();
 	for (int bs = 4096; bs >= 1024; bs /= 2) {
+		test_short_copy(bs);
+		if (bs < PAGE_SIZE)
+			test_enospc_midpage(bs);
 		test_dirent_tail(bs);
 	}
 	printf("bios: %ld reads, %ld writes\n", shim_bios(0), shim_bios(1));
