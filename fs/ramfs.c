@@ -9,8 +9,8 @@
  * ramfs_sb; each mount(2) of ramfs or tmpfs makes a super block of its
  * own (ramfs_mount) whose ramfs_sb_info counts its pages and inodes
  * against the size= and nr_inodes= limits (tmpfs; ENOSPC beyond). A page
- * is charged when a write first reaches it (ramfs_write_begin) or a
- * mapping dirties it, marked PG_private while charged, and uncharged
+ * is charged when it enters the cache (ramfs_read_folio for a fault,
+ * ramfs_write_begin for a write), marked PG_private while charged, and uncharged
  * when it leaves the cache (ramfs_invalidate_folio/ramfs_release_folio).
  * Unmount frees every inode and page (ramfs_put_super).
  * Locks: inode->i_rwsem (read for lookup/read/iterate, write for changes);
@@ -95,19 +95,24 @@ static void ramfs_uncharge_folio(struct folio *folio)
 /* File data lives only in the page cache, as in Linux's ramfs: a folio
  * is created zeroed and, once written, stays dirty for good (no backing
  * store: never written back, never reclaimed; ramfs_dirty_folio keeps
- * these pages out of the dirty accounting). */
+ * these pages out of the dirty accounting). A folio is made here for a
+ * fault on a hole or a partial write (read(2) makes none: shmem_file_read)
+ * and charged at once, as Linux's tmpfs charges every page it allocates:
+ * past size= it fails with ENOSPC, and the fault gets SIGBUS. */
 static int ramfs_read_folio(struct file *f, struct folio *folio)
 {
 	(void)f;
-	memset(folio_address(folio), 0, PAGE_SIZE);	/* a hole */
-	folio_mark_uptodate(folio);
+	int err = ramfs_charge_folio(folio, 0);
+	if (!err) {
+		memset(folio_address(folio), 0, PAGE_SIZE);	/* a hole */
+		folio_mark_uptodate(folio);
+	}
 	folio_unlock(folio);
-	return 0;
+	return err;
 }
 
-/* A write into a mapped page: charged even past the limit (a fault
- * cannot fail here; Linux's tmpfs would SIGBUS), so a mapping can
- * overshoot size= by what it maps. */
+/* A page made dirty is charged if it is not yet (every way a page gets
+ * into the cache charged it already, so this cannot overshoot size=). */
 static int ramfs_dirty_folio(struct address_space *m, struct folio *folio)
 {
 	(void)m;
@@ -162,13 +167,6 @@ static int ramfs_setsize(struct inode *inode, loff_t size)
 	return 0;
 }
 
-/* No i_rwsem: the page cache copes with a racing truncate, and a write
- * whose buffer maps this same file must be able to fault it in. */
-static ssize_t ramfs_read(struct file *f, struct iov_iter *to, loff_t *ppos)
-{
-	return filemap_read(f, to, ppos);
-}
-
 /* Data or entries changed: mtime and ctime are now (Linux's
  * file_update_time and the directory stamps of simple_link/unlink). */
 static void touch_mtime(struct inode *inode)
@@ -198,7 +196,7 @@ static ssize_t ramfs_write(struct file *f, struct iov_iter *from, loff_t *ppos)
 }
 
 const struct file_operations ramfs_file_operations = {
-	.read = ramfs_read, .write = ramfs_write, .llseek = generic_file_llseek,
+	.read = shmem_file_read, .write = ramfs_write, .llseek = generic_file_llseek,
 	.mmap = generic_file_mmap,
 };
 

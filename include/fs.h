@@ -539,6 +539,8 @@ loff_t noop_llseek(struct file *f, loff_t off, int whence);
 /* ---- fs/ramfs.c ---- */
 void ramfs_init_root(void);
 struct inode *ramfs_new_file_inode(void);
+/* read(2) of a ramfs/tmpfs file: holes read as zeros, no page made (mm/shmem.c) */
+ssize_t shmem_file_read(struct file *file, struct iov_iter *to, loff_t *ppos);
 void chr_mem_init(void);
 extern const struct file_operations ramfs_file_operations, ramfs_dir_operations;
 

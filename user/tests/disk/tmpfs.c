@@ -12,13 +12,18 @@
  * (after EEXIST where Linux checks that first), reads still work,
  * /proc/mounts and statfs say ro; remount rw makes it writable again;
  * remount of a directory that is no mount root is EINVAL; a remount
- * cannot shrink size= below what is used (EINVAL).
+ * cannot shrink size= below what is used (EINVAL). A read(2) of a hole
+ * makes no page (a 32 MiB sparse file reads as zeros, "Cached:" does not
+ * grow), and a store through a shared mapping that needs a page past
+ * size= gets SIGBUS, as a read fault there does (Linux's shmem_fault).
  * Mounting needs a kernel of ours or a Linux guest (make linux-ref):
  * under qemu-riscv64 on the host the test only checks ENODEV. */
 #define _GNU_SOURCE
 #include "t.h"
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/statfs.h>
@@ -141,6 +146,72 @@ static void check_limits(void)
 	t_ok("tmpfs size= and nr_inodes=");
 }
 
+static volatile long *faulted;	/* pages the child got, shared */
+
+static void store_pages(void)
+{
+	char p[128];
+	snprintf(p, sizeof(p), "%s/map", a);
+	int fd = open(p, O_RDWR);
+	char *m = mmap(NULL, 32 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(fd >= 0 && m != MAP_FAILED, "open and map");
+	for (int i = 0; i < 32; i++) {
+		m[i * 4096] = 1;
+		++*faulted;
+	}
+}
+
+static void load_page(void)
+{
+	char p[128];
+	snprintf(p, sizeof(p), "%s/map", a);
+	int fd = open(p, O_RDONLY);
+	volatile char *m = mmap(NULL, 32 * 4096, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(fd >= 0 && m != MAP_FAILED, "open and map");
+	*faulted = m[20 * 4096] + 100;	/* a hole, in a full instance */
+}
+
+static void check_holes_and_mappings(void)
+{
+	static char buf[1 << 16];
+	char p[128];
+	long cached0, got = 0, n, zero = 1;
+
+	CHECK(mount("x", a, "tmpfs", 0, "size=64k") == 0, "mount size=64k");
+	snprintf(p, sizeof(p), "%s/sparse", a);
+	int fd = open(p, O_RDWR | O_CREAT, 0644);
+	CHECK(fd >= 0 && ftruncate(fd, 32 << 20) == 0, "a 32 MiB sparse file");
+	cached0 = t_meminfo("Cached:");
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		got += n;
+		for (long i = 0; i < n; i += 512)
+			zero &= buf[i] == 0;
+	}
+	long grew = t_meminfo("Cached:") - cached0;
+	printf("tmpfs: read %ld bytes of holes, Cached: grew %ld kB\n", got, grew);
+	CHECK(got == 32 << 20 && zero, "the holes read as 32 MiB of zeros");
+	CHECK(grew < 1024, "a read of holes makes no pages");
+	CHECK(close(fd) == 0 && unlink(p) == 0, "unlink sparse");
+
+	snprintf(p, sizeof(p), "%s/map", a);
+	fd = open(p, O_RDWR | O_CREAT, 0644);
+	CHECK(fd >= 0 && ftruncate(fd, 32 * 4096) == 0, "a 32-page file on 16 pages");
+	close(fd);
+	faulted = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(faulted != MAP_FAILED, "mmap shared counter");
+	int st = t_child(store_pages);
+	printf("tmpfs: stores into %ld pages of a size=64k instance, status 0x%x\n", *faulted, st);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGBUS, "a store past size=: SIGBUS");
+	CHECK(*faulted == 16, "exactly size= bytes were stored");
+	*faulted = 0;
+	st = t_child(load_page);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGBUS && *faulted == 0,
+	      "a read fault of a hole in a full instance: SIGBUS");
+	CHECK(unlink(p) == 0 && umount2(a, 0) == 0, "unlink, umount");
+	munmap((void *)faulted, 4096);
+	t_ok("tmpfs holes and mappings");
+}
+
 static void check_busy_and_free(void)
 {
 	char p[128], q[128];
@@ -259,6 +330,7 @@ int main(void)
 	CHECK(mkdir(a, 0755) == 0 && mkdir(b, 0755) == 0, "mkdir mount points");
 	check_instances();
 	check_limits();
+	check_holes_and_mappings();
 	check_busy_and_free();
 	check_remount();
 	CHECK(rmdir(a) == 0 && rmdir(b) == 0, "rmdir");
