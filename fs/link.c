@@ -2,7 +2,8 @@
  * move them: renameat2, linkat, symlinkat; and attribute changes:
  * fchmodat/fchmod, fchownat/fchown, utimensat, fallocate, statfs/fstatfs.
  * Locking: rename locks both parent directories' i_rwsem (write) in
- * address order; link and symlink lock the new parent; setattr locks the
+ * address order (a cross-directory rename under rename_mutex first),
+ * then the replaced inode's, if any; link and symlink lock the new parent; setattr locks the
  * inode. Each name change updates the dcache (d_move, d_set) before the
  * directory locks are dropped. Callers hold no locks. */
 #include <fs.h>
@@ -118,6 +119,18 @@ static long do_renameat2(int olddfd, const char *oldpath, int newdfd, const char
 	err = 0;
 	if (victim == inode)
 		goto unlock;		/* same file: nothing to do */
+	/* Linux's lock_rename trap: a victim that holds the source's
+	 * directory is not empty (and locking it would invert the order). */
+	if (victim && S_ISDIR(victim->i_mode) && cross && is_subdir(o.dir, victim)) {
+		err = -ENOTEMPTY;
+		goto unlock;
+	}
+	/* The victim locked, as Linux's vfs_rename locks the target: its
+	 * mount point test and its removal are one step for mount(2), which
+	 * tests i_nlink under this lock (graft_tree), and nothing is created
+	 * in a directory about to be replaced. */
+	if (victim)
+		down_write(&victim->i_rwsem);
 	if (victim && (flags & RENAME_NOREPLACE))
 		err = -EEXIST;
 	else if (victim && S_ISDIR(inode->i_mode) && !S_ISDIR(victim->i_mode))
@@ -135,11 +148,10 @@ static long do_renameat2(int olddfd, const char *oldpath, int newdfd, const char
 					  n.last_len, victim);
 	if (!err)	/* the entry (and files opened by it) follows the inode */
 		d_move(o.dir, o.last, o.last_len, n.dir, n.last, n.last_len);
-	if (!err && victim && S_ISDIR(victim->i_mode)) {	/* a replaced, empty dir */
-		down_write(&victim->i_rwsem);
+	if (!err && victim && S_ISDIR(victim->i_mode))	/* a replaced, empty dir */
 		d_prune_children(victim);
+	if (victim)
 		up_write(&victim->i_rwsem);
-	}
 unlock:
 	unlock_two(o.dir, n.dir);
 	if (cross)

@@ -3,8 +3,9 @@
  * a scratch directory of whatever file system holds /tmp. A removed
  * directory reached by our cwd takes no mount (ENOENT, Linux's
  * cant_mount); rmdir, rename of and rename over a mount point: EBUSY;
- * rmdir racing mount on one directory (30 rounds): never both succeed,
- * and no mount is left on a removed directory; a mount renamed along
+ * rmdir, or a rename replacing the directory, racing a mount on it (100
+ * rounds each): never both succeed, and no mount is left on a removed
+ * directory; a mount renamed along
  * with its parent is listed (mountinfo) and unmounted by its new name;
  * a mount made through a cwd under a newer mount on its parent is listed
  * but resolves only once the newer one goes (which is not busy: the
@@ -70,30 +71,59 @@ static void rmdir_side(void)
 	_exit(rmdir(P("race")) == 0 ? 0 : errno == EBUSY ? 1 : 2);
 }
 
-static void race(void)
+/* Replaces race, an empty directory, by another: race's directory goes. */
+static void rename_side(void)
+{
+	while (!*go)
+		;
+	_exit(rename(P("other"), P("race")) == 0 ? 0 : errno == EBUSY ? 1 : 2);
+}
+
+/* A mount on race (through our cwd in it) against the side that
+ * removes race: exactly one wins, and never a mount on a removed
+ * directory. */
+static void race(void (*side)(void), const char *what)
 {
 	go = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	CHECK(go != MAP_FAILED, "mmap");
 	int mounted = 0, removed = 0;
-	for (int i = 0; i < 30; i++) {
+	for (int i = 0; i < 100; i++) {
 		*go = 0;
 		CHECK(mkdir(P("race"), 0755) == 0 && chdir(P("race")) == 0, "mkdir, enter race");
-		pid_t pid = t_start(rmdir_side);
+		if (side == rename_side)
+			CHECK(mkdir(P("other"), 0755) == 0, "mkdir other");
+		pid_t pid = t_start(side);
 		*go = 1;
 		int m = tmpfs(".") == 0, e = errno, st;
-		CHECK(m || e == ENOENT, "mount racing rmdir: ok or ENOENT");
-		CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) < 2, "rmdir: ok or EBUSY");
+		CHECK(m || e == ENOENT, "mount racing the removal: ok or ENOENT");
+		CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) < 2,
+		      "the removal: ok or EBUSY");
 		int r = WEXITSTATUS(st) == 0;
-		CHECK(m != r, "exactly one of mount and rmdir succeeds");
+		CHECK(m != r, "exactly one of mount and the removal succeeds");
 		CHECK(chdir(base) == 0, "back to base");
 		if (m)
 			CHECK(listed(P("race")) && umount(P("race")) == 0 && rmdir(P("race")) == 0,
 			      "the mount is listed, unmounts, and the directory goes");
+		if (m && side == rename_side)
+			CHECK(rmdir(P("other")) == 0, "rmdir other");
+		if (r && side == rename_side)
+			CHECK(rmdir(P("race")) == 0, "rmdir the renamed other");
 		mounted += m;
 		removed += r;
-	}
-	printf("mntpoint: race: %d mounted first, %d removed first\n", mounted, removed);
-	t_ok("rmdir racing mount");
+			}
+	printf("mntpoint: %s race: %d mounted first, %d removed first\n", what, mounted, removed);
+	munmap((void *)go, 4096);
+}
+
+/* A directory renamed over its own grandparent: the victim holds the
+ * source's directory, so it is not empty (Linux's lock_rename trap). */
+static void over_ancestor(void)
+{
+	CHECK(mkdir(P("t"), 0755) == 0 && mkdir(P("t/u"), 0755) == 0 && mkdir(P("t/u/v"), 0755) == 0,
+	      "mkdir t/u/v");
+	CHECK_ERR(rename(P("t/u/v"), P("t")), ENOTEMPTY, "rename over an ancestor: ENOTEMPTY");
+	CHECK(rmdir(P("t/u/v")) == 0 && rmdir(P("t/u")) == 0 && rmdir(P("t")) == 0, "rmdir t/u/v");
+	t_ok("rename over an ancestor");
 }
 
 static void renamed_parent(void)
@@ -135,7 +165,11 @@ int main(void)
 		return 0;
 	removed_dir();
 	busy_names();
-	race();
+	race(rmdir_side, "rmdir");
+	t_ok("rmdir racing mount");
+	race(rename_side, "rename");
+	t_ok("rename over a directory racing a mount on it");
+	over_ancestor();
 	renamed_parent();
 	hidden();
 	CHECK(rmdir(base) == 0, "rmdir base");
