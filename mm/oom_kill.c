@@ -24,7 +24,6 @@
 #include <printk.h>
 #include <wait.h>
 #include <string.h>
-#include <uapi/errno.h>
 
 #define OOM_WAIT HZ		/* how long a victim may take to exit */
 
@@ -32,11 +31,15 @@ static DEFINE_SPINLOCK(oom_lock);
 static struct mm_struct *oom_victim_mm;	/* compared, never dereferenced */
 static u64 oom_victim_when;		/* jiffies it was killed */
 
-/* t's mm, or NULL for a kernel thread or a task past exit_mm. */
-static struct mm_struct *task_mm(struct task_struct *t)
+/* t's mm, or NULL for a kernel thread or a task past exit_mm; and its
+ * resident pages in *rss, read under task_lock: exit_mm clears t->mm
+ * under it before mmput may free the mm, so only the pointer may be
+ * used after (to compare). */
+static struct mm_struct *task_mm(struct task_struct *t, unsigned long *rss)
 {
 	task_lock(t);
 	struct mm_struct *mm = t->mm;
+	*rss = mm ? READ_ONCE(mm->rss) : 0;
 	task_unlock(t);
 	return mm;
 }
@@ -44,11 +47,11 @@ static struct mm_struct *task_mm(struct task_struct *t)
 /* How much killing t would give back, or -1 if it may not be killed:
  * init (Linux's is_global_init) and kernel threads. Linux adds page
  * tables and swap, and oom_score_adj; there are neither here. */
-static long oom_badness(struct task_struct *t, struct mm_struct *mm)
+static long oom_badness(struct task_struct *t, struct mm_struct *mm, unsigned long rss)
 {
 	if (!mm || t->tgid == 1 || (t->signal->flags & SIGNAL_UNKILLABLE))
 		return -1;
-	return READ_ONCE(mm->rss);
+	return rss;
 }
 
 /* True while the last victim's mm is still owned by a task, for up to
@@ -59,26 +62,43 @@ static int victim_pending(void)
 
 	if (!oom_victim_mm)
 		return 0;
+	unsigned long rss;
+
 	if (jiffies - oom_victim_when < OOM_WAIT)
 		list_for_each_entry(t, &task_list, tasks)
-			if (task_mm(t) == oom_victim_mm)
+			if (task_mm(t, &rss) == oom_victim_mm)
 				return 1;
 	oom_victim_mm = NULL;	/* exited, or stuck: choose anew */
 	return 0;
 }
 
+/* Does an unkillable task (init, which a vfork child shares its mm
+ * with while it runs) use mm? Caller holds tasklist_lock. */
+static int mm_used_by_unkillable(struct mm_struct *mm)
+{
+	struct task_struct *t;
+	unsigned long rss;
+
+	list_for_each_entry(t, &task_list, tasks)
+		if (task_mm(t, &rss) == mm && oom_badness(t, mm, rss) < 0)
+			return 1;
+	return 0;
+}
+
 /* The task whose process has the most resident memory (the first such
- * in task order on a tie), or NULL. Caller holds tasklist_lock. */
-static struct task_struct *select_bad_process(struct mm_struct **mmp)
+ * in task order on a tie) among those whose death frees it, or NULL.
+ * Caller holds tasklist_lock. */
+static struct task_struct *select_bad_process(struct mm_struct **mmp, long *points)
 {
 	struct task_struct *t, *chosen = NULL;
-	long best = -1;
+	unsigned long rss;
 
+	*points = -1;
 	list_for_each_entry(t, &task_list, tasks) {
-		struct mm_struct *mm = task_mm(t);
-		long points = oom_badness(t, mm);
-		if (points > best) {
-			best = points;
+		struct mm_struct *mm = task_mm(t, &rss);
+		long p = oom_badness(t, mm, rss);
+		if (p > *points && !mm_used_by_unkillable(mm)) {
+			*points = p;
 			chosen = t;
 			*mmp = mm;
 		}
@@ -87,22 +107,18 @@ static struct task_struct *select_bad_process(struct mm_struct **mmp)
 }
 
 /* SIGKILL to every process using mm (a vfork child shares its parent's:
- * killing one alone frees nothing). Returns 0, or -EPERM if init uses
- * it too (then nothing is killed). Caller holds tasklist_lock. */
-static int oom_kill_process(struct mm_struct *mm)
+ * killing one alone frees nothing). Caller holds tasklist_lock. */
+static void oom_kill_process(struct mm_struct *mm)
 {
 	struct task_struct *t;
+	unsigned long rss;
 
 	list_for_each_entry(t, &task_list, tasks)
-		if (task_mm(t) == mm && oom_badness(t, mm) < 0)
-			return -EPERM;
-	list_for_each_entry(t, &task_list, tasks)
-		if (task_mm(t) == mm)
+		if (task_mm(t, &rss) == mm)
 			send_sig(SIGKILL, t, 1);
 	oom_victim_mm = mm;
 	oom_victim_when = jiffies;
 	count_vm_event(OOM_KILL);
-	return 0;
 }
 
 /* Called by a user fault that found no memory, holding no locks. */
@@ -112,7 +128,7 @@ void out_of_memory(void)
 	struct mm_struct *mm = NULL;
 	char comm[TASK_COMM_LEN];
 	pid_t pid = 0;
-	unsigned long rss = 0;
+	long rss = 0;
 	int wait = 1;
 
 	if (fatal_signal_pending(current))
@@ -120,10 +136,10 @@ void out_of_memory(void)
 	spin_lock(&oom_lock);
 	spin_lock(&tasklist_lock);
 	if (!victim_pending()) {
-		victim = select_bad_process(&mm);
-		if (victim && oom_kill_process(mm) == 0) {
+		victim = select_bad_process(&mm, &rss);
+		if (victim) {
+			oom_kill_process(mm);
 			pid = victim->tgid;
-			rss = READ_ONCE(mm->rss);
 			memcpy(comm, victim->comm, sizeof(comm));
 		} else {
 			wait = 0;
@@ -134,7 +150,7 @@ void out_of_memory(void)
 	if (!wait)
 		panic("Out of memory and no killable processes");
 	if (pid)	/* what it held (Linux prints its rss too): was it the hog? */
-		printk("Out of memory: killing %s (pid %d), rss %lu kB, %lu kB free\n", comm, pid,
+		printk("Out of memory: killing %s (pid %d), rss %ld kB, %lu kB free\n", comm, pid,
 		       rss << (PAGE_SHIFT - 10), nr_free_pages() << (PAGE_SHIFT - 10));
 	if (!fatal_signal_pending(current)) {	/* give the victim a tick to exit */
 		set_current_state(TASK_UNINTERRUPTIBLE);
