@@ -12,8 +12,11 @@
  * oom_pick: the OOM killer picks the process with the most memory, not
  * the one whose fault found none: a hog holding 80% of free memory
  * sleeps while a smaller process touches 60% more; the hog dies of
- * SIGKILL, the toucher finishes. All three fill memory: under qemu-user
- * (the host's memory) only the counter's presence is checked. */
+ * SIGKILL, the toucher finishes.
+ * oom_storm: four processes at once each touch 40% of free memory: the
+ * killer kills some (each counted once in oom_kill), never the test
+ * itself, and at least one finishes. All four parts fill memory: under
+ * qemu-user (the host's memory) only the counter's presence is checked. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
@@ -107,6 +110,35 @@ static void oom_pick(long ooms)
 	t_ok("oom_pick");
 }
 
+static long storm_len;
+
+static void storm(void)
+{
+	touch(storm_len);
+}
+
+static void oom_storm(long ooms)
+{
+	long free0 = t_meminfo("MemFree:");
+	pid_t pids[4];
+	int killed = 0, done = 0;
+	storm_len = free0 * 1024 / 10 * 4;
+	for (int i = 0; i < 4; i++)
+		pids[i] = t_start(storm);
+	for (int i = 0; i < 4; i++) {
+		int st = t_wait(pids[i]);
+		killed += WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
+		done += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	}
+	printf("oom_storm: 4 x %ld kB of %ld kB free: %d finished, %d killed\n", storm_len >> 10,
+	       free0, done, killed);
+	CHECK(done + killed == 4, "each one finishes or is killed");
+	CHECK(killed >= 1 && done >= 1, "some are killed, at least one finishes");
+	CHECK(t_vmstat("oom_kill") == ooms + killed, "each kill counted once");
+	CHECK(t_meminfo("MemFree:") > free0 - 4096, "the memory came back");
+	t_ok("oom_storm");
+}
+
 int main(void)
 {
 	CHECK(t_vmstat("oom_kill") >= 0, "/proc/vmstat has oom_kill");
@@ -145,5 +177,6 @@ int main(void)
 	t_ok("fault_fill");
 
 	oom_pick(ooms + 1);
+	oom_storm(ooms + 2);
 	return 0;
 }
