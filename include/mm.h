@@ -196,6 +196,8 @@ struct mm_struct {
 
 struct mm_struct *mm_alloc(void);
 void mmput(struct mm_struct *mm);
+/* mmput: mm's pages are freed; if it was the OOM victim, it is done. */
+void exit_oom_victim(struct mm_struct *mm);
 void set_mm_exe_file(struct mm_struct *mm, struct file *f);
 void mmdrop(struct mm_struct *mm);
 struct mm_struct *dup_mm(struct mm_struct *old);

@@ -546,6 +546,7 @@ void mmput(struct mm_struct *mm)
 	if (!atomic_dec_and_test(&mm->mm_users))
 		return;
 	exit_mmap(mm);
+	exit_oom_victim(mm);	/* its pages are back: the OOM killer may choose again */
 	if (mm->exe_file) {	/* the program may be written again */
 		allow_write_access(mm->exe_file);
 		fput(mm->exe_file);

@@ -7,16 +7,18 @@
  * fault again: it dies on the way if it was the victim; otherwise the
  * victim's exit gives the memory back.
  *
- * While a victim still holds its mm its memory is on the way back, so no
- * second process is chosen (Linux's oom_evaluate_task aborts on an
- * unreaped victim): the caller sleeps a tick and retries. A victim that
- * has not let go after OOM_WAIT (stuck in the kernel) no longer holds
- * the others back, as Linux's oom_reaper gives up on it. Nothing to kill
+ * Until a victim's pages are freed (exit_oom_victim, from mmput) its
+ * memory is on the way back, so no second process is chosen (Linux's
+ * oom_evaluate_task aborts on a victim without MMF_OOM_SKIP): the
+ * caller sleeps a tick and retries. A victim that has not let go after
+ * OOM_WAIT (stuck in the kernel) no longer holds the others back, as
+ * Linux's oom_reaper gives up on it. Nothing to kill
  * at all (only init is left, and init is out of memory) ends in panic,
  * as in Linux ("no killable processes").
  *
  * Locks: oom_lock (one killer at a time) > tasklist_lock > task_lock
- * (->mm) and sighand->siglock (send_sig). Callers hold nothing. */
+ * (->mm) and sighand->siglock (send_sig). Callers hold nothing;
+ * exit_oom_victim takes no lock. */
 #include <mm.h>
 #include <sched.h>
 #include <signal.h>
@@ -54,22 +56,27 @@ static long oom_badness(struct task_struct *t, struct mm_struct *mm, unsigned lo
 	return rss;
 }
 
-/* True while the last victim's mm is still owned by a task, for up to
- * OOM_WAIT. Caller holds oom_lock and tasklist_lock. */
+/* True while the last victim's memory is not yet freed, for up to
+ * OOM_WAIT: only exit_oom_victim, at the end of the mm's last mmput,
+ * says it is. (No task owning the mm is not enough: exit_mm drops
+ * t->mm before exit_mmap frees the pages, which takes a while for a
+ * big process; a fault in that window chose a second victim.) Caller
+ * holds oom_lock. */
 static int victim_pending(void)
 {
-	struct task_struct *t;
-
-	if (!oom_victim_mm)
-		return 0;
-	unsigned long rss;
-
-	if (jiffies - oom_victim_when < OOM_WAIT)
-		list_for_each_entry(t, &task_list, tasks)
-			if (task_mm(t, &rss) == oom_victim_mm)
-				return 1;
-	oom_victim_mm = NULL;	/* exited, or stuck: choose anew */
+	if (READ_ONCE(oom_victim_mm) && jiffies - oom_victim_when < OOM_WAIT)
+		return 1;
+	WRITE_ONCE(oom_victim_mm, NULL);	/* freed, or stuck: choose anew */
 	return 0;
+}
+
+/* mmput, after exit_mmap freed mm's pages: if it was the victim, the
+ * killer may choose again. No lock: one compare-and-swap. */
+void exit_oom_victim(struct mm_struct *mm)
+{
+	if (READ_ONCE(oom_victim_mm) == mm)
+		__atomic_compare_exchange_n(&oom_victim_mm, &mm, NULL, 0, __ATOMIC_SEQ_CST,
+					    __ATOMIC_SEQ_CST);
 }
 
 /* Does an unkillable task (init, which a vfork child shares its mm
@@ -116,8 +123,8 @@ static void oom_kill_process(struct mm_struct *mm)
 	list_for_each_entry(t, &task_list, tasks)
 		if (task_mm(t, &rss) == mm)
 			send_sig(SIGKILL, t, 1);
-	oom_victim_mm = mm;
 	oom_victim_when = jiffies;
+	WRITE_ONCE(oom_victim_mm, mm);
 	count_vm_event(OOM_KILL);
 }
 
