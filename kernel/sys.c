@@ -207,7 +207,7 @@ long sys_sysinfo(struct sysinfo __user *info)
 {
 	struct sysinfo s = { 0 };
 	struct task_struct *t;
-	s.uptime = ktime_get_ns() / 1000000000ULL;
+	s.uptime = DIV_ROUND_UP(ktime_get_ns(), 1000000000ULL);	/* as Linux: rounded up */
 	get_avenrun(s.loads, 0, SI_LOAD_SHIFT - FSHIFT);
 	s.totalram = totalram_pages() * PAGE_SIZE;
 	s.freeram = nr_free_pages() * PAGE_SIZE;
