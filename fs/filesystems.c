@@ -54,11 +54,10 @@ int filesystems_show(struct seq_buf *m)
 	return 0;
 }
 
-/* The types whose instances the kernel makes itself but mount(2) cannot
- * (Linux's rootfs, proc here): listed, not mountable. */
+/* The type whose instance the kernel makes itself but mount(2) cannot
+ * (Linux's rootfs): listed, not mountable. */
 static struct file_system_type rootfs_fs_type = { .name = "rootfs" };
-static struct file_system_type proc_fs_type = { .name = "proc" };
-extern struct file_system_type ramfs_fs_type, tmpfs_fs_type, ext2_fs_type;
+extern struct file_system_type ramfs_fs_type, tmpfs_fs_type, proc_fs_type, ext2_fs_type;
 
 void init_filesystems(void)
 {

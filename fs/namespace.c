@@ -95,6 +95,11 @@ int mnt_readonly(struct mount *m)
 	return m && ((m->mnt_flags & MNT_READONLY) || (m->mnt_sb && m->mnt_sb->s_readonly));
 }
 
+int mnt_flag(struct mount *m, int flag)
+{
+	return m && (READ_ONCE(m->mnt_flags) & flag);
+}
+
 /* A file opened for writing through m (FMODE_WRITER, until its last
  * fput), as Linux's mnt_want_write: counted before the read-only test,
  * and remount,bind,ro sets the flag before it counts, so one of the two
@@ -154,7 +159,8 @@ static struct mount *alloc_mnt(struct inode *root, const char *dev, const char *
 struct mount *clone_mnt(struct mount *old, struct inode *root, int flag)
 {
 	struct mount *m = alloc_mnt(root, old->mnt_devname, old->mnt_type,
-				    old->mnt_flags & (MNT_READONLY | MNT_UNBINDABLE));
+				    old->mnt_flags & (MNT_READONLY | MNT_UNBINDABLE | MNT_NOSUID |
+						      MNT_NODEV | MNT_NOEXEC));
 	if (m)
 		mnt_propagation_clone(old, m, flag);
 	return m;
@@ -557,6 +563,9 @@ long sys_umount2(const char __user *utarget, int flags)
 }
 
 /* ---- mount(2), split as Linux's path_mount ---- */
+#define MS_NOSUID 2
+#define MS_NODEV 4
+#define MS_NOEXEC 8
 #define MS_REMOUNT 32
 #define MS_BIND 4096
 #define MS_MOVE 8192
@@ -568,6 +577,15 @@ long sys_umount2(const char __user *utarget, int flags)
 #define MS_PROPAGATION (MS_UNBINDABLE | MS_PRIVATE | MS_SLAVE | MS_SHARED)
 #define MS_MGC_MSK 0xffff0000
 #define MS_MGC_VAL 0xc0ed0000
+#define MNT_USER_FLAGS (MNT_NOSUID | MNT_NODEV | MNT_NOEXEC)
+
+/* The per-mount flags mount(2) sets, but MNT_READONLY (its callers do
+ * that one); the atime flags change nothing (no atime is kept). */
+static int mnt_user_flags(unsigned long flags)
+{
+	return ((flags & MS_NOSUID) ? MNT_NOSUID : 0) | ((flags & MS_NODEV) ? MNT_NODEV : 0) |
+	       ((flags & MS_NOEXEC) ? MNT_NOEXEC : 0);
+}
 
 /* mount --bind old target (--rbind with rec): a new mount of old's file
  * system showing old's inode, with copies of the mounts below it for
@@ -620,8 +638,10 @@ static int do_change_type(const struct path *path, unsigned long flags)
 	return err;
 }
 
-/* mount -o remount,bind,ro|rw: only this mount's read-only flag;
- * EBUSY while a file is open for writing through it (Linux's
+/* mount -o remount,bind,ro|rw: only this mount's flags (read-only,
+ * nosuid, nodev, noexec: each as flags says, as Linux's
+ * set_mount_attributes); EBUSY, and nothing changed, while a file is
+ * open for writing through it and it goes read-only (Linux's
  * mnt_make_readonly; see mnt_want_write). */
 static int do_reconfigure_mnt(const struct path *path, unsigned long flags)
 {
@@ -641,6 +661,8 @@ static int do_reconfigure_mnt(const struct path *path, unsigned long flags)
 	} else if (!(flags & MS_RDONLY)) {
 		m->mnt_flags &= ~MNT_READONLY;
 	}
+	if (!err)
+		WRITE_ONCE(m->mnt_flags, (m->mnt_flags & ~MNT_USER_FLAGS) | mnt_user_flags(flags));
 	mutex_unlock(&namespace_sem);
 	return err;
 }
@@ -660,8 +682,9 @@ static int do_move_mount(const struct path *target, const char *oldname)
 
 /* mount -o remount[,ro|rw]: the super block's read-only state and
  * options (fs/super.c: reconfigure_super), then, as Linux's do_remount,
- * this mount's MNT_READONLY from MS_RDONLY. Not a mount root: EINVAL;
- * /proc (no super block) only takes staying read-write. */
+ * this mount's MNT_READONLY, nosuid, nodev and noexec from flags. Not a
+ * mount root: EINVAL. The RAM root (no super block) only takes staying
+ * read-write. */
 static int do_remount(const struct path *path, unsigned long flags, char *data)
 {
 	struct mount *m = path->mnt;
@@ -674,18 +697,19 @@ static int do_remount(const struct path *path, unsigned long flags, char *data)
 		err = (flags & MS_RDONLY) ? -EINVAL : 0;
 	else
 		err = reconfigure_super(m->mnt_sb, flags, data);
-	if (!err && (flags & MS_RDONLY))
-		m->mnt_flags |= MNT_READONLY;
-	else if (!err)
-		m->mnt_flags &= ~MNT_READONLY;
+	if (!err)
+		WRITE_ONCE(m->mnt_flags, (m->mnt_flags & ~(MNT_READONLY | MNT_USER_FLAGS)) |
+			   mnt_user_flags(flags) | ((flags & MS_RDONLY) ? MNT_READONLY : 0));
 	mutex_unlock(&namespace_sem);
 	return err;
 }
 
-/* mount(source, target, type, flags, data): a new instance of the file
- * system type `type` (fs/filesystems.c; unknown: ENODEV) covers target.
- * The type's mount hook reads source (a block device for
- * FS_REQUIRES_DEV types) and the options in data. */
+/* mount(source, target, type, flags, data): an instance of the file
+ * system type `type` (fs/filesystems.c; unknown: ENODEV) covers target:
+ * a new one, or for proc the one there is. The type's mount hook reads
+ * source (a block device for FS_REQUIRES_DEV types) and the options in
+ * data; MS_RDONLY, MS_NOSUID, MS_NODEV and MS_NOEXEC are the new
+ * mount's flags. */
 static int do_new_mount(const struct path *target, const char __user *utype,
 			const char *src, unsigned long flags, char *data)
 {
@@ -709,7 +733,7 @@ static int do_new_mount(const struct path *target, const char __user *utype,
 		return PTR_ERR(root);
 	register_super(root->i_sb);	/* the last mount's end unregisters it */
 	return vfs_add_mount(target, root, src ? src : "none", t->name,
-			     (flags & MS_RDONLY) ? MNT_READONLY : 0, NULL);
+			     ((flags & MS_RDONLY) ? MNT_READONLY : 0) | mnt_user_flags(flags), NULL);
 }
 
 /* The option string: up to a page, as Linux's copy_mount_options. */

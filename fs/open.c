@@ -117,6 +117,10 @@ struct file *do_filp_open(int dfd, const char *path, int flags, umode_t mode)
 	if ((acc != O_RDONLY || (flags & O_TRUNC)) && mnt_readonly(p.mnt) &&
 	    (S_ISREG(inode->i_mode) || S_ISDIR(inode->i_mode) || S_ISLNK(inode->i_mode)))
 		goto fail;
+	err = -EACCES;		/* a device node on a nodev mount (Linux's may_open) */
+	if ((S_ISCHR(inode->i_mode) || S_ISBLK(inode->i_mode)) && !(flags & O_PATH) &&
+	    mnt_flag(p.mnt, MNT_NODEV))
+		goto fail;
 	err = -ENXIO;
 	if (!inode->i_fop && !(flags & O_PATH))
 		goto fail;
@@ -183,11 +187,12 @@ struct file *filp_open(const char *path, int flags, int mode)
 	return do_filp_open(AT_FDCWD, path, flags, mode);
 }
 
+/* A regular file with an x bit, not on a noexec mount (EACCES). */
 int file_may_exec(struct file *f)
 {
 	umode_t m = file_inode(f)->i_mode;
 
-	return S_ISREG(m) && (m & S_IXUGO) ? 0 : -EACCES;
+	return S_ISREG(m) && (m & S_IXUGO) && !mnt_flag(f->f_mnt, MNT_NOEXEC) ? 0 : -EACCES;
 }
 
 long sys_openat(int dfd, const char __user *upath, int flags, unsigned int mode)
@@ -254,10 +259,12 @@ long sys_truncate(const char __user *upath, long length)
 	return err;
 }
 
-/* Everyone is root here: only X_OK can fail, on files with no x bit. */
+/* Everyone is root here: only X_OK can fail, on files with no x bit or
+ * on a noexec mount, and W_OK on a read-only file system. */
 long sys_faccessat2(int dfd, const char __user *upath, int mode, int flags)
 {
 	struct inode *inode;
+	struct path p;
 	char *path;
 	long err = 0;
 
@@ -268,16 +275,18 @@ long sys_faccessat2(int dfd, const char __user *upath, int mode, int flags)
 	path = getname(upath);
 	if (IS_ERR(path))
 		return PTR_ERR(path);
-	inode = kern_path(dfd, path, (flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0);
+	err = kern_path_mnt(dfd, path, (flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0, &p, NULL);
 	putname(path);
-	if (IS_ERR(inode))
-		return PTR_ERR(inode);
-	if ((mode & X_OK) && !S_ISDIR(inode->i_mode) && !(inode->i_mode & S_IXUGO))
+	if (err)
+		return err;
+	inode = p.inode;
+	if ((mode & X_OK) && !S_ISDIR(inode->i_mode) &&
+	    (!(inode->i_mode & S_IXUGO) || (S_ISREG(inode->i_mode) && mnt_flag(p.mnt, MNT_NOEXEC))))
 		err = -EACCES;
-	if ((mode & W_OK) && IS_RDONLY(inode) &&
+	if ((mode & W_OK) && mnt_readonly(p.mnt) &&
 	    (S_ISREG(inode->i_mode) || S_ISDIR(inode->i_mode) || S_ISLNK(inode->i_mode)))
 		err = -EROFS;
-	iput(inode);
+	path_put(&p);
 	return err;
 }
 

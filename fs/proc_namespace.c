@@ -17,6 +17,25 @@ static void show_escaped(struct seq_buf *s, const char *str)
 	seq_escape(s, str, " \t\n\\");
 }
 
+/* The mount's own flags after "rw"/"ro" (Linux's show_mnt_opts). */
+static void show_mnt_opts(struct seq_buf *s, struct mount *m)
+{
+	static const struct { int flag; const char *str; } opts[] = {
+		{ MNT_NOSUID, ",nosuid" }, { MNT_NODEV, ",nodev" }, { MNT_NOEXEC, ",noexec" },
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(opts); i++)
+		if (m->mnt_flags & opts[i].flag)
+			seq_puts(s, opts[i].str);
+}
+
+/* The file system's own options (proc: gid=, hidepid=). */
+static void show_sb_opts(struct seq_buf *s, struct super_block *sb)
+{
+	if (sb && sb->s_op && sb->s_op->show_options)
+		sb->s_op->show_options(s, sb);
+}
+
 /* "DEVICE MOUNTPOINT TYPE OPTIONS 0 0" */
 static void show_vfsmnt(struct seq_buf *s, struct mount *m, const char *path, char *tmp)
 {
@@ -24,7 +43,10 @@ static void show_vfsmnt(struct seq_buf *s, struct mount *m, const char *path, ch
 	show_escaped(s, m->mnt_devname);
 	seq_puts(s, " ");
 	show_escaped(s, path);
-	seq_printf(s, " %s %s 0 0\n", m->mnt_type, mnt_readonly(m) ? "ro" : "rw");
+	seq_printf(s, " %s %s", m->mnt_type, mnt_readonly(m) ? "ro" : "rw");
+	show_mnt_opts(s, m);
+	show_sb_opts(s, m->mnt_sb);
+	seq_puts(s, " 0 0\n");
 }
 
 /* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [shared:N] [master:N]
@@ -39,6 +61,7 @@ static void show_mountinfo(struct seq_buf *s, struct mount *m, const char *path,
 	seq_puts(s, " ");
 	show_escaped(s, path);
 	seq_printf(s, " %s", (m->mnt_flags & MNT_READONLY) ? "ro" : "rw");
+	show_mnt_opts(s, m);
 	if (m->mnt_flags & MNT_SHARED)
 		seq_printf(s, " shared:%d", m->mnt_group_id);
 	if (m->mnt_master)
@@ -47,7 +70,9 @@ static void show_mountinfo(struct seq_buf *s, struct mount *m, const char *path,
 		seq_puts(s, " unbindable");
 	seq_printf(s, " - %s ", m->mnt_type);
 	show_escaped(s, m->mnt_devname);
-	seq_printf(s, " %s\n", (m->mnt_sb && m->mnt_sb->s_readonly) ? "ro" : "rw");
+	seq_printf(s, " %s", (m->mnt_sb && m->mnt_sb->s_readonly) ? "ro" : "rw");
+	show_sb_opts(s, m->mnt_sb);
+	seq_puts(s, "\n");
 }
 
 static int show_mounts(struct seq_buf *s,

@@ -732,8 +732,6 @@ static const struct super_operations ramfs_sb_ops = {
 	.remount_fs = ramfs_remount,
 };
 
-static atomic_t ramfs_next_dev = ATOMIC_INIT(15);	/* 0:1 is the RAM root's */
-
 /* mount(2) of ramfs or tmpfs: a new, empty instance every time. Default
  * limits of tmpfs as Linux's: half of RAM, as many inodes as pages in
  * that half; root mode 1777 (ramfs: 0755). */
@@ -763,7 +761,7 @@ static struct inode *ramfs_mount(struct file_system_type *t, int flags, const ch
 	sb->s_op = &ramfs_sb_ops;
 	sb->s_fs_info = sbi;
 	sb->s_type = t;
-	sb->s_dev = MKDEV(0, atomic_inc_return(&ramfs_next_dev));	/* st_dev, never reused */
+	sb->s_dev = get_anon_dev();	/* st_dev, never reused */
 	sb->s_readonly = !!(flags & MS_RDONLY);
 	INIT_LIST_HEAD(&sb->s_list);
 	init_rwsem(&sb->s_umount);

@@ -30,10 +30,13 @@
 static LIST_HEAD(super_blocks);
 static DEFINE_MUTEX(sb_lock);
 
+/* Once per super block: a mount of an instance that is mounted already
+ * (proc) finds it on the list. */
 int register_super(struct super_block *sb)
 {
 	mutex_lock(&sb_lock);
-	list_add_tail(&sb->s_list, &super_blocks);
+	if (list_empty(&sb->s_list))
+		list_add_tail(&sb->s_list, &super_blocks);
 	mutex_unlock(&sb_lock);
 	return 0;
 }
@@ -201,6 +204,16 @@ int reconfigure_super(struct super_block *sb, int flags, char *data)
 	if (to_ro)
 		WRITE_ONCE(sb->s_write_hold, 0);
 	return err;
+}
+
+/* The device number of a new instance of a nodev type (tmpfs, ramfs,
+ * proc), as Linux's get_anon_bdev: major 0, and 0:1 is the RAM root's
+ * (fs/stat.c); never given twice. */
+dev_t get_anon_dev(void)
+{
+	static atomic_t next_anon_dev = ATOMIC_INIT(15);
+
+	return MKDEV(0, atomic_inc_return(&next_anon_dev));
 }
 
 /* The block device a mount(2) source names: ENOTBLK if it is not one,

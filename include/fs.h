@@ -149,7 +149,9 @@ struct kstatfs {
 	long f_namelen;
 };
 
-/* A mounted file system instance (ext2); ramfs and /proc have none. */
+struct seq_buf;
+/* A mounted file system instance: ext2, tmpfs and ramfs (one per mount),
+ * proc (one for ever, fs/proc/root.c); the RAM root and pipes have none. */
 struct super_operations {
 	/* Copy a dirty inode to its place on disk (ext2: the inode-table
 	 * block in the block device's cache), called by writeback after the
@@ -166,6 +168,8 @@ struct super_operations {
 	 * system still in its old state; going read-only, no file of it is
 	 * open for writing, and on success the file system is clean. */
 	int (*remount_fs)(struct super_block *sb, int *flags, char *data);
+	/* Its own options for /proc/mounts and mountinfo, each as ",opt". */
+	void (*show_options)(struct seq_buf *m, struct super_block *sb);
 };
 struct super_block {
 	struct block_device *s_bdev;
@@ -223,6 +227,7 @@ int sb_want_write(struct super_block *sb);	/* 0 or -EROFS */
 void sb_drop_write(struct super_block *sb);
 int reconfigure_super(struct super_block *sb, int flags, char *data);
 struct block_device *lookup_bdev_path(const char *path, int *err);
+dev_t get_anon_dev(void);	/* st_dev of a new nodev instance: 0:N, never reused */
 static inline void sb_refs_inc(struct super_block *sb) { if (sb) atomic_inc(&sb->s_inode_refs); }
 static inline void sb_refs_dec(struct super_block *sb) { if (sb) atomic_dec(&sb->s_inode_refs); }
 int register_super(struct super_block *sb);	/* fs/namespace.c */
@@ -318,6 +323,9 @@ struct file {
 /* ---- fs/namespace.c: the mount tree (struct mount: fs/mount.h) ---- */
 #define MNT_READONLY 0x1	/* writes through this mount are EROFS */
 #define MNT_LOCKED 0x2		/* made by the kernel: umount2 says EINVAL */
+#define MNT_NOSUID 0x200	/* MS_NOSUID (no set-id programs here: shown only) */
+#define MNT_NODEV 0x400		/* MS_NODEV: device nodes do not open (EACCES) */
+#define MNT_NOEXEC 0x800	/* MS_NOEXEC: no execve (EACCES), no PROT_EXEC map (EPERM) */
 struct mount;
 /* A place in the tree: an inode as seen through a mount. A struct path
  * that is "held" has a reference on both. */
@@ -334,6 +342,7 @@ static inline int path_equal(const struct path *a, const struct path *b)
 	return a->mnt == b->mnt && a->inode == b->inode;
 }
 int mnt_readonly(struct mount *m);	/* the mount or its super block is read-only */
+int mnt_flag(struct mount *m, int flag);	/* m's mnt_flags has flag (MNT_NOEXEC, ...) */
 int mnt_want_write(struct mount *m);	/* a file opened for writing: -EROFS */
 void mnt_drop_write(struct mount *m);
 /* Mount root on mp (NULL mp: a mount with no parent, e.g. rootfs); a

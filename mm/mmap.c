@@ -389,6 +389,11 @@ static long file_mmap_flags(struct file *file, unsigned long flags, unsigned lon
 	case MAP_PRIVATE:
 		if (!(file->f_mode & FMODE_READ))
 			return -EACCES;
+		if (mnt_flag(file->f_mnt, MNT_NOEXEC)) {	/* nor by mprotect later */
+			if (vm_flags & VM_EXEC)
+				return -EPERM;
+			vm_flags &= ~VM_MAYEXEC;
+		}
 		if (!file->f_op->mmap)
 			return -ENODEV;
 		if (vm_flags & VM_GROWSDOWN)

@@ -533,7 +533,7 @@ def interactive():
 EXT2_TESTS = ["fs_files", "fs_cache", "fs_race", "links", "fileio", "write_fault", "ramfs", "procfs",
               "dcache", "mounts", "fork_exec_wait", "pthreads", "pipe", "wb_sync", "bigfile",
               "mmap_file", "mmap_ops", "mmap_cow", "mmap_errno", "mmap_ext2", "mmap_exec",
-              "mmap_stress", "readahead", "etxtbsy", "jobctl", "tty", "bind", "tmpfs", "remount", "loop", "mntpoint"]
+              "mmap_stress", "readahead", "etxtbsy", "jobctl", "tty", "bind", "tmpfs", "remount", "loop", "mntpoint", "procmnt"]
 EXT2_MEM = "512M"       # bigfile: 1 GiB through half of it
 EXT2_TIMEOUT = 600      # bigfile moves 1 GiB through a 512 MiB machine
 FNV_OFFSET, FNV_PRIME = 0xcbf29ce484222325, 0x100000001b3

@@ -249,6 +249,7 @@ struct inode *proc_pid_make_inode(const struct proc_inode *tmpl, umode_t mode, u
 		kfree(pi);
 		return NULL;
 	}
+	proc_own_inode(inode);
 	*pi = *tmpl;
 	inode->i_ino = proc_ino(pi->pid, slot);
 	inode->i_nlink = S_ISDIR(mode) ? 2 : 1;

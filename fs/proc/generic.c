@@ -68,6 +68,7 @@ static struct proc_entry *new_entry(const char *name, int len, umode_t mode)
 		kfree(inode);	/* i_count 1, nothing else attached */
 		return NULL;
 	}
+	proc_own_inode(inode);
 	memcpy(de->name, name, len);
 	de->len = len;
 	INIT_LIST_HEAD(&de->children);

@@ -31,6 +31,10 @@ struct proc_entry {
 
 extern struct proc_entry proc_root;
 
+/* root.c: the proc instance every proc inode belongs to. */
+extern struct super_block proc_sb;
+void proc_own_inode(struct inode *inode);
+
 /* generic.c */
 int proc_create_data(const char *name, int (*show)(struct seq_buf *m), void *data);
 int proc_create_link(const char *name, int (*get_link)(char *buf, int size));
