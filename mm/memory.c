@@ -572,12 +572,18 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address, un
 
 /* ---- zap: unmapping ranges ---- */
 
+/* Pages wait in a batch until the TLB flush that must precede their
+ * release; one flush per full batch. The batch is a page of pointers
+ * (512 pages, 2 MiB) when one comes without waiting, as Linux's
+ * mmu_gather grows its batch, else ZAP_BATCH on the stack: each flush
+ * of a multithreaded mm is a remote fence to every hart running it,
+ * which costs milliseconds when the host deschedules one of them. */
 #define ZAP_BATCH 64
 struct zap_state {
 	struct mm_struct *mm;
 	struct zap_details *details;
-	struct page *batch[ZAP_BATCH];
-	int n, cleared;
+	struct page **batch;
+	int max, n, cleared;
 };
 
 static int zap_one(pte_t *pte, unsigned long addr, void *arg)
@@ -592,7 +598,7 @@ static int zap_one(pte_t *pte, unsigned long addr, void *arg)
 		return 0;
 	if (d && d->mapping && !d->even_cows && page && PageAnon(page))
 		return 0;	/* a private copy: not the file's page */
-	if (page && z->n == ZAP_BATCH)
+	if (page && z->n == z->max)
 		return 1;	/* flush and free these first */
 	*pte = 0;
 	z->cleared = 1;
@@ -609,9 +615,18 @@ static int zap_one(pte_t *pte, unsigned long addr, void *arg)
 void zap_page_range_single(struct vm_area_struct *vma, unsigned long start, unsigned long end,
 			   struct zap_details *details)
 {
-	struct zap_state z = { .mm = vma->vm_mm, .details = details };
+	struct page *stack_batch[ZAP_BATCH];
+	struct zap_state z = { .mm = vma->vm_mm, .details = details, .batch = stack_batch,
+			       .max = ZAP_BATCH };
 	/* A dying mm (exit_mmap) runs nowhere; mmput flushes its ASID. */
 	int dying = atomic_read(&z.mm->mm_users) == 0;
+	/* no reclaim, no reserve (Linux's GFP_NOWAIT): callers may hold locks */
+	struct page **big = !dying && end - start > ZAP_BATCH * PAGE_SIZE ?
+		get_free_pages(GFP_ATOMIC | __GFP_NORETRY, 0) : NULL;
+	if (big) {
+		z.batch = big;
+		z.max = PAGE_SIZE / sizeof(struct page *);
+	}
 	unsigned long a = start;
 	while (a < end) {
 		unsigned long from = a;
@@ -622,6 +637,8 @@ void zap_page_range_single(struct vm_area_struct *vma, unsigned long start, unsi
 		for (int i = 0; i < z.n; i++)
 			put_page(z.batch[i]);
 	}
+	if (big)
+		free_page(big);
 }
 
 void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
